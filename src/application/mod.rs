@@ -1,0 +1,27 @@
+//! Ports `exabgp/application/main.py`: the command line, dispatching to one module per command.
+
+/// Runs the command line `args` (without the program name) and returns the process exit code.
+pub fn run(args: Vec<String>) -> i32 {
+    let Some(command) = args.first() else {
+        eprintln!("{}", usage());
+        return 1;
+    };
+    match command.as_str() {
+        "version" | "--version" => {
+            println!("exabgp-rs {}", env!("CARGO_PKG_VERSION"));
+            0
+        }
+        "help" | "--help" | "-h" => {
+            println!("{}", usage());
+            0
+        }
+        other => {
+            eprintln!("exabgp-rs: unknown command '{other}'\n{}", usage());
+            1
+        }
+    }
+}
+
+fn usage() -> String {
+    "usage: exabgp-rs <command> [options]\n\ncommands:\n  version    print the version\n  help       this text".to_string()
+}

@@ -1,0 +1,127 @@
+//! Ports `exabgp/bgp/message/message.py`: message types and header framing (RFC 4271 §4.1, RFC 8654).
+
+pub mod notification;
+pub mod open;
+pub mod update;
+
+use bytes::{Buf, BufMut, Bytes, BytesMut};
+pub use notification::Notification;
+
+/// The 16 bytes of 0xFF that start every message (RFC 4271 §4.1).
+pub const MARKER: [u8; 16] = [0xff; 16];
+/// Marker, length and type.
+pub const HEADER_LEN: usize = 19;
+/// Largest message without the extended message capability.
+pub const MAX_LEN: usize = 4096;
+/// Largest message with the extended message capability (RFC 8654).
+pub const MAX_EXTENDED_LEN: usize = 65535;
+
+/// Message type codes (RFC 4271 §4.1, RFC 2918, ExaBGP's OPERATIONAL).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct MessageType(pub u8);
+
+impl MessageType {
+    pub const OPEN: MessageType = MessageType(1);
+    pub const UPDATE: MessageType = MessageType(2);
+    pub const NOTIFICATION: MessageType = MessageType(3);
+    pub const KEEPALIVE: MessageType = MessageType(4);
+    pub const ROUTE_REFRESH: MessageType = MessageType(5);
+    pub const OPERATIONAL: MessageType = MessageType(6);
+
+    /// The lower-case name ExaBGP uses in JSON `"type"` and in logs.
+    pub fn name(self) -> String {
+        match self.0 {
+            1 => "open".into(),
+            2 => "update".into(),
+            3 => "notification".into(),
+            4 => "keepalive".into(),
+            5 => "refresh".into(),
+            6 => "operational".into(),
+            n => format!("unknown message {n}"),
+        }
+    }
+}
+
+/// A framed but not yet decoded message: its type and body (header removed).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Frame {
+    pub kind: MessageType,
+    pub body: Bytes,
+}
+
+/// Takes one whole message off the front of `buffer`, if there is one.
+///
+/// `max_len` is 4096, or 65535 once the extended message capability is negotiated (RFC 8654).
+/// Errors are the NOTIFICATION RFC 4271 §6.1 asks for: a bad marker is
+/// (1, 1) Connection Not Synchronized, a bad length (1, 2) Bad Message Length with the length as data.
+pub fn frame(buffer: &mut BytesMut, max_len: usize) -> Result<Option<Frame>, Notification> {
+    if buffer.len() < HEADER_LEN {
+        return Ok(None);
+    }
+    if buffer[..16] != MARKER {
+        return Err(Notification::new(1, 1, Bytes::new()));
+    }
+    let len = u16::from_be_bytes([buffer[16], buffer[17]]) as usize;
+    if !(HEADER_LEN..=max_len).contains(&len) {
+        return Err(Notification::new(1, 2, Bytes::copy_from_slice(&buffer[16..18])));
+    }
+    if buffer.len() < len {
+        return Ok(None);
+    }
+    let mut whole = buffer.split_to(len);
+    let kind = MessageType(whole[18]);
+    whole.advance(HEADER_LEN);
+    Ok(Some(Frame { kind, body: whole.freeze() }))
+}
+
+/// Writes marker, length and type, then `body`.
+pub fn write_header(out: &mut BytesMut, kind: MessageType, body_len: usize) {
+    out.put_slice(&MARKER);
+    out.put_u16((HEADER_LEN + body_len) as u16);
+    out.put_u8(kind.0);
+}
+
+/// A whole message: header and body.
+pub fn message(kind: MessageType, body: &[u8]) -> Bytes {
+    let mut out = BytesMut::with_capacity(HEADER_LEN + body.len());
+    write_header(&mut out, kind, body.len());
+    out.put_slice(body);
+    out.freeze()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_split_and_partial() {
+        let keepalive = message(MessageType::KEEPALIVE, &[]);
+        let mut buffer = BytesMut::new();
+        buffer.extend_from_slice(&keepalive);
+        buffer.extend_from_slice(&keepalive[..10]);
+        let first = frame(&mut buffer, MAX_LEN).unwrap().unwrap();
+        assert_eq!(first.kind, MessageType::KEEPALIVE);
+        assert!(first.body.is_empty());
+        assert_eq!(frame(&mut buffer, MAX_LEN).unwrap(), None);
+        buffer.extend_from_slice(&keepalive[10..]);
+        assert!(frame(&mut buffer, MAX_LEN).unwrap().is_some());
+        assert!(buffer.is_empty());
+    }
+
+    #[test]
+    fn bad_marker_and_length() {
+        let mut buffer = BytesMut::from(&message(MessageType::KEEPALIVE, &[])[..]);
+        buffer[3] = 0;
+        let error = frame(&mut buffer, MAX_LEN).unwrap_err();
+        assert_eq!((error.code, error.subcode), (1, 1));
+
+        let mut buffer = BytesMut::from(&message(MessageType::KEEPALIVE, &[])[..]);
+        buffer[17] = 18;
+        let error = frame(&mut buffer, MAX_LEN).unwrap_err();
+        assert_eq!((error.code, error.subcode, &error.data[..]), (1, 2, &[0u8, 18][..]));
+
+        let mut buffer = BytesMut::from(&message(MessageType::UPDATE, &[0; 5000])[..]);
+        assert!(frame(&mut buffer, MAX_LEN).is_err());
+        assert!(frame(&mut buffer, MAX_EXTENDED_LEN).unwrap().is_some());
+    }
+}

@@ -1,0 +1,4 @@
+//! Ports `exabgp/bgp/`: the BGP wire format, the FSM states, timers and neighbour settings.
+
+pub mod message;
+pub mod neighbor;

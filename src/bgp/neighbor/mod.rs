@@ -1,0 +1,123 @@
+//! Ports `exabgp/bgp/neighbor/` (neighbor.py, session.py, capability.py): one configured peer.
+//!
+//! Filled by the configuration parser, read by the OPEN builder, the FSM and the bridge.
+
+use crate::protocol::family::{Afi, Family};
+use std::net::{IpAddr, Ipv4Addr};
+
+/// Graceful restart as configured: `None` disabled, `Some(time)` enabled with that restart time.
+pub type GracefulRestart = Option<u16>;
+
+/// The `capability { ... }` block of a neighbour.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct NeighborCapability {
+    pub asn4: bool,
+    pub extended_message: bool,
+    pub graceful_restart: GracefulRestart,
+    pub multi_session: bool,
+    pub operational: bool,
+    /// 0 disabled, 1 receive, 2 send, 3 send/receive (RFC 7911 §4).
+    pub add_path: u8,
+    /// Route refresh announced (RFC 2918), with enhanced route refresh (RFC 7313).
+    pub route_refresh: bool,
+    /// Extended next-hop (RFC 8950) announced for the `nexthop { }` families.
+    pub nexthop: bool,
+    pub aigp: bool,
+    pub link_local_nexthop: bool,
+    /// `software-version`: announce ExaBGP's version string (draft-abraitis-bgp-version-capability).
+    pub software_version: bool,
+}
+
+impl Default for NeighborCapability {
+    fn default() -> NeighborCapability {
+        NeighborCapability {
+            asn4: true,
+            extended_message: true,
+            graceful_restart: None,
+            multi_session: false,
+            operational: false,
+            add_path: 0,
+            route_refresh: false,
+            nexthop: false,
+            aigp: false,
+            link_local_nexthop: false,
+            software_version: false,
+        }
+    }
+}
+
+/// One neighbour, with its session settings and capabilities.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Neighbor {
+    pub description: String,
+    pub peer_address: IpAddr,
+    /// `None`: chosen by the kernel when connecting (ExaBGP's auto-discovery).
+    pub local_address: Option<IpAddr>,
+    pub local_link_local: Option<IpAddr>,
+    pub local_as: u32,
+    pub peer_as: u32,
+    /// `None`: derived from the local address once known.
+    pub router_id: Option<Ipv4Addr>,
+    pub hold_time: u16,
+    pub passive: bool,
+    /// Port to connect to (0: the environment's `tcp.port`, else 179).
+    pub connect: u16,
+    /// Port to listen on for this neighbour (0: none of its own).
+    pub listen: u16,
+    pub md5_password: Option<String>,
+    pub md5_base64: bool,
+    pub md5_ip: Option<IpAddr>,
+    pub outgoing_ttl: Option<u8>,
+    pub incoming_ttl: Option<u8>,
+    pub host_name: String,
+    pub domain_name: String,
+    pub group_updates: bool,
+    pub auto_flush: bool,
+    pub adj_rib_in: bool,
+    pub adj_rib_out: bool,
+    pub manual_eor: bool,
+    pub rate_limit: u32,
+    pub capability: NeighborCapability,
+    /// Families to announce in the OPEN, in ExaBGP's (sorted) order.
+    pub families: Vec<Family>,
+    /// Extended next-hop: (NLRI family, next-hop AFI).
+    pub nexthop: Vec<(Family, Afi)>,
+    /// Families with ADD-PATH enabled.
+    pub addpath: Vec<Family>,
+}
+
+impl Neighbor {
+    /// A neighbour with ExaBGP's defaults for `peer_address`.
+    pub fn new(peer_address: IpAddr) -> Neighbor {
+        Neighbor {
+            description: String::new(),
+            peer_address,
+            local_address: None,
+            local_link_local: None,
+            local_as: 0,
+            peer_as: 0,
+            router_id: None,
+            hold_time: 180,
+            passive: false,
+            connect: 0,
+            listen: 0,
+            md5_password: None,
+            md5_base64: false,
+            md5_ip: None,
+            outgoing_ttl: None,
+            incoming_ttl: None,
+            host_name: String::new(),
+            domain_name: String::new(),
+            group_updates: true,
+            auto_flush: true,
+            adj_rib_in: true,
+            adj_rib_out: true,
+            manual_eor: false,
+            rate_limit: 0,
+            capability: NeighborCapability::default(),
+            families: Vec::new(),
+            nexthop: Vec::new(),
+            addpath: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! exabgp-rs: an independent Rust port of ExaBGP, the BGP swiss army knife.
+//!
+//! The module tree mirrors ExaBGP's package tree; see `docs/module-map.md`.
+
+pub mod application;
+pub mod bgp;
+pub mod protocol;

@@ -1,0 +1,3 @@
+//! Ports `exabgp/protocol/`: address families and IP helpers shared by every layer.
+
+pub mod family;
