@@ -6,6 +6,29 @@ pub mod update;
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 pub use notification::Notification;
+use open::capability::negotiated::Negotiated;
+use open::Open;
+use update::Update;
+
+/// A decoded message.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Message {
+    Open(Open),
+    Update(Update),
+    Notification(Notification),
+    KeepAlive,
+    /// ROUTE-REFRESH (RFC 2918, RFC 7313): family and subtype (0 request, 1 BoRR, 2 EoRR).
+    RouteRefresh { family: crate::protocol::family::Family, subtype: u8 },
+    /// A type this speaker does not know, kept as its bytes.
+    Unknown { kind: u8, body: Bytes },
+}
+
+impl Message {
+    /// Decodes a framed message for a session in the given negotiated state.
+    pub fn decode(_frame: &Frame, _negotiated: &Negotiated) -> Result<Message, Notification> {
+        todo!("issue 2: message dispatch")
+    }
+}
 
 /// The 16 bytes of 0xFF that start every message (RFC 4271 §4.1).
 pub const MARKER: [u8; 16] = [0xff; 16];

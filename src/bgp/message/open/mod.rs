@@ -2,6 +2,8 @@
 
 pub mod capability;
 
+use crate::bgp::message::Notification;
+use bytes::Bytes;
 use capability::Capabilities;
 use std::net::Ipv4Addr;
 
@@ -13,4 +15,16 @@ pub struct Open {
     pub hold_time: u16,
     pub router_id: Ipv4Addr,
     pub capabilities: Capabilities,
+}
+
+impl Open {
+    /// Decodes an OPEN body (header removed). Errors are RFC 4271 §6.2 NOTIFICATIONs.
+    pub fn decode(_body: &[u8]) -> Result<Open, Notification> {
+        todo!("issue 2: OPEN codec")
+    }
+
+    /// The whole OPEN message, header included.
+    pub fn encode(&self) -> Bytes {
+        todo!("issue 2: OPEN codec")
+    }
 }

@@ -2,6 +2,7 @@
 
 pub mod negotiated;
 
+use crate::bgp::neighbor::Neighbor;
 use bytes::Bytes;
 
 /// One capability as it appears in an OPEN.
@@ -14,3 +15,11 @@ pub enum Capability {
 /// The capabilities of an OPEN, in the order they were sent or received.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct Capabilities(pub Vec<Capability>);
+
+impl Capabilities {
+    /// The capabilities ExaBGP announces for `neighbor`, in ExaBGP's order.
+    /// `restarted`: the graceful-restart R bit (RFC 4724 §3).
+    pub fn new(_neighbor: &Neighbor, _restarted: bool) -> Capabilities {
+        todo!("issue 2: capabilities")
+    }
+}

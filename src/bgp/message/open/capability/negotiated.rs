@@ -2,6 +2,9 @@
 //!
 //! Every encoder and decoder takes a `&Negotiated`: nothing about a session is global.
 
+use crate::bgp::message::open::Open;
+use crate::bgp::message::Notification;
+use crate::bgp::neighbor::Neighbor;
 use crate::protocol::family::{Afi, Family};
 use std::collections::BTreeMap;
 
@@ -75,5 +78,13 @@ impl Negotiated {
     /// Whether path identifiers must be written in NLRI we send for `family`.
     pub fn addpath_send(&self, family: Family) -> bool {
         self.addpath.get(&family).is_some_and(|a| a.send)
+    }
+}
+
+impl Negotiated {
+    /// Agrees the session from the OPEN we sent and the one we received, checking the received
+    /// one against the neighbour's settings (peer AS, hold time, router id: RFC 4271 §6.2).
+    pub fn new(_neighbor: &Neighbor, _sent: &Open, _received: &Open) -> Result<Negotiated, Notification> {
+        todo!("issue 2: capability negotiation")
     }
 }
