@@ -1,5 +1,7 @@
 //! Ports `exabgp/bgp/message/update/__init__.py`: the UPDATE message (RFC 4271 §4.3, RFC 4760, RFC 7606).
 
+pub mod attribute;
+
 use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::Notification;
 use bytes::Bytes;
