@@ -84,6 +84,9 @@ pub struct Neighbor {
     pub nexthop: Vec<(Family, Afi)>,
     /// Families with ADD-PATH enabled.
     pub addpath: Vec<Family>,
+    /// The version sent in the software-version capability after `ExaBGP/` (the environment's
+    /// `exabgp_version` when set).
+    pub software_version: String,
 }
 
 impl Neighbor {
@@ -118,6 +121,7 @@ impl Neighbor {
             families: Vec::new(),
             nexthop: Vec::new(),
             addpath: Vec::new(),
+            software_version: env!("CARGO_PKG_VERSION").to_string(),
         }
     }
 }
