@@ -1,5 +1,7 @@
 //! Ports `exabgp/application/main.py`: the command line, dispatching to one module per command.
 
+pub mod decode;
+
 /// Runs the command line `args` (without the program name) and returns the process exit code.
 pub fn run(args: Vec<String>) -> i32 {
     let Some(command) = args.first() else {
@@ -11,6 +13,7 @@ pub fn run(args: Vec<String>) -> i32 {
             println!("exabgp-rs {}", env!("CARGO_PKG_VERSION"));
             0
         }
+        "decode" => decode::run(&args[1..]),
         "help" | "--help" | "-h" => {
             println!("{}", usage());
             0
