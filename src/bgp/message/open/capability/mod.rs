@@ -253,3 +253,208 @@ pub(crate) fn slash(family: Family) -> String {
 pub(crate) fn family(afi: Afi, safi: u8) -> Family {
     Family::new(afi, Safi(safi))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decodes one TLV value, checks the value(s) it encodes back to and its JSON.
+    fn check(code: u8, value: &[u8], json: &str) -> Capability {
+        let capability = Capability::decode(code, value, None).unwrap();
+        assert_eq!(capability.code(), code);
+        assert_eq!(capability.values(), vec![value.to_vec()], "code {code}");
+        let mut out = String::new();
+        capability.json(&mut out);
+        assert_eq!(out, json);
+        capability
+    }
+
+    #[test]
+    fn multiprotocol() {
+        // AFI 2, reserved, SAFI 128
+        check(
+            1,
+            &[0, 2, 0, 128],
+            "{ \"name\": \"multiprotocol\", \"families\": [ \"ipv6/mpls-vpn\" ] }",
+        );
+        let first = Capability::decode(1, &[0, 1, 0, 1], None).unwrap();
+        let second = Capability::decode(1, &[0, 2, 0, 1], Some(first)).unwrap();
+        assert_eq!(second.values(), vec![vec![0, 1, 0, 1], vec![0, 2, 0, 1]]);
+        let mut out = String::new();
+        second.json(&mut out);
+        assert_eq!(
+            out,
+            "{ \"name\": \"multiprotocol\", \"families\": [ \"ipv4/unicast\", \"ipv6/unicast\" ] }"
+        );
+        assert_eq!(
+            Capability::decode(1, &[0, 1, 0], None).unwrap_err().subcode,
+            0
+        );
+    }
+
+    #[test]
+    fn route_refresh_variants() {
+        check(
+            2,
+            &[],
+            "{ \"name\": \"route-refresh\", \"variant\": \"RFC\" }",
+        );
+        check(
+            128,
+            &[],
+            "{ \"name\": \"route-refresh\", \"variant\": \"Cisco\" }",
+        );
+        check(70, &[], "{ \"name\": \"enhanced-route-refresh\" }");
+    }
+
+    #[test]
+    fn asn4() {
+        check(65, &[0, 1, 0, 0], "{ \"name\": \"asn4\", \"asn4\": 65536 }");
+        assert_eq!(
+            Capability::decode(65, &[0xFD, 0xE8], None).unwrap(),
+            Capability::Asn4(asn4::Asn4(65000))
+        );
+        assert!(Capability::decode(65, &[0, 0, 1], None).is_err());
+    }
+
+    #[test]
+    fn graceful_restart() {
+        // R bit and 120 s, then ipv4 unicast with F, ipv6 unicast without
+        check(
+            64,
+            &[0x80, 120, 0, 1, 1, 0x80, 0, 2, 1, 0],
+            "{ \"name\": \"graceful restart\", \"time\": 120, \"address-family-flags\": { \"ipv4/unicast\": [ \"restart\" ] , \"ipv6/unicast\": [ ] }, \"restart-flags\": [ \"forwarding\" ]  }",
+        );
+        check(
+            64,
+            &[0x00, 0x5A],
+            "{ \"name\": \"graceful restart\", \"time\": 90, \"address-family-flags\": { }, \"restart-flags\": [ ]  }",
+        );
+        assert!(Capability::decode(64, &[0], None).is_err());
+        assert!(Capability::decode(64, &[0, 1, 0, 1, 1], None).is_err());
+    }
+
+    #[test]
+    fn addpath() {
+        check(
+            69,
+            &[0, 1, 1, 3, 0, 2, 1, 1],
+            "{ \"name\": \"addpath\", \"ipv4/unicast\": \"send/receive\",\"ipv6/unicast\": \"receive\" }",
+        );
+        let mut out = String::new();
+        Capability::decode(69, &[0, 1, 1, 7], None)
+            .unwrap()
+            .json(&mut out);
+        assert_eq!(
+            out,
+            "{ \"name\": \"addpath\", \"ipv4/unicast\": \"invalid (7)\" }"
+        );
+        assert!(Capability::decode(69, &[0, 1, 1], None).is_err());
+    }
+
+    #[test]
+    fn nexthop() {
+        check(
+            5,
+            &[0, 1, 0, 1, 0, 2, 0, 1, 0, 128, 0, 2],
+            "{ \"name\": \"nexthop\", \"conversion\": [ \"ipv4/unicast/ipv6\", \"ipv4/mpls-vpn/ipv6\" ] }",
+        );
+        assert!(Capability::decode(5, &[0, 1, 0, 1, 0], None).is_err());
+    }
+
+    #[test]
+    fn extended_message_link_local_operational() {
+        check(
+            6,
+            &[],
+            "{ \"name\": \"extended-message\", \"size\": 65535 }",
+        );
+        check(77, &[], "{ \"name\": \"link-local-nexthop\" }");
+        check(185, &[], "{ \"name\": \"operational\" }");
+    }
+
+    #[test]
+    fn hostname() {
+        check(
+            73,
+            &[2, b'r', b'1', 3, b'a', b'.', b'b'],
+            "{ \"host-name\": \"r1\", \"domain-name\": \"a.b\" }",
+        );
+        // not UTF-8, and a domain length past the end
+        assert!(Capability::decode(73, &[1, 0xFF, 0], None).is_err());
+        assert!(Capability::decode(73, &[1, b'a', 2, b'b'], None).is_err());
+        // non-ASCII is escaped as Python's json.dumps does
+        let name = hostname::HostName {
+            host_name: "é\"".into(),
+            domain_name: String::new(),
+        };
+        let mut out = String::new();
+        name.json(&mut out);
+        assert_eq!(
+            out,
+            "{ \"host-name\": \"\\u00e9\\\"\", \"domain-name\": \"\" }"
+        );
+    }
+
+    #[test]
+    fn software_version() {
+        check(
+            75,
+            &[4, b'F', b'R', b'R', b'/'],
+            "{ \"software\": \"FRR/\" }",
+        );
+        assert!(Capability::decode(75, &[5, b'a'], None).is_err());
+        let long = software::Software::new(&"9".repeat(80));
+        assert_eq!(long.0.len(), 64);
+        assert!(long.0.starts_with("ExaBGP/999") && long.0.ends_with("..."));
+    }
+
+    #[test]
+    fn multisession() {
+        let ms = ms::MultiSession::new(vec![CapabilityCode::MULTIPROTOCOL]);
+        assert_eq!(
+            Capability::MultiSession(ms.clone()).values(),
+            vec![vec![0], vec![1]]
+        );
+        let mut out = String::new();
+        ms.json(&mut out);
+        assert_eq!(out, "{ \"name\": \"multisession\", \"variant\": \"RFC\", \"capabilities\": [ \"multiprotocol\" ] }");
+        // ExaBGP reads no value from a received one
+        let received = Capability::decode(131, &[0], None).unwrap();
+        let mut out = String::new();
+        received.json(&mut out);
+        assert_eq!(
+            out,
+            "{ \"name\": \"multisession\", \"variant\": \"Cisco\", \"capabilities\": [ ] }"
+        );
+    }
+
+    #[test]
+    fn paths_limit() {
+        check(
+            76,
+            &[0, 1, 1, 0, 10],
+            "{ \"name\": \"paths-limit\", \"ipv4/unicast\": 10 }",
+        );
+        assert!(Capability::decode(76, &[0, 1, 1, 0], None).is_err());
+    }
+
+    #[test]
+    fn unknown_kept_as_bytes() {
+        check(
+            80,
+            &[0xAB, 0x01],
+            "{ \"name\": \"unknown\", \"iana\": \"unassigned\", \"value\": 80, \"raw\": \"AB01\" }",
+        );
+        check(
+            200,
+            &[],
+            "{ \"name\": \"unknown\", \"iana\": \"reserved\", \"value\": 200, \"raw\": \"\" }",
+        );
+        check(
+            3,
+            &[1],
+            "{ \"name\": \"unknown\", \"iana\": \"unknown\", \"value\": 3, \"raw\": \"01\" }",
+        );
+    }
+}

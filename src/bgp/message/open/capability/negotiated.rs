@@ -335,3 +335,212 @@ impl Negotiated {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bgp::message::open::capability::{
+        addpath, asn4::Asn4, extended::ExtendedMessage, mp::MultiProtocol, ms::MultiSession,
+        refresh, Capabilities,
+    };
+    use crate::protocol::family::{Afi, Safi};
+    use std::net::IpAddr;
+
+    fn neighbor(local_as: u32, peer_as: u32) -> Neighbor {
+        let mut neighbor = Neighbor::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2)));
+        neighbor.local_as = local_as;
+        neighbor.peer_as = peer_as;
+        neighbor.router_id = Some(Ipv4Addr::new(192, 0, 2, 1));
+        neighbor
+    }
+
+    fn open(asn: u32, hold_time: u16, router_id: [u8; 4], capabilities: Vec<Capability>) -> Open {
+        Open::new(
+            asn,
+            hold_time,
+            Ipv4Addr::from(router_id),
+            Capabilities(capabilities),
+        )
+    }
+
+    fn mp(families: &[Family]) -> Capability {
+        Capability::MultiProtocol(MultiProtocol(families.to_vec()))
+    }
+
+    const VPN: Family = Family::new(Afi::IPV4, Safi::MPLS_VPN);
+
+    #[test]
+    fn agreement() {
+        let ours = vec![
+            mp(&[Family::IPV4_UNICAST, Family::IPV6_UNICAST, VPN]),
+            Capability::Asn4(Asn4(65001)),
+            Capability::AddPath(addpath::AddPath(vec![
+                (Family::IPV4_UNICAST, 3),
+                (Family::IPV6_UNICAST, 1),
+            ])),
+            Capability::RouteRefresh(refresh::RouteRefresh { cisco: false }),
+            Capability::EnhancedRouteRefresh(refresh::EnhancedRouteRefresh),
+            Capability::ExtendedMessage(ExtendedMessage),
+        ];
+        let theirs = vec![
+            mp(&[VPN, Family::IPV4_UNICAST, Family::IPV4_MULTICAST]),
+            Capability::Asn4(Asn4(4_200_000_000)),
+            Capability::AddPath(addpath::AddPath(vec![
+                (Family::IPV4_UNICAST, 1),
+                (Family::IPV6_UNICAST, 2),
+            ])),
+            Capability::RouteRefresh(refresh::RouteRefresh { cisco: false }),
+        ];
+        let sent = open(65001, 180, [192, 0, 2, 1], ours);
+        let received = open(4_200_000_000, 90, [192, 0, 2, 2], theirs);
+        let n = Negotiated::new(&neighbor(65001, 4_200_000_000), &sent, &received).unwrap();
+        assert!(n.asn4);
+        assert_eq!((n.local_as, n.peer_as), (65001, 4_200_000_000));
+        assert_eq!(n.hold_time, 90);
+        // the peer's order
+        assert_eq!(n.families, vec![VPN, Family::IPV4_UNICAST]);
+        // we send and receive on ipv4 unicast: only our send meets their receive
+        assert!(n.addpath_send(Family::IPV4_UNICAST) && !n.addpath_receive(Family::IPV4_UNICAST));
+        assert!(!n.addpath_send(Family::IPV6_UNICAST) && n.addpath_receive(Family::IPV6_UNICAST));
+        assert_eq!(n.refresh, Refresh::Normal);
+        assert_eq!(n.msg_size, 4096);
+        assert_eq!(
+            n.mismatch,
+            vec![
+                (Mismatch::Peer, Family::IPV6_UNICAST),
+                (Mismatch::Local, Family::IPV4_MULTICAST)
+            ]
+        );
+    }
+
+    #[test]
+    fn without_asn4_the_two_byte_field_counts() {
+        let sent = open(
+            65001,
+            180,
+            [192, 0, 2, 1],
+            vec![Capability::Asn4(Asn4(65001))],
+        );
+        let received = open(65002, 180, [192, 0, 2, 2], vec![]);
+        let n = Negotiated::new(&neighbor(65001, 65002), &sent, &received).unwrap();
+        assert!(!n.asn4);
+        assert_eq!(n.peer_as, 65002);
+        assert!(n.families.is_empty());
+    }
+
+    fn refused(neighbor: &Neighbor, received: Open) -> Notification {
+        let sent = open(
+            neighbor.local_as,
+            180,
+            [192, 0, 2, 1],
+            vec![Capability::Asn4(Asn4(neighbor.local_as))],
+        );
+        Negotiated::new(neighbor, &sent, &received).unwrap_err()
+    }
+
+    #[test]
+    fn bad_peer_as() {
+        let error = refused(
+            &neighbor(65001, 65002),
+            open(65003, 180, [192, 0, 2, 2], vec![]),
+        );
+        assert_eq!((error.code, error.subcode), (2, 2));
+        assert_eq!(
+            &error.data[..],
+            b"ASN in OPEN (65003) did not match ASN expected (65002)"
+        );
+        // peer AS 0 in the configuration accepts any
+        let sent = open(65001, 180, [192, 0, 2, 1], vec![]);
+        assert!(Negotiated::new(
+            &neighbor(65001, 0),
+            &sent,
+            &open(65003, 180, [192, 0, 2, 2], vec![])
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn bad_identifier() {
+        let zero = refused(
+            &neighbor(65001, 65002),
+            open(65002, 180, [0, 0, 0, 0], vec![]),
+        );
+        assert_eq!(
+            (zero.code, zero.subcode, &zero.data[..]),
+            (2, 3, &b"0.0.0.0 is an invalid router_id"[..])
+        );
+        let same = refused(
+            &neighbor(65001, 65001),
+            open(65001, 180, [192, 0, 2, 1], vec![]),
+        );
+        assert_eq!((same.code, same.subcode), (2, 3));
+        // the same identifier across an EBGP session is allowed
+        let sent = open(65001, 180, [192, 0, 2, 1], vec![]);
+        assert!(Negotiated::new(
+            &neighbor(65001, 65002),
+            &sent,
+            &open(65002, 180, [192, 0, 2, 1], vec![])
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn hold_time() {
+        for bad in [1, 2] {
+            let error = refused(
+                &neighbor(65001, 65002),
+                open(65002, bad, [192, 0, 2, 2], vec![]),
+            );
+            assert_eq!((error.code, error.subcode), (2, 6));
+            assert_eq!(
+                error.data,
+                Bytes::from(format!("Hold Time is invalid ({bad})"))
+            );
+        }
+        let sent = open(65001, 180, [192, 0, 2, 1], vec![]);
+        let n = Negotiated::new(
+            &neighbor(65001, 65002),
+            &sent,
+            &open(65002, 0, [192, 0, 2, 2], vec![]),
+        )
+        .unwrap();
+        assert_eq!(n.hold_time, 0);
+    }
+
+    #[test]
+    fn multisession() {
+        let ms = Capability::MultiSession(MultiSession::new(vec![CapabilityCode::MULTIPROTOCOL]));
+        let sent = open(
+            65001,
+            180,
+            [192, 0, 2, 1],
+            vec![mp(&[Family::IPV4_UNICAST]), ms.clone()],
+        );
+        let peer = neighbor(65001, 65002);
+        let required =
+            Negotiated::new(&peer, &sent, &open(65002, 180, [192, 0, 2, 2], vec![])).unwrap_err();
+        assert_eq!((required.code, required.subcode), (2, 9));
+        let received = MultiSession::decode(false);
+        let other = open(
+            65002,
+            180,
+            [192, 0, 2, 2],
+            vec![
+                mp(&[Family::IPV6_UNICAST]),
+                Capability::MultiSession(received.clone()),
+            ],
+        );
+        let conflict = Negotiated::new(&peer, &sent, &other).unwrap_err();
+        assert_eq!((conflict.code, conflict.subcode), (2, 8));
+        let same = open(
+            65002,
+            180,
+            [192, 0, 2, 2],
+            vec![
+                mp(&[Family::IPV4_UNICAST]),
+                Capability::MultiSession(received),
+            ],
+        );
+        assert!(Negotiated::new(&peer, &sent, &same).unwrap().multisession);
+    }
+}
