@@ -302,3 +302,118 @@ fn negotiated_kv(out: &mut String, n: &Negotiated) {
     string_list(out, receive.iter().map(String::as_str));
     out.push_str("} } ");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bgp::message::open::capability::Capabilities;
+    use crate::protocol::family::Family;
+
+    fn header(direction: Option<&'static str>) -> Header {
+        Header {
+            api: ApiVersion::V4,
+            time: 1700000000.5,
+            host: "box".into(),
+            pid: 10,
+            ppid: 1,
+            counter: Some(3),
+            peer: Some(Peer {
+                local_address: "127.0.0.1".into(),
+                peer_address: "127.0.0.2".into(),
+                local_as: 65533,
+                peer_as: 65534,
+                router_id: Some(Ipv4Addr::new(1, 2, 3, 4)),
+            }),
+            direction,
+        }
+    }
+
+    /// The spacing of ExaBGP's `_header` and `_neighbor` format strings, worked out by hand.
+    const NEIGHBOR: &str = "\"neighbor\": { \"address\": { \"local\": \"127.0.0.1\", \"peer\": \"127.0.0.2\" }, \"asn\": { \"local\": 65533, \"peer\": 65534 }, \"router-id\": \"1.2.3.4\" ";
+
+    #[test]
+    fn keepalive_envelope() {
+        assert_eq!(
+            keepalive(&header(Some("in")), b"", b""),
+            format!("{{ \"exabgp\": \"4.0.1\", \"time\": 1700000000.5, \"host\" : \"box\", \"pid\" : 10, \"ppid\" : 1, \"counter\": 3, \"type\": \"keepalive\", {NEIGHBOR}, \"direction\": \"in\"  }} }}")
+        );
+    }
+
+    #[test]
+    fn state_and_raw_bytes() {
+        let mut h = header(None);
+        h.api = ApiVersion::V6;
+        h.time = 1700000000.0;
+        assert_eq!(
+            up(&h),
+            format!("{{ \"exabgp\": \"6.0.0\", \"time\": 1700000000.0, \"host\" : \"box\", \"pid\" : 10, \"ppid\" : 1, \"counter\": 3, \"type\": \"state\", {NEIGHBOR}, \"state\": \"up\" }} }}")
+        );
+        let with_bytes = message(
+            &header(Some("out")),
+            "keepalive",
+            &[0xFF, 0x13],
+            &[0xAB],
+            "",
+        );
+        assert!(with_bytes.contains(
+            "\"type\": \"keepalive\", \"header\": \"0xFF13\", \"body\": \"0xAB\", \"neighbor\""
+        ));
+        assert_eq!(
+            shutdown(&h),
+            "{ \"exabgp\": \"6.0.0\", \"time\": 1700000000.0, \"host\" : \"box\", \"pid\" : 10, \"ppid\" : 1, \"type\": \"notification\", \"notification\": \"shutdown\" }"
+        );
+    }
+
+    #[test]
+    fn every_document_is_json() {
+        let h = header(Some("in"));
+        let open_message = Open::new(
+            65534,
+            180,
+            Ipv4Addr::new(1, 2, 3, 5),
+            Capabilities::default(),
+        );
+        let documents = [
+            open(&h, &open_message, b"", b""),
+            notification(&h, &Notification::text(6, 2, "bye \"now\""), b"", b""),
+            refresh(
+                &h,
+                &RouteRefresh {
+                    family: Family::IPV4_UNICAST,
+                    subtype: 0,
+                },
+                b"",
+                b"",
+            ),
+            down(&header(None), "peer reset \"x\"\n"),
+            fsm(&header(None), "ESTABLISHED"),
+            negotiated(&header(None), &Negotiated::default()),
+            packets(&h, 4, &[0xFF; 19], &[], Some(&Negotiated::default())),
+            connected(&header(None)),
+        ];
+        for document in documents {
+            let value: serde_json::Value =
+                serde_json::from_str(&document).unwrap_or_else(|e| panic!("{e}: {document}"));
+            assert_eq!(value["neighbor"]["asn"]["peer"], 65534, "{document}");
+        }
+    }
+
+    #[test]
+    fn negotiated_body() {
+        let mut n = Negotiated {
+            families: vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST],
+            ..Negotiated::default()
+        };
+        n.addpath.insert(
+            Family::IPV6_UNICAST,
+            crate::bgp::message::open::capability::negotiated::AddPath {
+                send: true,
+                receive: false,
+            },
+        );
+        let document = negotiated(&header(None), &n);
+        assert!(document.ends_with(
+            "\"negotiated\": { \"message_size\": 4096, \"hold_time\": 180, \"asn4\": true, \"multisession\": false, \"operational\": false, \"refresh\": \"absent\", \"families\": [\"ipv4 unicast\", \"ipv6 unicast\"], \"nexthop\": [], \"add_path\": {\"send\": [\"ipv6 unicast\"], \"receive\": []} }  } }"
+        ), "{document}");
+    }
+}
