@@ -3,6 +3,7 @@
 pub mod keepalive;
 pub mod notification;
 pub mod open;
+pub mod operational;
 pub mod refresh;
 pub mod update;
 

@@ -9,6 +9,7 @@ use crate::bgp::message::json_string;
 use crate::bgp::message::notification::hexstring;
 use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::open::Open;
+use crate::bgp::message::operational::Operational;
 use crate::bgp::message::refresh::RouteRefresh;
 use crate::bgp::message::Notification;
 use std::fmt::Write;
@@ -171,6 +172,18 @@ pub fn refresh(
     let mut content = String::from("\"route-refresh\": ");
     refresh.json(&mut content);
     message(header, "refresh", raw_header, raw_body, &content)
+}
+
+/// An OPERATIONAL message sent or received.
+pub fn operational(
+    header: &Header,
+    operational: &Operational,
+    raw_header: &[u8],
+    raw_body: &[u8],
+) -> String {
+    let mut content = String::from("\"operational\": ");
+    operational.json(&mut content);
+    message(header, "operational", raw_header, raw_body, &content)
 }
 
 /// The raw bytes of a message (ExaBGP's `packets`), with the negotiated session when known.
