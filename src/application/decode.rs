@@ -58,7 +58,8 @@ struct Options {
     families: Option<String>,
     kind: Kind,
     path_information: bool,
-    payload: String,
+    /// One message per entry: the argument, or each non-empty line of standard input.
+    payloads: Vec<String>,
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
@@ -86,20 +87,27 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             },
         }
     }
-    let payload = match payload {
-        Some(payload) => payload,
+    let payloads = match payload {
+        Some(payload) => vec![payload],
         None => {
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                return Err(USAGE.into());
+            }
             let mut text = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
                 .map_err(|e| e.to_string())?;
-            text
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect()
         }
     };
     Ok(Options {
         families,
         kind,
         path_information,
-        payload,
+        payloads,
     })
 }
 
@@ -216,7 +224,7 @@ fn api_version() -> ApiVersion {
     }
 }
 
-fn header(neighbor: &Neighbor, api: ApiVersion) -> Header {
+fn header(neighbor: &Neighbor, api: ApiVersion, counter: u64) -> Header {
     let time = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs_f64())
@@ -227,7 +235,7 @@ fn header(neighbor: &Neighbor, api: ApiVersion) -> Header {
         host: host_name(),
         pid: std::process::id(),
         ppid: std::os::unix::process::parent_id(),
-        counter: Some(1),
+        counter: Some(counter),
         peer: Some(Peer {
             local_address: neighbor
                 .local_address
@@ -242,8 +250,8 @@ fn header(neighbor: &Neighbor, api: ApiVersion) -> Header {
 }
 
 /// Decodes one payload and returns the JSON line.
-fn display(options: &Options) -> Result<String, String> {
-    let raw = unhex(&options.payload)?;
+fn display(options: &Options, payload: &str, counter: u64) -> Result<String, String> {
+    let raw = unhex(payload)?;
     let neighbor = neighbor(options)?;
     let negotiated = negotiated(&neighbor).map_err(|n| format!("invalid configuration: {n}"))?;
     let api = api_version();
@@ -277,7 +285,7 @@ fn display(options: &Options) -> Result<String, String> {
             let open = Open::decode(body).map_err(invalid)?;
             // ExaBGP writes OPENs with its current JSON encoder whatever the API version
             Ok(json::open(
-                &header(&neighbor, ApiVersion::V6),
+                &header(&neighbor, ApiVersion::V6, counter),
                 &open,
                 b"",
                 b"",
@@ -288,18 +296,23 @@ fn display(options: &Options) -> Result<String, String> {
             Err("update decoding not available".into())
         }
         MessageType::NOTIFICATION => Ok(json::notification(
-            &header(&neighbor, api),
+            &header(&neighbor, api, counter),
             &Notification::decode(body),
             b"",
             b"",
         )),
         MessageType::KEEPALIVE => {
             crate::bgp::message::keepalive::decode(body).map_err(invalid)?;
-            Ok(json::keepalive(&header(&neighbor, api), b"", b""))
+            Ok(json::keepalive(&header(&neighbor, api, counter), b"", b""))
         }
         MessageType::ROUTE_REFRESH => {
             let refresh = RouteRefresh::decode(body).map_err(invalid)?;
-            Ok(json::refresh(&header(&neighbor, api), &refresh, b"", b""))
+            Ok(json::refresh(
+                &header(&neighbor, api, counter),
+                &refresh,
+                b"",
+                b"",
+            ))
         }
         MessageType(other) => Err(format!("unknown type {other}")),
     }
@@ -307,15 +320,72 @@ fn display(options: &Options) -> Result<String, String> {
 
 /// Runs `decode` with its arguments (after the word `decode`); returns the exit code.
 pub fn run(args: &[String]) -> i32 {
-    let result = parse_args(args).and_then(|options| display(&options));
-    match result {
-        Ok(line) => {
-            println!("{line}");
-            0
-        }
+    let options = match parse_args(args) {
+        Ok(options) => options,
         Err(error) => {
             eprintln!("{error}");
-            1
+            return 1;
         }
+    };
+    let mut status = 0;
+    // ExaBGP counts messages per neighbour, one decoded payload after the other
+    for (counter, payload) in (1..).zip(&options.payloads) {
+        match display(&options, payload, counter) {
+            Ok(line) => println!("{line}"),
+            Err(error) => {
+                eprintln!("{error}");
+                status = 1;
+            }
+        }
+    }
+    status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(families: Option<&str>, path_information: bool) -> Options {
+        Options {
+            families: families.map(String::from),
+            kind: Kind::Update,
+            path_information,
+            payloads: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn hex_forms() {
+        assert_eq!(unhex("ff:00 1a").unwrap(), vec![0xFF, 0, 0x1A]);
+        assert!(unhex("").is_err());
+        assert!(unhex("F").is_err());
+        assert!(unhex("GG").is_err());
+    }
+
+    #[test]
+    fn all_families_by_default_with_extended_next_hop() {
+        let neighbor = neighbor(&options(None, false)).unwrap();
+        assert_eq!(neighbor.families.len(), 23);
+        let negotiated = negotiated(&neighbor).unwrap();
+        assert_eq!(negotiated.families, neighbor.families);
+        assert_eq!(negotiated.nexthop.len(), 4);
+        assert!(negotiated.asn4);
+        assert_eq!((negotiated.local_as, negotiated.peer_as), (65533, 65533));
+        assert!(!negotiated.addpath_receive(Family::IPV4_UNICAST));
+    }
+
+    #[test]
+    fn chosen_families_and_path_information() {
+        let neighbor = neighbor(&options(Some("ipv4 unicast ipv6 flow"), true)).unwrap();
+        let negotiated = negotiated(&neighbor).unwrap();
+        assert_eq!(
+            negotiated.families,
+            vec![Family::IPV4_UNICAST, Family::new(Afi::IPV6, Safi::FLOW_IP)]
+        );
+        assert!(negotiated.nexthop.is_empty());
+        // path identifiers both ways, for every family given (not only ExaBGP's ADD-PATH list)
+        assert!(negotiated.addpath_receive(Family::new(Afi::IPV6, Safi::FLOW_IP)));
+        assert!(families(Some("ipv4")).is_err());
+        assert!(families(Some("ipv4 nothing")).is_err());
     }
 }
