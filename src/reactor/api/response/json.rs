@@ -174,6 +174,26 @@ pub fn refresh(
     message(header, "refresh", raw_header, raw_body, &content)
 }
 
+/// An UPDATE sent or received. `message_value` is the value of the `"message"` key as the UPDATE
+/// encoder builds it (ExaBGP's `_update`): `{ "update": { "attribute": ..., "announce": ... } }`,
+/// or the End-of-RIB object. With `negotiated`, the session follows as ExaBGP's `update` does.
+pub fn update(
+    header: &Header,
+    message_value: &str,
+    raw_header: &[u8],
+    raw_body: &[u8],
+    negotiated: Option<&Negotiated>,
+) -> String {
+    let mut content = String::with_capacity(16 + message_value.len());
+    content.push_str("\"message\": ");
+    content.push_str(message_value);
+    if let Some(negotiated) = negotiated {
+        content.push_str(", ");
+        negotiated_kv(&mut content, negotiated);
+    }
+    message(header, "update", raw_header, raw_body, &content)
+}
+
 /// An OPERATIONAL message sent or received.
 pub fn operational(
     header: &Header,
@@ -277,7 +297,7 @@ fn string_list<'a>(out: &mut String, items: impl Iterator<Item = &'a str>) {
 }
 
 /// ExaBGP's `_negotiated`: the `"negotiated": { ... } ` pair.
-fn negotiated_kv(out: &mut String, n: &Negotiated) {
+pub fn negotiated_kv(out: &mut String, n: &Negotiated) {
     let _ = write!(
         out,
         "\"negotiated\": {{ \"message_size\": {}, \"hold_time\": {}, \"asn4\": {}, \"multisession\": {}, \"operational\": {}, \"refresh\": \"{}\", \"families\": ",
@@ -361,6 +381,8 @@ mod tests {
             up(&h),
             format!("{{ \"exabgp\": \"6.0.0\", \"time\": 1700000000.0, \"host\" : \"box\", \"pid\" : 10, \"ppid\" : 1, \"counter\": 3, \"type\": \"state\", {NEIGHBOR}, \"state\": \"up\" }} }}")
         );
+        assert!(update(&header(Some("in")), "{ \"update\": { } }", b"", b"", None)
+            .ends_with("\"router-id\": \"1.2.3.4\" , \"direction\": \"in\", \"message\": { \"update\": { } } } }"));
         let with_bytes = message(
             &header(Some("out")),
             "keepalive",
