@@ -453,3 +453,6 @@ mod encode {
         sent
     }
 }
+
+#[cfg(test)]
+mod tests;
