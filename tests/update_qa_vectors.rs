@@ -90,7 +90,7 @@ fn cases() -> Vec<(String, Vec<u8>, serde_json::Value)> {
 fn supported(json: &serde_json::Value) -> bool {
     let update = &json["neighbor"]["message"]["update"];
     ["announce", "withdraw"].iter().all(|k| {
-        update[k].as_object().is_none_or(|families| {
+        update[k].as_object().map_or(true, |families| {
             families
                 .keys()
                 .all(|name| Family::from_name(name).is_some_and(Nlri::supported))
