@@ -292,8 +292,15 @@ fn display(options: &Options, payload: &str, counter: u64) -> Result<String, Str
             ))
         }
         MessageType::UPDATE => {
-            Update::decode(Bytes::copy_from_slice(body), &negotiated).map_err(invalid)?;
-            Err("update decoding not available".into())
+            let update =
+                Update::decode(Bytes::copy_from_slice(body), &negotiated).map_err(invalid)?;
+            Ok(json::update(
+                &header(&neighbor, api, counter),
+                &update.to_json(),
+                b"",
+                b"",
+                None,
+            ))
         }
         MessageType::NOTIFICATION => Ok(json::notification(
             &header(&neighbor, api, counter),
