@@ -156,8 +156,16 @@ impl Negotiated {
             peer_as = asn4_of(received).unwrap_or(peer_as);
         }
 
-        let sent_families = sent_capa.families();
-        let recv_families = recv_capa.families();
+        // RFC 4760 §8 and RFC 4271: a speaker without the multiprotocol capability speaks IPv4
+        // unicast (ExaBGP negotiates no family at all with it)
+        let implied = |open: &Open| -> Vec<Family> {
+            match open.capabilities.get(CapabilityCode::MULTIPROTOCOL) {
+                Some(Capability::MultiProtocol(mp)) => mp.0.clone(),
+                _ => vec![Family::IPV4_UNICAST],
+            }
+        };
+        let sent_families = implied(sent);
+        let recv_families = implied(received);
         let families: Vec<Family> = recv_families
             .iter()
             .filter(|f| sent_families.contains(f))
@@ -425,7 +433,8 @@ mod tests {
         let n = Negotiated::new(&neighbor(65001, 65002), &sent, &received).unwrap();
         assert!(!n.asn4);
         assert_eq!(n.peer_as, 65002);
-        assert!(n.families.is_empty());
+        // no multiprotocol capability on either side: IPv4 unicast
+        assert_eq!(n.families, vec![Family::IPV4_UNICAST]);
     }
 
     fn refused(neighbor: &Neighbor, received: Open) -> Notification {
