@@ -101,3 +101,25 @@ fn errors_are_one_line_on_stderr() {
     ]));
     refused(&decode(&["--open", &format!("{MARKER}001309")]));
 }
+
+#[test]
+fn nlri_one_line_each() {
+    // 1.2.3.0/24 then 10.0.0.1/32, with path identifiers 1 and 2 under -i
+    let output = decode(&[
+        "-f",
+        "ipv4 unicast",
+        "-i",
+        "--nlri",
+        "000000011801020300000002200A000001",
+    ]);
+    assert!(output.status.success());
+    let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["nlri"], "1.2.3.0/24");
+    assert_eq!(lines[1]["path-information"], "0.0.0.2");
+    // a /33 does not exist
+    refused(&decode(&["-f", "ipv4 unicast", "--nlri", "21010203"]));
+}

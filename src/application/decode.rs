@@ -7,6 +7,7 @@ use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::open::capability::Capabilities;
 use crate::bgp::message::open::Open;
 use crate::bgp::message::refresh::RouteRefresh;
+use crate::bgp::message::update::nlri::Nlri;
 use crate::bgp::message::update::Update;
 use crate::bgp::message::{MessageType, HEADER_LEN, MARKER};
 use crate::bgp::neighbor::Neighbor;
@@ -257,7 +258,7 @@ fn display(options: &Options, payload: &str, counter: u64) -> Result<String, Str
     let api = api_version();
 
     if options.kind == Kind::Nlri {
-        return Err("nlri decoding not available".into());
+        return nlri(&neighbor, &negotiated, &raw);
     }
 
     let (kind, body) = if raw.starts_with(&MARKER) {
@@ -323,6 +324,29 @@ fn display(options: &Options, payload: &str, counter: u64) -> Result<String, Str
         }
         MessageType(other) => Err(format!("unknown type {other}")),
     }
+}
+
+/// ExaBGP's `display_nlri`: the payload is NLRI of the first family, one JSON line each.
+fn nlri(neighbor: &Neighbor, negotiated: &Negotiated, raw: &[u8]) -> Result<String, String> {
+    let family = *neighbor
+        .families
+        .first()
+        .ok_or("no family to decode NLRI of")?;
+    if !Nlri::supported(family) {
+        return Err(format!("nlri decoding not available for {family}"));
+    }
+    let addpath = negotiated.addpath_send(family);
+    let mut lines = Vec::new();
+    let mut rest = raw;
+    while !rest.is_empty() {
+        let (nlri, used) = Nlri::decode(family, rest, addpath)
+            .map_err(|n| format!("invalid payload: {family} NLRI: {n}"))?;
+        let mut line = String::new();
+        nlri.json(&mut line);
+        lines.push(line);
+        rest = rest.get(used.max(1)..).unwrap_or_default();
+    }
+    Ok(lines.join("\n"))
 }
 
 /// Runs `decode` with its arguments (after the word `decode`); returns the exit code.
