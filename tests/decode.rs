@@ -123,3 +123,32 @@ fn nlri_one_line_each() {
     // a /33 does not exist
     refused(&decode(&["-f", "ipv4 unicast", "--nlri", "21010203"]));
 }
+
+#[test]
+fn for_each_neighbor_of_a_configuration() {
+    let dir = std::env::temp_dir().join(format!("exabgp-rs-decode-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let conf = dir.join("two.conf");
+    std::fs::write(
+        &conf,
+        "neighbor 192.0.2.1 { router-id 10.0.0.1; local-address 192.0.2.2; local-as 1; peer-as 2; family { ipv4 unicast; } }\n\
+         neighbor 192.0.2.3 { router-id 10.0.0.1; local-address 192.0.2.2; local-as 1; peer-as 3; family { ipv4 unicast; } }\n",
+    )
+    .unwrap();
+    let output = decode(&["-c", conf.to_str().unwrap(), &format!("{MARKER}001304")]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["neighbor"]["address"]["peer"], "192.0.2.1");
+    assert_eq!(lines[0]["neighbor"]["address"]["local"], "192.0.2.2");
+    assert_eq!(lines[1]["neighbor"]["asn"]["peer"], 3);
+    assert_eq!(lines[1]["neighbor"]["router-id"], "10.0.0.1");
+}

@@ -11,6 +11,7 @@ use crate::bgp::message::update::nlri::Nlri;
 use crate::bgp::message::update::Update;
 use crate::bgp::message::{MessageType, HEADER_LEN, MARKER};
 use crate::bgp::neighbor::Neighbor;
+use crate::configuration::Configuration;
 use crate::protocol::family::{Afi, Family, Safi};
 use crate::reactor::api::response::json::{self, ApiVersion, Header, Peer};
 use bytes::Bytes;
@@ -52,10 +53,12 @@ const ALL_FAMILIES: [(Afi, Safi); 23] = [
     (Afi::IPV6, Safi::SR_POLICY),
 ];
 
-const USAGE: &str = "usage: exabgp-rs decode [-f \"afi safi\"] [-i] [--open|--update|--nlri] HEX";
+const USAGE: &str = "usage: exabgp-rs decode [-c CONFIGURATION | -f \"afi safi\"] [-i] [--open|--update|--nlri] HEX";
 
 /// Options of the command line.
 struct Options {
+    /// `-c`: decode for each neighbour of this configuration instead of the default one.
+    configuration: Option<String>,
     families: Option<String>,
     kind: Kind,
     path_information: bool,
@@ -65,6 +68,7 @@ struct Options {
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut families = None;
+    let mut configuration = None;
     let mut kind = Kind::Update;
     let mut path_information = false;
     let mut payload: Option<String> = None;
@@ -72,6 +76,9 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     while let Some(word) = words.next() {
         match word.as_str() {
             "-f" | "--family" => families = Some(words.next().ok_or("-f needs a family")?.clone()),
+            "-c" | "--configuration" => {
+                configuration = Some(words.next().ok_or("-c needs a configuration file")?.clone())
+            }
             "-o" | "--open" => kind = Kind::Open,
             "-u" | "--update" => kind = Kind::Update,
             "-n" | "--nlri" => kind = Kind::Nlri,
@@ -105,6 +112,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         }
     };
     Ok(Options {
+        configuration,
         families,
         kind,
         path_information,
@@ -251,9 +259,37 @@ fn header(neighbor: &Neighbor, api: ApiVersion, counter: u64) -> Header {
 }
 
 /// Decodes one payload and returns the JSON line.
-fn display(options: &Options, payload: &str, counter: u64) -> Result<String, String> {
+/// The neighbours to decode for: those of `-c`, else ExaBGP's minimal one.
+fn neighbors(options: &Options) -> Result<Vec<Neighbor>, String> {
+    let Some(path) = &options.configuration else {
+        return Ok(vec![neighbor(options)?]);
+    };
+    let configuration = Configuration::load(std::path::Path::new(path))
+        .map_err(|e| format!("configuration error: {e}"))?;
+    Ok(configuration
+        .neighbors
+        .into_iter()
+        .map(|peer| {
+            let mut neighbor = peer.neighbor;
+            // ExaBGP's default router id is the local address
+            if neighbor.router_id.is_none() {
+                if let Some(IpAddr::V4(local)) = neighbor.local_address {
+                    neighbor.router_id = Some(local);
+                }
+            }
+            neighbor
+        })
+        .collect())
+}
+
+fn display(
+    options: &Options,
+    neighbor: &Neighbor,
+    payload: &str,
+    counter: u64,
+) -> Result<String, String> {
     let raw = unhex(payload)?;
-    let neighbor = neighbor(options)?;
+    let neighbor = neighbor.clone();
     let negotiated = negotiated(&neighbor).map_err(|n| format!("invalid configuration: {n}"))?;
     let api = api_version();
 
@@ -358,14 +394,23 @@ pub fn run(args: &[String]) -> i32 {
             return 1;
         }
     };
+    let neighbors = match neighbors(&options) {
+        Ok(neighbors) => neighbors,
+        Err(error) => {
+            eprintln!("{error}");
+            return 1;
+        }
+    };
     let mut status = 0;
     // ExaBGP counts messages per neighbour, one decoded payload after the other
     for (counter, payload) in (1..).zip(&options.payloads) {
-        match display(&options, payload, counter) {
-            Ok(line) => println!("{line}"),
-            Err(error) => {
-                eprintln!("{error}");
-                status = 1;
+        for neighbor in &neighbors {
+            match display(&options, neighbor, payload, counter) {
+                Ok(line) => println!("{line}"),
+                Err(error) => {
+                    eprintln!("{error}");
+                    status = 1;
+                }
             }
         }
     }
@@ -378,6 +423,7 @@ mod tests {
 
     fn options(families: Option<&str>, path_information: bool) -> Options {
         Options {
+            configuration: None,
             families: families.map(String::from),
             kind: Kind::Update,
             path_information,
