@@ -187,7 +187,7 @@ fn neighbor(options: &Options) -> Result<Neighbor, String> {
 
 /// ExaBGP's `check._negotiated`: both OPENs carry our capabilities, the peer's identifier is ours
 /// with each byte plus one (modulo 250).
-fn negotiated(neighbor: &Neighbor) -> Result<Negotiated, Notification> {
+fn negotiated(neighbor: &Neighbor) -> Negotiated {
     let mut capabilities = Capabilities::new(neighbor, false);
     if neighbor.capability.add_path != 0 {
         use crate::bgp::message::open::capability::{addpath::AddPath, Capability, CapabilityCode};
@@ -208,7 +208,7 @@ fn negotiated(neighbor: &Neighbor) -> Result<Negotiated, Notification> {
     let theirs = ours.octets().map(|b| ((u16::from(b) + 1) % 250) as u8);
     let sent = Open::new(neighbor.local_as, 180, ours, capabilities.clone());
     let received = Open::new(neighbor.peer_as, 180, Ipv4Addr::from(theirs), capabilities);
-    Negotiated::new(neighbor, &sent, &received)
+    Negotiated::agree(neighbor, &sent, &received)
 }
 
 fn host_name() -> String {
@@ -290,7 +290,7 @@ fn display(
 ) -> Result<String, String> {
     let raw = unhex(payload)?;
     let neighbor = neighbor.clone();
-    let negotiated = negotiated(&neighbor).map_err(|n| format!("invalid configuration: {n}"))?;
+    let negotiated = negotiated(&neighbor);
     let api = api_version();
 
     if options.kind == Kind::Nlri {
@@ -443,7 +443,7 @@ mod tests {
     fn all_families_by_default_with_extended_next_hop() {
         let neighbor = neighbor(&options(None, false)).unwrap();
         assert_eq!(neighbor.families.len(), 23);
-        let negotiated = negotiated(&neighbor).unwrap();
+        let negotiated = negotiated(&neighbor);
         assert_eq!(negotiated.families, neighbor.families);
         assert_eq!(negotiated.nexthop.len(), 4);
         assert!(negotiated.asn4);
@@ -454,7 +454,7 @@ mod tests {
     #[test]
     fn chosen_families_and_path_information() {
         let neighbor = neighbor(&options(Some("ipv4 unicast ipv6 flow"), true)).unwrap();
-        let negotiated = negotiated(&neighbor).unwrap();
+        let negotiated = negotiated(&neighbor);
         assert_eq!(
             negotiated.families,
             vec![Family::IPV4_UNICAST, Family::new(Afi::IPV6, Safi::FLOW_IP)]

@@ -145,6 +145,14 @@ impl Negotiated {
         sent: &Open,
         received: &Open,
     ) -> Result<Negotiated, Notification> {
+        let negotiated = Negotiated::agree(neighbor, sent, received);
+        negotiated.validate(neighbor, sent, received)?;
+        Ok(negotiated)
+    }
+
+    /// What both OPENs agree, without checking the received one (ExaBGP's `_negotiate` alone,
+    /// as its `decode` command uses it).
+    pub fn agree(neighbor: &Neighbor, sent: &Open, received: &Open) -> Negotiated {
         let sent_capa = &sent.capabilities;
         let recv_capa = &received.capabilities;
         let both = |code: u8| sent_capa.announced(code) && recv_capa.announced(code);
@@ -235,7 +243,7 @@ impl Negotiated {
         let multisession =
             both(CapabilityCode::MULTISESSION) || both(CapabilityCode::MULTISESSION_CISCO);
 
-        let negotiated = Negotiated {
+        Negotiated {
             asn4,
             local_as,
             peer_as,
@@ -256,12 +264,11 @@ impl Negotiated {
             paths_limit,
             mismatch,
             peer_router_id: received.router_id,
-        };
-        negotiated.validate(neighbor, sent, received)?;
-        Ok(negotiated)
+        }
     }
 
-    fn validate(
+    /// ExaBGP's `validate`: the received OPEN against the neighbour's settings.
+    pub fn validate(
         &self,
         neighbor: &Neighbor,
         sent: &Open,
