@@ -284,8 +284,17 @@ fn display(options: &Options) -> Result<String, String> {
             ))
         }
         MessageType::UPDATE => {
-            Update::decode(Bytes::copy_from_slice(body), &negotiated).map_err(invalid)?;
-            Err("update decoding not available".into())
+            let update =
+                Update::decode(Bytes::copy_from_slice(body), &negotiated).map_err(invalid)?;
+            let mut content = String::from("\"message\": ");
+            update.json(&mut content);
+            Ok(json::message(
+                &header(&neighbor, api),
+                "update",
+                b"",
+                b"",
+                &content,
+            ))
         }
         MessageType::NOTIFICATION => Ok(json::notification(
             &header(&neighbor, api),
