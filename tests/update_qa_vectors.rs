@@ -30,6 +30,11 @@ fn negotiated(json: &serde_json::Value) -> Negotiated {
         .flat_map(|afi| [Safi::UNICAST, Safi::MULTICAST].map(|safi| Family::new(afi, safi)))
         .collect();
     negotiated.aigp = true;
+    // as `exabgp decode` does: extended next-hop (RFC 8950) both ways
+    negotiated.nexthop = vec![
+        (Family::IPV4_UNICAST, Afi::IPV6),
+        (Family::IPV6_UNICAST, Afi::IPV4),
+    ];
     if json.to_string().contains("path-information") {
         for family in negotiated.families.clone() {
             negotiated.addpath.insert(

@@ -37,7 +37,7 @@ pub(crate) fn decode(
         16 | 32 => family.afi == Afi::IPV6,
         _ => false,
     };
-    if !expected && !(extended && matches!(nexthop.len(), 4 | 16 | 32)) {
+    if !(expected || extended && matches!(nexthop.len(), 4 | 16 | 32)) {
         return Err(optional_attribute_error());
     }
     let nexthop = match nexthop.len() {
