@@ -583,3 +583,20 @@ fn ipv4_routes_with_different_next_hops_go_in_different_messages() {
     assert_eq!(decoded[1].announces.len(), 1);
     assert_eq!(decoded[1].withdraws, vec![prefix("10.9.0.0", 16)]);
 }
+
+#[test]
+fn lone_as4_path_json_is_exabgp_unknown_attribute_text() {
+    // a two-byte session with AS4_PATH but no AS_PATH (the UPDATE is withdrawn for the missing
+    // AS_PATH, so no NLRI here to keep the attributes)
+    let negotiated = Negotiated {
+        asn4: false,
+        ..all_families()
+    };
+    let as4_path: &[u8] = &[0xc0, 17, 10, 2, 2, 0xfa, 0x56, 0xea, 0x01, 0, 0, 0, 1];
+    let update =
+        Update::decode_slice(&body(&[], &[ORIGIN_IGP, as4_path], &[]), &negotiated).unwrap();
+    assert_eq!(
+        update.to_json(),
+        r#"{ "update": { "attribute": { "origin": "igp", "attribute-0x11-0xC0": "( 4200000001 1 )" } } }"#
+    );
+}

@@ -310,16 +310,14 @@ impl Attribute {
                 v.json(out);
             }
             Attribute::As4Path(v) => {
-                // ExaBGP has no JSON name for a lone AS4_PATH and prints it as unknown text
-                let mut text = String::new();
-                v.json(&mut text);
+                // ExaBGP has no JSON name for a lone AS4_PATH and prints its text as unknown
                 let _ = write!(
                     out,
                     "\"attribute-0x{:02X}-0x{:02X}\": ",
                     Code::AS4_PATH,
                     self.flag()
                 );
-                crate::bgp::message::json_string(out, &text);
+                crate::bgp::message::json_string(out, &v.text());
             }
             Attribute::Aigp(v) => {
                 let _ = write!(out, "\"aigp\": \"{}\"", v.text());
