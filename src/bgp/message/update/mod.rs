@@ -469,9 +469,12 @@ mod encode {
             }
             let mut unreach = BytesMut::new();
             if include_withdraw {
-                for attribute in
-                    mpurnlri::encode(family, &unreach_nlris, negotiated, room - reach.len())
-                {
+                for attribute in mpurnlri::encode(
+                    family,
+                    &unreach_nlris,
+                    negotiated,
+                    room.saturating_sub(reach.len()),
+                ) {
                     if !unreach.is_empty() {
                         sent.push(message(&[], &[&unreach, &attr, &reach], &[]));
                         reach.clear();
