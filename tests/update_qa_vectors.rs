@@ -1,5 +1,5 @@
 //! ExaBGP's own expectations as golden vectors: every `raw:` UPDATE of
-//! `qa/encoding/*.ci` that is followed by a `json:` line must decode to that JSON, and
+//! `qa/encoding/*.ci` and `qa/api/*.ci` that is followed by a `json:` line must decode to that JSON, and
 //! encode back to the same bytes. Only families this crate decodes are checked. The qa data
 //! is read from `$EXABGP_QA_DIR` or `shared/exabgp-qa` beside the crate, never copied here.
 
@@ -61,10 +61,14 @@ fn negotiated(json: &serde_json::Value) -> Negotiated {
 /// (file, raw body, expected JSON) for every UPDATE with a JSON expectation.
 fn cases() -> Vec<(String, Vec<u8>, serde_json::Value)> {
     let mut cases = Vec::new();
-    let Some(Ok(dir)) = qa_dir().map(|d| std::fs::read_dir(d.join("qa/encoding"))) else {
+    let Some(qa) = qa_dir() else {
         return cases;
     };
-    let mut files: Vec<PathBuf> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut files: Vec<PathBuf> = ["qa/encoding", "qa/api"]
+        .iter()
+        .filter_map(|sub| std::fs::read_dir(qa.join(sub)).ok())
+        .flat_map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())))
+        .collect();
     files.sort();
     for file in files
         .into_iter()

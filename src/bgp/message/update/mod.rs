@@ -251,7 +251,8 @@ impl Update {
     /// as ExaBGP's `UpdateCollection.messages()`: IPv4 unicast with an IPv4 next-hop in the
     /// body fields, announces first then withdraws; every other family in MP_REACH_NLRI /
     /// MP_UNREACH_NLRI, one family at a time. NLRI are sorted as ExaBGP sorts them. Families
-    /// not negotiated are left out. An End-of-RIB encodes as its marker.
+    /// not negotiated are left out. An End-of-RIB encodes as its marker; an UPDATE with
+    /// attributes and no routes as one message of attributes alone.
     ///
     /// IPv4 body routes carry their own next-hop as NEXT_HOP: routes with different next-hops
     /// go in different messages.
@@ -333,6 +334,15 @@ mod encode {
         include_withdraw: bool,
     ) -> Vec<Bytes> {
         let mut sent = Vec::new();
+        if update.announces.is_empty() && update.withdraws.is_empty() {
+            // ExaBGP's "Empty" NLRI: an UPDATE of attributes alone (flow routes' API tests)
+            if !update.attributes.is_empty() {
+                let mut attr = BytesMut::new();
+                update.attributes.encode(negotiated, true, &mut attr);
+                sent.push(message(&[], &[&attr], &[]));
+            }
+            return sent;
+        }
         let negotiated_family = |f: Family| negotiated.families.contains(&f);
 
         let mut announces: Vec<&RoutedNlri> = update
