@@ -1,5 +1,7 @@
 //! Ports `exabgp/rib/route.py`: a route is an NLRI, its next-hop and its shared attributes.
 
+use crate::bgp::message::update::attribute::collection::Attributes;
+use crate::bgp::message::update::nlri::Nlri;
 use crate::protocol::family::Family;
 use std::fmt;
 use std::hash::Hash;
@@ -7,9 +9,16 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 /// What the RIB needs of an NLRI: equality and hashing on everything that identifies it on
-/// the wire (prefix, path identifier, route distinguisher...) and its family.
-pub trait RibNlri: Clone + Eq + Hash + fmt::Debug {
+/// the wire (prefix, path identifier, route distinguisher...), its family, and an order so
+/// that resending the whole table is deterministic.
+pub trait RibNlri: Clone + Eq + Hash + Ord + fmt::Debug {
     fn family(&self) -> Family;
+}
+
+impl RibNlri for Nlri {
+    fn family(&self) -> Family {
+        Nlri::family(self)
+    }
 }
 
 /// An NLRI with its next-hop (None for families without one, e.g. flow) and attributes.
@@ -17,7 +26,7 @@ pub trait RibNlri: Clone + Eq + Hash + fmt::Debug {
 /// As in ExaBGP, whether it is announced or withdrawn is not part of the route but of the
 /// call (`add_to_rib` / `del_from_rib`).
 #[derive(PartialEq, Eq, Debug)]
-pub struct Route<N, A> {
+pub struct Route<N = Nlri, A = Attributes> {
     pub nlri: N,
     pub nexthop: Option<IpAddr>,
     pub attributes: Arc<A>,
