@@ -18,7 +18,7 @@ use crate::bgp::message::update::nlri::Nlri;
 use crate::bgp::message::update::{RoutedNlri, Update};
 use crate::protocol::family::{Afi, Family, Safi};
 use bytes::Bytes;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -64,6 +64,23 @@ pub struct OutgoingRib<N = Nlri, A = Attributes> {
     withdraws: HashMap<N, Pending<A>>,
     refresh_families: Vec<Family>,
     refresh_routes: Vec<Route<N, A>>,
+    watchdogs: HashMap<String, Watchdog<N, A>>,
+}
+
+/// Routes under one watchdog name (`announce watchdog <name>` / `withdraw watchdog <name>`).
+#[derive(Debug)]
+struct Watchdog<N, A> {
+    announced: BTreeMap<N, Route<N, A>>,
+    withdrawn: BTreeMap<N, Route<N, A>>,
+}
+
+impl<N, A> Default for Watchdog<N, A> {
+    fn default() -> Watchdog<N, A> {
+        Watchdog {
+            announced: BTreeMap::new(),
+            withdrawn: BTreeMap::new(),
+        }
+    }
 }
 
 /// Families whose routes ExaBGP packs together when `group-updates` is on.
@@ -96,6 +113,7 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
             withdraws: HashMap::new(),
             refresh_families: Vec::new(),
             refresh_routes: Vec::new(),
+            watchdogs: HashMap::new(),
         }
     }
 
@@ -194,6 +212,55 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
                 attributes,
             },
         );
+    }
+
+    /// Adds a route that may be under a watchdog: a route of watchdog `name` configured as
+    /// withdrawn is only remembered, to be announced by `announce_watchdog`.
+    pub fn add_to_rib_watchdog(
+        &mut self,
+        route: Route<N, A>,
+        watchdog: Option<&str>,
+        withdrawn: bool,
+    ) {
+        let Some(name) = watchdog else {
+            self.add_to_rib(route, false);
+            return;
+        };
+        let entry = self.watchdogs.entry(name.to_string()).or_default();
+        if withdrawn {
+            entry.withdrawn.insert(route.nlri.clone(), route);
+            return;
+        }
+        entry.announced.insert(route.nlri.clone(), route.clone());
+        self.add_to_rib(route, false);
+    }
+
+    /// Announces the routes of watchdog `name` that are withdrawn.
+    pub fn announce_watchdog(&mut self, name: &str) {
+        let Some(entry) = self.watchdogs.get_mut(name) else {
+            return;
+        };
+        let routes = std::mem::take(&mut entry.withdrawn);
+        entry
+            .announced
+            .extend(routes.iter().map(|(n, r)| (n.clone(), r.clone())));
+        for route in routes.into_values() {
+            self.add_to_rib(route, false);
+        }
+    }
+
+    /// Withdraws the announced routes of watchdog `name`.
+    pub fn withdraw_watchdog(&mut self, name: &str) {
+        let Some(entry) = self.watchdogs.get_mut(name) else {
+            return;
+        };
+        let routes = std::mem::take(&mut entry.announced);
+        entry
+            .withdrawn
+            .extend(routes.iter().map(|(n, r)| (n.clone(), r.clone())));
+        for route in routes.into_values() {
+            self.del_from_rib(route);
+        }
     }
 
     /// Queues every route the peer has in the neighbour's families (or only `family`) to be
@@ -693,6 +760,28 @@ mod tests {
             .collect();
         again.sort();
         assert_eq!(again, vec![1, 3]);
+    }
+
+    #[test]
+    fn watchdog_announces_and_withdraws_its_routes() {
+        let mut rib = new_rib();
+        rib.add_to_rib_watchdog(route(V4, 1, 1), Some("dog"), false);
+        rib.add_to_rib_watchdog(route(V4, 2, 1), Some("dog"), true);
+        rib.add_to_rib_watchdog(route(V4, 3, 1), None, false);
+        assert_eq!(
+            summary(&rib.updates(false)),
+            vec![(vec![1], vec![]), (vec![3], vec![])]
+        );
+        rib.withdraw_watchdog("dog");
+        assert_eq!(summary(&rib.updates(false)), vec![(vec![], vec![1])]);
+        rib.announce_watchdog("dog");
+        assert_eq!(
+            summary(&rib.updates(false)),
+            vec![(vec![1], vec![]), (vec![2], vec![])]
+        );
+        rib.announce_watchdog("dog");
+        rib.announce_watchdog("unknown");
+        assert!(rib.updates(false).is_empty());
     }
 
     #[test]
