@@ -360,6 +360,17 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
     /// announces by attribute set, family and next-hop, each group in one UPDATE when
     /// `grouped` and the family is IPv4 unicast or MCAST-VPN, else one per route.
     pub fn updates(&mut self, grouped: bool) -> Vec<RibUpdate<N, A>> {
+        self.updates_limited(grouped, &BTreeMap::new())
+    }
+
+    /// `updates`, announcing at most `paths_limit[family]` paths of one prefix in this
+    /// drain (the PATHS-LIMIT capability; 0 or absent: no limit). Paths over the limit are
+    /// dropped from the queue, as ExaBGP drops them.
+    pub fn updates_limited(
+        &mut self,
+        grouped: bool,
+        paths_limit: &BTreeMap<Family, u16>,
+    ) -> Vec<RibUpdate<N, A>> {
         let refresh_families = std::mem::take(&mut self.refresh_families);
         let refresh_routes = std::mem::take(&mut self.refresh_routes);
         let withdraws = std::mem::take(&mut self.withdraws);
@@ -408,6 +419,22 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
 
         let mut announces: Vec<(N, Pending<A>)> = announces.into_iter().collect();
         announces.sort_by_key(|(_, p)| p.seq);
+        if paths_limit.values().any(|limit| *limit > 0) {
+            let mut counts: HashMap<N, u16> = HashMap::new();
+            announces.retain(|(nlri, _)| {
+                let limit = paths_limit.get(&nlri.family()).copied().unwrap_or(0);
+                if limit == 0 {
+                    return true;
+                }
+                let count = counts.entry(nlri.prefix()).or_insert(0);
+                if *count >= limit {
+                    log::debug!("rib.paths_limit.exceeded nlri={nlri:?} limit={limit}");
+                    return false;
+                }
+                *count += 1;
+                true
+            });
+        }
         // attribute sets in order of first appearance, then (family, next-hop) within each
         type Group<N> = (Family, Option<IpAddr>, Vec<N>);
         let mut attribute_order: HashMap<*const A, usize> = HashMap::new();
@@ -463,7 +490,7 @@ impl RibUpdate<Nlri, Attributes> {
     /// The BGP messages, header included: packed by the UPDATE codec, which splits an
     /// `Update` over as many messages as `negotiated.msg_size` requires and leaves out
     /// families that were not negotiated.
-    pub fn messages(&self, negotiated: &Negotiated) -> Vec<Bytes> {
+    pub fn messages(&self, negotiated: &Negotiated, include_withdraw: bool) -> Vec<Bytes> {
         match self {
             RibUpdate::RouteRefresh { family, subtype } => {
                 vec![RouteRefresh {
@@ -489,18 +516,24 @@ impl RibUpdate<Nlri, Attributes> {
                     attributes: Attributes::clone(attributes),
                     ..Update::default()
                 };
-                update.messages(negotiated, true)
+                update.messages(negotiated, include_withdraw)
             }
         }
     }
 }
 
 impl OutgoingRib<Nlri, Attributes> {
-    /// Drains the queue (see [`OutgoingRib::updates`]) straight into BGP messages.
-    pub fn messages(&mut self, negotiated: &Negotiated, grouped: bool) -> Vec<Bytes> {
-        self.updates(grouped)
+    /// Drains the queue (see [`OutgoingRib::updates_limited`], with the negotiated paths
+    /// limits) straight into BGP messages; `include_withdraw` as the UPDATE codec's.
+    pub fn messages(
+        &mut self,
+        negotiated: &Negotiated,
+        grouped: bool,
+        include_withdraw: bool,
+    ) -> Vec<Bytes> {
+        self.updates_limited(grouped, &negotiated.paths_limit)
             .iter()
-            .flat_map(|update| update.messages(negotiated))
+            .flat_map(|update| update.messages(negotiated, include_withdraw))
             .collect()
     }
 }
@@ -877,6 +910,44 @@ mod wire {
         assert!(entry <= 64, "{entry} bytes");
     }
 
+    #[test]
+    fn paths_limit_counts_paths_of_one_prefix() {
+        let path = |id: u32, prefix: &str| {
+            let cidr = Cidr::new(prefix.parse().unwrap(), 24).unwrap();
+            Nlri::Inet(Inet::new(Family::IPV4_UNICAST, cidr, PathInfo::Id(id)))
+        };
+        let mut rib: OutgoingRib = OutgoingRib::new([Family::IPV4_UNICAST], true);
+        let attributes = Arc::new(Attributes::new());
+        for id in 1..=3 {
+            rib.add_to_rib(
+                Route::new(path(id, "10.0.0.0"), None, Arc::clone(&attributes)),
+                false,
+            );
+        }
+        rib.add_to_rib(
+            Route::new(path(1, "10.0.1.0"), None, Arc::clone(&attributes)),
+            false,
+        );
+        let limits = BTreeMap::from([(Family::IPV4_UNICAST, 2u16)]);
+        let announced: Vec<Nlri> = rib
+            .updates_limited(true, &limits)
+            .into_iter()
+            .flat_map(|u| match u {
+                RibUpdate::Update { announces, .. } => announces,
+                RibUpdate::RouteRefresh { .. } => Vec::new(),
+            })
+            .map(|(nlri, _)| nlri)
+            .collect();
+        assert_eq!(
+            announced,
+            vec![
+                path(1, "10.0.0.0"),
+                path(2, "10.0.0.0"),
+                path(1, "10.0.1.0")
+            ]
+        );
+    }
+
     /// qa/api/api-add-remove.ci: announce route 1.1.0.0/24 next-hop 101.1.101.1 origin igp
     /// local-preference 100, then withdraw route 1.1.0.0/24.
     #[test]
@@ -891,16 +962,16 @@ mod wire {
         );
         let mut rib: OutgoingRib = OutgoingRib::new([Family::IPV4_UNICAST], true);
         rib.add_to_rib(route.clone(), false);
-        let messages = rib.messages(&negotiated(), true);
+        let messages = rib.messages(&negotiated(), true, true);
         assert_eq!(messages.len(), 1);
         assert_eq!(
             hex(&messages[0]),
             "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF0030020000001540010100400200400304650165014005040000006418010100"
         );
         rib.add_to_rib(route.clone(), false);
-        assert!(rib.messages(&negotiated(), true).is_empty());
+        assert!(rib.messages(&negotiated(), true, true).is_empty());
         rib.del_nlri_from_rib(route.nlri.clone(), None);
-        let messages = rib.messages(&negotiated(), true);
+        let messages = rib.messages(&negotiated(), true, true);
         assert_eq!(messages.len(), 1);
         assert_eq!(
             hex(&messages[0]),

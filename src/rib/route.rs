@@ -1,7 +1,7 @@
 //! Ports `exabgp/rib/route.py`: a route is an NLRI, its next-hop and its shared attributes.
 
 use crate::bgp::message::update::attribute::collection::Attributes;
-use crate::bgp::message::update::nlri::Nlri;
+use crate::bgp::message::update::nlri::{Inet, Nlri, PathInfo};
 use crate::protocol::family::Family;
 use std::fmt;
 use std::hash::Hash;
@@ -13,11 +13,25 @@ use std::sync::Arc;
 /// that resending the whole table is deterministic.
 pub trait RibNlri: Clone + Eq + Hash + Ord + fmt::Debug {
     fn family(&self) -> Family;
+
+    /// The NLRI without its ADD-PATH identifier: paths of one prefix share it.
+    fn prefix(&self) -> Self {
+        self.clone()
+    }
 }
 
 impl RibNlri for Nlri {
     fn family(&self) -> Family {
         Nlri::family(self)
+    }
+
+    fn prefix(&self) -> Nlri {
+        match self {
+            Nlri::Inet(inet) => Nlri::Inet(Inet {
+                path_info: PathInfo::Disabled,
+                ..*inet
+            }),
+        }
     }
 }
 
