@@ -481,6 +481,33 @@ mod tests {
         );
     }
 
+    /// Configuration values of qa conf-extended-attributes and the eight value bytes of the
+    /// C0 10 08 attribute in the matching raw lines of conf-extended-attributes.ci.
+    #[test]
+    fn parse_matches_qa_raw_lines() {
+        for (value, hex) in [
+            ("origin:100:1000", "00030064000003E8"),
+            ("target:200:2000", "000200C8000007D0"),
+            ("origin:300:73000", "0003012C00011D28"),
+            ("target:400:74000", "0002019000012110"),
+            ("origin:70500:5000", "0103000113641388"),
+            ("target:70600:6000", "0102000113C81770"),
+            ("origin:7.7.7.7:7000", "0103070707071B58"),
+            ("target:8.8.8.8:8000", "0102080808081F40"),
+            ("origin:9000:9.9.9.9", "0003232809090909"),
+            ("target:1000:10.10.10.10", "000203E80A0A0A0A"),
+            ("origin4:71100:11000", "0103000115BC2AF8"),
+            ("target4:71200:12000", "0102000116202EE0"),
+            ("redirect:1300:83000", "8008051400014438"),
+            ("redirect:1400:84000", "8008057800014820"),
+            ("l2info:1:2:13398:30864", "800A010234567890"),
+        ] {
+            let bytes = parsed(value);
+            let text: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
+            assert_eq!(text, hex, "{value}");
+        }
+    }
+
     #[test]
     fn parse_errors() {
         for bad in [
