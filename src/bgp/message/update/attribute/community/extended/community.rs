@@ -1,6 +1,6 @@
 //! Ports `exabgp/bgp/message/update/attribute/community/extended/community.py`: one extended community (RFC 4360 §2, RFC 5701 §2).
 
-use super::super::{write_decimal, CommunityError};
+use super::super::{hex_digits, write_decimal, CommunityError};
 use super::{
     bandwidth, chso, encapsulation, flowspec_scope, l2info, mac_mobility, mup, origin, rt,
     rt_record, traffic,
@@ -166,8 +166,8 @@ impl ExtendedCommunity {
     /// an address (`target:70000:1` is shown `target:0.1.17.112:1`).
     pub fn parse(value: &str) -> Result<ExtendedCommunity, String> {
         if !value.contains(':') {
-            if value.len() > 2 && value[..2].eq_ignore_ascii_case("0x") {
-                return parse_hex(value);
+            if let Some(digits) = hex_digits(value) {
+                return parse_hex(value, digits);
             }
             if value == "redirect-to-nexthop" {
                 return Ok(ExtendedCommunity::new(0x08, 0x00, [0; 6]));
@@ -274,8 +274,7 @@ fn component(part: &str, value: &str) -> Result<u64, String> {
     Ok(number)
 }
 
-fn parse_hex(value: &str) -> Result<ExtendedCommunity, String> {
-    let digits = &value[2..];
+fn parse_hex(value: &str, digits: &str) -> Result<ExtendedCommunity, String> {
     if digits.len() != 16 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(format!(
             "invalid extended community {value}: expecting 0x and 16 hexadecimal digits"
@@ -576,8 +575,13 @@ mod tests {
         }
 
         #[test]
-        fn parse_never_panics(value in "[a-z0-9:.xL-]{0,24}") {
+        fn parse_never_panics(value in "[a-z0-9:.xL-]{0,24}", any_text in "\\PC{0,24}") {
             let _ = ExtendedCommunity::parse(&value);
+            let _ = ExtendedCommunity::parse(&any_text);
+            let _ = super::super::super::initial::Community::parse(&any_text);
+            let _ = super::super::super::large::LargeCommunity::parse(&any_text);
+            let _ = super::super::traffic::redirect(&any_text);
+            let _ = super::super::flowspec_scope::InterfaceSet::parse(&any_text);
         }
     }
 }
