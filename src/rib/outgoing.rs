@@ -147,8 +147,13 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
     }
 
     /// Whether anything is waiting to be sent.
+    /// Unlike ExaBGP, a requested BoRR/EoRR counts, so an enhanced refresh of an empty
+    /// table is still answered.
     pub fn pending(&self) -> bool {
-        !self.announces.is_empty() || !self.withdraws.is_empty() || !self.refresh_routes.is_empty()
+        !self.announces.is_empty()
+            || !self.withdraws.is_empty()
+            || !self.refresh_routes.is_empty()
+            || !self.refresh_families.is_empty()
     }
 
     /// The announces waiting to be sent.
@@ -339,6 +344,28 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         }
     }
 
+    /// The session went down: the peer has nothing any more. Every route it had, or was
+    /// about to get, is queued for the next session; queued withdraws and refreshes are
+    /// dropped. (ExaBGP reaches the same state with `reset` then `replace_restart`.)
+    pub fn reconnect(&mut self) {
+        self.refresh_families.clear();
+        self.refresh_routes.clear();
+        let withdrawn = std::mem::take(&mut self.withdraws);
+        let all = self.families.clone();
+        let mut sent: Vec<Route<N, A>> = self
+            .cache
+            .cached_routes(&all)
+            .filter(|route| !withdrawn.contains_key(&route.nlri))
+            .collect();
+        sent.sort_by(|a, b| a.nlri.cmp(&b.nlri));
+        self.cache.clear_cache();
+        for route in sent {
+            if !self.announces.contains_key(&route.nlri) {
+                self.add_to_rib(route, true);
+            }
+        }
+    }
+
     /// Forgets everything: what was sent and what is queued.
     pub fn clear(&mut self) {
         self.cache.clear_cache();
@@ -519,6 +546,64 @@ impl RibUpdate<Nlri, Attributes> {
                 update.messages(negotiated, include_withdraw)
             }
         }
+    }
+}
+
+/// The adj-rib-out as a session uses it: the RIB, the neighbour's `group-updates`, and the
+/// messages already encoded but not yet taken (a session takes a few at a time so that
+/// keepalives and reads are not starved).
+#[derive(Debug)]
+pub struct AdjRibOut {
+    pub rib: OutgoingRib<Nlri, Attributes>,
+    pub group_updates: bool,
+    encoded: std::collections::VecDeque<Bytes>,
+}
+
+impl AdjRibOut {
+    pub fn new(
+        families: impl IntoIterator<Item = Family>,
+        adj_rib_out: bool,
+        group_updates: bool,
+    ) -> AdjRibOut {
+        AdjRibOut {
+            rib: OutgoingRib::new(families, adj_rib_out),
+            group_updates,
+            encoded: Default::default(),
+        }
+    }
+
+    /// Whether messages or changes are waiting.
+    pub fn pending(&self) -> bool {
+        !self.encoded.is_empty() || self.rib.pending()
+    }
+
+    /// Up to `max` whole messages for `negotiated`, draining the RIB when what was encoded
+    /// before has all been taken.
+    pub fn take(
+        &mut self,
+        negotiated: &Negotiated,
+        include_withdraw: bool,
+        max: usize,
+    ) -> Vec<Bytes> {
+        if self.encoded.is_empty() && self.rib.pending() {
+            let messages = self
+                .rib
+                .messages(negotiated, self.group_updates, include_withdraw);
+            self.encoded.extend(messages);
+        }
+        let count = max.min(self.encoded.len());
+        self.encoded.drain(..count).collect()
+    }
+
+    /// Queues the table of `family` (all when None) again, framed by BoRR/EoRR if `enhanced`.
+    pub fn resend(&mut self, family: Option<Family>, enhanced: bool) {
+        self.rib.resend(enhanced, family);
+    }
+
+    /// The session went down (see [`OutgoingRib::reconnect`]); encoded messages are dropped.
+    pub fn reconnect(&mut self) {
+        self.encoded.clear();
+        self.rib.reconnect();
     }
 }
 
@@ -818,6 +903,27 @@ mod tests {
     }
 
     #[test]
+    fn reconnect_requeues_what_the_peer_had() {
+        let mut rib = new_rib();
+        rib.add_to_rib(route(V4, 1, 1), false);
+        rib.add_to_rib(route(V4, 2, 1), false);
+        let _ = rib.updates(false);
+        rib.del_from_rib(route(V4, 2, 1));
+        rib.add_to_rib(route(V6, 3, 1), false);
+        rib.reconnect();
+        assert!(rib.cache().is_empty());
+        let mut queued: Vec<u32> = summary(&rib.updates(false))
+            .into_iter()
+            .flat_map(|(a, w)| {
+                assert!(w.is_empty(), "the new session has nothing to withdraw");
+                a
+            })
+            .collect();
+        queued.sort();
+        assert_eq!(queued, vec![1, 3]);
+    }
+
+    #[test]
     fn sent_entry_is_small() {
         assert_eq!(std::mem::size_of::<super::super::cache::Sent<Attrs>>(), 32);
     }
@@ -827,6 +933,8 @@ mod tests {
         Announce(u32, u32),
         Withdraw(u32),
         Drain,
+        /// The session went down: the peer's table is gone.
+        Reconnect,
     }
 
     fn op() -> impl Strategy<Value = Op> {
@@ -834,6 +942,7 @@ mod tests {
             (0..6u32, 0..3u32).prop_map(|(p, a)| Op::Announce(p, a)),
             (0..6u32).prop_map(Op::Withdraw),
             Just(Op::Drain),
+            Just(Op::Reconnect),
         ]
     }
 
@@ -870,6 +979,10 @@ mod tests {
                         intended.remove(&p);
                     }
                     Op::Drain => apply(&mut rib, &mut peer)?,
+                    Op::Reconnect => {
+                        rib.reconnect();
+                        peer.clear();
+                    }
                 }
             }
             apply(&mut rib, &mut peer)?;
@@ -908,6 +1021,43 @@ mod wire {
         let entry = std::mem::size_of::<Nlri>()
             + std::mem::size_of::<super::super::cache::Sent<Attributes>>();
         assert!(entry <= 64, "{entry} bytes");
+    }
+
+    #[test]
+    fn adj_rib_out_hands_messages_a_few_at_a_time_and_requeues_on_reconnect() {
+        let negotiated = Negotiated {
+            families: vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST],
+            ..negotiated()
+        };
+        let mut adj = AdjRibOut::new([Family::IPV4_UNICAST, Family::IPV6_UNICAST], true, false);
+        let attributes = Arc::new(Attributes::new());
+        for prefix in ["10.0.0.0", "10.0.1.0", "10.0.2.0"] {
+            adj.rib.add_to_rib(
+                Route::new(
+                    v4(prefix, 24),
+                    "192.0.2.1".parse().ok(),
+                    Arc::clone(&attributes),
+                ),
+                false,
+            );
+        }
+        assert_eq!(adj.take(&negotiated, true, 2).len(), 2);
+        assert!(adj.pending());
+        assert_eq!(adj.take(&negotiated, true, 2).len(), 1);
+        assert!(!adj.pending());
+        adj.reconnect();
+        assert_eq!(
+            adj.take(&negotiated, false, 10).len(),
+            3,
+            "the whole table on the next session"
+        );
+        // enhanced refresh of an empty family still sends BoRR and EoRR
+        adj.resend(Some(Family::IPV6_UNICAST), true);
+        let markers = adj.take(&negotiated, true, 10);
+        assert_eq!(markers.len(), 2);
+        // ROUTE-REFRESH type 5, AFI 2, subtypes 1 then 2, SAFI 1
+        assert_eq!(&markers[0][18..], &[5, 0, 2, 1, 1]);
+        assert_eq!(&markers[1][18..], &[5, 0, 2, 2, 1]);
     }
 
     #[test]
