@@ -558,12 +558,69 @@ mod tests {
             let c = ExtendedCommunity::decode(&bytes).unwrap();
             let text = c.to_string();
             prop_assert!(!text.is_empty());
+            prop_assert!(!text.contains('"') && !text.contains('\\'), "JSON-safe text {}", text);
             let mut out = String::new();
             c.json(&mut out);
             prop_assert!(out.starts_with("{ \"value\": "), "json {}", out);
             let mut wire = BytesMut::new();
             c.encode(&mut wire);
             prop_assert_eq!(&wire[..], &bytes[..]);
+        }
+
+        /// Every typed view gives back a value with the same view (its own round trip),
+        /// and keeps the transitive bit where the family can clear it.
+        #[test]
+        fn typed_views_round_trip(bytes in any::<[u8; 8]>()) {
+            let c = ExtendedCommunity(bytes);
+            macro_rules! check {
+                ($($family:ty),*) => {
+                    $(if let Some(typed) = <$family>::from_community(&c) {
+                        let again = <$family>::from_community(&typed.to_community());
+                        prop_assert_eq!(again, Some(typed));
+                        prop_assert_eq!(typed.to_community().family(), c.family());
+                    })*
+                };
+            }
+            check!(
+                rt::RouteTarget,
+                origin::Origin,
+                rt_record::RtRecord,
+                traffic::TrafficAction,
+                traffic::TrafficRedirect,
+                traffic::TrafficRedirectAsn4,
+                traffic::TrafficMark,
+                traffic::TrafficNextHopIpv4Ietf,
+                traffic::TrafficNextHopSimpson,
+                encapsulation::Encapsulation,
+                l2info::L2Info,
+                mac_mobility::MacMobility,
+                chso::ConsistentHashSortOrder,
+                flowspec_scope::InterfaceSet,
+                mup::MupExtendedCommunity
+            );
+            // float-carrying families compare by bits (NaN is not equal to itself)
+            if let Some(rate) = traffic::TrafficRate::from_community(&c) {
+                prop_assert_eq!(&rate.to_community().0[2..], &c.0[2..]);
+            }
+            if let Some(rate) = traffic::TrafficRatePackets::from_community(&c) {
+                prop_assert_eq!(&rate.to_community().0[2..], &c.0[2..]);
+            }
+            if let Some(bandwidth) = bandwidth::Bandwidth::from_community(&c) {
+                prop_assert_eq!(&bandwidth.to_community().0[2..], &c.0[2..]);
+            }
+            // families that keep the type's high bits give back the very same bytes
+            let exact = [
+                rt::RouteTarget::from_community(&c).map(|t| t.to_community()),
+                origin::Origin::from_community(&c).map(|t| t.to_community()),
+                rt_record::RtRecord::from_community(&c).map(|t| t.to_community()),
+                mup::MupExtendedCommunity::from_community(&c).map(|t| t.to_community()),
+            ];
+            for back in exact.into_iter().flatten() {
+                prop_assert_eq!(back, c);
+            }
+            if let Some(set) = flowspec_scope::InterfaceSet::from_community(&c) {
+                prop_assert_eq!(set.to_community().transitive(), c.transitive());
+            }
         }
 
         #[test]
