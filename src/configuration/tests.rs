@@ -73,7 +73,7 @@ fn session_statements() {
 #[test]
 fn capabilities_addpath_and_nexthop() {
     let configuration = parse(
-        "neighbor 10.0.0.1 {\n local-address 10.0.0.2; local-as 1; peer-as 1; hold-time 90;\n \
+        "neighbor 10.0.0.1 {\n local-address 10.0.0.2; local-as 1; peer-as 1; router-id 9.9.9.9; hold-time 90;\n \
          capability { graceful-restart; add-path send/receive; route-refresh; asn4 disable; }\n \
          family { ipv4 unicast; ipv4 mpls-vpn; ipv6 unicast; }\n \
          add-path { ipv4 unicast limit 10; ipv6 mpls-vpn; }\n \
@@ -130,7 +130,7 @@ fn processes_and_api() {
     std::fs::set_permissions(&program, permissions).unwrap();
 
     let text = "process add-remove {\n run ./run/helper --flag;\n encoder json;\n}\n\
-                neighbor 10.0.0.1 {\n local-as 1; peer-as 1;\n api {\n  processes-match [ \"^add\" ];\n  neighbor-changes;\n  \
+                neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 9.9.9.9;\n api {\n  processes-match [ \"^add\" ];\n  neighbor-changes;\n  \
                 receive { parsed; update; }\n  send { packets; }\n }\n}\n";
     let configuration = Configuration::parse(text, &folder.join("x.conf")).unwrap();
     let process = &configuration.processes[0];
@@ -168,7 +168,7 @@ fn processes_and_api() {
 #[test]
 fn routes_in_neutral_form() {
     let configuration = parse(
-        "neighbor 10.0.0.1 {\n local-as 1; peer-as 1;\n family { ipv4 unicast; ipv4 mpls-vpn; ipv4 flow; l2vpn vpls; }\n \
+        "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 9.9.9.9;\n family { ipv4 unicast; ipv4 mpls-vpn; ipv4 flow; l2vpn vpls; }\n \
          static {\n  route 10.0.0.0/24 next-hop self med 10 community [ 1:1 no-export ] split /25;\n  \
          route 10.1.0.0/24 {\n   rd 65000:1;\n   label 100;\n   next-hop 1.1.1.1;\n  }\n }\n \
          flow { route drop { match { source 10.0.0.0/24; destination-port [ =80 >8080&<8088 ]; } then { discard; } } }\n \
@@ -206,7 +206,7 @@ fn routes_in_neutral_form() {
 #[test]
 fn multi_session_splits_per_family() {
     let configuration = parse(
-        "neighbor 10.0.0.1 {\n local-as 1; peer-as 1;\n capability { multi-session; }\n family { ipv4 unicast; ipv6 unicast; }\n}\n",
+        "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 9.9.9.9;\n capability { multi-session; }\n family { ipv4 unicast; ipv6 unicast; }\n}\n",
     )
     .unwrap();
     let families: Vec<Vec<Family>> = configuration
@@ -230,56 +230,56 @@ fn errors_name_file_line_column_and_expectation() {
         ("neighbor 10.0.0.1 {\n  local-as 1;\n}\n", "conf.conf:1:1: incomplete neighbor, missing peer-as"),
         ("neighbor nope {\n}\n", "conf.conf:1:10: expected an IP address or prefix for the neighbor after 'neighbor', got 'nope'"),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  hold-time 2;\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  hold-time 2;\n}\n",
             "conf.conf:3:13: the hold time must be zero or at least three seconds (RFC 4271 §4.2)",
         ),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  peer-address 1.1.1.1;\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  peer-address 1.1.1.1;\n}\n",
             "conf.conf:3:3: unknown neighbor statement 'peer-address': expected description, router-id, local-address, \
              local-link-local, local-as, peer-as, hold-time, rate-limit, passive, listen, connect, source-interface, \
              outgoing-ttl, incoming-ttl, md5-password, md5-base64, md5-ip, group-updates, auto-flush, adj-rib-in, \
              adj-rib-out, manual-eor, host-name, domain-name or inherit",
         ),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  family {\n    ipv4 unicorn;\n  }\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  family {\n    ipv4 unicorn;\n  }\n}\n",
             "conf.conf:4:10: expected a subsequent family (unicast, multicast, nlri-mpls, labeled-unicast, mpls-vpn, \
              mcast-vpn, flow, flow-vpn, mup, sr-policy) after 'ipv4', got 'unicorn'",
         ),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  capability { add-path both; }\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  capability { add-path both; }\n}\n",
             "conf.conf:3:25: expected send, receive, send/receive or disable after 'add-path', got 'both'",
         ),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  static {\n    route 10.0.0.0/24 next-hop 1.1.1.1 med;\n  }\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  static {\n    route 10.0.0.0/24 next-hop 1.1.1.1 med;\n  }\n}\n",
             "conf.conf:4:43: expected a 32-bit number after 'med', got the end of the statement",
         ),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  static {\n    route 10.0.0.0/24 next-hop 1.1.1.1 colour red;\n  }\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  static {\n    route 10.0.0.0/24 next-hop 1.1.1.1 colour red;\n  }\n}\n",
             "conf.conf:4:40: unknown route keyword 'colour'",
         ),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  inherit missing;\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  inherit missing;\n}\n",
             "conf.conf:3:11: unknown template 'missing' in inherit",
         ),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  passive true false;\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  passive true false;\n}\n",
             "conf.conf:3:16: unexpected 'false' after 'true'",
         ),
-        ("neighbor 10.0.0.0/24 {\n  local-as 1; peer-as 1;\n}\n", "conf.conf:1:1: can only use ip ranges for the peer address with passive neighbors"),
+        ("neighbor 10.0.0.0/24 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n}\n", "conf.conf:1:1: can only use ip ranges for the peer address with passive neighbors"),
         (
-            "neighbor 10.0.0.1 {\n  local-address 2001:db8::1; local-as 1; peer-as 1;\n}\n",
+            "neighbor 10.0.0.1 {\n  local-address 2001:db8::1; local-as 1; peer-as 1; router-id 9.9.9.9;\n}\n",
             "conf.conf:1:1: local-address and peer-address must be of the same family",
         ),
         (
-            "neighbor 10.0.0.1 { local-as 1; peer-as 1; }\nneighbor 10.0.0.1 { local-as 1; peer-as 1; }\n",
+            "neighbor 10.0.0.1 { local-as 1; peer-as 1; router-id 9.9.9.9; }\nneighbor 10.0.0.1 { local-as 1; peer-as 1; router-id 9.9.9.9; }\n",
             "conf.conf:2:1: duplicate peer definition 10.0.0.1",
         ),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  announce {\n    ipv4 {\n      unicast 2001:db8::/32 next-hop 1.1.1.1;\n    }\n  }\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  announce {\n    ipv4 {\n      unicast 2001:db8::/32 next-hop 1.1.1.1;\n    }\n  }\n}\n",
             "conf.conf:5:7: the prefix is not an ipv4 prefix",
         ),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  static {\n    sr-policy distinguisher 0 color 1 endpoint 10.0.0.1 next-hop 1.1.1.1 segment-list weight 1 segment type-c algorithm 0;\n  }\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  static {\n    sr-policy distinguisher 0 color 1 endpoint 10.0.0.1 next-hop 1.1.1.1 segment-list weight 1 segment type-c algorithm 0;\n  }\n}\n",
             "conf.conf:4:96: segment type-c needs 'ipv4'",
         ),
         ("bogus {\n}\n", "conf.conf:1:1: unknown section 'bogus': expected process, template or neighbor"),
@@ -288,4 +288,42 @@ fn errors_name_file_line_column_and_expectation() {
     for (text, expected) in cases {
         assert_eq!(&error(text), expected, "for:\n{text}");
     }
+}
+
+#[test]
+fn session_checks_of_exabgp() {
+    let cases: &[(&str, &str)] = &[
+        ("neighbor 10.0.0.1 {\n local-as 1; peer-as 1;\n}\n", "conf.conf:1:1: router-id must be set"),
+        (
+            "neighbor 2001:db8::1 {\n local-address 2001:db8::2; local-as 1; peer-as 1;\n}\n",
+            "conf.conf:1:1: router-id must be set",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 1.1.1.1; listen 179;\n}\n",
+            "conf.conf:1:1: local-address must be set",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n local-address 10.0.0.2; local-as 1; peer-as 1;\n md5-password abc;\n \
+             tcp-ao { keyid 1; algorithm hmac-sha-256; password x; }\n}\n",
+            "conf.conf:1:1: MD5 and TCP-AO are mutually exclusive - cannot use both",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n local-address 10.0.0.2; local-as 1; peer-as 1;\n md5-password a*b;\n md5-base64;\n}\n",
+            "conf.conf:1:1: Invalid MD5 password: not valid base64 (incorrect padding)",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n local-address 10.0.0.2; local-as 1; peer-as 1;\n tcp-ao { keyid 1; password x; }\n}\n",
+            "conf.conf:3:2: incomplete tcp-ao, missing algorithm",
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(&error(text), expected, "for:\n{text}");
+    }
+    // md5-ip defaults to the local address
+    let configuration =
+        parse("neighbor 10.0.0.1 {\n local-address 10.0.0.2; local-as 1; peer-as 1;\n md5-password abc;\n}\n").unwrap();
+    assert_eq!(
+        configuration.neighbors[0].neighbor.md5_ip,
+        Some(ip("10.0.0.2"))
+    );
 }
