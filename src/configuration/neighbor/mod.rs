@@ -192,7 +192,7 @@ impl Builder {
             }
             "api" => self.peer.api.parse(section),
             "static" => super::r#static::parse(section, &mut self.peer.routes),
-            "announce" => super::announce::parse(section, &mut self.peer.routes),
+            "announce" => super::announce::parse(section, &mut self.peer.routes, &mut self.peer.flows),
             "l2vpn" => super::l2vpn::parse(section, &mut self.peer.routes),
             "flow" => super::flow::parse(section, &mut self.peer.flows),
             "operational" => super::operational::parse(section, &mut self.peer.operational),
