@@ -7,3 +7,4 @@ pub mod bgp;
 pub mod configuration;
 pub mod environment;
 pub mod protocol;
+pub mod reactor;
