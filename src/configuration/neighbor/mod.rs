@@ -36,6 +36,7 @@ impl Builder {
                 neighbor: Neighbor::new(peer_address),
                 api: api::Api::default(),
                 routes: Vec::new(),
+                changes: Vec::new(),
                 flows: Vec::new(),
                 operational: Vec::new(),
             },
@@ -354,6 +355,12 @@ impl Builder {
             }
         }
 
+        for route in &self.peer.routes {
+            if let Some(changes) = super::r#static::parser::build(route, neighbor)? {
+                self.peer.changes.extend(changes);
+            }
+        }
+
         // multi-session: one neighbour per family (ExaBGP's `post`)
         if neighbor.capability.multi_session && families.len() > 1 {
             let peers = families
@@ -364,6 +371,7 @@ impl Builder {
                     peer.neighbor.addpath.retain(|f| f == family);
                     peer.neighbor.nexthop.retain(|(f, _)| f == family);
                     peer.routes.retain(|r| r.family == *family);
+                    peer.changes.retain(|c| c.nlri.family() == *family);
                     peer.flows.retain(|r| r.family == *family);
                     peer
                 })
