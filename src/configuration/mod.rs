@@ -152,7 +152,7 @@ impl Configuration {
                         neighbor::check_template(template)?;
                     }
                 }
-                "neighbor" | "peer" => neighbors.push(section),
+                "neighbor" => neighbors.push(section),
                 other => {
                     return Err(Error::new(
                         section.location(),

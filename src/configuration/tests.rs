@@ -1,5 +1,6 @@
 //! Configurations as users write them: what they build, and the exact errors of broken ones.
 
+use super::neighbor::family;
 use super::*;
 use crate::protocol::family::{Afi, Family, Safi};
 use std::net::IpAddr;
@@ -326,4 +327,39 @@ fn session_checks_of_exabgp() {
         configuration.neighbors[0].neighbor.md5_ip,
         Some(ip("10.0.0.2"))
     );
+}
+
+#[test]
+fn family_sections_refuse_duplicates_and_mixing_all() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 9.9.9.9;\n family {\n  ipv4 unicast;\n  ipv4 unicast;\n }\n}\n",
+            "conf.conf:5:3: Duplicate entry: ipv4 unicast",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 9.9.9.9;\n family {\n  ipv4 unicast;\n  all;\n }\n}\n",
+            "conf.conf:5:3: all cannot be used with any other options",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 9.9.9.9;\n family {\n  all;\n  ipv6 unicast;\n }\n}\n",
+            "conf.conf:5:3: cannot add any family once family all is set",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 9.9.9.9;\n nexthop {\n  ipv4 unicast ipv6;\n  ipv4 unicast ipv6;\n }\n}\n",
+            "conf.conf:5:3: Duplicate entry: ipv4 unicast ipv6",
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(&error(text), expected, "for:\n{text}");
+    }
+    // `all` (like no family section) is every family ExaBGP has NLRI for
+    let configuration = parse(
+        "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 9.9.9.9;\n family { all; }\n}\n",
+    )
+    .unwrap();
+    let families = &configuration.neighbors[0].neighbor.families;
+    assert_eq!(families, &family::all());
+    assert!(families.contains(&Family::IPV6_MULTICAST));
+    assert!(families.contains(&Family::new(Afi::IPV4, Safi::RTC)));
+    assert_eq!(families.len(), 23);
 }
