@@ -363,3 +363,215 @@ fn family_sections_refuse_duplicates_and_mixing_all() {
     assert!(families.contains(&Family::new(Afi::IPV4, Safi::RTC)));
     assert_eq!(families.len(), 23);
 }
+
+mod robustness {
+    use super::*;
+    use proptest::prelude::*;
+
+    const WORDS: &[&str] = &[
+        "neighbor",
+        "10.0.0.1",
+        "2001:db8::1",
+        "template",
+        "process",
+        "inherit",
+        "static",
+        "route",
+        "announce",
+        "ipv4",
+        "ipv6",
+        "unicast",
+        "flow",
+        "match",
+        "then",
+        "scope",
+        "family",
+        "capability",
+        "api",
+        "processes",
+        "next-hop",
+        "self",
+        "as-path",
+        "community",
+        "attribute",
+        "split",
+        "/24",
+        "10.0.0.0/8",
+        "0x",
+        "0xzz",
+        "é",
+        "local-as",
+        "peer-as",
+        "1",
+        "65536",
+        "[",
+        "]",
+        "(",
+        ")",
+        ",",
+        "{",
+        "}",
+        ";",
+        "\"",
+        "\\",
+        "#",
+        "\n",
+        "sr-policy",
+        "segment-list",
+        "segment",
+        "type-a",
+        "mpls",
+        "mup",
+        "mup-t1st",
+        "mcast-vpn",
+        "vpls",
+        "l2vpn",
+        "tcp-ao",
+        "add-path",
+        "nexthop",
+        "run",
+        "encoder",
+        "json",
+        "operational",
+        "asm",
+        "afi",
+        "safi",
+    ];
+
+    proptest! {
+        /// Any sequence of configuration words parses or fails with an error, never panics.
+        #[test]
+        fn never_panics(picks in proptest::collection::vec(0..WORDS.len(), 0..80)) {
+            let text: Vec<&str> = picks.iter().map(|&i| WORDS[i]).collect();
+            let _ = Configuration::parse(&text.join(" "), Path::new("fuzz.conf"));
+        }
+
+        /// Arbitrary text too.
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,200}") {
+            let _ = Configuration::parse(&text, Path::new("fuzz.conf"));
+        }
+    }
+
+    const ROUTE_WORDS: &[&str] = &[
+        "next-hop",
+        "self",
+        "1.1.1.1",
+        "::1",
+        "origin",
+        "igp",
+        "med",
+        "100",
+        "local-preference",
+        "as-path",
+        "[",
+        "]",
+        "(",
+        ")",
+        ",",
+        "community",
+        "1:1",
+        "no-export",
+        "large-community",
+        "1:2:3",
+        "extended-community",
+        "target:1:1",
+        "0x0002fde800000001",
+        "originator-id",
+        "cluster-list",
+        "aggregator",
+        "1:1.1.1.1",
+        "atomic-aggregate",
+        "aigp",
+        "path-information",
+        "0.0.0.1",
+        "label",
+        "rd",
+        "65000:1",
+        "attribute",
+        "0x01",
+        "0x40",
+        "0x00",
+        "0xé",
+        "split",
+        "/0",
+        "/9",
+        "/32",
+        "/129",
+        "watchdog",
+        "withdraw",
+        "name",
+        "x",
+        "bgp-prefix-sid-srv6",
+        "l3-service",
+        "bgp-prefix-sid",
+        "distinguisher",
+        "color",
+        "endpoint",
+        "preference",
+        "binding-sid",
+        "mpls",
+        "segment-list",
+        "weight",
+        "segment",
+        "type-a",
+        "type-b",
+        "type-f",
+        "srv6",
+        "endpoint-behavior",
+        "local",
+        "remote",
+        "sid",
+        "teid",
+        "qfi",
+        "mup-t1st",
+        "mup-isd",
+        "source",
+        "group",
+        "rp",
+        "source-as",
+        "shared-join",
+        "discard",
+        "rate-limit",
+        "redirect",
+        "destination-port",
+        "=80",
+        ">1&<2",
+        "protocol",
+        "tcp",
+        "source-port",
+        "10.0.0.0/8",
+        "::1/128/0",
+        "interface-set",
+        "transitive:input:1:1",
+        "endpoint",
+        "base",
+        "offset",
+        "size",
+        "4294967296",
+        "",
+    ];
+
+    proptest! {
+        /// Route lines of every family with arbitrary keyword soup: errors, never panics.
+        #[test]
+        fn route_lines_never_panic(kind in 0usize..8, picks in proptest::collection::vec(0..ROUTE_WORDS.len(), 0..30)) {
+            let words: Vec<&str> = picks.iter().map(|&i| ROUTE_WORDS[i]).collect();
+            let words = words.join(" ");
+            let body = match kind {
+                0 => format!("static {{ route 10.0.0.0/8 {words}; }}"),
+                1 => format!("static {{ route 10.0.0.0/8 {{ {words}; }} }}"),
+                2 => format!("static {{ sr-policy {words}; }}"),
+                3 => format!("announce {{ ipv4 {{ mup {words}; }} }}"),
+                4 => format!("announce {{ ipv6 {{ mcast-vpn {words}; }} }}"),
+                5 => format!("announce {{ ipv4 {{ flow {words}; }} }}"),
+                6 => format!("flow {{ route {{ match {{ {words}; }} then {{ {words}; }} }} }}"),
+                _ => format!("l2vpn {{ vpls {words}; }}"),
+            };
+            let text = format!(
+                "neighbor 10.0.0.1 {{ local-address 10.0.0.2; local-as 1; peer-as 1; {body} }}"
+            );
+            let _ = Configuration::parse(&text, Path::new("fuzz.conf"));
+        }
+    }
+}

@@ -247,6 +247,9 @@ impl Builder {
                         }
                     }
                 }
+                // ExaBGP keeps them sorted, as the families
+                neighbor.addpath.sort();
+                neighbor.paths_limit.sort();
             } else {
                 neighbor.addpath = families.clone();
             }

@@ -316,6 +316,9 @@ fn generic(items: &[String], at: Location) -> Result<GenericAttribute> {
         .strip_prefix("0x")
         .or_else(|| data.strip_prefix("0X"))
         .unwrap_or(data);
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad("the attribute data is not hexadecimal"));
+    }
     if hex.len() % 2 != 0 {
         return Err(bad("hexadecimal data must have an even number of digits"));
     }
