@@ -416,6 +416,53 @@ mod tests {
     }
 
     #[test]
+    fn large_communities_conf_largecommunity() {
+        let built = changes(
+            "route 8.8.8.10/32 next-hop 192.0.2.1 large-community [ 2914:0:666 2914:3320:123 ];",
+        );
+        assert_eq!(
+            wire(&built[0]),
+            format!(
+                "{MARKER}004C020000003040010100400200400304C000020140050400000064C0201800000B62000000000000029A00000B6200000CF80000007B200808080A"
+            )
+        );
+    }
+
+    #[test]
+    fn ipv6_next_hop_self_conf_ipself6() {
+        let text = "neighbor ::1 {\n router-id 127.0.0.2;\n local-address ::1;\n local-as 65533;\n peer-as 65533;\n \
+                    family { ipv6 unicast; }\n static {\n  route 2a04:6d80::1/128 next-hop self;\n }\n}\n";
+        let configuration = Configuration::parse(text, Path::new("test.conf")).unwrap();
+        let change = &configuration.neighbors[0].changes[0];
+        let negotiated = Negotiated {
+            local_as: 65533,
+            peer_as: 65533,
+            families: vec![crate::protocol::family::Family::IPV6_UNICAST],
+            ..Negotiated::default()
+        };
+        let update = Update {
+            announces: vec![RoutedNlri {
+                nlri: change.nlri.clone(),
+                nexthop: change.nexthop,
+            }],
+            attributes: change.attributes.clone(),
+            ..Update::default()
+        };
+        let hex: String = update
+            .messages(&negotiated, true)
+            .iter()
+            .flat_map(|m| m.iter())
+            .map(|b| format!("{b:02X}"))
+            .collect();
+        assert_eq!(
+            hex,
+            format!(
+                "{MARKER}004E02000000374001010040020040050400000064800E26000201100000000000000000000000000000000100802A046D80000000000000000000000001"
+            )
+        );
+    }
+
+    #[test]
     fn next_hop_self_and_mapped_ipv4_next_hop() {
         let built =
             changes("route 10.0.0.0/8 next-hop self;\nroute 2001:db8::/32 next-hop 10.0.0.1;");
