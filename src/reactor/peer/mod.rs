@@ -71,6 +71,30 @@ pub trait RibOut {
     fn reset(&mut self);
 }
 
+/// A RIB shared with whoever fills it (the API, the configuration) on the same thread.
+impl<T: RibOut> RibOut for std::rc::Rc<std::cell::RefCell<T>> {
+    fn pending(&self) -> bool {
+        self.borrow().pending()
+    }
+
+    fn updates(
+        &mut self,
+        negotiated: &Negotiated,
+        include_withdraw: bool,
+        max: usize,
+    ) -> Vec<Bytes> {
+        self.borrow_mut().updates(negotiated, include_withdraw, max)
+    }
+
+    fn resend(&mut self, family: Option<Family>, enhanced: bool) {
+        self.borrow_mut().resend(family, enhanced)
+    }
+
+    fn reset(&mut self) {
+        self.borrow_mut().reset()
+    }
+}
+
 /// Daemon-wide settings of the peer (ExaBGP's environment: `bgp.openwait`, `bgp.passive`, `tcp.attempts`).
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Settings {
