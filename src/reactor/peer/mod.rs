@@ -648,7 +648,11 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
         loop {
             match self.next().await {
                 Event::Message(frame) => match frame.kind {
-                    MessageType::OPEN => return Open::decode(&frame.body).map_err(End::Notify),
+                    MessageType::OPEN => {
+                        let open = Open::decode(&frame.body).map_err(End::Notify)?;
+                        self.deliver(frame).await;
+                        return Ok(open);
+                    }
                     MessageType::NOTIFICATION => return Err(self.notified(&frame).await),
                     kind if protocol::known(kind) => {
                         let text = format!(
@@ -679,6 +683,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
                     MessageType::KEEPALIVE => {
                         protocol::read_keepalive(&frame.body).map_err(End::Notify)?;
                         self.hold().await;
+                        self.deliver(frame).await;
                         return Ok(());
                     }
                     MessageType::NOTIFICATION => return Err(self.notified(&frame).await),
@@ -697,14 +702,17 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
         }
     }
 
-    /// A NOTIFICATION from the peer: tell the API, end the session without answering (RFC 4271 §6.5... §8.2.2).
+    /// A NOTIFICATION from the peer: tell the API, end the session without answering (RFC 4271 §8.2.2: release the resources, no answer).
     async fn notified(&mut self, frame: &Frame) -> End {
-        self.effect(Effect::Deliver(ApiEvent::Received {
-            kind: frame.kind.0,
-            body: frame.body.clone(),
-        }))
-        .await;
+        self.deliver(frame.clone()).await;
         End::Notified(protocol::read_notification(&frame.body))
+    }
+
+    /// A received message for the API (ExaBGP's `processes.message(..., 'receive', ...)`).
+    async fn deliver(&mut self, frame: Frame) {
+        let (kind, body) = (frame.kind.0, frame.body);
+        self.effect(Effect::Deliver(ApiEvent::Received { kind, body }))
+            .await;
     }
 
     // ------------------------------------------------------------------ _main
@@ -797,11 +805,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
             }
         }
         self.hold().await;
-        self.effect(Effect::Deliver(ApiEvent::Received {
-            kind: frame.kind.0,
-            body: frame.body,
-        }))
-        .await;
+        self.deliver(frame).await;
         Ok(())
     }
 

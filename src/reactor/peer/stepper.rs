@@ -333,6 +333,12 @@ impl Pair {
                 steps < STEP_LIMIT,
                 "the two peers keep exchanging events without time passing"
             );
+            // the listener drops a connection that closed before the peer looked at it
+            if let Event::Incoming { .. } = event {
+                if self.sides[side].pending.is_none() {
+                    continue;
+                }
+            }
             let effects = self.sides[side].stepper.feed(event);
             for effect in effects {
                 self.apply(side, &effect);
