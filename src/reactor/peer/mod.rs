@@ -861,3 +861,43 @@ fn unknown(kind: MessageType) -> End {
         Some(&format!("can not decode message of type \"{}\"", kind.0)),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::stepper::MemoryRib;
+    use super::*;
+    use genawaiter::GeneratorState;
+
+    /// The same body runs under genawaiter's thread-safe generator.
+    #[test]
+    fn runs_on_sync_co() {
+        let neighbor = Neighbor::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2)));
+        let mut generator = genawaiter::sync::Gen::new(|co| async move {
+            Peer::new(co, neighbor, Settings::default(), MemoryRib::default())
+                .run()
+                .await
+        });
+        assert_eq!(
+            generator.resume_with(Resume::Ack),
+            GeneratorState::Yielded(Yield::Wait)
+        );
+        let mut effects = Vec::new();
+        let mut input = Resume::Event(Event::Start);
+        while let GeneratorState::Yielded(Yield::Do(effect)) = generator.resume_with(input) {
+            effects.push(effect);
+            input = Resume::Ack;
+        }
+        assert!(effects.contains(&Effect::Connect));
+        let stopped = generator.resume_with(Resume::Event(Event::Stop { subcode: 2 }));
+        // the attempt is closed, the FSM goes back to IDLE, then the coroutine completes
+        assert!(matches!(
+            stopped,
+            GeneratorState::Yielded(Yield::Do(Effect::Close(_)))
+        ));
+        let mut last = generator.resume_with(Resume::Ack);
+        while let GeneratorState::Yielded(_) = last {
+            last = generator.resume_with(Resume::Ack);
+        }
+        assert_eq!(last, GeneratorState::Complete(Outcome::Stopped));
+    }
+}
