@@ -257,6 +257,12 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
         .await;
     }
 
+    /// A message that must stay in order with the UPDATEs (End-of-RIB).
+    async fn send_bulk(&mut self, message: Bytes) {
+        let priority = Priority::Bulk;
+        self.effect(Effect::Send { message, priority }).await;
+    }
+
     async fn send_keepalive(&mut self) {
         let effects = self.keepalive.send();
         if effects.iter().any(|e| matches!(e, Effect::Arm { .. })) {
@@ -832,17 +838,18 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
     }
 
     /// ExaBGP's `new_eors`: End-of-RIB for one family or every negotiated one; with no family
-    /// negotiated, a KEEPALIVE instead, so the peer still learns the table is complete.
+    /// negotiated, a KEEPALIVE instead, so the peer still learns the table is complete. `Bulk`,
+    /// like the UPDATEs: it must not overtake the table it closes (RFC 4724 §2).
     async fn send_eors(&mut self, family: Option<Family>) {
         let families = match family {
             Some(family) => vec![family],
             None => self.negotiated.families.clone(),
         };
         if families.is_empty() {
-            self.send(protocol::keepalive()).await;
+            self.send_bulk(protocol::keepalive()).await;
         }
         for family in families {
-            self.send(protocol::eor(family)).await;
+            self.send_bulk(protocol::eor(family)).await;
         }
     }
 }
