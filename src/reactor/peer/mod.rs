@@ -551,12 +551,15 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
                 subcode,
                 restart: false,
             }),
-            Event::Closed(reason) => Err(End::Network(format!("connection closed: {reason}"))),
+            // a connection closed or garbled after we let it go is no news
+            Event::Closed(reason) if self.connection => {
+                Err(End::Network(format!("connection closed: {reason}")))
+            }
             Event::BadFrame {
                 code,
                 subcode,
                 data,
-            } => Err(End::Notify(Notification::new(code, subcode, data))),
+            } if self.connection => Err(End::Notify(Notification::new(code, subcode, data))),
             Event::Api(Command::Teardown { subcode, restart }) => {
                 Err(End::Cease { subcode, restart })
             }
