@@ -5,3 +5,4 @@
 pub mod application;
 pub mod bgp;
 pub mod protocol;
+pub mod reactor;

@@ -18,9 +18,15 @@ pub enum Message {
     Notification(Notification),
     KeepAlive,
     /// ROUTE-REFRESH (RFC 2918, RFC 7313): family and subtype (0 request, 1 BoRR, 2 EoRR).
-    RouteRefresh { family: crate::protocol::family::Family, subtype: u8 },
+    RouteRefresh {
+        family: crate::protocol::family::Family,
+        subtype: u8,
+    },
     /// A type this speaker does not know, kept as its bytes.
-    Unknown { kind: u8, body: Bytes },
+    Unknown {
+        kind: u8,
+        body: Bytes,
+    },
 }
 
 impl Message {
@@ -86,7 +92,11 @@ pub fn frame(buffer: &mut BytesMut, max_len: usize) -> Result<Option<Frame>, Not
     }
     let len = u16::from_be_bytes([buffer[16], buffer[17]]) as usize;
     if !(HEADER_LEN..=max_len).contains(&len) {
-        return Err(Notification::new(1, 2, Bytes::copy_from_slice(&buffer[16..18])));
+        return Err(Notification::new(
+            1,
+            2,
+            Bytes::copy_from_slice(&buffer[16..18]),
+        ));
     }
     if buffer.len() < len {
         return Ok(None);
@@ -94,7 +104,10 @@ pub fn frame(buffer: &mut BytesMut, max_len: usize) -> Result<Option<Frame>, Not
     let mut whole = buffer.split_to(len);
     let kind = MessageType(whole[18]);
     whole.advance(HEADER_LEN);
-    Ok(Some(Frame { kind, body: whole.freeze() }))
+    Ok(Some(Frame {
+        kind,
+        body: whole.freeze(),
+    }))
 }
 
 /// Writes marker, length and type, then `body`.
@@ -141,7 +154,10 @@ mod tests {
         let mut buffer = BytesMut::from(&message(MessageType::KEEPALIVE, &[])[..]);
         buffer[17] = 18;
         let error = frame(&mut buffer, MAX_LEN).unwrap_err();
-        assert_eq!((error.code, error.subcode, &error.data[..]), (1, 2, &[0u8, 18][..]));
+        assert_eq!(
+            (error.code, error.subcode, &error.data[..]),
+            (1, 2, &[0u8, 18][..])
+        );
 
         let mut buffer = BytesMut::from(&message(MessageType::UPDATE, &[0; 5000])[..]);
         assert!(frame(&mut buffer, MAX_LEN).is_err());

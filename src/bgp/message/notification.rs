@@ -12,6 +12,10 @@ pub struct Notification {
 
 impl Notification {
     pub fn new(code: u8, subcode: u8, data: Bytes) -> Notification {
-        Notification { code, subcode, data }
+        Notification {
+            code,
+            subcode,
+            data,
+        }
     }
 }

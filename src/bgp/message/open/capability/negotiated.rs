@@ -84,7 +84,11 @@ impl Negotiated {
 impl Negotiated {
     /// Agrees the session from the OPEN we sent and the one we received, checking the received
     /// one against the neighbour's settings (peer AS, hold time, router id: RFC 4271 §6.2).
-    pub fn new(_neighbor: &Neighbor, _sent: &Open, _received: &Open) -> Result<Negotiated, Notification> {
+    pub fn new(
+        _neighbor: &Neighbor,
+        _sent: &Open,
+        _received: &Open,
+    ) -> Result<Negotiated, Notification> {
         todo!("issue 2: capability negotiation")
     }
 }
