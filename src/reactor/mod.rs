@@ -1,8 +1,12 @@
-//! Ports `exabgp/reactor/`: the event loop, the peers, the network and the helper processes.
+//! Ports `exabgp/reactor/`: the peer FSM coroutine (sans-IO), and the async side that drives it:
+//! the event loop, the network, the listener, signals and the daemon.
 
 pub mod daemon;
 pub mod delay;
 pub mod interrupt;
+pub mod keepalive;
 pub mod listener;
 pub mod network;
+pub mod peer;
+pub mod protocol;
 mod sys;
