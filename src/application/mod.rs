@@ -1,5 +1,6 @@
 //! Ports `exabgp/application/main.py`: the command line, dispatching to one module per command.
 
+pub mod decode;
 pub mod env;
 pub mod validate;
 
@@ -14,6 +15,7 @@ pub fn run(args: Vec<String>) -> i32 {
             println!("exabgp-rs {}", env!("CARGO_PKG_VERSION"));
             0
         }
+        "decode" => decode::run(&args[1..]),
         "help" | "--help" | "-h" => {
             println!("{}", usage());
             0

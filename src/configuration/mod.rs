@@ -28,6 +28,9 @@ pub use self::operational::Operational;
 pub use self::process::{Encoder, Process};
 pub use self::r#static::route::{Field, Route, RouteKind, Value};
 
+#[cfg(test)]
+mod tests;
+
 /// One neighbour with what the configuration attaches to it besides its session settings.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct PeerConfig {
@@ -62,11 +65,16 @@ impl Configuration {
             )
             .in_file(&name)
         })?;
-        Configuration::parse(&text, path).map_err(|e| e.in_file(&name))
+        Configuration::parse(&text, path)
     }
 
-    /// Checks `text`, as if read from `path` (`run` programs are resolved from its folder).
+    /// Checks `text`, as if read from `path` (`run` programs are resolved from its folder;
+    /// errors name it).
     pub fn parse(text: &str, path: &Path) -> Result<Configuration> {
+        Configuration::parse_text(text, path).map_err(|e| e.in_file(&path.display().to_string()))
+    }
+
+    fn parse_text(text: &str, path: &Path) -> Result<Configuration> {
         let tokens = self::core::format::tokens(text)?;
         let nodes = self::core::parser::tree(&tokens)?;
         let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();

@@ -1,6 +1,7 @@
-//! Ports `exabgp/reactor/`: the peer FSM coroutine (sans-IO), and the async side that drives it:
-//! the event loop, the network, the listener, signals and the daemon.
+//! Ports `exabgp/reactor/`: the peer FSM coroutine (sans-IO), the API encoders, and the async side
+//! that drives them: the event loop, the network, the listener, signals and the daemon.
 
+pub mod api;
 pub mod daemon;
 pub mod delay;
 pub mod interrupt;

@@ -98,6 +98,9 @@ pub struct Neighbor {
     pub nexthop: Vec<(Family, Afi)>,
     /// Families with ADD-PATH enabled.
     pub addpath: Vec<Family>,
+    /// The version sent in the software-version capability after `ExaBGP/` (the environment's
+    /// `exabgp_version` when set).
+    pub software_version: String,
     /// `neighbor 10.0.0.0/24`: the prefix length of a range of (passive) peers; `None` for one peer.
     pub peer_range: Option<u8>,
     /// `source-interface NAME`: bind outgoing connections to that interface.
@@ -139,6 +142,7 @@ impl Neighbor {
             families: Vec::new(),
             nexthop: Vec::new(),
             addpath: Vec::new(),
+            software_version: env!("CARGO_PKG_VERSION").to_string(),
             peer_range: None,
             source_interface: None,
             tcp_ao: None,

@@ -182,3 +182,81 @@ pub fn tokens(text: &str) -> Result<Vec<Token>> {
     flush(&mut out, &mut word, word_at);
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<(String, u32, u32)> {
+        tokens(text)
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.text, t.location.line, t.location.column))
+            .collect()
+    }
+
+    #[test]
+    fn words_punctuation_and_positions() {
+        assert_eq!(
+            texts("neighbor 10.0.0.1 {\n\tas-path [1,2];\n}"),
+            vec![
+                ("neighbor".into(), 1, 1),
+                ("10.0.0.1".into(), 1, 10),
+                ("{".into(), 1, 19),
+                ("as-path".into(), 2, 2),
+                ("[".into(), 2, 10),
+                ("1".into(), 2, 11),
+                (",".into(), 2, 12),
+                ("2".into(), 2, 13),
+                ("]".into(), 2, 14),
+                (";".into(), 2, 15),
+                ("}".into(), 3, 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn comments_are_dropped() {
+        assert_eq!(texts("a; # b c;\n# d;\ne;"), texts("a;\n\ne;"));
+    }
+
+    #[test]
+    fn quoted_strings_keep_punctuation_and_unescape() {
+        let tokens = tokens("description \"a; {b} # c\\n\";").unwrap();
+        assert_eq!(tokens[1].text, "a; {b} # c\n");
+        assert_eq!(tokens[1].kind, Kind::Quoted);
+        assert_eq!(tokens[2].kind, Kind::End);
+        let tokens = tokens_of("x '\\u00e9';");
+        assert_eq!(tokens[1], "\u{e9}");
+    }
+
+    fn tokens_of(text: &str) -> Vec<String> {
+        tokens(text).unwrap().into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn backslash_continues_the_line() {
+        assert_eq!(
+            tokens_of("vpls \\\n  rd 1:1 \\  \n size 8;"),
+            ["vpls", "rd", "1:1", "size", "8", ";"]
+        );
+        let tokens = tokens("vpls \\\n  rd 1:1;").unwrap();
+        assert_eq!(tokens[1].location, Location { line: 2, column: 3 });
+    }
+
+    #[test]
+    fn broken_strings_and_escapes() {
+        let error = tokens("a \"unterminated;\nb;").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "1:3: unterminated string starting with \""
+        );
+        let error = tokens("a 'x\\u12';").unwrap_err();
+        assert_eq!(error.location, Location { line: 1, column: 3 });
+        let error = tokens("a \\ b;").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "1:3: a '\\' outside quotes must end its line"
+        );
+    }
+}

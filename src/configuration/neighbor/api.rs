@@ -47,17 +47,18 @@ impl Api {
         for node in &section.body {
             match node {
                 Node::Section(inner) => {
-                    let direction =
-                        match inner.keyword() {
-                            "send" => &mut self.send,
-                            "receive" => &mut self.receive,
-                            other => return Err(Error::new(
+                    let direction = match inner.keyword() {
+                        "send" => &mut self.send,
+                        "receive" => &mut self.receive,
+                        other => {
+                            return Err(Error::new(
                                 inner.location(),
                                 format!(
                                     "unknown section '{other}' in api: expected send or receive"
                                 ),
-                            )),
-                        };
+                            ))
+                        }
+                    };
                     inner.args().finish()?;
                     parse_direction(inner, direction)?;
                 }

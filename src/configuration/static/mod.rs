@@ -13,24 +13,24 @@ pub fn parse(section: &Section, routes: &mut Vec<Route>) -> Result<()> {
     section.args().finish()?;
     for node in &section.body {
         match node {
-            Node::Statement(statement) => {
-                match statement.keyword() {
-                    "route" => {
-                        let mut words = statement.args();
-                        routes.push(ip_route(&mut words, statement.location(), None)?);
-                    }
-                    "sr-policy" => {
-                        let mut words = statement.args();
-                        routes.push(sr_policy::parse(&mut words, statement.location(), None)?);
-                    }
-                    other => return Err(Error::new(
+            Node::Statement(statement) => match statement.keyword() {
+                "route" => {
+                    let mut words = statement.args();
+                    routes.push(ip_route(&mut words, statement.location(), None)?);
+                }
+                "sr-policy" => {
+                    let mut words = statement.args();
+                    routes.push(sr_policy::parse(&mut words, statement.location(), None)?);
+                }
+                other => {
+                    return Err(Error::new(
                         statement.location(),
                         format!(
                             "unknown statement '{other}' in static: expected route or sr-policy"
                         ),
-                    )),
+                    ))
                 }
-            }
+            },
             Node::Section(inner) if inner.keyword() == "route" => {
                 let mut words = inner.args();
                 let prefix = route::prefix(&mut words)?;
