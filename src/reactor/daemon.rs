@@ -38,7 +38,7 @@ impl Daemon {
             if let Ok(other) = text.trim().parse::<i32>() {
                 if other != std::process::id() as i32 && sys::process_exists(other) {
                     log::error!(
-                        "daemon      PIDfile already exists and program still running {}",
+                        target: "daemon", "PIDfile already exists and program still running {}",
                         path.display()
                     );
                     return false;
@@ -48,12 +48,12 @@ impl Daemon {
         let written = std::fs::File::create(&path)
             .and_then(|mut file| writeln!(file, "{}", std::process::id()));
         if written.is_err() {
-            log::error!("daemon      Can not create PIDfile {}", path.display());
+            log::error!(target: "daemon", "Can not create PIDfile {}", path.display());
             return false;
         }
         self.saved_pid = true;
         log::info!(
-            "daemon      Created PIDfile {} with value {}",
+            target: "daemon", "Created PIDfile {} with value {}",
             path.display(),
             std::process::id()
         );
@@ -69,9 +69,9 @@ impl Daemon {
             return;
         }
         match std::fs::remove_file(path) {
-            Ok(()) => log::debug!("daemon      Removed PIDfile {}", path.display()),
+            Ok(()) => log::debug!(target: "daemon", "Removed PIDfile {}", path.display()),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(_) => log::error!("daemon      Can not remove PIDfile {}", path.display()),
+            Err(_) => log::error!(target: "daemon", "Can not remove PIDfile {}", path.display()),
         }
         self.saved_pid = false;
     }
@@ -110,7 +110,7 @@ impl Daemon {
             .and_then(|_| sys::fork_and_exit_parent())
             .and_then(|_| sys::silence());
         if let Err(error) = detached {
-            log::error!("daemon      can not fork: {error}");
+            log::error!(target: "daemon", "can not fork: {error}");
         }
     }
 }

@@ -69,7 +69,7 @@ impl Interrupt {
                 None => return futures_lite::future::pending().await,
             };
             if let Some((action, name)) = Signal::from_signal(received) {
-                log::warn!("reactor     {name} received, scheduling {}", action.name());
+                log::warn!(target: "reactor", "{name} received, scheduling {}", action.name());
                 return action;
             }
         }

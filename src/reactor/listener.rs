@@ -64,17 +64,17 @@ impl Listener {
         match &result {
             Ok(()) => {
                 let with = if md5.is_some() { " with MD5" } else { "" };
-                log::info!("network     listening for BGP session(s) on {local}:{port}{with}");
+                log::info!(target: "network", "listening for BGP session(s) on {local}:{port}{with}");
             }
             Err(error) => {
                 if super::sys::effective_uid() != 0 && port <= 1024 {
-                    log::error!("network     can not bind to {local}:{port}, you may need to run ExaBGP as root");
+                    log::error!(target: "network", "can not bind to {local}:{port}, you may need to run ExaBGP as root");
                 } else {
-                    log::error!("network     can not bind to {local}:{port} ({error})");
+                    log::error!(target: "network", "can not bind to {local}:{port} ({error})");
                 }
-                log::error!("network     unset exabgp.tcp.bind if you do not want listen for incoming connections");
+                log::error!(target: "network", "unset exabgp.tcp.bind if you do not want listen for incoming connections");
                 log::error!(
-                    "network     and check that no other daemon is already binding to port {port}"
+                    target: "network", "and check that no other daemon is already binding to port {port}"
                 );
             }
         }
@@ -145,7 +145,7 @@ impl Listener {
                                 .and_then(incoming::incoming);
                             match accepted {
                                 Ok(connection) => return Poll::Ready(connection),
-                                Err(error) => log::error!("network     {error}"),
+                                Err(error) => log::error!(target: "network", "{error}"),
                             }
                         }
                         Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
@@ -153,7 +153,7 @@ impl Listener {
                             continue;
                         }
                         Err(error) => {
-                            log::error!("network     {error}");
+                            log::error!(target: "network", "{error}");
                             break;
                         }
                     }
@@ -168,7 +168,7 @@ impl Listener {
     pub fn stop(&mut self) {
         for socket in self.sockets.drain(..) {
             log::info!(
-                "network     stopped listening on {}:{}",
+                target: "network", "stopped listening on {}:{}",
                 socket.local,
                 socket.port
             );

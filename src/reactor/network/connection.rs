@@ -139,8 +139,8 @@ impl Connection {
 
     /// Closes the connection (both directions), logging as ExaBGP.
     pub fn close(self) {
-        log::info!("network     {}, closing connection", self.name());
+        log::info!(target: "network", "{}, closing connection", self.name());
         let _ = self.io.get_ref().shutdown(Shutdown::Both);
-        log::info!("network     connection to {} closed", self.peer.ip());
+        log::info!(target: "network", "connection to {} closed", self.peer.ip());
     }
 }

@@ -14,7 +14,7 @@ const NOTIFY_TIMEOUT: Duration = Duration::from_secs(2);
 /// Wraps an accepted stream (non-blocking, Nagle off).
 pub fn incoming(io: Async<TcpStream>) -> Result<Connection, NetworkError> {
     let connection = Connection::new(Direction::Incoming, io)?;
-    log::debug!("network     connection from {}", connection.peer.ip());
+    log::debug!(target: "network", "connection from {}", connection.peer.ip());
     Ok(connection)
 }
 

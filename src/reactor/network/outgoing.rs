@@ -33,7 +33,7 @@ impl Outgoing {
             tcp::bind(&socket, local)?;
         }
         log::debug!(
-            "network     attempting connection to {}:{}",
+            target: "network", "attempting connection to {}:{}",
             peer.ip(),
             peer.port()
         );
