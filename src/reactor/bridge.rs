@@ -6,7 +6,10 @@
 //! this order) the reactor's control messages, the timers, then socket I/O. Every raced future is
 //! cancel-safe: the read buffer, the pending connect and the write queues live here, not in them.
 
-use crate::bgp::message::{frame, MAX_LEN};
+use crate::bgp::message::open::capability::negotiated::Negotiated;
+use crate::bgp::message::open::Open;
+use crate::bgp::message::update::Update;
+use crate::bgp::message::{frame, MessageType, MAX_LEN};
 use crate::bgp::neighbor::Neighbor;
 use crate::bgp::timer::Timer;
 use crate::reactor::network::connection::Connection;
@@ -96,6 +99,8 @@ pub struct Bridge {
     bulk_bytes: usize,
     deadlines: BTreeMap<Timer, Instant>,
     timer: async_io::Timer,
+    /// The current session's capabilities, to decode what is received for the log.
+    negotiated: Option<Negotiated>,
     pending: VecDeque<Event>,
     record: Option<Recorder>,
 }
@@ -122,6 +127,7 @@ impl Bridge {
             bulk_bytes: 0,
             deadlines: BTreeMap::new(),
             timer: async_io::Timer::never(),
+            negotiated: None,
             // genawaiter drops the first resume value: the coroutine waits for Start first.
             pending: VecDeque::from([Event::Start]),
             record,
@@ -209,6 +215,7 @@ impl Bridge {
             },
             Effect::MessageSize(size) => self.max_size = size,
             Effect::Arm { timer, after } => {
+                let after = crate::reactor::delay::jitter(timer, after);
                 self.deadlines.insert(timer, Instant::now() + after);
             }
             Effect::Disarm(timer) => {
@@ -241,7 +248,7 @@ impl Bridge {
     }
 
     /// What the API helpers will be told (issue 4); for now, the log.
-    fn deliver(&self, event: ApiEvent) {
+    fn deliver(&mut self, event: ApiEvent) {
         match event {
             ApiEvent::Connected { local, peer } => {
                 log::info!(target: "network", "{} connected {local} -> {peer}", self.name)
@@ -250,16 +257,36 @@ impl Bridge {
             ApiEvent::Down(reason) => {
                 log::warn!(target: "reactor", "{} session down: {reason}", self.name)
             }
-            ApiEvent::Negotiated { .. } => {
+            ApiEvent::Negotiated { sent, received } => {
+                self.negotiated = match (Open::decode(&sent), Open::decode(&received)) {
+                    (Ok(sent), Ok(received)) => {
+                        Negotiated::new(&self.neighbor, &sent, &received).ok()
+                    }
+                    _ => None,
+                };
                 log::debug!(target: "reactor", "{} negotiated", self.name)
             }
-            ApiEvent::Received { kind, body } => log::info!(
-                target: "reactor", "{} << {} ({} bytes) {}",
-                self.name,
-                crate::bgp::message::MessageType(kind).name(),
-                body.len(),
-                crate::reactor::peer::event::hex::encode(&body)
-            ),
+            ApiEvent::Received { kind, body } => {
+                let kind = MessageType(kind);
+                let update = match (&self.negotiated, kind) {
+                    (Some(negotiated), MessageType::UPDATE) => {
+                        Update::decode(body.clone(), negotiated).ok()
+                    }
+                    _ => None,
+                };
+                match update {
+                    Some(update) => {
+                        log::info!(target: "reactor", "{} << {}", self.name, update.to_json())
+                    }
+                    None => log::info!(
+                        target: "reactor",
+                        "{} << {} {}",
+                        self.name,
+                        kind.name(),
+                        crate::reactor::peer::event::hex::encode(&body)
+                    ),
+                }
+            }
         }
     }
 
@@ -294,6 +321,7 @@ impl Bridge {
         self.urgent.clear();
         self.buffer.clear();
         self.max_size = MAX_LEN;
+        self.negotiated = None;
     }
 
     /// The next event for a waiting coroutine.

@@ -1,34 +1,27 @@
-//! Ports `exabgp/reactor/delay.py`: the exponential back-off between outgoing connection attempts.
+//! Ports the role of `exabgp/reactor/delay.py` on the async side. ExaBGP's reconnection back-off
+//! itself is sans-IO (`bgp::timer::Delay`, armed by the peer as the `IdleHold` timer); here the
+//! bridge adds the jitter RFC 4271 §10 asks for to the timers the contract allows it on.
 
+use crate::bgp::timer::Timer;
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
-/// Longest wait between two attempts, in seconds (ExaBGP's cap).
-const MAX_WAIT: u64 = 60;
-
-/// The back-off state of one peer: each failure waits a little longer, up to a minute.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Delay {
-    next: u64,
+/// The duration to really wait for `timer` armed with `after`: ConnectRetry and IdleHold are
+/// multiplied by a random factor between 0.75 and 1 (RFC 4271 §10, so that peers restarting
+/// together do not retry in lock-step); Hold and Keepalive are kept exact (the contract forbids
+/// jitter on them: the peer computes them from the negotiated hold time).
+pub fn jitter(timer: Timer, after: Duration) -> Duration {
+    match timer {
+        Timer::ConnectRetry | Timer::IdleHold => after.mul_f64(0.75 + 0.25 * random_unit()),
+        Timer::Hold | Timer::Keepalive => after,
+    }
 }
 
-impl Delay {
-    pub fn new() -> Delay {
-        Delay::default()
-    }
-
-    /// After a success or an operator action: the next attempt is immediate.
-    pub fn reset(&mut self) {
-        self.next = 0;
-    }
-
-    /// After a failed or closed session: returns how long to wait before trying again, and makes
-    /// the following wait longer (0, 1, 2, 3, 4, 5, 7, 9, 11, 14, ... 60 seconds, as ExaBGP's
-    /// `int(1 + next * 1.2)`).
-    pub fn increase(&mut self) -> Duration {
-        let wait = self.next;
-        self.next = (1 + self.next * 6 / 5).min(MAX_WAIT);
-        Duration::from_secs(wait)
-    }
+/// A number in [0, 1) from std's randomly keyed hasher (no RNG crate needed for this).
+fn random_unit() -> f64 {
+    let bits = RandomState::new().build_hasher().finish();
+    (bits >> 11) as f64 / (1u64 << 53) as f64
 }
 
 #[cfg(test)]
@@ -36,16 +29,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn grows_like_exabgp_then_caps_and_resets() {
-        let mut delay = Delay::new();
-        let waits: Vec<u64> = (0..20).map(|_| delay.increase().as_secs()).collect();
-        // By hand from Python's int(1 + n * 1.2) starting at 0.
+    fn jitter_only_where_allowed_and_within_rfc_bounds() {
+        let second = Duration::from_secs(1);
+        for _ in 0..100 {
+            let waited = jitter(Timer::ConnectRetry, Duration::from_secs(120));
+            assert!(
+                waited >= Duration::from_secs(90) && waited <= Duration::from_secs(120),
+                "{waited:?}"
+            );
+            let waited = jitter(Timer::IdleHold, second);
+            assert!(
+                waited >= second.mul_f64(0.75) && waited <= second,
+                "{waited:?}"
+            );
+        }
         assert_eq!(
-            waits,
-            [0, 1, 2, 3, 4, 5, 7, 9, 11, 14, 17, 21, 26, 32, 39, 47, 57, 60, 60, 60]
+            jitter(Timer::Hold, Duration::from_secs(90)),
+            Duration::from_secs(90)
         );
-        delay.reset();
-        assert_eq!(delay.increase(), Duration::ZERO);
-        assert_eq!(delay.increase(), Duration::from_secs(1));
+        assert_eq!(
+            jitter(Timer::Keepalive, Duration::from_secs(30)),
+            Duration::from_secs(30)
+        );
+        assert_eq!(jitter(Timer::IdleHold, Duration::ZERO), Duration::ZERO);
     }
 }
