@@ -24,11 +24,13 @@ struct Daemon {
 impl Daemon {
     fn start(name: &'static str, configuration: &str, env: &[(&str, String)]) -> Daemon {
         let path = write_config(name, configuration);
+        Daemon::spawn(name, &["server", "-d", path.to_str().unwrap()], env)
+    }
+
+    fn spawn(name: &'static str, args: &[&str], env: &[(&str, String)]) -> Daemon {
         let mut command = Command::new(env!("CARGO_BIN_EXE_exabgp-rs"));
         command
-            .arg("server")
-            .arg("-d")
-            .arg(&path)
+            .args(args)
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("EXABGP_ENVFILE", "/nonexistent")
@@ -236,4 +238,41 @@ fn unconfigured_peer_is_refused_with_a_notification() {
     assert_eq!(&received[18..21], &[3, 6, 3]);
     assert_eq!(&received[21..], b"no session configured for the peer");
     daemon.signal("TERM");
+}
+
+#[test]
+fn built_in_example_exchanges_routes_and_stops_by_itself() {
+    let port = free_port();
+    let mut example = Daemon::spawn(
+        "example",
+        &["example", "--port", &port.to_string(), "--seconds", "10"],
+        &[],
+    );
+    assert_eq!(example.wait_exit(), 0, "log:\n{}", example.log());
+    let log = example.log();
+    // Each side received the other's three routes, the End-of-RIB after them.
+    for (side, routes) in [("ASN 65002", "10.2."), ("ASN 65001", "10.1.")] {
+        let received: Vec<&str> = log
+            .lines()
+            .filter(|line| line.contains(side) && line.contains("<<"))
+            .collect();
+        let routes_at: Vec<usize> = (0..3)
+            .map(|third| {
+                let nlri = format!("\"nlri\": \"{routes}{third}.0/24\"");
+                received
+                    .iter()
+                    .position(|line| line.contains(&nlri))
+                    .unwrap_or_else(|| panic!("no {nlri}:\n{log}"))
+            })
+            .collect();
+        let eor = received
+            .iter()
+            .position(|line| line.contains("\"eor\""))
+            .expect("an End-of-RIB");
+        assert!(
+            routes_at.iter().all(|at| *at < eor),
+            "End-of-RIB before the routes:\n{log}"
+        );
+    }
+    assert!(log.contains("run time over, stopping"));
 }

@@ -119,8 +119,176 @@ pub fn run(args: &[String]) -> i32 {
         attempts: environment.peer.attempts,
         daemon: environment.daemon,
         record,
+        run_for: None,
     };
     Reactor::new(settings, load, factory).run()
+}
+
+/// The built-in example's configuration: one process, two neighbours talking to each other over
+/// loopback. `PORT` is replaced by the port chosen on the command line.
+const EXAMPLE: &str = "\
+# The passive side: we are AS 65001 on 127.0.0.1, waiting for 127.0.0.2.
+neighbor 127.0.0.2 {
+    description \"example passive side\";
+    router-id 10.0.0.1;
+    local-address 127.0.0.1;
+    local-as 65001;
+    peer-as 65002;
+    hold-time 30;
+    passive;
+    family {
+        ipv4 unicast;
+    }
+}
+
+# The active side: we are AS 65002 on 127.0.0.2, connecting to 127.0.0.1 on PORT.
+neighbor 127.0.0.1 {
+    description \"example active side\";
+    router-id 10.0.0.2;
+    local-address 127.0.0.2;
+    local-as 65002;
+    peer-as 65001;
+    hold-time 30;
+    connect PORT;
+    family {
+        ipv4 unicast;
+    }
+}
+";
+
+/// `exabgp-rs example [-d] [--port N] [--seconds N]`: two neighbours in one process peer over
+/// loopback, each announces a few routes, each logs what it receives, then it stops by itself.
+pub fn example(args: &[String]) -> i32 {
+    let mut port: u16 = 17900;
+    let mut seconds: u64 = 5;
+    let mut debug = false;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let value = match arg.as_str() {
+            "-d" | "--debug" => {
+                debug = true;
+                continue;
+            }
+            "--port" | "--seconds" => args.next().and_then(|value| value.parse::<u64>().ok()),
+            _ => None,
+        };
+        match (arg.as_str(), value) {
+            ("--port", Some(value)) if (1..=65535).contains(&value) => port = value as u16,
+            ("--seconds", Some(value)) => seconds = value,
+            _ => {
+                eprintln!(
+                    "usage: exabgp-rs example [-d|--debug] [--port PORT] [--seconds SECONDS]"
+                );
+                return 1;
+            }
+        }
+    }
+    logger::init(if debug {
+        log::LevelFilter::Debug
+    } else {
+        log::LevelFilter::Info
+    });
+    let environment = match crate::environment::Environment::from_process() {
+        Ok(environment) => Environment::new(&environment),
+        Err(error) => {
+            eprintln!("exabgp-rs: {error}");
+            return 1;
+        }
+    };
+    let text = EXAMPLE.replace("PORT", &port.to_string());
+    log::info!(target: "configuration", "the example's configuration:\n{text}");
+    let load = Box::new(move || {
+        Configuration::parse(&text, std::path::Path::new("example.conf"))
+            .map(|configuration| configuration.neighbors)
+            .map_err(|error| error.to_string())
+    });
+    let factory = Box::new(|config: &PeerConfig| {
+        let rib = example::Rib::new(example::routes(&config.neighbor));
+        peer::daemon(config.neighbor.clone(), PeerSettings::default(), rib)
+    });
+    let settings = Settings {
+        bind: vec![IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)],
+        port,
+        attempts: 0,
+        daemon: environment.daemon,
+        record: None,
+        run_for: Some(std::time::Duration::from_secs(seconds)),
+    };
+    Reactor::new(settings, load, factory).run()
+}
+
+/// The example's routes and the small adj-rib-out holding them.
+mod example {
+    use crate::bgp::message::open::capability::negotiated::Negotiated;
+    use crate::bgp::message::update::nlri::{Cidr, Inet, Nlri, PathInfo};
+    use crate::bgp::message::update::{RoutedNlri, Update};
+    use crate::bgp::neighbor::Neighbor;
+    use crate::protocol::family::Family;
+    use crate::reactor::peer::RibOut;
+    use bytes::Bytes;
+    use std::collections::VecDeque;
+    use std::net::{IpAddr, Ipv4Addr};
+
+    /// Three /24s numbered after our AS (10.1.x.0/24 for AS 65001, 10.2.x.0/24 for AS 65002),
+    /// next-hop our local address, default attributes (ORIGIN IGP, AS_PATH our AS on eBGP). They
+    /// are built here rather than read from the configuration: turning configured routes into
+    /// UPDATEs is the RIB's job, not the reactor's.
+    pub(super) fn routes(neighbor: &Neighbor) -> Vec<Update> {
+        let site = (neighbor.local_as % 100) as u8;
+        (0..3)
+            .filter_map(|third| {
+                let cidr = Cidr::new(IpAddr::V4(Ipv4Addr::new(10, site, third, 0)), 24)?;
+                Some(Update {
+                    announces: vec![RoutedNlri {
+                        nlri: Nlri::Inet(Inet::new(Family::IPV4_UNICAST, cidr, PathInfo::Disabled)),
+                        nexthop: neighbor.local_address,
+                    }],
+                    ..Update::default()
+                })
+            })
+            .collect()
+    }
+
+    /// An adj-rib-out of ready UPDATEs, encoded for each session when sent.
+    pub(super) struct Rib {
+        table: Vec<Update>,
+        queue: VecDeque<Update>,
+    }
+
+    impl Rib {
+        pub(super) fn new(table: Vec<Update>) -> Rib {
+            let queue = table.iter().cloned().collect();
+            Rib { table, queue }
+        }
+    }
+
+    impl RibOut for Rib {
+        fn pending(&self) -> bool {
+            !self.queue.is_empty()
+        }
+
+        fn updates(
+            &mut self,
+            negotiated: &Negotiated,
+            include_withdraw: bool,
+            max: usize,
+        ) -> Vec<Bytes> {
+            let count = max.min(self.queue.len());
+            self.queue
+                .drain(..count)
+                .flat_map(|update| update.messages(negotiated, include_withdraw))
+                .collect()
+        }
+
+        /// The example announces no route refresh, so a resend is never enhanced (no BoRR/EoRR).
+        fn resend(&mut self, _family: Option<Family>, _enhanced: bool) {
+            self.reset();
+        }
+
+        fn reset(&mut self) {
+            self.queue = self.table.iter().cloned().collect();
+        }
+    }
 }
 
 /// The `exabgp.*` settings the server uses.

@@ -206,13 +206,18 @@ impl Bridge {
                     }
                 }
             }
-            Effect::Send { message, priority } => match priority {
-                Priority::Urgent => self.urgent.push_back(message),
-                Priority::Bulk => {
+            Effect::Send { message, priority } => {
+                // UPDATEs keep their order whatever their priority: an urgent End-of-RIB must not
+                // overtake the routes it closes (RFC 4724 §2).
+                let behind_updates =
+                    message.get(18) == Some(&MessageType::UPDATE.0) && !self.bulk.is_empty();
+                if priority == Priority::Urgent && !behind_updates {
+                    self.urgent.push_back(message);
+                } else {
                     self.bulk_bytes += message.len();
-                    self.bulk.push_back(message)
+                    self.bulk.push_back(message);
                 }
-            },
+            }
             Effect::MessageSize(size) => self.max_size = size,
             Effect::Arm { timer, after } => {
                 let after = crate::reactor::delay::jitter(timer, after);
@@ -712,5 +717,72 @@ mod tests {
             updates >= count - HIGH_WATER / update.len() - 1,
             "{updates} of {count}"
         );
+    }
+
+    /// An urgent End-of-RIB queued behind bulk UPDATEs stays behind them (RFC 4724 §2), while an
+    /// urgent KEEPALIVE goes ahead.
+    #[test]
+    fn end_of_rib_does_not_overtake_updates() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let (neighbor, port) = neighbor_for(&listener);
+        let update = message(MessageType::UPDATE, &[0, 0, 0, 4, 0x40, 1, 1, 0, 8, 10]);
+        let eor = message(MessageType::UPDATE, &[0, 0, 0, 0]);
+        let mut expected = keepalive().to_vec();
+        expected.extend_from_slice(&update);
+        expected.extend_from_slice(&update);
+        expected.extend_from_slice(&eor);
+        let length = expected.len();
+        let remote = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut all = vec![0u8; length];
+            stream.read_exact(&mut all).unwrap();
+            // Tells the coroutine everything arrived, so it can close.
+            std::io::Write::write_all(&mut stream, &keepalive()).unwrap();
+            all
+        });
+        let (first, end) = (update.clone(), eor.clone());
+        let peer = Gen::new(move |co| async move {
+            assert_eq!(wait(&co).await, Event::Start);
+            act(&co, Effect::Connect).await;
+            assert!(matches!(wait(&co).await, Event::TcpConnected { .. }));
+            act(
+                &co,
+                Effect::Send {
+                    message: first.clone(),
+                    priority: Priority::Bulk,
+                },
+            )
+            .await;
+            act(
+                &co,
+                Effect::Send {
+                    message: first,
+                    priority: Priority::Bulk,
+                },
+            )
+            .await;
+            act(
+                &co,
+                Effect::Send {
+                    message: end,
+                    priority: Priority::Urgent,
+                },
+            )
+            .await;
+            act(
+                &co,
+                Effect::Send {
+                    message: keepalive(),
+                    priority: Priority::Urgent,
+                },
+            )
+            .await;
+            assert!(matches!(wait(&co).await, Event::Message(_)));
+            act(&co, Effect::Close("done".into())).await;
+            Outcome::Stopped
+        });
+        let (bridge, _handle) = Bridge::new(neighbor, port, None);
+        async_io::block_on(bridge.run(peer));
+        assert_eq!(remote.join().unwrap(), expected);
     }
 }

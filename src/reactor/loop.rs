@@ -44,6 +44,8 @@ pub struct Settings {
     pub daemon: Daemon,
     /// `--record FILE`: every peer's events and effects as JSON lines.
     pub record: Option<Recorder>,
+    /// Shut down (as on TERM) after this long: the built-in example stops by itself.
+    pub run_for: Option<std::time::Duration>,
 }
 
 /// What the reactor needs of a configured peer: its neighbour settings. Anything else in it
@@ -216,7 +218,12 @@ impl<C: Configured> Reactor<C> {
             Signal(Signal),
             Incoming(crate::reactor::network::connection::Connection),
             Done(Key),
+            Elapsed,
         }
+        let mut deadline = match self.settings.run_for {
+            Some(after) => async_io::Timer::after(after),
+            None => async_io::Timer::never(),
+        };
         loop {
             let wake = {
                 let signal = async { Wake::Signal(interrupt.next().await) };
@@ -227,10 +234,18 @@ impl<C: Configured> Reactor<C> {
                         Err(_) => future::pending().await,
                     }
                 };
-                signal.or(accepted).or(done).await
+                let elapsed = async {
+                    (&mut deadline).await;
+                    Wake::Elapsed
+                };
+                signal.or(elapsed).or(accepted).or(done).await
             };
             match wake {
                 Wake::Signal(Signal::Shutdown) => return exit::NORMAL,
+                Wake::Elapsed => {
+                    log::warn!(target: "reactor", "run time over, stopping");
+                    return exit::NORMAL;
+                }
                 Wake::Signal(Signal::Restart) => self.restart(executor),
                 Wake::Signal(Signal::Reload | Signal::FullReload) => self.reload(executor),
                 Wake::Incoming(connection) => self.incoming(connection, executor),
