@@ -19,12 +19,16 @@ struct Daemon {
     child: Child,
     lines: Arc<Mutex<Vec<String>>>,
     name: &'static str,
+    /// The configuration file written for it, removed with it.
+    config: Option<PathBuf>,
 }
 
 impl Daemon {
     fn start(name: &'static str, configuration: &str, env: &[(&str, String)]) -> Daemon {
         let path = write_config(name, configuration);
-        Daemon::spawn(name, &["server", "-d", path.to_str().unwrap()], env)
+        let mut daemon = Daemon::spawn(name, &["server", "-d", path.to_str().unwrap()], env);
+        daemon.config = Some(path);
+        daemon
     }
 
     fn spawn(name: &'static str, args: &[&str], env: &[(&str, String)]) -> Daemon {
@@ -50,7 +54,12 @@ impl Daemon {
                 sink.lock().unwrap().push(line);
             }
         });
-        Daemon { child, lines, name }
+        Daemon {
+            child,
+            lines,
+            name,
+            config: None,
+        }
     }
 
     /// Waits until a logged line contains `text`; panics with the log after the bound, or once
@@ -111,6 +120,9 @@ impl Drop for Daemon {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(config) = &self.config {
+            let _ = std::fs::remove_file(config);
+        }
     }
 }
 
@@ -275,4 +287,120 @@ fn built_in_example_exchanges_routes_and_stops_by_itself() {
         );
     }
     assert!(log.contains("run time over, stopping"));
+}
+
+#[test]
+fn both_active_and_listening_resolve_the_collision() {
+    // Each daemon listens on its own address and connects to the other's: connections cross, and
+    // the collision handling (RFC 4271 §6.8, ExaBGP's handle_connection) must leave one session.
+    let port = free_port();
+    let mut one = Daemon::start(
+        "collide-1",
+        &neighbor("127.0.0.2", "127.0.0.1", 65001, 65002, "10.0.0.1", ""),
+        &[
+            ("exabgp_tcp_bind", "127.0.0.1".into()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    let mut two = Daemon::start(
+        "collide-2",
+        &neighbor("127.0.0.1", "127.0.0.2", 65002, 65001, "10.0.0.2", ""),
+        &[
+            ("exabgp_tcp_bind", "127.0.0.2".into()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    one.wait_for("session up");
+    two.wait_for("session up");
+    one.signal("TERM");
+    two.signal("TERM");
+    assert_eq!(one.wait_exit(), 0);
+    assert_eq!(two.wait_exit(), 0);
+}
+
+#[test]
+fn reload_removes_then_adds_a_peer_and_record_and_pid_files_work() {
+    let port = free_port();
+    let mut passive = Daemon::start(
+        "reload-passive",
+        &neighbor(
+            "127.0.0.2",
+            "127.0.0.1",
+            65001,
+            65002,
+            "10.0.0.1",
+            "  passive;\n",
+        ),
+        &[
+            ("exabgp_tcp_bind", "127.0.0.1".into()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    passive.wait_for(&format!("listening for BGP session(s) on 127.0.0.1:{port}"));
+
+    let configured = neighbor("127.0.0.1", "127.0.0.2", 65002, 65001, "10.0.0.2", "");
+    let path = write_config("reload-active", &configured);
+    let record =
+        std::env::temp_dir().join(format!("exabgp-rs-{}-record.jsonl", std::process::id()));
+    let pid = std::env::temp_dir().join(format!("exabgp-rs-{}-active.pid", std::process::id()));
+    let mut active = Daemon::spawn(
+        "reload-active",
+        &[
+            "server",
+            "-d",
+            "--record",
+            record.to_str().unwrap(),
+            path.to_str().unwrap(),
+        ],
+        &[
+            ("exabgp_tcp_bind", String::new()),
+            ("exabgp_tcp_port", port.to_string()),
+            ("exabgp_daemon_pid", pid.to_str().unwrap().to_string()),
+        ],
+    );
+    active.config = Some(path.clone());
+    active.wait_for("session up");
+    passive.wait_for("session up");
+    assert_eq!(
+        std::fs::read_to_string(&pid).unwrap(),
+        format!("{}\n", active.child.id())
+    );
+
+    // The neighbour leaves the configuration: its session ends with Cease / Peer De-configured.
+    std::fs::write(&path, "").unwrap();
+    active.signal("USR1");
+    active.wait_for("removing peer");
+    passive.wait_for("notification received (6,3)");
+
+    // It comes back: a new session.
+    std::fs::write(&path, &configured).unwrap();
+    active.signal("USR1");
+    let start = Instant::now();
+    while passive.log().matches("session up").count() < 2 {
+        assert!(
+            start.elapsed() < BOUND,
+            "no second session:\n{}",
+            passive.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    active.signal("TERM");
+    assert_eq!(active.wait_exit(), 0);
+    assert!(!pid.exists(), "the pid file is removed on exit");
+    // The record is JSON lines of the peer's events and effects, from Start on.
+    let lines = std::fs::read_to_string(&record).unwrap();
+    let records: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(records[0]["event"], "start");
+    assert_eq!(records[0]["peer"], "127.0.0.1");
+    assert!(
+        records
+            .iter()
+            .any(|r| r["effect"]["transition"]["to"] == "ESTABLISHED"),
+        "{lines}"
+    );
+    let _ = std::fs::remove_file(&record);
 }
