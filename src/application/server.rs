@@ -86,6 +86,9 @@ pub fn run(args: &[String]) -> i32 {
     } else {
         environment.level
     });
+    if environment.refused_fork {
+        log::error!(target: "daemon", "exabgp-rs can not fork when logs are going to stderr");
+    }
     let record = match &options.record {
         None => None,
         Some(path) => match std::fs::File::create(path) {
@@ -293,6 +296,8 @@ mod example {
 
 /// The `exabgp.*` settings the server uses.
 struct Environment {
+    /// `daemon.daemonize` was asked while logging is on.
+    refused_fork: bool,
     bind: Vec<IpAddr>,
     port: u16,
     level: log::LevelFilter,
@@ -305,13 +310,16 @@ impl Environment {
         let pid =
             (!environment.daemon.pid.is_empty()).then(|| PathBuf::from(&environment.daemon.pid));
         Environment {
+            refused_fork: environment.daemon.daemonize && environment.log.enable,
             bind: environment.tcp.bind.clone(),
             port: environment.tcp.port,
             level: level(environment.log.enable, &environment.log.level),
             daemon: Daemon::new(
                 pid,
                 environment.daemon.user.clone(),
-                environment.daemon.daemonize,
+                // Logs only go to stderr here: forking would lose them, so do not (as ExaBGP when
+                // its log destination is stdout or stderr).
+                environment.daemon.daemonize && !environment.log.enable,
                 environment.daemon.umask,
             ),
             peer: PeerSettings {

@@ -300,6 +300,7 @@ impl<C: Configured> Reactor<C> {
             .into_iter()
             .map(|config| (key(config.neighbor()), config))
             .collect();
+        let mut listen: Vec<Neighbor> = Vec::new();
         for (key, running) in &mut self.peers {
             match wanted.remove(key) {
                 None => {
@@ -311,6 +312,7 @@ impl<C: Configured> Reactor<C> {
                 }
                 Some(config) if config != running.config => {
                     log::info!(target: "reactor", "peer definition change, establishing a new connection for {key}");
+                    listen.push(config.neighbor().clone());
                     running.next = Some(config);
                     running.handle.send(Control::Stop {
                         subcode: CEASE_DECONFIGURED,
@@ -321,8 +323,30 @@ impl<C: Configured> Reactor<C> {
                 }
             }
         }
+        listen.extend(wanted.values().map(|config| config.neighbor().clone()));
+        for neighbor in &listen {
+            self.listen_for(neighbor);
+        }
         for (_, config) in wanted {
             self.spawn(config, executor);
+        }
+    }
+
+    /// Adds a new neighbour's MD5 key to the `tcp.bind` sockets of its address family, as
+    /// ExaBGP's reload does (the key belongs to the peer's address, set on the listening socket).
+    fn listen_for(&mut self, neighbor: &Neighbor) {
+        for ip in self.settings.bind.clone() {
+            if ip.is_ipv4() != neighbor.peer_address.is_ipv4() {
+                continue;
+            }
+            let _ = self.listener.listen_on(
+                ip,
+                Some(neighbor.peer_address),
+                self.settings.port,
+                neighbor.md5_password.as_deref(),
+                neighbor.md5_base64,
+                None,
+            );
         }
     }
 
