@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::daemons::{wait_established, wait_route, Bird, Daemon, Frr, Gobgp};
+use common::daemons::{wait_established, wait_reestablished, wait_route, Bird, Daemon, Frr, Gobgp};
 use common::{require, Endpoint, Neighbor, Originate};
 
 /// Which daemon to start in a pairing test.
@@ -70,33 +70,52 @@ fn pair(a_kind: Kind, b_kind: Kind) {
         },
         &b_routes,
     );
-    wait_established(a.as_mut(), b_end.address);
+    let session = wait_established(a.as_mut(), b_end.address);
     wait_established(b.as_mut(), a_end.address);
+    exchanged(a.as_mut(), a_end, &a_routes, b.as_mut(), b_end, &b_routes);
 
-    for (receiver, sender, routes) in [(&mut b, a_end, &a_routes), (&mut a, b_end, &b_routes)] {
-        for sent in routes.iter() {
-            let got = wait_route(receiver.as_mut(), &sent.prefix, |r| {
-                r.as_path == [sender.asn]
-            });
-            let next_hop = if sent.is_ipv6() {
-                sender.next_hop6()
-            } else {
-                sender.next_hop4()
-            };
-            assert_eq!(
-                got.next_hop,
-                Some(next_hop),
-                "{} next hop: {got}",
-                receiver.name()
-            );
-            assert_eq!(got.med, sent.med, "{} MED: {got}", receiver.name());
-            assert_eq!(
-                got.communities,
-                sent.communities,
-                "{} communities: {got}",
-                receiver.name()
-            );
-        }
+    // The harness's reset (a NOTIFICATION from `a`) and restart (of `b`) must bring the session
+    // back, as the exabgp-rs tests rely on them.
+    a.reset(b_end.address)
+        .unwrap_or_else(|e| panic!("{} reset: {e}", a.name()));
+    let session = wait_reestablished(a.as_mut(), b_end.address, &session);
+    b.restart()
+        .unwrap_or_else(|e| panic!("{} restart: {e}", b.name()));
+    wait_reestablished(a.as_mut(), b_end.address, &session);
+    wait_established(b.as_mut(), a_end.address);
+    exchanged(a.as_mut(), a_end, &a_routes, b.as_mut(), b_end, &b_routes);
+}
+
+/// Checks each side holds the other's routes.
+fn exchanged(
+    a: &mut dyn Daemon,
+    a_end: Endpoint,
+    a_routes: &[Originate],
+    b: &mut dyn Daemon,
+    b_end: Endpoint,
+    b_routes: &[Originate],
+) {
+    received(b, a_end, a_routes);
+    received(a, b_end, b_routes);
+}
+
+/// Checks `receiver` holds each of `routes`, learnt from `sender`'s AS with the sender's next
+/// hop, and the MED and communities it was given.
+fn received(receiver: &mut dyn Daemon, sender: Endpoint, routes: &[Originate]) {
+    for sent in routes {
+        let got = wait_route(receiver, &sent.prefix, |r| r.as_path == [sender.asn]);
+        let next_hop = if sent.is_ipv6() {
+            sender.next_hop6()
+        } else {
+            sender.next_hop4()
+        };
+        let name = receiver.name();
+        assert_eq!(got.next_hop, Some(next_hop), "{name} next hop: {got}");
+        assert_eq!(got.med, sent.med, "{name} MED: {got}");
+        assert_eq!(
+            got.communities, sent.communities,
+            "{name} communities: {got}"
+        );
     }
 }
 

@@ -411,6 +411,7 @@ pub fn parse_bird_routes(text: &str) -> Vec<Route> {
 pub struct Gobgp {
     dir: TempDir,
     endpoint: Endpoint,
+    neighbors: Vec<Neighbor>,
     routes: Vec<Originate>,
     process: Process,
     gobgp: PathBuf,
@@ -429,6 +430,7 @@ impl Gobgp {
         let mut daemon = Gobgp {
             dir,
             endpoint,
+            neighbors: neighbors.to_vec(),
             routes: routes.to_vec(),
             process,
             gobgp,
@@ -491,6 +493,14 @@ impl Gobgp {
             Ok(self.gobgp(&["global"]).ok())
         })
         .map(drop)
+    }
+
+    /// Rewrites the configuration with `neighbors` and asks gobgpd to reload it (SIGHUP).
+    fn reload(&mut self, neighbors: &[Neighbor]) -> Result<(), String> {
+        self.dir
+            .write("gobgpd.toml", &Gobgp::config(self.endpoint, neighbors));
+        let pid = self.process.pid().ok_or("gobgpd is not running")?;
+        run(Path::new("/bin/kill"), &["-HUP", &pid.to_string()]).map(drop)
     }
 
     /// `gobgp global rib add`: GoBGP's routes come from the API, not the configuration.
@@ -559,8 +569,26 @@ impl Daemon for Gobgp {
     }
 
     fn reset(&mut self, neighbor: Ipv4Addr) -> Result<(), String> {
-        self.gobgp(&["neighbor", &neighbor.to_string(), "reset"])
-            .map(drop)
+        // `gobgp neighbor X reset` (and disable/enable) leaves the peer idle for 30 s: gobgpd
+        // 3.10 ignores idle-hold-time-after-reset from its configuration file. Removing the
+        // neighbor from the configuration and reloading (SIGHUP) sends a Cease NOTIFICATION;
+        // putting it back and reloading again makes a fresh peer that connects at once.
+        let others: Vec<Neighbor> = self
+            .neighbors
+            .iter()
+            .copied()
+            .filter(|n| n.endpoint.address != neighbor)
+            .collect();
+        self.reload(&others)?;
+        let address = neighbor.to_string();
+        wait_for("GoBGP to drop the neighbor", WAIT, || {
+            Ok(self.gobgp(&["neighbor", &address]).is_err().then_some(()))
+        })?;
+        self.reload(&self.neighbors.clone())?;
+        wait_for("GoBGP to add the neighbor back", WAIT, || {
+            Ok(self.gobgp(&["neighbor", &address]).ok())
+        })
+        .map(drop)
     }
 
     fn restart(&mut self) -> Result<(), String> {

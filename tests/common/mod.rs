@@ -241,7 +241,10 @@ pub fn wait_for<T>(
     let mut last = String::from("nothing yet");
     loop {
         match probe() {
-            Ok(Some(value)) => return Ok(value),
+            Ok(Some(value)) => {
+                eprintln!("{what}: {:?}", start.elapsed());
+                return Ok(value);
+            }
             Ok(None) => {}
             Err(seen) => last = seen,
         }
