@@ -4,4 +4,7 @@
 
 pub mod application;
 pub mod bgp;
+pub mod configuration;
+pub mod environment;
 pub mod protocol;
+pub mod reactor;

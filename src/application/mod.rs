@@ -1,5 +1,9 @@
 //! Ports `exabgp/application/main.py`: the command line, dispatching to one module per command.
 
+pub mod decode;
+pub mod env;
+pub mod validate;
+
 /// Runs the command line `args` (without the program name) and returns the process exit code.
 pub fn run(args: Vec<String>) -> i32 {
     let Some(command) = args.first() else {
@@ -11,10 +15,16 @@ pub fn run(args: Vec<String>) -> i32 {
             println!("exabgp-rs {}", env!("CARGO_PKG_VERSION"));
             0
         }
+        "decode" => decode::run(&args[1..]),
         "help" | "--help" | "-h" => {
             println!("{}", usage());
             0
         }
+        "validate" => validate::run(&args[1..]),
+        "configuration" if args.get(1).map(String::as_str) == Some("validate") => {
+            validate::run(&args[2..])
+        }
+        "env" => env::run(&args[1..]),
         other => {
             eprintln!("exabgp-rs: unknown command '{other}'\n{}", usage());
             1
@@ -23,5 +33,5 @@ pub fn run(args: Vec<String>) -> i32 {
 }
 
 fn usage() -> String {
-    "usage: exabgp-rs <command> [options]\n\ncommands:\n  version    print the version\n  help       this text".to_string()
+    "usage: exabgp-rs <command> [options]\n\ncommands:\n  version    print the version\n  validate   check configuration files\n  env        print the environment settings\n  help       this text".to_string()
 }

@@ -173,11 +173,20 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for name in ["ipv4 unicast", "ipv6 mpls-vpn", "l2vpn evpn", "bgp-ls bgp-ls", "ipv4 flow-vpn"] {
+        for name in [
+            "ipv4 unicast",
+            "ipv6 mpls-vpn",
+            "l2vpn evpn",
+            "bgp-ls bgp-ls",
+            "ipv4 flow-vpn",
+        ] {
             let family = Family::from_name(name).unwrap();
             assert_eq!(family.name(), name);
         }
-        assert_eq!(Family::from_name("ipv4 labeled-unicast").unwrap().safi, Safi::NLRI_MPLS);
+        assert_eq!(
+            Family::from_name("ipv4 labeled-unicast").unwrap().safi,
+            Safi::NLRI_MPLS
+        );
         assert_eq!(Family::IPV6_UNICAST.slash_name(), "ipv6/unicast");
         assert!(Family::from_name("ipv5 unicast").is_none());
         assert!(Family::from_name("ipv4 unicast extra").is_none());

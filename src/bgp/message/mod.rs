@@ -1,7 +1,9 @@
 //! Ports `exabgp/bgp/message/message.py`: message types and header framing (RFC 4271 §4.1, RFC 8654).
 
+pub mod keepalive;
 pub mod notification;
 pub mod open;
+pub mod refresh;
 pub mod update;
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
@@ -18,16 +20,86 @@ pub enum Message {
     Notification(Notification),
     KeepAlive,
     /// ROUTE-REFRESH (RFC 2918, RFC 7313): family and subtype (0 request, 1 BoRR, 2 EoRR).
-    RouteRefresh { family: crate::protocol::family::Family, subtype: u8 },
+    RouteRefresh {
+        family: crate::protocol::family::Family,
+        subtype: u8,
+    },
     /// A type this speaker does not know, kept as its bytes.
-    Unknown { kind: u8, body: Bytes },
+    Unknown {
+        kind: u8,
+        body: Bytes,
+    },
 }
 
 impl Message {
     /// Decodes a framed message for a session in the given negotiated state.
-    pub fn decode(_frame: &Frame, _negotiated: &Negotiated) -> Result<Message, Notification> {
-        todo!("issue 2: message dispatch")
+    ///
+    /// A type this speaker does not know (OPERATIONAL included) comes back as `Unknown`: the
+    /// session decides whether that is (1, 3) Bad Message Type (RFC 4271 §6.1).
+    pub fn decode(frame: &Frame, negotiated: &Negotiated) -> Result<Message, Notification> {
+        Ok(match frame.kind {
+            MessageType::OPEN => Message::Open(Open::decode(&frame.body)?),
+            MessageType::UPDATE => Message::Update(Update::decode(frame.body.clone(), negotiated)?),
+            MessageType::NOTIFICATION => Message::Notification(Notification::decode(&frame.body)),
+            MessageType::KEEPALIVE => {
+                keepalive::decode(&frame.body)?;
+                Message::KeepAlive
+            }
+            MessageType::ROUTE_REFRESH => {
+                let refresh = refresh::RouteRefresh::decode(&frame.body)?;
+                Message::RouteRefresh {
+                    family: refresh.family,
+                    subtype: refresh.subtype,
+                }
+            }
+            MessageType(kind) => Message::Unknown {
+                kind,
+                body: frame.body.clone(),
+            },
+        })
     }
+
+    /// The whole message, header included. `None` for an UPDATE: UPDATEs are built by the
+    /// UPDATE encoder, which needs the negotiated session and may split them.
+    pub fn encode(&self) -> Option<Bytes> {
+        Some(match self {
+            Message::Open(open) => open.encode(),
+            Message::Update(_) => return None,
+            Message::Notification(notification) => notification.encode(),
+            Message::KeepAlive => keepalive::encode(),
+            Message::RouteRefresh { family, subtype } => refresh::RouteRefresh {
+                family: *family,
+                subtype: *subtype,
+            }
+            .encode(),
+            Message::Unknown { kind, body } => message(MessageType(*kind), body),
+        })
+    }
+}
+
+/// Writes `text` as a JSON string the way Python's `json.dumps` does (ASCII only, `\uXXXX`
+/// escapes), since ExaBGP's JSON is built with it.
+pub(crate) fn json_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            ' '..='~' => out.push(c),
+            _ => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+    }
+    out.push('"');
 }
 
 /// The 16 bytes of 0xFF that start every message (RFC 4271 §4.1).
@@ -86,7 +158,11 @@ pub fn frame(buffer: &mut BytesMut, max_len: usize) -> Result<Option<Frame>, Not
     }
     let len = u16::from_be_bytes([buffer[16], buffer[17]]) as usize;
     if !(HEADER_LEN..=max_len).contains(&len) {
-        return Err(Notification::new(1, 2, Bytes::copy_from_slice(&buffer[16..18])));
+        return Err(Notification::new(
+            1,
+            2,
+            Bytes::copy_from_slice(&buffer[16..18]),
+        ));
     }
     if buffer.len() < len {
         return Ok(None);
@@ -94,7 +170,10 @@ pub fn frame(buffer: &mut BytesMut, max_len: usize) -> Result<Option<Frame>, Not
     let mut whole = buffer.split_to(len);
     let kind = MessageType(whole[18]);
     whole.advance(HEADER_LEN);
-    Ok(Some(Frame { kind, body: whole.freeze() }))
+    Ok(Some(Frame {
+        kind,
+        body: whole.freeze(),
+    }))
 }
 
 /// Writes marker, length and type, then `body`.
@@ -141,7 +220,10 @@ mod tests {
         let mut buffer = BytesMut::from(&message(MessageType::KEEPALIVE, &[])[..]);
         buffer[17] = 18;
         let error = frame(&mut buffer, MAX_LEN).unwrap_err();
-        assert_eq!((error.code, error.subcode, &error.data[..]), (1, 2, &[0u8, 18][..]));
+        assert_eq!(
+            (error.code, error.subcode, &error.data[..]),
+            (1, 2, &[0u8, 18][..])
+        );
 
         let mut buffer = BytesMut::from(&message(MessageType::UPDATE, &[0; 5000])[..]);
         assert!(frame(&mut buffer, MAX_LEN).is_err());

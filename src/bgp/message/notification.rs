@@ -1,6 +1,9 @@
-//! Ports `exabgp/bgp/message/notification.py`: NOTIFICATION (RFC 4271 §4.5, §6), shutdown text (RFC 9003).
+//! Ports `exabgp/bgp/message/notification.py`: NOTIFICATION (RFC 4271 §4.5, §6), shutdown communication
+//! (RFC 9003), route-refresh errors (RFC 7313 §5).
 
+use crate::bgp::message::{message, MessageType};
 use bytes::Bytes;
+use std::fmt;
 
 /// A NOTIFICATION message, also the error every decoder returns when the session must reset.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -10,8 +13,199 @@ pub struct Notification {
     pub data: Bytes,
 }
 
+/// RFC 8203 limit, still applied by ExaBGP when displaying a received shutdown communication.
+const SHUTDOWN_COMM_MAX_LEGACY: usize = 128;
+/// RFC 9003 §2: the length is one byte.
+const SHUTDOWN_COMM_MAX: usize = 255;
+
 impl Notification {
     pub fn new(code: u8, subcode: u8, data: Bytes) -> Notification {
-        Notification { code, subcode, data }
+        Notification {
+            code,
+            subcode,
+            data,
+        }
+    }
+
+    /// A NOTIFICATION with a text as data (ExaBGP's `Notify`): for Cease / Administrative Shutdown
+    /// and Administrative Reset the text is a shutdown communication (RFC 9003 §2: length byte,
+    /// UTF-8, cut to 255 bytes on a character boundary).
+    pub fn text(code: u8, subcode: u8, text: &str) -> Notification {
+        if (code, subcode) == (6, 2) || (code, subcode) == (6, 4) {
+            let mut end = text.len().min(SHUTDOWN_COMM_MAX);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let mut data = Vec::with_capacity(end + 1);
+            data.push(end as u8);
+            data.extend_from_slice(&text.as_bytes()[..end]);
+            return Notification::new(code, subcode, Bytes::from(data));
+        }
+        Notification::new(code, subcode, Bytes::copy_from_slice(text.as_bytes()))
+    }
+
+    /// Decodes a NOTIFICATION body. Never fails: RFC 4271 §6.5 forbids answering a broken
+    /// NOTIFICATION with another, so a body too short for code and subcode reads as (0, 0).
+    pub fn decode(body: &[u8]) -> Notification {
+        match body {
+            [code, subcode, data @ ..] => {
+                Notification::new(*code, *subcode, Bytes::copy_from_slice(data))
+            }
+            _ => Notification::new(0, 0, Bytes::new()),
+        }
+    }
+
+    /// The whole message, header included.
+    pub fn encode(&self) -> Bytes {
+        let mut body = Vec::with_capacity(2 + self.data.len());
+        body.push(self.code);
+        body.push(self.subcode);
+        body.extend_from_slice(&self.data);
+        message(MessageType::NOTIFICATION, &body)
+    }
+
+    /// ExaBGP's name of the error code.
+    pub fn code_name(&self) -> &'static str {
+        match self.code {
+            1 => "Message header error",
+            2 => "OPEN message error",
+            3 => "UPDATE message error",
+            4 => "Hold timer expired",
+            5 => "State machine error",
+            6 => "Cease",
+            _ => "unknown error",
+        }
+    }
+
+    /// ExaBGP's name of the subcode (its `unknow reason` spelling kept).
+    pub fn subcode_name(&self) -> &'static str {
+        match (self.code, self.subcode) {
+            (1, 0) | (2, 0) | (3, 0) | (4, 0) | (5, 0) | (6, 0) => "Unspecific",
+            (1, 1) => "Connection Not Synchronized",
+            (1, 2) => "Bad Message Length",
+            (1, 3) => "Bad Message Type",
+            (2, 1) => "Unsupported Version Number",
+            (2, 2) => "Bad Peer AS",
+            (2, 3) => "Bad BGP Identifier",
+            (2, 4) => "Unsupported Optional Parameter",
+            (2, 5) => "Authentication Notification (Deprecated)",
+            (2, 6) => "Unacceptable Hold Time",
+            (2, 7) => "Unsupported Capability",
+            (2, 8) => "Grouping Conflict",
+            (2, 9) => "Grouping Required",
+            (2, 10) => "Capability Value Mismatch",
+            (3, 1) => "Malformed Attribute List",
+            (3, 2) => "Unrecognized Well-known Attribute",
+            (3, 3) => "Missing Well-known Attribute",
+            (3, 4) => "Attribute Flags Error",
+            (3, 5) => "Attribute Length Error",
+            (3, 6) => "Invalid ORIGIN Attribute",
+            (3, 7) => "AS Routing Loop",
+            (3, 8) => "Invalid NEXT_HOP Attribute",
+            (3, 9) => "Optional Attribute Error",
+            (3, 10) => "Invalid Network Field",
+            (3, 11) => "Malformed AS_PATH",
+            (5, 1) => "Receive Unexpected Message in OpenSent State",
+            (5, 2) => "Receive Unexpected Message in OpenConfirm State",
+            (5, 3) => "Receive Unexpected Message in Established State",
+            (6, 1) => "Maximum Number of Prefixes Reached",
+            (6, 2) => "Administrative Shutdown",
+            (6, 3) => "Peer De-configured",
+            (6, 4) => "Administrative Reset",
+            (6, 5) => "Connection Rejected",
+            (6, 6) => "Other Configuration Change",
+            (6, 7) => "Connection Collision Resolution",
+            (6, 8) => "Out of Resources",
+            (7, 1) => "Invalid Message Length",
+            (7, 2) => "Malformed Message Subtype",
+            _ => "unknow reason",
+        }
+    }
+
+    /// The data as ExaBGP shows it (its `data` property): the bytes as they are, except for a
+    /// shutdown communication, which becomes `Shutdown Communication: "..."` or a description
+    /// of what is wrong with it.
+    pub fn display_data(&self) -> Vec<u8> {
+        if (self.code, self.subcode) != (6, 2) && (self.code, self.subcode) != (6, 4) {
+            return self.data.to_vec();
+        }
+        let Some((&len, payload)) = self.data.split_first() else {
+            return Vec::new();
+        };
+        let len = usize::from(len);
+        if len == 0 {
+            return b"empty Shutdown Communication.".to_vec();
+        }
+        if payload.len() < len {
+            return format!(
+                "invalid Shutdown Communication (buffer underrun) length : {len} [{}]",
+                hexstring(payload)
+            )
+            .into_bytes();
+        }
+        if len > SHUTDOWN_COMM_MAX_LEGACY {
+            return format!(
+                "invalid Shutdown Communication (too large) length : {len} [{}]",
+                hexstring(payload)
+            )
+            .into_bytes();
+        }
+        let Ok(text) = std::str::from_utf8(&payload[..len]) else {
+            return format!(
+                "invalid Shutdown Communication (invalid UTF-8) length : {len} [{}]",
+                hexstring(payload)
+            )
+            .into_bytes();
+        };
+        let mut out = format!(
+            "Shutdown Communication: \"{}\"",
+            text.replace(['\r', '\n'], " ")
+        );
+        let trailer = &payload[len..];
+        if !trailer.is_empty() {
+            out.push_str(", trailing data: ");
+            out.push_str(&hexstring(trailer));
+        }
+        out.into_bytes()
+    }
+
+    /// ExaBGP's JSON body: the value of the `"notification"` key.
+    pub fn json(&self, out: &mut String) {
+        let data = self.display_data();
+        out.push_str(&format!(
+            "{{ \"code\": {}, \"subcode\": {}, \"data\": \"{}\", \"message\": ",
+            self.code,
+            self.subcode,
+            hexstring(&data)
+        ));
+        crate::bgp::message::json_string(out, &String::from_utf8_lossy(&data));
+        out.push_str(" } ");
     }
 }
+
+/// ExaBGP's `hexstring`: `0x` then upper-case hex.
+pub(crate) fn hexstring(data: &[u8]) -> String {
+    let mut out = String::with_capacity(2 + data.len() * 2);
+    out.push_str("0x");
+    for b in data {
+        out.push_str(&format!("{b:02X}"));
+    }
+    out
+}
+
+impl fmt::Display for Notification {
+    /// `code name / subcode name / data`, as ExaBGP logs it (data as text when ASCII, else hex).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} / {}", self.code_name(), self.subcode_name())?;
+        let data = self.display_data();
+        if data.is_empty() {
+            return Ok(());
+        }
+        match std::str::from_utf8(&data) {
+            Ok(text) if data.is_ascii() => write!(f, " / {text}"),
+            _ => write!(f, " / {}", hexstring(&data)),
+        }
+    }
+}
+
+impl std::error::Error for Notification {}

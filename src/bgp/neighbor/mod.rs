@@ -26,6 +26,8 @@ pub struct NeighborCapability {
     pub link_local_nexthop: bool,
     /// `software-version`: announce ExaBGP's version string (draft-abraitis-bgp-version-capability).
     pub software_version: bool,
+    /// `link-local-prefer`: prefer the link-local next-hop when both are sent.
+    pub link_local_prefer: bool,
 }
 
 impl Default for NeighborCapability {
@@ -42,8 +44,20 @@ impl Default for NeighborCapability {
             aigp: false,
             link_local_nexthop: false,
             software_version: false,
+            link_local_prefer: false,
         }
     }
+}
+
+/// TCP-AO (RFC 5925) settings of a neighbour.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct TcpAo {
+    pub keyid: u8,
+    /// `hmac-sha-1-96`, `aes-128-cmac-96` or `hmac-sha-256`.
+    pub algorithm: String,
+    pub password: String,
+    /// The password is base64-encoded.
+    pub base64: bool,
 }
 
 /// One neighbour, with its session settings and capabilities.
@@ -84,6 +98,16 @@ pub struct Neighbor {
     pub nexthop: Vec<(Family, Afi)>,
     /// Families with ADD-PATH enabled.
     pub addpath: Vec<Family>,
+    /// The version sent in the software-version capability after `ExaBGP/` (the environment's
+    /// `exabgp_version` when set).
+    pub software_version: String,
+    /// `neighbor 10.0.0.0/24`: the prefix length of a range of (passive) peers; `None` for one peer.
+    pub peer_range: Option<u8>,
+    /// `source-interface NAME`: bind outgoing connections to that interface.
+    pub source_interface: Option<String>,
+    pub tcp_ao: Option<TcpAo>,
+    /// ADD-PATH paths limit per family (`add-path { ipv4 unicast limit N; }`).
+    pub paths_limit: Vec<(Family, u16)>,
 }
 
 impl Neighbor {
@@ -118,6 +142,11 @@ impl Neighbor {
             families: Vec::new(),
             nexthop: Vec::new(),
             addpath: Vec::new(),
+            software_version: env!("CARGO_PKG_VERSION").to_string(),
+            peer_range: None,
+            source_interface: None,
+            tcp_ao: None,
+            paths_limit: Vec::new(),
         }
     }
 }

@@ -1,19 +1,458 @@
-//! Ports `exabgp/bgp/message/update/__init__.py`: the UPDATE message (RFC 4271 §4.3, RFC 4760, RFC 7606).
+//! Ports `exabgp/bgp/message/update/__init__.py` and `update/collection.py`: the UPDATE message (RFC 4271 §4.3, RFC 4760, RFC 7606).
 
 pub mod attribute;
+pub mod eor;
+pub mod nlri;
 
 use crate::bgp::message::open::capability::negotiated::Negotiated;
-use crate::bgp::message::Notification;
+use crate::bgp::message::{Notification, HEADER_LEN};
+use crate::protocol::family::Family;
+use attribute::collection::Attributes;
+use attribute::{Attribute, Code};
 use bytes::Bytes;
+use nlri::Nlri;
+use std::net::IpAddr;
 
-/// An UPDATE message (filled in by the codec work of issue 2).
+pub use attribute::ErrorAction;
+
+/// An announced NLRI and its next-hop (None for families without one, e.g. flow).
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct RoutedNlri {
+    pub nlri: Nlri,
+    pub nexthop: Option<IpAddr>,
+}
+
+/// An UPDATE message: routes announced with their next-hops, routes withdrawn, and the
+/// attributes the announced routes share. IPv4 unicast routes from the body fields and
+/// routes from MP_REACH_NLRI / MP_UNREACH_NLRI are all here, in wire order.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
-pub struct Update {}
+pub struct Update {
+    pub announces: Vec<RoutedNlri>,
+    pub withdraws: Vec<Nlri>,
+    /// Path attributes, MP_REACH_NLRI and MP_UNREACH_NLRI excepted.
+    pub attributes: Attributes,
+    /// End-of-RIB marker for this family (RFC 4724 §2): the UPDATE carries nothing else.
+    pub eor: Option<Family>,
+    /// RFC 7606 treat-as-withdraw was applied because of this attribute code (0: the
+    /// attribute section was unreadable): the announced routes were moved to `withdraws`.
+    pub treat_as_withdraw: Option<u8>,
+}
 
 impl Update {
+    /// An End-of-RIB marker for `family`.
+    pub fn eor(family: Family) -> Update {
+        Update {
+            eor: Some(family),
+            ..Update::default()
+        }
+    }
+
     /// Decodes an UPDATE body. RFC 7606 treat-as-withdraw and attribute-discard are applied
     /// inside; only errors that reset the session come back as a NOTIFICATION.
-    pub fn decode(_body: Bytes, _negotiated: &Negotiated) -> Result<Update, Notification> {
-        todo!("issue 2: UPDATE codec")
+    pub fn decode(body: Bytes, negotiated: &Negotiated) -> Result<Update, Notification> {
+        Update::decode_slice(&body, negotiated)
+    }
+
+    /// `decode` on borrowed bytes.
+    pub fn decode_slice(body: &[u8], negotiated: &Negotiated) -> Result<Update, Notification> {
+        let (withdrawn, attributes, announced) = split(body)?;
+        if withdrawn.is_empty() && attributes.is_empty() && announced.is_empty() {
+            return Ok(Update::eor(Family::IPV4_UNICAST));
+        }
+        let decoded = Attributes::decode(attributes, negotiated)?;
+        let mut update = Update {
+            attributes: decoded.attributes,
+            treat_as_withdraw: decoded.treat_as_withdraw,
+            ..Update::default()
+        };
+
+        let family = Family::IPV4_UNICAST;
+        let addpath = negotiated.addpath_receive(family);
+        let mut rest = withdrawn;
+        while !rest.is_empty() {
+            let (nlri, used) = Nlri::decode(family, rest, addpath)?;
+            update.withdraws.push(nlri);
+            rest = &rest[used..];
+        }
+        let nexthop = update.attributes.next_hop().map(IpAddr::V4);
+        let mut rest = announced;
+        while !rest.is_empty() {
+            let (nlri, used) = Nlri::decode(family, rest, addpath)?;
+            update.announces.push(RoutedNlri { nlri, nexthop });
+            rest = &rest[used..];
+        }
+        if !update.announces.is_empty() && nexthop.is_none() {
+            // RFC 7606 §3 (d): NEXT_HOP is mandatory with NLRI in the body
+            update.treat_as_withdraw.get_or_insert(Code::NEXT_HOP);
+        }
+
+        let mut unreach_family = None;
+        if let Some(value) = decoded.mp_unreach {
+            unreach_family = Some(attribute::mpurnlri::decode(
+                value,
+                negotiated,
+                &mut update.withdraws,
+            )?);
+        }
+        let mut reach_family = None;
+        if let Some(value) = decoded.mp_reach {
+            reach_family = Some(attribute::mprnlri::decode(
+                value,
+                negotiated,
+                &mut update.announces,
+            )?);
+        }
+
+        if !update.announces.is_empty() {
+            // RFC 7606 §3 (d): ORIGIN and AS_PATH are mandatory with any announcement
+            for code in [Code::ORIGIN, Code::AS_PATH] {
+                if !update.attributes.contains(code) {
+                    update.treat_as_withdraw.get_or_insert(code);
+                }
+            }
+        }
+        if update.treat_as_withdraw.is_some() {
+            let announces = std::mem::take(&mut update.announces);
+            update
+                .withdraws
+                .extend(announces.into_iter().map(|r| r.nlri));
+            update.attributes = Attributes::new();
+            return Ok(update);
+        }
+        if update.attributes.is_empty()
+            && update.announces.is_empty()
+            && update.withdraws.is_empty()
+        {
+            update.eor = Some(
+                unreach_family
+                    .or(reach_family)
+                    .unwrap_or(Family::IPV4_UNICAST),
+            );
+        }
+        Ok(update)
+    }
+
+    /// ExaBGP's JSON for the message: `{ "update": { "attribute": {...}, "announce": {...},
+    /// "withdraw": {...} } }`, or `{ "eor": { "afi" : "ipv6", "safi" : "unicast" } }` for an
+    /// End-of-RIB. Announces are grouped by family then next-hop, withdraws by family, each
+    /// in order of first appearance (`json.py` `_update`).
+    pub fn json(&self, out: &mut String) {
+        if let Some(family) = self.eor {
+            eor::json(family, out);
+            return;
+        }
+        out.push_str("{ \"update\": { ");
+        let mut wrote = false;
+        if !self.attributes.is_empty() {
+            out.push_str("\"attribute\": { ");
+            self.attributes.json(!self.withdraws.is_empty(), out);
+            out.push_str(" }");
+            wrote = true;
+        }
+        if !self.announces.is_empty() {
+            if wrote {
+                out.push_str(", ");
+            }
+            out.push_str("\"announce\": { ");
+            self.announce_json(out);
+            out.push_str(" }");
+            wrote = true;
+        }
+        if !self.withdraws.is_empty() {
+            if wrote {
+                out.push_str(", ");
+            }
+            out.push_str("\"withdraw\": { ");
+            self.withdraw_json(out);
+            out.push_str(" }");
+        }
+        out.push_str(" } }");
+    }
+
+    fn announce_json(&self, out: &mut String) {
+        let mut families: Vec<Family> = Vec::new();
+        for route in &self.announces {
+            if !families.contains(&route.nlri.family()) {
+                families.push(route.nlri.family());
+            }
+        }
+        for (f, family) in families.iter().enumerate() {
+            if f > 0 {
+                out.push_str(", ");
+            }
+            let _ = std::fmt::Write::write_fmt(out, format_args!("\"{family}\": {{ "));
+            let mut nexthops: Vec<Option<IpAddr>> = Vec::new();
+            for route in self.announces.iter().filter(|r| r.nlri.family() == *family) {
+                if !nexthops.contains(&route.nexthop) {
+                    nexthops.push(route.nexthop);
+                }
+            }
+            for (n, nexthop) in nexthops.iter().enumerate() {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                match nexthop {
+                    Some(ip) => {
+                        let _ = std::fmt::Write::write_fmt(out, format_args!("\"{ip}\": [ "));
+                    }
+                    None => out.push_str("\"null\": [ "),
+                }
+                let routes = self
+                    .announces
+                    .iter()
+                    .filter(|r| r.nlri.family() == *family && r.nexthop == *nexthop);
+                for (i, route) in routes.enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    route.nlri.json(out);
+                }
+                out.push_str(" ]");
+            }
+            out.push_str(" }");
+        }
+    }
+
+    fn withdraw_json(&self, out: &mut String) {
+        let mut families: Vec<Family> = Vec::new();
+        for nlri in &self.withdraws {
+            if !families.contains(&nlri.family()) {
+                families.push(nlri.family());
+            }
+        }
+        for (f, family) in families.iter().enumerate() {
+            if f > 0 {
+                out.push_str(", ");
+            }
+            let _ = std::fmt::Write::write_fmt(out, format_args!("\"{family}\": [ "));
+            for (i, nlri) in self
+                .withdraws
+                .iter()
+                .filter(|n| n.family() == *family)
+                .enumerate()
+            {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                nlri.json(out);
+            }
+            out.push_str(" ]");
+        }
+    }
+
+    /// The JSON as a new string.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(256);
+        self.json(&mut out);
+        out
+    }
+
+    /// Encodes the UPDATE into as few messages (header included) as fit `negotiated.msg_size`,
+    /// as ExaBGP's `UpdateCollection.messages()`: IPv4 unicast with an IPv4 next-hop in the
+    /// body fields, announces first then withdraws; every other family in MP_REACH_NLRI /
+    /// MP_UNREACH_NLRI, one family at a time. NLRI are sorted as ExaBGP sorts them. Families
+    /// not negotiated are left out. An End-of-RIB encodes as its marker.
+    ///
+    /// IPv4 body routes use the NEXT_HOP attribute when set, otherwise the next-hop of the
+    /// first of them: callers group routes by next-hop as they group them by attributes.
+    pub fn messages(&self, negotiated: &Negotiated, include_withdraw: bool) -> Vec<Bytes> {
+        if let Some(family) = self.eor {
+            return vec![eor::message(family)];
+        }
+        encode::messages(self, negotiated, include_withdraw)
     }
 }
+
+/// Splits an UPDATE body into withdrawn routes, attributes and NLRI (RFC 4271 §6.3).
+/// Withdrawn routes, path attributes and NLRI of an UPDATE body.
+type Sections<'a> = (&'a [u8], &'a [u8], &'a [u8]);
+
+fn split(body: &[u8]) -> Result<Sections<'_>, Notification> {
+    if body.len() < 4 {
+        // RFC 4271 §6.1: shorter than the minimum UPDATE, Bad Message Length with the length
+        let len = (HEADER_LEN + body.len()) as u16;
+        return Err(Notification::new(
+            1,
+            2,
+            Bytes::copy_from_slice(&len.to_be_bytes()),
+        ));
+    }
+    let malformed = || Notification::new(3, 1, Bytes::new());
+    let withdrawn_len = u16::from_be_bytes([body[0], body[1]]) as usize;
+    let withdrawn = body.get(2..2 + withdrawn_len).ok_or_else(malformed)?;
+    let at = 2 + withdrawn_len;
+    let len = body.get(at..at + 2).ok_or_else(malformed)?;
+    let attributes_len = u16::from_be_bytes([len[0], len[1]]) as usize;
+    let attributes = body
+        .get(at + 2..at + 2 + attributes_len)
+        .ok_or_else(malformed)?;
+    let announced = &body[at + 2 + attributes_len..];
+    Ok((withdrawn, attributes, announced))
+}
+
+/// Building UPDATE messages from an `Update`.
+mod encode {
+    use super::attribute::{mprnlri, mpurnlri, NextHop};
+    use super::*;
+    use crate::bgp::message::{write_header, MessageType};
+    use crate::protocol::family::Safi;
+    use bytes::{BufMut, BytesMut};
+
+    fn message(withdrawn: &[u8], attributes: &[&[u8]], announced: &[u8]) -> Bytes {
+        let attributes_len: usize = attributes.iter().map(|a| a.len()).sum();
+        let body_len = 2 + withdrawn.len() + 2 + attributes_len + announced.len();
+        let mut out = BytesMut::with_capacity(HEADER_LEN + body_len);
+        write_header(&mut out, MessageType::UPDATE, body_len);
+        out.put_u16(withdrawn.len() as u16);
+        out.put_slice(withdrawn);
+        out.put_u16(attributes_len as u16);
+        attributes.iter().for_each(|a| out.put_slice(a));
+        out.put_slice(announced);
+        out.freeze()
+    }
+
+    fn in_body(family: Family) -> bool {
+        family == Family::IPV4_UNICAST
+    }
+
+    pub(super) fn messages(
+        update: &Update,
+        negotiated: &Negotiated,
+        include_withdraw: bool,
+    ) -> Vec<Bytes> {
+        let mut sent = Vec::new();
+        let negotiated_family = |f: Family| negotiated.families.contains(&f);
+
+        let mut announces: Vec<&RoutedNlri> = update
+            .announces
+            .iter()
+            .filter(|r| negotiated_family(r.nlri.family()))
+            .collect();
+        announces.sort_by(|a, b| a.nlri.cmp(&b.nlri));
+        let mut withdraws: Vec<&Nlri> = update
+            .withdraws
+            .iter()
+            .filter(|n| negotiated_family(n.family()))
+            .collect();
+        withdraws.sort();
+
+        let (v4_announces, mp_announces): (Vec<&RoutedNlri>, Vec<&RoutedNlri>) = announces
+            .into_iter()
+            .partition(|r| in_body(r.nlri.family()) && matches!(r.nexthop, Some(IpAddr::V4(_))));
+        let (v4_withdraws, mp_withdraws): (Vec<&Nlri>, Vec<&Nlri>) =
+            withdraws.into_iter().partition(|n| in_body(n.family()));
+        if v4_announces.is_empty()
+            && v4_withdraws.is_empty()
+            && mp_announces.is_empty()
+            && mp_withdraws.is_empty()
+        {
+            return sent;
+        }
+
+        // RFC 4760 §4: an UPDATE carrying only MP_UNREACH_NLRI needs no other attribute;
+        // ExaBGP leaves them all out when only unicast/multicast routes are withdrawn
+        let only_withdraws = v4_announces.is_empty() && mp_announces.is_empty();
+        let simple = mp_withdraws
+            .iter()
+            .all(|n| matches!(n.family().safi, Safi::UNICAST | Safi::MULTICAST));
+        let defaults = !(only_withdraws && !mp_withdraws.is_empty() && simple);
+
+        let mut attributes = update.attributes.clone();
+        if let Some(IpAddr::V4(nexthop)) = v4_announces.first().and_then(|r| r.nexthop) {
+            if attributes.next_hop().is_none() {
+                attributes.insert(Attribute::NextHop(NextHop(nexthop)));
+            }
+        }
+        let mut attr = BytesMut::new();
+        attributes.encode(negotiated, defaults, &mut attr);
+
+        let Some(room) = negotiated
+            .msg_size
+            .checked_sub(HEADER_LEN + 2 + 2 + attr.len())
+            .filter(|r| *r > 0)
+        else {
+            log::error!("attributes too large to pack any NLRI in an UPDATE");
+            return sent;
+        };
+
+        let mut withdrawn = BytesMut::new();
+        let mut announced = BytesMut::new();
+        for route in &v4_announces {
+            let len = route.nlri.encoded_len(negotiated);
+            if announced.len() + withdrawn.len() + len > room {
+                if announced.is_empty() && withdrawn.is_empty() {
+                    log::error!("attributes too large to pack any NLRI in an UPDATE");
+                    return sent;
+                }
+                sent.push(message(&withdrawn, &[&attr], &announced));
+                withdrawn.clear();
+                announced.clear();
+            }
+            route.nlri.encode(negotiated, &mut announced);
+        }
+        if include_withdraw {
+            for nlri in &v4_withdraws {
+                let len = nlri.encoded_len(negotiated);
+                if announced.len() + withdrawn.len() + len > room {
+                    if announced.is_empty() && withdrawn.is_empty() {
+                        log::error!("attributes too large to pack any NLRI in an UPDATE");
+                        return sent;
+                    }
+                    let with: &[&[u8]] = if announced.is_empty() { &[] } else { &[&attr] };
+                    sent.push(message(&withdrawn, with, &announced));
+                    withdrawn.clear();
+                    announced.clear();
+                }
+                nlri.encode(negotiated, &mut withdrawn);
+            }
+        }
+        if !announced.is_empty() || !withdrawn.is_empty() {
+            let with: &[&[u8]] = if announced.is_empty() { &[] } else { &[&attr] };
+            sent.push(message(&withdrawn, with, &announced));
+        }
+
+        let mut families: Vec<Family> = mp_announces.iter().map(|r| r.nlri.family()).collect();
+        families.extend(mp_withdraws.iter().map(|n| n.family()));
+        families.sort();
+        families.dedup();
+        for family in families {
+            let reach_routes: Vec<&RoutedNlri> = mp_announces
+                .iter()
+                .copied()
+                .filter(|r| r.nlri.family() == family)
+                .collect();
+            let unreach_nlris: Vec<&Nlri> = mp_withdraws
+                .iter()
+                .copied()
+                .filter(|n| n.family() == family)
+                .collect();
+            let mut reach = BytesMut::new();
+            for attribute in mprnlri::encode(family, &reach_routes, negotiated, room) {
+                if !reach.is_empty() {
+                    sent.push(message(&[], &[&attr, &reach], &[]));
+                }
+                reach = attribute;
+            }
+            let mut unreach = BytesMut::new();
+            if include_withdraw {
+                for attribute in
+                    mpurnlri::encode(family, &unreach_nlris, negotiated, room - reach.len())
+                {
+                    if !unreach.is_empty() {
+                        sent.push(message(&[], &[&unreach, &attr, &reach], &[]));
+                        reach.clear();
+                    }
+                    unreach = attribute;
+                }
+            }
+            if !reach.is_empty() || !unreach.is_empty() {
+                let with_attr: &[u8] = if reach.is_empty() { &[] } else { &attr };
+                sent.push(message(&[], &[&unreach, with_attr, &reach], &[]));
+            }
+        }
+        sent
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,3 +1,530 @@
-//! Ports `exabgp/bgp/message/update/attribute/`: path attributes (RFC 4271 §4.3, §5; RFC 7606).
+//! Ports `exabgp/bgp/message/update/attribute/attribute.py`: path attributes, their codes and flags (RFC 4271 §4.3, §5; RFC 7606).
 
+pub mod aggregator;
+pub mod aigp;
+pub mod aspath;
+pub mod atomicaggregate;
+pub mod clusterlist;
+pub mod collection;
 pub mod community;
+pub mod generic;
+pub mod localpref;
+pub mod med;
+pub mod mprnlri;
+pub mod mpurnlri;
+pub mod nexthop;
+pub mod origin;
+pub mod originatorid;
+
+pub use aggregator::Aggregator;
+pub use aigp::Aigp;
+pub use aspath::{AsPath, Segment, SegmentType};
+pub use atomicaggregate::AtomicAggregate;
+pub use clusterlist::ClusterList;
+pub use collection::Attributes;
+pub use community::extended::{ExtendedCommunities, Ipv6ExtendedCommunities};
+pub use community::initial::Communities;
+pub use community::large::LargeCommunities;
+pub use generic::GenericAttribute;
+pub use localpref::LocalPreference;
+pub use med::Med;
+pub use nexthop::NextHop;
+pub use origin::Origin;
+pub use originatorid::OriginatorId;
+
+use crate::bgp::message::open::capability::negotiated::Negotiated;
+use bytes::{BufMut, BytesMut};
+use std::fmt::Write;
+
+/// Attribute flag bits (RFC 4271 §4.3).
+pub struct Flag;
+
+impl Flag {
+    pub const OPTIONAL: u8 = 0x80;
+    pub const TRANSITIVE: u8 = 0x40;
+    pub const PARTIAL: u8 = 0x20;
+    pub const EXTENDED_LENGTH: u8 = 0x10;
+}
+
+/// Attribute type codes (IANA "BGP Path Attributes").
+pub struct Code;
+
+impl Code {
+    pub const ORIGIN: u8 = 1;
+    pub const AS_PATH: u8 = 2;
+    pub const NEXT_HOP: u8 = 3;
+    pub const MED: u8 = 4;
+    pub const LOCAL_PREF: u8 = 5;
+    pub const ATOMIC_AGGREGATE: u8 = 6;
+    pub const AGGREGATOR: u8 = 7;
+    pub const COMMUNITY: u8 = 8;
+    pub const ORIGINATOR_ID: u8 = 9;
+    pub const CLUSTER_LIST: u8 = 10;
+    pub const MP_REACH_NLRI: u8 = 14;
+    pub const MP_UNREACH_NLRI: u8 = 15;
+    pub const EXTENDED_COMMUNITY: u8 = 16;
+    pub const AS4_PATH: u8 = 17;
+    pub const AS4_AGGREGATOR: u8 = 18;
+    pub const IPV6_EXTENDED_COMMUNITY: u8 = 25;
+    pub const AIGP: u8 = 26;
+    pub const LARGE_COMMUNITY: u8 = 32;
+
+    /// The flags (optional and transitive bits) RFC 4271 and the attribute's RFC give a
+    /// known attribute, or None for an attribute this speaker does not decode.
+    pub fn flags(code: u8) -> Option<u8> {
+        const WELL_KNOWN: u8 = Flag::TRANSITIVE;
+        const OPTIONAL_TRANSITIVE: u8 = Flag::OPTIONAL | Flag::TRANSITIVE;
+        Some(match code {
+            Code::ORIGIN
+            | Code::AS_PATH
+            | Code::NEXT_HOP
+            | Code::LOCAL_PREF
+            | Code::ATOMIC_AGGREGATE => WELL_KNOWN,
+            Code::MED | Code::ORIGINATOR_ID | Code::CLUSTER_LIST | Code::AIGP => Flag::OPTIONAL,
+            Code::MP_REACH_NLRI | Code::MP_UNREACH_NLRI => Flag::OPTIONAL,
+            Code::AGGREGATOR
+            | Code::COMMUNITY
+            | Code::EXTENDED_COMMUNITY
+            | Code::AS4_PATH
+            | Code::AS4_AGGREGATOR
+            | Code::IPV6_EXTENDED_COMMUNITY
+            | Code::LARGE_COMMUNITY => OPTIONAL_TRANSITIVE,
+            _ => return None,
+        })
+    }
+}
+
+/// An attribute value that does not parse. The number is the RFC 4271 §6.3 UPDATE error
+/// subcode that names the fault, used when the error resets the session.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Malformed(pub u8);
+
+/// What RFC 7606 asks the receiver to do about a malformed attribute.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ErrorAction {
+    /// §2: every NLRI of the UPDATE is handled as withdrawn.
+    TreatAsWithdraw,
+    /// §2: the attribute is dropped, the rest of the UPDATE used.
+    Discard,
+    /// §2: the session is reset with a NOTIFICATION.
+    SessionReset,
+}
+
+impl ErrorAction {
+    /// The action of RFC 7606 §7 (and RFC 6793 §6, RFC 7311 §4, RFC 8092 §6) for `code`.
+    pub fn of(code: u8) -> ErrorAction {
+        match code {
+            Code::ATOMIC_AGGREGATE | Code::AGGREGATOR | Code::AS4_PATH | Code::AS4_AGGREGATOR => {
+                ErrorAction::Discard
+            }
+            Code::MP_REACH_NLRI | Code::MP_UNREACH_NLRI => ErrorAction::SessionReset,
+            _ => ErrorAction::TreatAsWithdraw,
+        }
+    }
+}
+
+/// One path attribute. MP_REACH_NLRI and MP_UNREACH_NLRI are not kept here: their NLRI are
+/// the UPDATE's announces and withdraws.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub enum Attribute {
+    Origin(Origin),
+    AsPath(AsPath),
+    NextHop(NextHop),
+    Med(Med),
+    LocalPreference(LocalPreference),
+    AtomicAggregate(AtomicAggregate),
+    Aggregator(Aggregator),
+    Communities(Communities),
+    OriginatorId(OriginatorId),
+    ClusterList(ClusterList),
+    ExtendedCommunities(ExtendedCommunities),
+    /// Only kept when it could not be merged into AS_PATH (no AS_PATH came with it).
+    As4Path(AsPath),
+    /// Only kept when it could not be merged into AGGREGATOR.
+    As4Aggregator(Aggregator),
+    Aigp(Aigp),
+    Ipv6ExtendedCommunities(Ipv6ExtendedCommunities),
+    LargeCommunities(LargeCommunities),
+    Generic(GenericAttribute),
+}
+
+impl Attribute {
+    pub fn code(&self) -> u8 {
+        match self {
+            Attribute::Origin(_) => Code::ORIGIN,
+            Attribute::AsPath(_) => Code::AS_PATH,
+            Attribute::NextHop(_) => Code::NEXT_HOP,
+            Attribute::Med(_) => Code::MED,
+            Attribute::LocalPreference(_) => Code::LOCAL_PREF,
+            Attribute::AtomicAggregate(_) => Code::ATOMIC_AGGREGATE,
+            Attribute::Aggregator(_) => Code::AGGREGATOR,
+            Attribute::Communities(_) => Code::COMMUNITY,
+            Attribute::OriginatorId(_) => Code::ORIGINATOR_ID,
+            Attribute::ClusterList(_) => Code::CLUSTER_LIST,
+            Attribute::ExtendedCommunities(_) => Code::EXTENDED_COMMUNITY,
+            Attribute::As4Path(_) => Code::AS4_PATH,
+            Attribute::As4Aggregator(_) => Code::AS4_AGGREGATOR,
+            Attribute::Aigp(_) => Code::AIGP,
+            Attribute::Ipv6ExtendedCommunities(_) => Code::IPV6_EXTENDED_COMMUNITY,
+            Attribute::LargeCommunities(_) => Code::LARGE_COMMUNITY,
+            Attribute::Generic(generic) => generic.code,
+        }
+    }
+
+    /// The flags written on the wire (before the extended length bit is added).
+    pub fn flag(&self) -> u8 {
+        match self {
+            Attribute::Generic(generic) => generic.flag,
+            other => Code::flags(other.code()).unwrap_or(Flag::OPTIONAL),
+        }
+    }
+
+    /// Decodes the value of a known attribute (`code` must have `Code::flags`).
+    pub(crate) fn decode(
+        code: u8,
+        data: &[u8],
+        negotiated: &Negotiated,
+    ) -> Result<Attribute, Malformed> {
+        Ok(match code {
+            Code::ORIGIN => Attribute::Origin(Origin::decode(data)?),
+            Code::AS_PATH => Attribute::AsPath(AsPath::decode(data, negotiated.asn4)?),
+            Code::NEXT_HOP => Attribute::NextHop(NextHop::decode(data)?),
+            Code::MED => Attribute::Med(Med::decode(data)?),
+            Code::LOCAL_PREF => Attribute::LocalPreference(LocalPreference::decode(data)?),
+            Code::ATOMIC_AGGREGATE => Attribute::AtomicAggregate(AtomicAggregate::decode(data)?),
+            Code::AGGREGATOR => Attribute::Aggregator(Aggregator::decode(data, negotiated.asn4)?),
+            Code::COMMUNITY => Attribute::Communities(communities::decode_standard(data)?),
+            Code::ORIGINATOR_ID => Attribute::OriginatorId(OriginatorId::decode(data)?),
+            Code::CLUSTER_LIST => Attribute::ClusterList(ClusterList::decode(data)?),
+            Code::EXTENDED_COMMUNITY => {
+                Attribute::ExtendedCommunities(communities::decode_extended(data)?)
+            }
+            Code::AS4_PATH => Attribute::As4Path(AsPath::decode(data, true)?),
+            Code::AS4_AGGREGATOR => Attribute::As4Aggregator(Aggregator::decode(data, true)?),
+            Code::AIGP => Attribute::Aigp(Aigp::decode(data)?),
+            Code::IPV6_EXTENDED_COMMUNITY => {
+                Attribute::Ipv6ExtendedCommunities(communities::decode_ipv6_extended(data)?)
+            }
+            Code::LARGE_COMMUNITY => Attribute::LargeCommunities(communities::decode_large(data)?),
+            _ => return Err(Malformed(2)),
+        })
+    }
+
+    /// Writes the attribute, header included. On a two-byte ASN session an AS_PATH or
+    /// AGGREGATOR holding a four-byte ASN is followed by its AS4_PATH / AS4_AGGREGATOR, as
+    /// ExaBGP writes them (RFC 6793 §4.2.2).
+    pub fn encode(&self, negotiated: &Negotiated, out: &mut BytesMut) {
+        let mut value = BytesMut::new();
+        match self {
+            Attribute::Origin(v) => v.encode(&mut value),
+            Attribute::AsPath(v) => v.encode(negotiated.asn4, &mut value),
+            Attribute::NextHop(v) => v.encode(&mut value),
+            Attribute::Med(v) => v.encode(&mut value),
+            Attribute::LocalPreference(v) => v.encode(&mut value),
+            Attribute::AtomicAggregate(_) => {}
+            Attribute::Aggregator(v) => v.encode(negotiated.asn4, &mut value),
+            Attribute::Communities(v) => communities::encode_standard(v, &mut value),
+            Attribute::OriginatorId(v) => v.encode(&mut value),
+            Attribute::ClusterList(v) => v.encode(&mut value),
+            Attribute::ExtendedCommunities(v) => communities::encode_extended(v, &mut value),
+            Attribute::As4Path(v) => v.encode(true, &mut value),
+            Attribute::As4Aggregator(v) => v.encode(true, &mut value),
+            Attribute::Aigp(v) => v.encode(&mut value),
+            Attribute::Ipv6ExtendedCommunities(v) => {
+                communities::encode_ipv6_extended(v, &mut value)
+            }
+            Attribute::LargeCommunities(v) => communities::encode_large(v, &mut value),
+            Attribute::Generic(v) => value.extend_from_slice(&v.value),
+        }
+        // ExaBGP writes no optional attribute with an empty value (Attribute._attribute)
+        if value.is_empty()
+            && self.flag() & Flag::OPTIONAL != 0
+            && !matches!(self, Attribute::Generic(_))
+        {
+            return;
+        }
+        write_header(out, self.flag(), self.code(), value.len());
+        out.put_slice(&value);
+        if !negotiated.asn4 {
+            match self {
+                Attribute::AsPath(path) if path.needs_as4() => {
+                    Attribute::As4Path(path.clone()).encode(negotiated, out)
+                }
+                Attribute::Aggregator(a) if a.needs_as4() => {
+                    Attribute::As4Aggregator(*a).encode(negotiated, out)
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The JSON member ExaBGP writes for the attribute in `"attribute": { ... }`, e.g.
+    /// `"origin": "igp"`. Returns false (writing nothing) for an empty AS_PATH, which ExaBGP
+    /// leaves out.
+    pub fn json(&self, out: &mut String) -> bool {
+        match self {
+            Attribute::Origin(v) => {
+                let _ = write!(out, "\"origin\": \"{}\"", v.name());
+            }
+            Attribute::AsPath(v) => {
+                if v.is_empty() {
+                    return false;
+                }
+                out.push_str("\"as-path\": ");
+                v.json(out);
+            }
+            Attribute::NextHop(v) => {
+                let _ = write!(out, "\"next-hop\": \"{}\"", v.0);
+            }
+            Attribute::Med(v) => {
+                let _ = write!(out, "\"med\": {}", v.0);
+            }
+            Attribute::LocalPreference(v) => {
+                let _ = write!(out, "\"local-preference\": {}", v.0);
+            }
+            Attribute::AtomicAggregate(_) => out.push_str("\"atomic-aggregate\": true"),
+            Attribute::Aggregator(v) | Attribute::As4Aggregator(v) => {
+                let _ = write!(out, "\"aggregator\": \"{}\"", v.text());
+            }
+            Attribute::Communities(v) => {
+                if v.0.is_empty() {
+                    return false;
+                }
+                out.push_str("\"community\": ");
+                communities::json_standard(v, out);
+            }
+            Attribute::OriginatorId(v) => {
+                let _ = write!(out, "\"originator-id\": \"{}\"", v.0);
+            }
+            Attribute::ClusterList(v) => {
+                out.push_str("\"cluster-list\": ");
+                v.json(out);
+            }
+            Attribute::ExtendedCommunities(v) => {
+                if v.0.is_empty() {
+                    return false;
+                }
+                out.push_str("\"extended-community\": ");
+                communities::json_extended(v, out);
+            }
+            Attribute::As4Path(v) => {
+                // ExaBGP has no JSON name for a lone AS4_PATH and prints it as unknown text
+                let mut text = String::new();
+                v.json(&mut text);
+                let _ = write!(
+                    out,
+                    "\"attribute-0x{:02X}-0x{:02X}\": ",
+                    Code::AS4_PATH,
+                    self.flag()
+                );
+                json_string(&text, out);
+            }
+            Attribute::Aigp(v) => {
+                let _ = write!(out, "\"aigp\": \"{}\"", v.text());
+            }
+            Attribute::Ipv6ExtendedCommunities(v) => {
+                if v.0.is_empty() {
+                    return false;
+                }
+                out.push_str("\"extended-community-ipv6\": ");
+                communities::json_ipv6_extended(v, out);
+            }
+            Attribute::LargeCommunities(v) => {
+                if v.0.is_empty() {
+                    return false;
+                }
+                out.push_str("\"large-community\": ");
+                communities::json_large(v, out);
+            }
+            Attribute::Generic(v) => {
+                let _ = write!(
+                    out,
+                    "\"attribute-0x{:02X}-0x{:02X}\": \"{}\"",
+                    v.code,
+                    v.flag,
+                    v.hex()
+                );
+            }
+        }
+        true
+    }
+}
+
+/// Writes flags, code and length (one byte, or two with the extended length flag when the
+/// value is longer than 255 bytes or the flag was already set).
+pub fn write_header(out: &mut BytesMut, flag: u8, code: u8, len: usize) {
+    if len > 255 || flag & Flag::EXTENDED_LENGTH != 0 {
+        out.put_u8(flag | Flag::EXTENDED_LENGTH);
+        out.put_u8(code);
+        out.put_u16(len as u16);
+    } else {
+        out.put_u8(flag);
+        out.put_u8(code);
+        out.put_u8(len as u8);
+    }
+}
+
+/// A four-byte value, the shape of MED, LOCAL_PREF, NEXT_HOP and ORIGINATOR_ID.
+pub(crate) fn four_bytes(data: &[u8]) -> Result<u32, Malformed> {
+    match *data {
+        [a, b, c, d] => Ok(u32::from_be_bytes([a, b, c, d])),
+        _ => Err(Malformed(5)),
+    }
+}
+
+/// A JSON string with the escapes JSON requires.
+pub(crate) fn json_string(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Wire codec of the community attributes, until the community work (issue 2) gives their
+/// types codecs of their own.
+mod communities {
+    use super::community::extended::{
+        ExtendedCommunities, ExtendedCommunity, Ipv6ExtendedCommunities, Ipv6ExtendedCommunity,
+    };
+    use super::community::initial::{Communities, Community};
+    use super::community::large::{LargeCommunities, LargeCommunity};
+    use super::Malformed;
+    use bytes::{BufMut, BytesMut};
+    use std::fmt::Write;
+
+    /// RFC 7606 §7.8: a length that is not a multiple of four is malformed.
+    pub(super) fn decode_standard(data: &[u8]) -> Result<Communities, Malformed> {
+        if data.len() % 4 != 0 {
+            return Err(Malformed(5));
+        }
+        Ok(Communities(
+            data.chunks_exact(4)
+                .map(|c| Community(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
+                .collect(),
+        ))
+    }
+
+    /// RFC 7606 §7.14: a length that is not a multiple of eight is malformed.
+    pub(super) fn decode_extended(data: &[u8]) -> Result<ExtendedCommunities, Malformed> {
+        if data.len() % 8 != 0 {
+            return Err(Malformed(5));
+        }
+        Ok(ExtendedCommunities(
+            data.chunks_exact(8)
+                .map(|c| ExtendedCommunity(c.try_into().unwrap_or([0; 8])))
+                .collect(),
+        ))
+    }
+
+    /// RFC 5701 §3 with RFC 7606 §7.14: a length that is not a multiple of twenty is malformed.
+    pub(super) fn decode_ipv6_extended(data: &[u8]) -> Result<Ipv6ExtendedCommunities, Malformed> {
+        if data.len() % 20 != 0 {
+            return Err(Malformed(5));
+        }
+        Ok(Ipv6ExtendedCommunities(
+            data.chunks_exact(20)
+                .map(|c| Ipv6ExtendedCommunity(c.try_into().unwrap_or([0; 20])))
+                .collect(),
+        ))
+    }
+
+    /// RFC 8092 §6: a length that is not a multiple of twelve is malformed.
+    pub(super) fn decode_large(data: &[u8]) -> Result<LargeCommunities, Malformed> {
+        if data.len() % 12 != 0 {
+            return Err(Malformed(5));
+        }
+        let word = |c: &[u8]| u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
+        Ok(LargeCommunities(
+            data.chunks_exact(12)
+                .map(|c| LargeCommunity {
+                    global_admin: word(&c[0..4]),
+                    local_data1: word(&c[4..8]),
+                    local_data2: word(&c[8..12]),
+                })
+                .collect(),
+        ))
+    }
+
+    pub(super) fn encode_standard(v: &Communities, out: &mut BytesMut) {
+        v.0.iter().for_each(|c| out.put_u32(c.0));
+    }
+
+    pub(super) fn encode_extended(v: &ExtendedCommunities, out: &mut BytesMut) {
+        v.0.iter().for_each(|c| out.put_slice(&c.0));
+    }
+
+    pub(super) fn encode_ipv6_extended(v: &Ipv6ExtendedCommunities, out: &mut BytesMut) {
+        v.0.iter().for_each(|c| out.put_slice(&c.0));
+    }
+
+    pub(super) fn encode_large(v: &LargeCommunities, out: &mut BytesMut) {
+        for c in &v.0 {
+            out.put_u32(c.global_admin);
+            out.put_u32(c.local_data1);
+            out.put_u32(c.local_data2);
+        }
+    }
+
+    /// `[ [ 65000, 1 ], ... ]`: ExaBGP's community JSON.
+    pub(super) fn json_standard(v: &Communities, out: &mut String) {
+        list(out, v.0.iter(), |c, out| {
+            let _ = write!(out, "[ {}, {} ]", c.0 >> 16, c.0 & 0xffff);
+        });
+    }
+
+    /// `[ [ 1, 2 , 3 ], ... ]`: ExaBGP's large community JSON, odd spacing included.
+    pub(super) fn json_large(v: &LargeCommunities, out: &mut String) {
+        list(out, v.0.iter(), |c, out| {
+            let _ = write!(
+                out,
+                "[ {}, {} , {} ]",
+                c.global_admin, c.local_data1, c.local_data2
+            );
+        });
+    }
+
+    /// ExaBGP's extended community JSON (`{ "value": N, "string": "..." }`) needs the type
+    /// decoders of the community work; the value is given here with its hex string.
+    pub(super) fn json_extended(v: &ExtendedCommunities, out: &mut String) {
+        list(out, v.0.iter(), |c, out| {
+            let value = u64::from_be_bytes(c.0);
+            let _ = write!(
+                out,
+                "{{ \"value\": {value}, \"string\": \"0x{value:016x}\" }}"
+            );
+        });
+    }
+
+    pub(super) fn json_ipv6_extended(v: &Ipv6ExtendedCommunities, out: &mut String) {
+        list(out, v.0.iter(), |c, out| {
+            out.push_str("\"0x");
+            c.0.iter().for_each(|b| {
+                let _ = write!(out, "{b:02x}");
+            });
+            out.push('"');
+        });
+    }
+
+    fn list<T>(
+        out: &mut String,
+        items: impl Iterator<Item = T>,
+        mut each: impl FnMut(T, &mut String),
+    ) {
+        out.push_str("[ ");
+        for (n, item) in items.enumerate() {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            each(item, out);
+        }
+        out.push_str(" ]");
+    }
+}

@@ -1,17 +1,23 @@
-//! Ports `exabgp/bgp/message/update/attribute/community/extended/`: EXTENDED_COMMUNITIES (RFC 4360, RFC 5701).
+//! Ports `exabgp/bgp/message/update/attribute/community/extended/`: EXTENDED_COMMUNITIES (RFC 4360, RFC 7153) and IPV6_EXTENDED_COMMUNITIES (RFC 5701).
+//!
+//! Values are kept as their wire bytes ([`ExtendedCommunity`], [`Ipv6ExtendedCommunity`]), so
+//! what was received is what is sent. One module per sub-type family gives a typed view
+//! ([`SubType`]) used to describe the value in text and JSON, and to build it from
+//! configuration.
 
-/// One extended community: type, sub-type and six bytes of value, as on the wire.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-pub struct ExtendedCommunity(pub [u8; 8]);
+pub mod bandwidth;
+pub mod chso;
+mod communities;
+mod community;
+pub mod encapsulation;
+pub mod flowspec_scope;
+pub mod l2info;
+pub mod mac_mobility;
+pub mod mup;
+pub mod origin;
+pub mod rt;
+pub mod rt_record;
+pub mod traffic;
 
-/// The EXTENDED_COMMUNITIES attribute (type 16), in wire order.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
-pub struct ExtendedCommunities(pub Vec<ExtendedCommunity>);
-
-/// One IPv6 address specific extended community (RFC 5701): 20 bytes as on the wire.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-pub struct Ipv6ExtendedCommunity(pub [u8; 20]);
-
-/// The IPV6_EXTENDED_COMMUNITIES attribute (type 25), in wire order.
-#[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
-pub struct Ipv6ExtendedCommunities(pub Vec<Ipv6ExtendedCommunity>);
+pub use communities::{ExtendedCommunities, Ipv6ExtendedCommunities};
+pub use community::{ExtendedCommunity, Ipv6ExtendedCommunity, SubType};

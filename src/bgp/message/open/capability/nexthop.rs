@@ -1,0 +1,61 @@
+//! Ports `exabgp/bgp/message/open/capability/nexthop.py`: Extended Next Hop Encoding capability (RFC 8950 §3).
+
+use super::{afi_at, family, malformed};
+use crate::bgp::message::Notification;
+use crate::protocol::family::{Afi, Family};
+
+/// (NLRI family, next-hop AFI) pairs.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct NextHop(pub Vec<(Family, Afi)>);
+
+impl NextHop {
+    pub fn decode(data: &[u8]) -> Result<NextHop, Notification> {
+        let mut nh = NextHop::default();
+        nh.merge(data)?;
+        Ok(nh)
+    }
+
+    /// Adds the entries of one more TLV (AFI 2, SAFI 2, next-hop AFI 2); duplicates are ignored.
+    pub fn merge(&mut self, data: &[u8]) -> Result<(), Notification> {
+        if data.len() % 6 != 0 {
+            return Err(malformed(format!(
+                "NextHop capability truncated: need 6 bytes per entry, got {}",
+                data.len() % 6
+            )));
+        }
+        for chunk in data.chunks_exact(6) {
+            let entry = (family(afi_at(chunk, 0), chunk[3]), afi_at(chunk, 4));
+            if !self.0.contains(&entry) {
+                self.0.push(entry);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn value(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.0.len() * 6);
+        for (f, nh) in &self.0 {
+            out.extend_from_slice(&f.afi.0.to_be_bytes());
+            out.push(0);
+            out.push(f.safi.0);
+            out.extend_from_slice(&nh.0.to_be_bytes());
+        }
+        out
+    }
+
+    pub fn json(&self, out: &mut String) {
+        out.push_str("{ \"name\": \"nexthop\", \"conversion\": [");
+        for (i, (f, nh)) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&format!(
+                " \"{}/{}/{}\"",
+                f.afi.name(),
+                f.safi.name(),
+                nh.name()
+            ));
+        }
+        out.push_str(" ] }");
+    }
+}

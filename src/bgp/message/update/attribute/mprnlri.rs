@@ -1,0 +1,137 @@
+//! Ports `exabgp/bgp/message/update/attribute/mprnlri.py`: MP_REACH_NLRI (RFC 4760 §3, RFC 8950, RFC 7606 §7.11).
+
+use super::collection::write_attribute;
+use super::{Code, Flag};
+use crate::bgp::message::open::capability::negotiated::Negotiated;
+use crate::bgp::message::update::nlri::Nlri;
+use crate::bgp::message::update::RoutedNlri;
+use crate::bgp::message::Notification;
+use crate::protocol::family::{Afi, Family, Safi};
+use bytes::{BufMut, Bytes, BytesMut};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// Decodes an MP_REACH_NLRI value, appending its routes to `announces`; returns the family.
+/// Every fault resets the session (RFC 7606 §7.11), as (3, 9) Optional Attribute Error, or
+/// (3, 10) for an NLRI that does not parse.
+pub(crate) fn decode(
+    data: &[u8],
+    negotiated: &Negotiated,
+    announces: &mut Vec<RoutedNlri>,
+) -> Result<Family, Notification> {
+    let [afi_hi, afi_lo, safi, nh_len, ref rest @ ..] = *data else {
+        return Err(optional_attribute_error());
+    };
+    let family = Family::new(Afi(u16::from_be_bytes([afi_hi, afi_lo])), Safi(safi));
+    check_family(family, negotiated)?;
+    let nh_len = nh_len as usize;
+    let nexthop = rest.get(..nh_len).ok_or_else(optional_attribute_error)?;
+    // the reserved byte (RFC 4760 §3: "SHOULD be ignored upon receipt")
+    let mut nlri = rest
+        .get(nh_len + 1..)
+        .ok_or_else(optional_attribute_error)?;
+    let nexthop = match nexthop.len() {
+        4 => IpAddr::V4(Ipv4Addr::new(
+            nexthop[0], nexthop[1], nexthop[2], nexthop[3],
+        )),
+        // 32: global address then link-local (RFC 2545 §3); the global one is the next-hop
+        16 | 32 => {
+            let mut raw = [0u8; 16];
+            raw.copy_from_slice(&nexthop[..16]);
+            IpAddr::V6(Ipv6Addr::from(raw))
+        }
+        _ => return Err(optional_attribute_error()),
+    };
+    let addpath = negotiated.addpath_receive(family);
+    while !nlri.is_empty() {
+        let (parsed, used) = Nlri::decode(family, nlri, addpath)?;
+        announces.push(RoutedNlri {
+            nlri: parsed,
+            nexthop: Some(nexthop),
+        });
+        nlri = &nlri[used..];
+    }
+    Ok(family)
+}
+
+/// A family must have been negotiated and be one this speaker decodes (ExaBGP: (3, 0)).
+pub(crate) fn check_family(family: Family, negotiated: &Negotiated) -> Result<(), Notification> {
+    if !negotiated.families.contains(&family) || !Nlri::supported(family) {
+        return Err(Notification::new(3, 0, Bytes::new()));
+    }
+    Ok(())
+}
+
+fn optional_attribute_error() -> Notification {
+    Notification::new(3, 9, Bytes::new())
+}
+
+/// Total size of an attribute whose value is `len` bytes.
+pub(crate) fn attribute_len(len: usize) -> usize {
+    len + if len > 255 { 4 } else { 3 }
+}
+
+/// Builds MP_REACH_NLRI attributes (header included) for `routes` of one family, one series
+/// per next-hop in order of first appearance, each attribute at most `maximum` bytes
+/// (ExaBGP's `packed_reach_attributes`). An NLRI too large to fit alone is skipped.
+pub(crate) fn encode(
+    family: Family,
+    routes: &[&RoutedNlri],
+    negotiated: &Negotiated,
+    maximum: usize,
+) -> Vec<BytesMut> {
+    let mut nexthops: Vec<Option<IpAddr>> = Vec::new();
+    for route in routes {
+        if !nexthops.contains(&route.nexthop) {
+            nexthops.push(route.nexthop);
+        }
+    }
+    let mut attributes = Vec::new();
+    for nexthop in nexthops {
+        let mut header = BytesMut::new();
+        header.put_u16(family.afi.0);
+        header.put_u8(family.safi.0);
+        match nexthop {
+            Some(IpAddr::V4(a)) => {
+                header.put_u8(4);
+                header.put_slice(&a.octets());
+            }
+            Some(IpAddr::V6(a)) => {
+                header.put_u8(16);
+                header.put_slice(&a.octets());
+            }
+            None => header.put_u8(0),
+        }
+        header.put_u8(0);
+        let mut payload = header.clone();
+        for route in routes.iter().filter(|r| r.nexthop == nexthop) {
+            let len = route.nlri.encoded_len(negotiated);
+            if attribute_len(payload.len() + len) > maximum {
+                if payload.len() == header.len() {
+                    log::error!("NLRI {:?} too large for an UPDATE, not sent", route.nlri);
+                    continue;
+                }
+                let mut attribute = BytesMut::new();
+                write_attribute(
+                    &mut attribute,
+                    Flag::OPTIONAL,
+                    Code::MP_REACH_NLRI,
+                    &payload,
+                );
+                attributes.push(attribute);
+                payload = header.clone();
+            }
+            route.nlri.encode(negotiated, &mut payload);
+        }
+        if payload.len() > header.len() {
+            let mut attribute = BytesMut::new();
+            write_attribute(
+                &mut attribute,
+                Flag::OPTIONAL,
+                Code::MP_REACH_NLRI,
+                &payload,
+            );
+            attributes.push(attribute);
+        }
+    }
+    attributes
+}

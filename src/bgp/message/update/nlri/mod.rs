@@ -1,0 +1,108 @@
+//! Ports `exabgp/bgp/message/update/nlri/`: Network Layer Reachability Information per family (RFC 4271 §4.3, RFC 4760).
+//!
+//! `Nlri` grows one variant per family module (label, ipvpn, flow, evpn, ... in issue 5).
+
+pub mod cidr;
+pub mod inet;
+pub mod qualifier;
+
+use crate::bgp::message::open::capability::negotiated::Negotiated;
+use crate::bgp::message::Notification;
+use crate::protocol::family::{Afi, Family, Safi};
+use bytes::{Bytes, BytesMut};
+use std::cmp::Ordering;
+
+pub use cidr::Cidr;
+pub use inet::Inet;
+pub use qualifier::PathInfo;
+
+/// One NLRI of any supported family.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub enum Nlri {
+    /// IPv4/IPv6 unicast and multicast.
+    Inet(Inet),
+}
+
+impl Nlri {
+    pub fn family(&self) -> Family {
+        match self {
+            Nlri::Inet(inet) => inet.family,
+        }
+    }
+
+    /// Whether this speaker can decode NLRI of `family`.
+    pub fn supported(family: Family) -> bool {
+        matches!(family.afi, Afi::IPV4 | Afi::IPV6)
+            && matches!(family.safi, Safi::UNICAST | Safi::MULTICAST)
+    }
+
+    /// Decodes one NLRI of `family` at the front of `data`, returning it and the bytes used.
+    /// `addpath`: the peer sends path identifiers for this family.
+    pub fn decode(
+        family: Family,
+        data: &[u8],
+        addpath: bool,
+    ) -> Result<(Nlri, usize), Notification> {
+        if !Nlri::supported(family) {
+            return Err(Notification::new(3, 0, Bytes::new()));
+        }
+        let (inet, used) = Inet::decode(family, data, addpath)?;
+        Ok((Nlri::Inet(inet), used))
+    }
+
+    /// Writes the NLRI, with a path identifier when ADD-PATH send is negotiated for its family.
+    pub fn encode(&self, negotiated: &Negotiated, out: &mut BytesMut) {
+        match self {
+            Nlri::Inet(inet) => inet.encode(negotiated.addpath_send(inet.family), out),
+        }
+    }
+
+    /// Bytes `encode` writes.
+    pub fn encoded_len(&self, negotiated: &Negotiated) -> usize {
+        match self {
+            Nlri::Inet(inet) => inet.encoded_len(negotiated.addpath_send(inet.family)),
+        }
+    }
+
+    /// ExaBGP's JSON for the NLRI: `{ "nlri": "10.0.0.0/24" }`.
+    pub fn json(&self, out: &mut String) {
+        match self {
+            Nlri::Inet(inet) => inet.json(out),
+        }
+    }
+
+    /// ExaBGP orders NLRI by family, path identifier, then packed bytes (mask first) when it
+    /// builds UPDATEs, so `/24`s go out before `/32`s.
+    fn sort_key(&self) -> (Family, PathInfo, u8, [u8; 16]) {
+        match self {
+            Nlri::Inet(inet) => {
+                let (raw, size) = inet.cidr.packed();
+                let mut masked = [0u8; 16];
+                masked[..size].copy_from_slice(&raw[..size]);
+                (inet.family, inet.path_info, inet.cidr.mask(), masked)
+            }
+        }
+    }
+}
+
+impl PartialOrd for Nlri {
+    fn partial_cmp(&self, other: &Nlri) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Nlri {
+    fn cmp(&self, other: &Nlri) -> Ordering {
+        self.sort_key()
+            .cmp(&other.sort_key())
+            .then_with(|| match (self, other) {
+                (Nlri::Inet(a), Nlri::Inet(b)) => a.cidr.addr().cmp(&b.cidr.addr()),
+            })
+    }
+}
+
+impl From<Inet> for Nlri {
+    fn from(inet: Inet) -> Nlri {
+        Nlri::Inet(inet)
+    }
+}

@@ -1,0 +1,5 @@
+//! Ports `exabgp/bgp/message/update/nlri/qualifier/`: the parts NLRI are built from (path identifier, later labels, RD, ...).
+
+pub mod path;
+
+pub use path::PathInfo;

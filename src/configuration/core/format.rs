@@ -1,0 +1,262 @@
+//! Ports `exabgp/configuration/core/format.py`: splits a configuration into tokens, each with
+//! its line and column.
+//!
+//! As in ExaBGP, `;`, `{` and `}` end a statement, `[ ] ( ) ,` are tokens of their own, `#`
+//! starts a comment, `"` or `'` quote a word (with `\n`-style escapes), and a `\` at the end of
+//! a line continues the statement on the next one. Unlike ExaBGP, a statement may also span
+//! lines without the backslash: the terminator, not the line end, closes it.
+
+use super::{Error, Location, Result};
+
+/// What a token is, for the tree builder.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    Word,
+    /// A quoted string: never a keyword or punctuation, even if it reads like one.
+    Quoted,
+    /// `;`
+    End,
+    /// `{`
+    Open,
+    /// `}`
+    Close,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Token {
+    pub text: String,
+    pub kind: Kind,
+    pub location: Location,
+}
+
+impl Token {
+    /// The text, if this is an unquoted word (keywords and punctuation are never quoted).
+    pub fn word(&self) -> Option<&str> {
+        (self.kind == Kind::Word).then_some(self.text.as_str())
+    }
+}
+
+fn escape(c: char) -> char {
+    match c {
+        'n' => '\n',
+        't' => '\t',
+        'r' => '\r',
+        'b' => '\u{8}',
+        'f' => '\u{c}',
+        other => other,
+    }
+}
+
+/// Splits `text` into tokens.
+pub fn tokens(text: &str) -> Result<Vec<Token>> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    let (mut line, mut column) = (1u32, 1u32);
+    let mut word = String::new();
+    let mut word_at = Location::default();
+
+    fn flush(out: &mut Vec<Token>, word: &mut String, at: Location) {
+        if !word.is_empty() {
+            out.push(Token {
+                text: std::mem::take(word),
+                kind: Kind::Word,
+                location: at,
+            });
+        }
+    }
+
+    while let Some(c) = chars.next() {
+        let here = Location { line, column };
+        column += 1;
+        match c {
+            '\n' => {
+                flush(&mut out, &mut word, word_at);
+                line += 1;
+                column = 1;
+            }
+            ' ' | '\t' | '\r' => flush(&mut out, &mut word, word_at),
+            '#' => {
+                flush(&mut out, &mut word, word_at);
+                while chars.peek().is_some_and(|&n| n != '\n') {
+                    chars.next();
+                }
+            }
+            '\\' if word.is_empty() || chars.peek().is_some_and(|n| n.is_whitespace()) => {
+                // a continuation: only blanks may follow it on its line
+                flush(&mut out, &mut word, word_at);
+                while chars
+                    .peek()
+                    .is_some_and(|&n| n == ' ' || n == '\t' || n == '\r')
+                {
+                    chars.next();
+                    column += 1;
+                }
+                match chars.peek() {
+                    Some('\n') | None => {}
+                    Some(_) => {
+                        return Err(Error::new(here, "a '\\' outside quotes must end its line"))
+                    }
+                }
+            }
+            ';' | '{' | '}' | '[' | ']' | '(' | ')' | ',' => {
+                flush(&mut out, &mut word, word_at);
+                let kind = match c {
+                    ';' => Kind::End,
+                    '{' => Kind::Open,
+                    '}' => Kind::Close,
+                    _ => Kind::Word,
+                };
+                out.push(Token {
+                    text: c.to_string(),
+                    kind,
+                    location: here,
+                });
+            }
+            '"' | '\'' => {
+                flush(&mut out, &mut word, word_at);
+                let mut quoted = String::new();
+                loop {
+                    match chars.next() {
+                        Some(q) if q == c => {
+                            column += 1;
+                            break;
+                        }
+                        Some('\\') => {
+                            column += 1;
+                            match chars.next() {
+                                Some('u') => {
+                                    let digits: String =
+                                        (0..4).filter_map(|_| chars.next()).collect();
+                                    column += 1 + digits.chars().count() as u32;
+                                    let code = u32::from_str_radix(&digits, 16)
+                                        .ok()
+                                        .and_then(char::from_u32);
+                                    match code {
+                                        Some(decoded) if digits.len() == 4 => quoted.push(decoded),
+                                        _ => {
+                                            return Err(Error::new(
+                                                here,
+                                                format!("unicode escape \\u{digits} needs 4 hexadecimal digits"),
+                                            ))
+                                        }
+                                    }
+                                }
+                                Some('\n') | None => {
+                                    return Err(Error::new(
+                                        here,
+                                        format!("unterminated string starting with {c}"),
+                                    ))
+                                }
+                                Some(e) => {
+                                    column += 1;
+                                    quoted.push(escape(e));
+                                }
+                            }
+                        }
+                        Some('\n') | None => {
+                            return Err(Error::new(
+                                here,
+                                format!("unterminated string starting with {c}"),
+                            ))
+                        }
+                        Some(other) => {
+                            column += 1;
+                            quoted.push(other);
+                        }
+                    }
+                }
+                out.push(Token {
+                    text: quoted,
+                    kind: Kind::Quoted,
+                    location: here,
+                });
+            }
+            other => {
+                if word.is_empty() {
+                    word_at = here;
+                }
+                word.push(other);
+            }
+        }
+    }
+    flush(&mut out, &mut word, word_at);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<(String, u32, u32)> {
+        tokens(text)
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.text, t.location.line, t.location.column))
+            .collect()
+    }
+
+    #[test]
+    fn words_punctuation_and_positions() {
+        assert_eq!(
+            texts("neighbor 10.0.0.1 {\n\tas-path [1,2];\n}"),
+            vec![
+                ("neighbor".into(), 1, 1),
+                ("10.0.0.1".into(), 1, 10),
+                ("{".into(), 1, 19),
+                ("as-path".into(), 2, 2),
+                ("[".into(), 2, 10),
+                ("1".into(), 2, 11),
+                (",".into(), 2, 12),
+                ("2".into(), 2, 13),
+                ("]".into(), 2, 14),
+                (";".into(), 2, 15),
+                ("}".into(), 3, 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn comments_are_dropped() {
+        assert_eq!(texts("a; # b c;\n# d;\ne;"), texts("a;\n\ne;"));
+    }
+
+    #[test]
+    fn quoted_strings_keep_punctuation_and_unescape() {
+        let tokens = tokens("description \"a; {b} # c\\n\";").unwrap();
+        assert_eq!(tokens[1].text, "a; {b} # c\n");
+        assert_eq!(tokens[1].kind, Kind::Quoted);
+        assert_eq!(tokens[2].kind, Kind::End);
+        let tokens = tokens_of("x '\\u00e9';");
+        assert_eq!(tokens[1], "\u{e9}");
+    }
+
+    fn tokens_of(text: &str) -> Vec<String> {
+        tokens(text).unwrap().into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn backslash_continues_the_line() {
+        assert_eq!(
+            tokens_of("vpls \\\n  rd 1:1 \\  \n size 8;"),
+            ["vpls", "rd", "1:1", "size", "8", ";"]
+        );
+        let tokens = tokens("vpls \\\n  rd 1:1;").unwrap();
+        assert_eq!(tokens[1].location, Location { line: 2, column: 3 });
+    }
+
+    #[test]
+    fn broken_strings_and_escapes() {
+        let error = tokens("a \"unterminated;\nb;").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "1:3: unterminated string starting with \""
+        );
+        let error = tokens("a 'x\\u12';").unwrap_err();
+        assert_eq!(error.location, Location { line: 1, column: 3 });
+        let error = tokens("a \\ b;").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "1:3: a '\\' outside quotes must end its line"
+        );
+    }
+}

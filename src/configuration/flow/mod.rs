@@ -1,0 +1,301 @@
+//! Ports `exabgp/configuration/flow/` (`__init__.py`, route.py, match.py, then.py, scope.py):
+//! `flow { route [NAME] { match { } then { } scope { } rd RD; next-hop IP; } }` (RFC 8955,
+//! RFC 8956 for IPv6).
+
+use super::core::parser::{parse_asn, parse_number, Node, Section, Statement};
+use super::core::{Error, Location, Result};
+use super::r#static::route::{self, Field, Value};
+use crate::protocol::family::{Afi, Family, Safi};
+use std::net::IpAddr;
+
+/// A flow rule.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct FlowRoute {
+    pub name: String,
+    pub family: Family,
+    /// `rd` and `next-hop`, given beside the sections.
+    pub fields: Vec<Field>,
+    /// The `match { }` components, each a list of operator expressions as written.
+    pub matches: Vec<Field>,
+    /// The `then { }` actions.
+    pub then: Vec<Field>,
+    /// The `scope { }` entries (interface-set).
+    pub scope: Vec<Field>,
+    pub location: Location,
+}
+
+/// Match components whose values are numbers, and those that also take names.
+const NUMERIC: &[&str] = &[
+    "port",
+    "destination-port",
+    "source-port",
+    "packet-length",
+    "dscp",
+    "traffic-class",
+    "flow-label",
+];
+const NAMED: &[&str] = &[
+    "protocol",
+    "next-header",
+    "icmp-type",
+    "icmp-code",
+    "tcp-flags",
+    "fragment",
+];
+const IPV6_ONLY: &[&str] = &["next-header", "traffic-class", "flow-label"];
+
+pub fn parse(section: &Section, flows: &mut Vec<FlowRoute>) -> Result<()> {
+    section.args().finish()?;
+    for node in &section.body {
+        let inner = match node {
+            Node::Section(inner) if inner.keyword() == "route" => inner,
+            Node::Section(inner) => {
+                return Err(Error::new(
+                    inner.location(),
+                    format!(
+                        "unknown section '{}' in flow: expected route",
+                        inner.keyword()
+                    ),
+                ))
+            }
+            Node::Statement(statement) => {
+                return Err(Error::new(
+                    statement.location(),
+                    format!(
+                        "unexpected statement '{}' in flow: expected a route section",
+                        statement.keyword()
+                    ),
+                ))
+            }
+        };
+        let mut args = inner.args();
+        let name = if args.is_empty() {
+            String::new()
+        } else {
+            args.next("a route name")?.to_string()
+        };
+        args.finish()?;
+        flows.push(flow_route(inner, name)?);
+    }
+    Ok(())
+}
+
+fn flow_route(section: &Section, name: String) -> Result<FlowRoute> {
+    let mut flow = FlowRoute {
+        name,
+        family: Family::new(Afi::IPV4, Safi::FLOW_IP),
+        fields: Vec::new(),
+        matches: Vec::new(),
+        then: Vec::new(),
+        scope: Vec::new(),
+        location: section.location(),
+    };
+    let mut ipv6 = None;
+    for node in &section.body {
+        match node {
+            Node::Statement(statement) => match statement.keyword() {
+                "rd" | "route-distinguisher" | "next-hop" => {
+                    let mut words = statement.args();
+                    let value = route::attribute(statement.keyword(), &mut words)?.unwrap_or(Value::Flag);
+                    words.finish()?;
+                    flow.fields.push(Field { keyword: statement.keyword().into(), value, location: statement.location() });
+                }
+                other => {
+                    return Err(Error::new(
+                        statement.location(),
+                        format!("unknown statement '{other}' in flow route: expected rd, next-hop, match, then or scope"),
+                    ))
+                }
+            },
+            Node::Section(inner) => {
+                inner.args().finish()?;
+                for node in &inner.body {
+                    let Node::Statement(statement) = node else {
+                        return Err(Error::new(inner.location(), format!("unexpected section in {}", inner.keyword())));
+                    };
+                    match inner.keyword() {
+                        "match" => flow.matches.push(component(statement, &mut ipv6)?),
+                        "then" => flow.then.push(action(statement)?),
+                        "scope" => flow.scope.push(scope(statement)?),
+                        other => {
+                            return Err(Error::new(
+                                inner.location(),
+                                format!("unknown section '{other}' in flow route: expected match, then or scope"),
+                            ))
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let afi = if ipv6 == Some(true) {
+        Afi::IPV6
+    } else {
+        Afi::IPV4
+    };
+    let vpn = flow
+        .fields
+        .iter()
+        .any(|f| f.keyword == "rd" || f.keyword == "route-distinguisher");
+    flow.family = Family::new(afi, if vpn { Safi::FLOW_VPN } else { Safi::FLOW_IP });
+    Ok(flow)
+}
+
+/// `source|destination PREFIX[/OFFSET]` or a component with operator expressions.
+fn component(statement: &Statement, ipv6: &mut Option<bool>) -> Result<Field> {
+    let keyword = statement.keyword();
+    let mut words = statement.args();
+    let set_afi = |ipv6: &mut Option<bool>, is6: bool, at: Location| -> Result<()> {
+        match *ipv6 {
+            Some(known) if known != is6 => Err(Error::new(
+                at,
+                "a flow route can not mix IPv4 and IPv6 components",
+            )),
+            _ => {
+                *ipv6 = Some(is6);
+                Ok(())
+            }
+        }
+    };
+    let value = match keyword {
+        "source" | "destination" | "source-ipv4" | "destination-ipv4" | "source-ipv6" | "destination-ipv6" => {
+            let at = words.location();
+            let (ip, len) = words.parse("a prefix (IPv6 prefixes may have a /offset)", |s| {
+                let mut parts = s.splitn(3, '/');
+                let ip: IpAddr = parts.next()?.parse().ok()?;
+                let len: u8 = parts.next().map_or(Some(if ip.is_ipv4() { 32 } else { 128 }), |l| l.parse().ok())?;
+                let offset: Option<u8> = match parts.next() {
+                    Some(o) => Some(o.parse().ok()?),
+                    None => None,
+                };
+                let max = if ip.is_ipv4() { 32 } else { 128 };
+                let offset_ok = offset.map_or(true, |o| ip.is_ipv6() && o <= len);
+                (len <= max && offset_ok).then_some((ip, len))
+            })?;
+            set_afi(ipv6, ip.is_ipv6(), at)?;
+            Value::Prefix(ip, len)
+        }
+        _ if NUMERIC.contains(&keyword) || NAMED.contains(&keyword) => {
+            if IPV6_ONLY.contains(&keyword) {
+                set_afi(ipv6, true, statement.location())?;
+            }
+            let named = NAMED.contains(&keyword);
+            let items = words.list("an operator expression")?;
+            for item in &items {
+                for part in item.text.split('&') {
+                    let operand = part.trim_start_matches(['<', '>', '=', '!']);
+                    let ok = parse_number::<u32>(operand).is_some()
+                        || (named && !operand.is_empty() && operand.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+                    if !ok {
+                        return Err(Error::new(
+                            item.location,
+                            format!("expected {} for '{keyword}', got '{}'", if named { "a number or a name" } else { "a number" }, item.text),
+                        ));
+                    }
+                }
+            }
+            Value::Words(items.iter().map(|t| t.text.clone()).collect())
+        }
+        other => {
+            return Err(Error::new(
+                statement.location(),
+                format!(
+                    "unknown flow match '{other}': expected source, destination, port, source-port, destination-port, \
+                     protocol, next-header, packet-length, fragment, icmp-type, icmp-code, tcp-flags, dscp, \
+                     traffic-class or flow-label"
+                ),
+            ))
+        }
+    };
+    words.finish()?;
+    Ok(Field {
+        keyword: keyword.to_string(),
+        value,
+        location: statement.location(),
+    })
+}
+
+fn action(statement: &Statement) -> Result<Field> {
+    let keyword = statement.keyword();
+    let mut words = statement.args();
+    let value = match keyword {
+        "accept" | "discard" => Value::Flag,
+        "redirect-to-nexthop" => Value::Flag,
+        "rate-limit" => {
+            let rate = words.number::<u32>("a rate in bytes per second")?;
+            if words.accept("packets") {
+                Value::Words(vec![rate.to_string(), "packets".into()])
+            } else {
+                Value::Number(rate.into())
+            }
+        }
+        "redirect" => Value::Word(words.parse("a route target (ASN:N or IPv4:N) or an IP address", |s| {
+            let target = s.rsplit_once(':').is_some_and(|(a, n)| {
+                (parse_asn(a).is_some() || a.parse::<std::net::Ipv4Addr>().is_ok()) && parse_number::<u32>(n).is_some()
+            });
+            (target || s.parse::<IpAddr>().is_ok()).then(|| s.to_string())
+        })?),
+        "redirect-to-nexthop-ietf" | "copy" => Value::Ip(words.ip()?),
+        "mark" => Value::Number(words.parse("a DSCP value (0-63)", |s| parse_number::<u8>(s).filter(|v| *v < 64))?.into()),
+        "action" => Value::Word(words.parse("sample, terminal or sample-terminal", |s| {
+            matches!(s, "sample" | "terminal" | "sample-terminal").then(|| s.to_string())
+        })?),
+        "community" | "large-community" | "extended-community" => {
+            route::attribute(keyword, &mut words)?.unwrap_or(Value::Flag)
+        }
+        other => {
+            return Err(Error::new(
+                statement.location(),
+                format!(
+                    "unknown flow action '{other}': expected accept, discard, rate-limit, redirect, redirect-to-nexthop, \
+                     redirect-to-nexthop-ietf, copy, mark, action, community, large-community or extended-community"
+                ),
+            ))
+        }
+    };
+    words.finish()?;
+    Ok(Field {
+        keyword: keyword.to_string(),
+        value,
+        location: statement.location(),
+    })
+}
+
+/// `interface-set [ transitive|non-transitive:input|output|input-output:ASN:GROUP ]`
+/// (draft-ietf-idr-flowspec-interfaceset).
+fn scope(statement: &Statement) -> Result<Field> {
+    if statement.keyword() != "interface-set" {
+        return Err(Error::new(
+            statement.location(),
+            format!(
+                "unknown flow scope '{}': expected interface-set",
+                statement.keyword()
+            ),
+        ));
+    }
+    let mut words = statement.args();
+    let items = words.list("an interface set")?;
+    for item in &items {
+        let parts: Vec<&str> = item.text.split(':').collect();
+        let ok = matches!(parts.as_slice(), [t, d, asn, group]
+            if matches!(*t, "transitive" | "non-transitive")
+                && matches!(*d, "input" | "output" | "input-output")
+                && parse_number::<u32>(asn).is_some()
+                && parse_number::<u16>(group).is_some());
+        if !ok {
+            return Err(Error::new(
+                item.location,
+                format!(
+                    "expected (non-)transitive:input|output|input-output:ASN:GROUP, got '{}'",
+                    item.text
+                ),
+            ));
+        }
+    }
+    words.finish()?;
+    Ok(Field {
+        keyword: "interface-set".into(),
+        value: Value::Words(items.iter().map(|t| t.text.clone()).collect()),
+        location: statement.location(),
+    })
+}

@@ -1,0 +1,365 @@
+//! Ports `exabgp/configuration/neighbor/__init__.py` and `template/neighbor.py`: `neighbor IP {
+//! ... }` and `template { neighbor NAME { ... } }` with `inherit`, into `Neighbor`s.
+
+pub mod api;
+pub mod family;
+
+use super::capability::CapabilitySettings;
+use super::core::parser::{parse_asn, parse_prefix, Node, Section, Statement};
+use super::core::{Error, Location, Result};
+use super::PeerConfig;
+use crate::bgp::neighbor::Neighbor;
+use crate::protocol::family::{Afi, Family};
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+
+/// How deep templates may inherit from templates, to stop loops.
+const MAX_INHERIT_DEPTH: usize = 16;
+
+/// What a neighbour section accumulates before the neighbour is finished.
+struct Builder {
+    peer: PeerConfig,
+    local_as: bool,
+    peer_as: bool,
+    families: Vec<Family>,
+    addpath: Vec<(Family, u16)>,
+    addpath_section: bool,
+    nexthop: Vec<(Family, Afi)>,
+    nexthop_section: bool,
+    settings: CapabilitySettings,
+}
+
+impl Builder {
+    fn new(peer_address: IpAddr) -> Builder {
+        Builder {
+            peer: PeerConfig {
+                neighbor: Neighbor::new(peer_address),
+                api: api::Api::default(),
+                routes: Vec::new(),
+                flows: Vec::new(),
+                operational: Vec::new(),
+            },
+            local_as: false,
+            peer_as: false,
+            families: Vec::new(),
+            addpath: Vec::new(),
+            addpath_section: false,
+            nexthop: Vec::new(),
+            nexthop_section: false,
+            settings: CapabilitySettings::default(),
+        }
+    }
+
+    /// Applies the statements and sections of a neighbour (or template) body, in order.
+    fn apply(
+        &mut self,
+        body: &[Node],
+        templates: &HashMap<String, &Section>,
+        depth: usize,
+    ) -> Result<()> {
+        for node in body {
+            match node {
+                Node::Statement(statement) if statement.keyword() == "inherit" => {
+                    let mut words = statement.args();
+                    for name in words.list("a template name")? {
+                        let template = templates.get(&name.text).ok_or_else(|| {
+                            Error::new(
+                                name.location,
+                                format!("unknown template '{}' in inherit", name.text),
+                            )
+                        })?;
+                        if depth >= MAX_INHERIT_DEPTH {
+                            return Err(Error::new(
+                                name.location,
+                                "templates inherit from each other in a loop",
+                            ));
+                        }
+                        self.apply(&template.body, templates, depth + 1)?;
+                    }
+                    words.finish()?;
+                }
+                Node::Statement(statement) => self.statement(statement)?,
+                Node::Section(section) => self.section(section)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn statement(&mut self, statement: &Statement) -> Result<()> {
+        let neighbor = &mut self.peer.neighbor;
+        let mut words = statement.args();
+        match statement.keyword() {
+            "description" => {
+                let mut parts = vec![words.next("a description")?.to_string()];
+                while let Some(token) = words.peek() {
+                    parts.push(token.text.clone());
+                    words.next("")?;
+                }
+                neighbor.description = parts.join(" ");
+            }
+            "router-id" => neighbor.router_id = Some(words.ipv4()?),
+            "local-address" => {
+                neighbor.local_address = if words.accept("auto") { None } else { Some(words.ip()?) };
+            }
+            "local-link-local" => {
+                let at = words.location();
+                let ip = words.ip()?;
+                let link_local = matches!(ip, IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80);
+                if !link_local {
+                    return Err(Error::new(at, "local-link-local must be an IPv6 link-local address (fe80::/10)"));
+                }
+                neighbor.local_link_local = Some(ip);
+            }
+            "local-as" | "peer-as" => {
+                // `auto`: learnt from the peer's OPEN; kept as 0
+                let asn = if words.accept("auto") { 0 } else { words.parse("an AS number or 'auto'", parse_asn)? };
+                if statement.keyword() == "local-as" {
+                    neighbor.local_as = asn;
+                    self.local_as = true;
+                } else {
+                    neighbor.peer_as = asn;
+                    self.peer_as = true;
+                }
+            }
+            "hold-time" => {
+                let at = words.location();
+                let hold: u16 = words.number("a hold time in seconds (0 or 3-65535)")?;
+                // RFC 4271 §4.2: zero or at least three seconds
+                if hold != 0 && hold < 3 {
+                    return Err(Error::new(at, "the hold time must be zero or at least three seconds (RFC 4271 §4.2)"));
+                }
+                neighbor.hold_time = hold;
+            }
+            "rate-limit" => {
+                neighbor.rate_limit =
+                    if words.accept("disable") { 0 } else { words.number("a number of messages per second or 'disable'")? };
+            }
+            "passive" => neighbor.passive = words.boolean(true)?,
+            "listen" => neighbor.listen = words.number("a TCP port (1-65535)")?,
+            "connect" => neighbor.connect = words.number("a TCP port (1-65535)")?,
+            "source-interface" => neighbor.source_interface = Some(words.next("an interface name")?.to_string()),
+            "outgoing-ttl" | "incoming-ttl" => {
+                let ttl: u8 = words.parse("a TTL (1-255)", |s| super::core::parser::parse_number::<u8>(s).filter(|t| *t > 0))?;
+                if statement.keyword() == "outgoing-ttl" {
+                    neighbor.outgoing_ttl = Some(ttl);
+                } else {
+                    neighbor.incoming_ttl = Some(ttl);
+                }
+            }
+            "md5-password" => neighbor.md5_password = Some(words.next("a password")?.to_string()),
+            "md5-base64" => {
+                // `auto`: decide from the password's form; kept as false, the reactor checks
+                neighbor.md5_base64 = if words.accept("auto") { false } else { words.boolean(true)? };
+            }
+            "md5-ip" => neighbor.md5_ip = Some(words.ip()?),
+            "group-updates" => neighbor.group_updates = words.boolean(true)?,
+            "auto-flush" => neighbor.auto_flush = words.boolean(true)?,
+            "adj-rib-out" => neighbor.adj_rib_out = words.boolean(true)?,
+            "adj-rib-in" => neighbor.adj_rib_in = words.boolean(true)?,
+            "manual-eor" => neighbor.manual_eor = words.boolean(true)?,
+            "host-name" => neighbor.host_name = words.next("a host name")?.to_string(),
+            "domain-name" => neighbor.domain_name = words.next("a domain name")?.to_string(),
+            other => {
+                return Err(Error::new(
+                    statement.location(),
+                    format!(
+                        "unknown neighbor statement '{other}': expected description, router-id, local-address, \
+                         local-link-local, local-as, peer-as, hold-time, rate-limit, passive, listen, connect, \
+                         source-interface, outgoing-ttl, incoming-ttl, md5-password, md5-base64, md5-ip, group-updates, \
+                         auto-flush, adj-rib-in, adj-rib-out, manual-eor, host-name, domain-name or inherit"
+                    ),
+                ))
+            }
+        }
+        words.finish()
+    }
+
+    fn section(&mut self, section: &Section) -> Result<()> {
+        match section.keyword() {
+            "family" => family::parse_family(section, &mut self.families),
+            "capability" => super::capability::parse(section, &mut self.peer.neighbor.capability, &mut self.settings),
+            "add-path" => {
+                self.addpath_section = true;
+                family::parse_addpath(section, &mut self.addpath)
+            }
+            "nexthop" => {
+                self.nexthop_section = true;
+                family::parse_nexthop(section, &mut self.nexthop)
+            }
+            "tcp-ao" => {
+                self.peer.neighbor.tcp_ao = Some(super::tcpao::parse(section)?);
+                Ok(())
+            }
+            "api" => self.peer.api.parse(section),
+            "static" => super::r#static::parse(section, &mut self.peer.routes),
+            "announce" => super::announce::parse(section, &mut self.peer.routes),
+            "l2vpn" => super::l2vpn::parse(section, &mut self.peer.routes),
+            "flow" => super::flow::parse(section, &mut self.peer.flows),
+            "operational" => super::operational::parse(section, &mut self.peer.operational),
+            other => Err(Error::new(
+                section.location(),
+                format!(
+                    "unknown neighbor section '{other}': expected family, capability, add-path, nexthop, tcp-ao, api, \
+                     static, announce, l2vpn, flow or operational"
+                ),
+            )),
+        }
+    }
+
+    /// ExaBGP's `post()`: defaults that depend on other settings, then consistency checks.
+    fn finish(mut self, at: Location) -> Result<Vec<PeerConfig>> {
+        let mut missing = Vec::new();
+        if !self.local_as {
+            missing.push("local-as");
+        }
+        if !self.peer_as {
+            missing.push("peer-as");
+        }
+        if !missing.is_empty() {
+            return Err(Error::new(
+                at,
+                format!("incomplete neighbor, missing {}", missing.join(", ")),
+            ));
+        }
+        let neighbor = &mut self.peer.neighbor;
+        let mut families = if self.families.is_empty() {
+            family::all()
+        } else {
+            self.families.clone()
+        };
+        families.sort();
+        neighbor.families = families.clone();
+
+        if let Some(graceful) = self.settings.graceful_restart {
+            // 0: use the hold time (ExaBGP's GracefulRestartConfig.with_time(0))
+            neighbor.capability.graceful_restart =
+                graceful.map(|t| if t == 0 { neighbor.hold_time } else { t });
+        }
+
+        if neighbor.capability.add_path != 0 {
+            if self.addpath_section {
+                for (family, limit) in &self.addpath {
+                    if families.contains(family) {
+                        neighbor.addpath.push(*family);
+                        if *limit > 0 {
+                            neighbor.paths_limit.push((*family, *limit));
+                        }
+                    }
+                }
+            } else {
+                neighbor.addpath = families.clone();
+            }
+        }
+
+        neighbor.capability.nexthop = self.settings.nexthop.unwrap_or(self.nexthop_section);
+        if neighbor.capability.nexthop {
+            for (family, afi) in &self.nexthop {
+                if families.contains(family) && families.contains(&Family::new(*afi, family.safi)) {
+                    neighbor.nexthop.push((*family, *afi));
+                }
+            }
+        }
+
+        // route refresh needs the adj-rib-out to resend from
+        if neighbor.capability.route_refresh {
+            neighbor.adj_rib_out = true;
+        }
+
+        if neighbor.router_id.is_none() {
+            if let Some(IpAddr::V4(local)) = neighbor.local_address {
+                neighbor.router_id = Some(local);
+            }
+        }
+        if neighbor.local_address.is_none() {
+            neighbor.md5_ip = None;
+        }
+        if let Some(local) = neighbor.local_address {
+            if local.is_ipv4() != neighbor.peer_address.is_ipv4() {
+                return Err(Error::new(
+                    at,
+                    "local-address and peer-address must be of the same family",
+                ));
+            }
+        }
+        if neighbor.peer_range.is_some() && !neighbor.passive {
+            return Err(Error::new(
+                at,
+                "can only use ip ranges for the peer address with passive neighbors",
+            ));
+        }
+        if neighbor.md5_password.is_some() && neighbor.tcp_ao.is_some() {
+            return Err(Error::new(
+                at,
+                "md5-password and tcp-ao are mutually exclusive",
+            ));
+        }
+
+        for route in &self.peer.routes {
+            let family = route.family;
+            if !families.contains(&family) && family != Family::IPV4_UNICAST {
+                return Err(Error::new(
+                    route.location,
+                    format!("trying to announce a route of type {family} when we are not announcing the family to our peer"),
+                ));
+            }
+        }
+        for flow in &self.peer.flows {
+            if !families.contains(&flow.family) {
+                return Err(Error::new(
+                    flow.location,
+                    format!("trying to announce a route of type {} when we are not announcing the family to our peer", flow.family),
+                ));
+            }
+        }
+
+        // multi-session: one neighbour per family (ExaBGP's `post`)
+        if neighbor.capability.multi_session && families.len() > 1 {
+            let peers = families
+                .iter()
+                .map(|family| {
+                    let mut peer = self.peer.clone();
+                    peer.neighbor.families = vec![*family];
+                    peer.neighbor.addpath.retain(|f| f == family);
+                    peer.neighbor.nexthop.retain(|(f, _)| f == family);
+                    peer.routes.retain(|r| r.family == *family);
+                    peer.flows.retain(|r| r.family == *family);
+                    peer
+                })
+                .collect();
+            return Ok(peers);
+        }
+        Ok(vec![self.peer])
+    }
+}
+
+/// Parses a `neighbor IP[/LEN] { }` section (one neighbour, or one per family with multi-session).
+pub fn parse(section: &Section, templates: &HashMap<String, &Section>) -> Result<Vec<PeerConfig>> {
+    let mut args = section.args();
+    let (address, len) = args.parse("an IP address or prefix for the neighbor", |s| {
+        if s.contains('/') {
+            parse_prefix(s).map(|(ip, len)| (ip, Some(len)))
+        } else {
+            s.parse::<IpAddr>().ok().map(|ip| (ip, None))
+        }
+    })?;
+    args.finish()?;
+    let mut builder = Builder::new(address);
+    let host = if address.is_ipv4() { 32 } else { 128 };
+    builder.peer.neighbor.peer_range = len.filter(|l| *l != host);
+    builder.apply(&section.body, templates, 0)?;
+    builder.finish(section.location())
+}
+
+/// Checks a template's body on its own (its statements, not completeness).
+pub fn check_template(section: &Section) -> Result<()> {
+    let mut builder = Builder::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    for node in &section.body {
+        match node {
+            // inherit in a template is resolved when a neighbour uses it
+            Node::Statement(statement) if statement.keyword() == "inherit" => {}
+            Node::Statement(statement) => builder.statement(statement)?,
+            Node::Section(inner) => builder.section(inner)?,
+        }
+    }
+    Ok(())
+}

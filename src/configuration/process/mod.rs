@@ -1,0 +1,156 @@
+//! Ports `exabgp/configuration/process/` (`__init__.py`, parser.py): `process NAME { run ...;
+//! encoder text|json; respawn; }`, the helper programs of the API.
+
+use super::core::parser::{Node, Section};
+use super::core::{Error, Location, Result};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Encoder {
+    Text,
+    Json,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Process {
+    pub name: String,
+    /// The program (resolved to an existing executable file) then its arguments.
+    pub run: Vec<String>,
+    pub encoder: Encoder,
+    /// Restart the helper when it exits (ExaBGP's default).
+    pub respawn: bool,
+    pub location: Location,
+}
+
+/// Parses one `process` section; `folder` is the configuration file's folder.
+pub fn parse(section: &Section, folder: &Path) -> Result<Process> {
+    let mut args = section.args();
+    let name = args.next("a process name")?.to_string();
+    args.finish()?;
+    let mut process = Process {
+        name,
+        run: Vec::new(),
+        encoder: Encoder::Text,
+        respawn: true,
+        location: section.location(),
+    };
+    let mut has_run = false;
+    for node in &section.body {
+        let statement = match node {
+            Node::Statement(statement) => statement,
+            Node::Section(inner) => {
+                return Err(Error::new(
+                    inner.location(),
+                    format!(
+                        "unknown section '{}' in process: expected run, encoder or respawn",
+                        inner.keyword()
+                    ),
+                ))
+            }
+        };
+        let mut args = statement.args();
+        match statement.keyword() {
+            "run" => {
+                let program = args.token("a program to run")?;
+                let resolved = locate(&program.text, folder)
+                    .map_err(|message| Error::new(program.location, message))?;
+                process.run = vec![resolved.display().to_string()];
+                while let Some(token) = args.peek() {
+                    process.run.push(token.text.clone());
+                    args.token("")?;
+                }
+                has_run = true;
+            }
+            "encoder" => {
+                process.encoder = args.parse("'text' or 'json'", |s| match s {
+                    "text" => Some(Encoder::Text),
+                    "json" => Some(Encoder::Json),
+                    _ => None,
+                })?;
+                args.finish()?;
+            }
+            "respawn" => {
+                process.respawn = args.boolean(true)?;
+                args.finish()?;
+            }
+            other => {
+                return Err(Error::new(
+                    statement.location(),
+                    format!(
+                        "unknown statement '{other}' in process: expected run, encoder or respawn"
+                    ),
+                ))
+            }
+        }
+    }
+    if !has_run {
+        return Err(Error::new(
+            section.location(),
+            format!("process '{}' has no 'run' statement", process.name),
+        ));
+    }
+    Ok(process)
+}
+
+/// Finds `program` as ExaBGP does (`process/parser.py`): an absolute path as is; otherwise under
+/// `/etc/exabgp`, beside the configuration file, then in `$PATH`; the last existing one wins for
+/// the first two, as in ExaBGP, and the path must be an executable regular file.
+fn locate(program: &str, folder: &Path) -> std::result::Result<PathBuf, String> {
+    let mut chosen = PathBuf::from(program);
+    if !program.starts_with('/') {
+        let mut options = vec![Path::new("/etc/exabgp").join(program), folder.join(program)];
+        if !program.contains('/') {
+            if let Some(path) = std::env::var_os("PATH") {
+                options.extend(std::env::split_paths(&path).map(|p| p.join(program)));
+            }
+        }
+        // ExaBGP keeps the last match of its list; beside the configuration comes before $PATH,
+        // so prefer it explicitly
+        if let Some(found) = options.iter().find(|p| p.starts_with(folder) && p.exists()) {
+            chosen = found.clone();
+        } else if let Some(found) = options.iter().find(|p| p.exists()) {
+            chosen = found.clone();
+        }
+    }
+    let metadata = std::fs::metadata(&chosen).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            format!("can not locate the program \"{}\"", chosen.display())
+        } else {
+            format!("can not access program \"{}\": {e}", chosen.display())
+        }
+    })?;
+    if metadata.is_dir() {
+        return Err(format!(
+            "can not execute directories \"{}\"",
+            chosen.display()
+        ));
+    }
+    let mode = metadata.permissions().mode();
+    if mode & 0o4000 != 0 {
+        return Err(format!(
+            "refusing to run setuid programs \"{}\"",
+            chosen.display()
+        ));
+    }
+    if mode & 0o2000 != 0 {
+        return Err(format!(
+            "refusing to run setgid programs \"{}\"",
+            chosen.display()
+        ));
+    }
+    // ExaBGP compares the owner with the running user; without libc we accept any execute bit
+    if mode & 0o111 == 0 {
+        return Err(format!(
+            "exabgp will not be able to run this program \"{}\"",
+            chosen.display()
+        ));
+    }
+    if !metadata.is_file() {
+        return Err(format!(
+            "program must be a regular file \"{}\"",
+            chosen.display()
+        ));
+    }
+    Ok(chosen)
+}

@@ -1,0 +1,399 @@
+//! Ports `exabgp/configuration/static/route.py` and `static/parser.py`: the attribute keywords of
+//! a route, checked and kept in a neutral form until the UPDATE types build NLRI and attributes.
+
+use crate::configuration::core::format::Token;
+use crate::configuration::core::parser::{parse_asn, parse_number, parse_prefix, Words};
+use crate::configuration::core::{Error, Location, Result};
+use crate::protocol::family::Family;
+use std::net::IpAddr;
+
+/// What kind of NLRI a route describes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum RouteKind {
+    /// unicast, multicast, nlri-mpls (labeled-unicast) and mpls-vpn: a prefix.
+    Ip,
+    Vpls,
+    Mup,
+    McastVpn,
+    SrPolicy,
+}
+
+/// A checked value of a route keyword.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Value {
+    /// A keyword without value (`atomic-aggregate`, `withdraw`).
+    Flag,
+    Ip(IpAddr),
+    /// `next-hop self`: the local address, resolved per neighbour.
+    NextHopSelf,
+    Number(u64),
+    Prefix(IpAddr, u8),
+    Word(String),
+    /// A list or group, as written (brackets kept for nested groups).
+    Words(Vec<String>),
+}
+
+/// One keyword and its value.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Field {
+    pub keyword: String,
+    pub value: Value,
+    pub location: Location,
+}
+
+/// A route from `static`, `announce` or `l2vpn`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Route {
+    pub location: Location,
+    pub family: Family,
+    pub kind: RouteKind,
+    /// The prefix for `RouteKind::Ip` (and MUP ISD/T1ST), else `None`.
+    pub prefix: Option<(IpAddr, u8)>,
+    /// NLRI keywords of the family (rd, label, path-information, teid, color...) then the
+    /// attributes, in the order written.
+    pub fields: Vec<Field>,
+}
+
+impl Route {
+    pub fn field(&self, keyword: &str) -> Option<&Value> {
+        self.fields
+            .iter()
+            .find(|f| f.keyword == keyword)
+            .map(|f| &f.value)
+    }
+}
+
+fn texts(tokens: &[&Token]) -> Vec<String> {
+    tokens.iter().map(|t| t.text.clone()).collect()
+}
+
+/// Checks every item of a list with `check`, reporting the first bad one at its position.
+fn check_items(tokens: &[&Token], what: &str, check: impl Fn(&str) -> bool) -> Result<Vec<String>> {
+    for token in tokens {
+        if !check(&token.text) {
+            return Err(Error::new(
+                token.location,
+                format!("expected {what}, got '{}'", token.text),
+            ));
+        }
+    }
+    Ok(texts(tokens))
+}
+
+const WELL_KNOWN_COMMUNITIES: &[&str] = &[
+    "no-export",
+    "no-advertise",
+    "no-export-subconfed",
+    "nopeer",
+    "no-peer",
+    "blackhole",
+    "graceful-shutdown",
+    "accept-own",
+    "accept-own-nexthop",
+    "llgr-stale",
+    "no-llgr",
+    "route-filter-translated-v4",
+    "route-filter-v4",
+    "route-filter-translated-v6",
+    "route-filter-v6",
+];
+
+/// `ASN:VALUE` (16 bits each), a 32-bit number, or a well-known name (RFC 1997).
+pub fn is_community(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    if WELL_KNOWN_COMMUNITIES.contains(&lower.as_str()) {
+        return true;
+    }
+    match text.split_once(':') {
+        Some((high, low)) => {
+            parse_number::<u16>(high).is_some() && parse_number::<u16>(low).is_some()
+        }
+        None => parse_number::<u32>(text).is_some(),
+    }
+}
+
+/// `GLOBAL:LOCAL1:LOCAL2`, 32 bits each (RFC 8092).
+pub fn is_large_community(text: &str) -> bool {
+    let parts: Vec<&str> = text.split(':').collect();
+    parts.len() == 3 && parts.iter().all(|p| parse_number::<u32>(p).is_some())
+}
+
+/// An extended community (RFC 4360): 8 bytes in hexadecimal, or `TYPE:A:B` with a named type
+/// (target, origin, redirect, l2info, mup, ...), or ExaBGP's `A:B` shorthand.
+pub fn is_extended_community(text: &str) -> bool {
+    if let Some(hex) = text.strip_prefix("0x") {
+        return hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    }
+    let parts: Vec<&str> = text.split(':').collect();
+    let value = |p: &str| {
+        parse_number::<u64>(p.strip_suffix('L').unwrap_or(p)).is_some()
+            || p.parse::<std::net::Ipv4Addr>().is_ok()
+    };
+    match parts.as_slice() {
+        [kind, rest @ ..]
+            if kind
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') =>
+        {
+            !rest.is_empty()
+                && rest
+                    .iter()
+                    .all(|p| value(p) || p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        }
+        _ => false,
+    }
+}
+
+/// A route distinguisher (RFC 4364 §4.2): `ASN:N` or `IPv4:N`.
+pub fn is_rd(text: &str) -> bool {
+    match text.rsplit_once(':') {
+        Some((admin, number)) => {
+            let number_ok = parse_number::<u32>(number).is_some();
+            (parse_asn(admin).is_some() || admin.parse::<std::net::Ipv4Addr>().is_ok()) && number_ok
+        }
+        None => false,
+    }
+}
+
+/// Reads the value of attribute or route keyword `keyword` (just consumed) from `words`;
+/// `None` when `keyword` is not one.
+pub fn attribute(keyword: &str, words: &mut Words<'_>) -> Result<Option<Value>> {
+    let value = match keyword {
+        "next-hop" => {
+            if words.accept("self") {
+                Value::NextHopSelf
+            } else {
+                Value::Ip(words.parse("an IP address or 'self'", |s| s.parse().ok())?)
+            }
+        }
+        "origin" => Value::Word(words.parse("igp, egp or incomplete", |s| {
+            matches!(
+                s.to_ascii_lowercase().as_str(),
+                "igp" | "egp" | "incomplete"
+            )
+            .then(|| s.to_ascii_lowercase())
+        })?),
+        "med" | "local-preference" => Value::Number(words.number::<u32>("a 32-bit number")?.into()),
+        "aigp" => Value::Number(words.number::<u64>("a 64-bit number")?),
+        "as-path" => {
+            if words.peek().is_some_and(|t| t.text == "[") {
+                let group = words.group("[", "]", "an AS path")?;
+                Value::Words(check_items(&group, "an AS number", |s| {
+                    matches!(s, "[" | "]" | "(" | ")" | ",") || parse_asn(s).is_some()
+                })?)
+            } else {
+                Value::Words(vec![words
+                    .parse("an AS number or '[ AS path ]'", parse_asn)?
+                    .to_string()])
+            }
+        }
+        "community" => Value::Words(check_items(
+            &words.list("a community")?,
+            "a community (ASN:VALUE)",
+            is_community,
+        )?),
+        "large-community" => Value::Words(check_items(
+            &words.list("a large community")?,
+            "a large community (GLOBAL:LOCAL:LOCAL)",
+            is_large_community,
+        )?),
+        "extended-community" => Value::Words(check_items(
+            &words.list("an extended community")?,
+            "an extended community (TYPE:A:B or 0x + 16 hex digits)",
+            is_extended_community,
+        )?),
+        "originator-id" => Value::Ip(IpAddr::V4(words.ipv4()?)),
+        "cluster-list" => Value::Words(check_items(
+            &words.list("a cluster id")?,
+            "an IPv4 cluster id",
+            |s| s.parse::<std::net::Ipv4Addr>().is_ok() || parse_number::<u32>(s).is_some(),
+        )?),
+        "aggregator" => {
+            let check = |s: &str| {
+                s.split_once(':').is_some_and(|(asn, ip)| {
+                    parse_asn(asn).is_some() && ip.parse::<std::net::Ipv4Addr>().is_ok()
+                })
+            };
+            if words.peek().is_some_and(|t| t.text == "(") {
+                let group = words.group("(", ")", "an aggregator")?;
+                match group.as_slice() {
+                    [_, inner, _] if check(&inner.text) => Value::Word(inner.text.clone()),
+                    _ => {
+                        return Err(Error::new(
+                            group[0].location,
+                            "expected '( ASN:IPv4 )' for the aggregator",
+                        ))
+                    }
+                }
+            } else {
+                Value::Word(words.parse("an aggregator (ASN:IPv4)", |s| {
+                    check(s).then(|| s.to_string())
+                })?)
+            }
+        }
+        "atomic-aggregate" | "withdraw" => Value::Flag,
+        "path-information" => Value::Words(vec![words.parse(
+            "a path identifier (IPv4 form or number)",
+            |s| {
+                (s.parse::<std::net::Ipv4Addr>().is_ok() || parse_number::<u32>(s).is_some())
+                    .then(|| s.to_string())
+            },
+        )?]),
+        "label" => Value::Words(check_items(
+            &words.list("a label")?,
+            "an MPLS label (0-1048575)",
+            |s| parse_number::<u32>(s).is_some_and(|l| l < 1 << 20),
+        )?),
+        "rd" | "route-distinguisher" => {
+            Value::Word(words.parse("a route distinguisher (ASN:N or IPv4:N)", |s| {
+                is_rd(s).then(|| s.to_string())
+            })?)
+        }
+        "attribute" => {
+            let group = words.group("[", "]", "'[ 0xCODE 0xFLAGS 0xDATA ]'")?;
+            let inner = &group[1..group.len() - 1];
+            let hex = |s: &str| {
+                s.strip_prefix("0x")
+                    .is_some_and(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit()))
+            };
+            if inner.len() != 3 || !inner.iter().all(|t| hex(&t.text)) {
+                return Err(Error::new(
+                    group[0].location,
+                    "expected '[ 0xCODE 0xFLAGS 0xDATA ]' for a generic attribute",
+                ));
+            }
+            let code = parse_number::<u8>(&inner[0].text);
+            let flags = parse_number::<u8>(&inner[1].text);
+            if code.is_none() || flags.is_none() {
+                return Err(Error::new(
+                    inner[0].location,
+                    "the attribute code and flags are one byte each",
+                ));
+            }
+            Value::Words(texts(inner))
+        }
+        "bgp-prefix-sid" => Value::Words(texts(&words.group(
+            "[",
+            "]",
+            "'[ label-index, [ ( base,size ) ... ] ]'",
+        )?)),
+        "bgp-prefix-sid-srv6" => {
+            let group = words.group(
+                "(",
+                ")",
+                "'( l3-service|l2-service SID [behavior] [structure] )'",
+            )?;
+            match group.get(1).map(|t| t.text.as_str()) {
+                Some("l3-service" | "l2-service") => {}
+                _ => {
+                    return Err(Error::new(
+                        group[0].location,
+                        "expected l3-service or l2-service after '('",
+                    ))
+                }
+            }
+            match group.get(2).map(|t| t.text.parse::<std::net::Ipv6Addr>()) {
+                Some(Ok(_)) => {}
+                _ => {
+                    return Err(Error::new(
+                        group[0].location,
+                        "expected an IPv6 SID after the service type",
+                    ))
+                }
+            }
+            Value::Words(texts(&group))
+        }
+        "split" => Value::Number(
+            words
+                .parse("'/N', the length to split into", |s| {
+                    s.strip_prefix('/').and_then(|n| n.parse::<u8>().ok())
+                })?
+                .into(),
+        ),
+        "watchdog" | "name" => Value::Word(words.next("a name")?.to_string()),
+        _ => return Ok(None),
+    };
+    Ok(Some(value))
+}
+
+/// Reads `keyword value` pairs until the end of `words`; `extra` handles the family's own
+/// keywords first (returning `None` for unknown ones).
+pub fn fields(
+    words: &mut Words<'_>,
+    fields: &mut Vec<Field>,
+    extra: &mut dyn FnMut(&str, &mut Words<'_>) -> Result<Option<Value>>,
+) -> Result<()> {
+    while let Some(token) = words.peek() {
+        words.token("")?;
+        let keyword = token.text.as_str();
+        let value = match extra(keyword, words)? {
+            Some(value) => value,
+            None => match attribute(keyword, words)? {
+                Some(value) => value,
+                None => {
+                    return Err(Error::new(
+                        token.location,
+                        format!("unknown route keyword '{keyword}'"),
+                    ))
+                }
+            },
+        };
+        fields.push(Field {
+            keyword: keyword.to_string(),
+            value,
+            location: token.location,
+        });
+    }
+    Ok(())
+}
+
+/// The route's prefix: `PREFIX` with an optional `/len`.
+pub fn prefix(words: &mut Words<'_>) -> Result<(IpAddr, u8)> {
+    words.parse("an IP prefix", parse_prefix)
+}
+
+/// The family of an IP route given the keywords it uses (ExaBGP's `static` rules: an `rd` makes
+/// it mpls-vpn, a `label` nlri-mpls).
+pub fn ip_family(
+    prefix: IpAddr,
+    fields: &[Field],
+    safi: Option<crate::protocol::family::Safi>,
+) -> Family {
+    use crate::protocol::family::{Afi, Safi};
+    let afi = if prefix.is_ipv4() {
+        Afi::IPV4
+    } else {
+        Afi::IPV6
+    };
+    let has = |k: &str| fields.iter().any(|f| f.keyword == k);
+    let safi = safi.unwrap_or(if has("rd") || has("route-distinguisher") {
+        Safi::MPLS_VPN
+    } else if has("label") {
+        Safi::NLRI_MPLS
+    } else {
+        Safi::UNICAST
+    });
+    Family::new(afi, safi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn community_forms() {
+        assert!(is_community("30740:30740"));
+        assert!(is_community("0x87654321"));
+        assert!(is_community("no-export"));
+        assert!(!is_community("65536:1"));
+        assert!(is_large_community("2914:3320:123"));
+        assert!(!is_large_community("2914:3320"));
+        assert!(is_extended_community("target:120000L:123"));
+        assert!(is_extended_community("0x0002fde800000001"));
+        assert!(is_extended_community("l2info:19:0:1500:111"));
+        assert!(!is_extended_community("0x0002"));
+        assert!(is_rd("65000:1"));
+        assert!(is_rd("192.168.201.1:123"));
+        assert!(!is_rd("x:1"));
+    }
+}

@@ -1,0 +1,291 @@
+//! Configurations as users write them: what they build, and the exact errors of broken ones.
+
+use super::*;
+use crate::protocol::family::{Afi, Family, Safi};
+use std::net::IpAddr;
+
+fn parse(text: &str) -> Result<Configuration> {
+    Configuration::parse(text, Path::new("conf.conf"))
+}
+
+fn error(text: &str) -> String {
+    parse(text).unwrap_err().to_string()
+}
+
+fn ip(text: &str) -> IpAddr {
+    text.parse().unwrap()
+}
+
+const MINIMAL: &str =
+    "neighbor 10.0.0.1 {\n  local-address 10.0.0.2;\n  local-as 65000;\n  peer-as 65001;\n}\n";
+
+#[test]
+fn minimal_neighbor_gets_exabgps_defaults() {
+    let configuration = parse(MINIMAL).unwrap();
+    let [peer] = configuration.neighbors.as_slice() else {
+        panic!()
+    };
+    let n = &peer.neighbor;
+    assert_eq!(n.peer_address, ip("10.0.0.1"));
+    assert_eq!(n.local_address, Some(ip("10.0.0.2")));
+    assert_eq!((n.local_as, n.peer_as), (65000, 65001));
+    // router-id defaults to the IPv4 local address
+    assert_eq!(n.router_id, Some("10.0.0.2".parse().unwrap()));
+    assert_eq!(n.hold_time, 180);
+    assert!(!n.passive);
+    // no family section: every family ExaBGP knows
+    assert!(n.families.contains(&Family::IPV4_UNICAST));
+    assert!(n.families.contains(&Family::new(Afi::L2VPN, Safi::VPLS)));
+    assert!(n.families.windows(2).all(|w| w[0] < w[1]));
+}
+
+#[test]
+fn session_statements() {
+    let configuration = parse(
+        "neighbor 2001:db8::1 {\n description \"two words\";\n router-id 1.2.3.4;\n local-address 2001:db8::2;\n \
+         local-as 1.10;\n peer-as 4200000000;\n hold-time 30;\n passive;\n listen 1179;\n connect 1180;\n \
+         md5-password secret;\n md5-ip 2001:db8::2;\n outgoing-ttl 1;\n incoming-ttl 255;\n group-updates false;\n \
+         auto-flush disable;\n adj-rib-in false;\n manual-eor true;\n host-name router;\n domain-name example.net;\n \
+         rate-limit 10;\n local-link-local fe80::1;\n family { ipv6 unicast; ipv4 unicast; }\n}\n",
+    )
+    .unwrap();
+    let n = &configuration.neighbors[0].neighbor;
+    assert_eq!(n.description, "two words");
+    assert_eq!(n.local_as, 65546);
+    assert_eq!(n.peer_as, 4_200_000_000);
+    assert_eq!(n.hold_time, 30);
+    assert!(n.passive);
+    assert_eq!((n.listen, n.connect), (1179, 1180));
+    assert_eq!(n.md5_password.as_deref(), Some("secret"));
+    assert_eq!(n.md5_ip, Some(ip("2001:db8::2")));
+    assert_eq!((n.outgoing_ttl, n.incoming_ttl), (Some(1), Some(255)));
+    assert!(!n.group_updates && !n.auto_flush && !n.adj_rib_in && n.manual_eor);
+    assert_eq!(
+        (n.host_name.as_str(), n.domain_name.as_str()),
+        ("router", "example.net")
+    );
+    assert_eq!(n.rate_limit, 10);
+    assert_eq!(n.local_link_local, Some(ip("fe80::1")));
+    // sorted as ExaBGP announces them
+    assert_eq!(n.families, vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST]);
+}
+
+#[test]
+fn capabilities_addpath_and_nexthop() {
+    let configuration = parse(
+        "neighbor 10.0.0.1 {\n local-address 10.0.0.2; local-as 1; peer-as 1; hold-time 90;\n \
+         capability { graceful-restart; add-path send/receive; route-refresh; asn4 disable; }\n \
+         family { ipv4 unicast; ipv4 mpls-vpn; ipv6 unicast; }\n \
+         add-path { ipv4 unicast limit 10; ipv6 mpls-vpn; }\n \
+         nexthop { ipv4 unicast ipv6; ipv4 mpls-vpn ipv6; }\n}\n",
+    )
+    .unwrap();
+    let n = &configuration.neighbors[0].neighbor;
+    assert_eq!(
+        n.capability.graceful_restart,
+        Some(90),
+        "a bare graceful-restart takes the hold time"
+    );
+    assert_eq!(n.capability.add_path, 3);
+    assert!(!n.capability.asn4);
+    assert!(n.capability.route_refresh && n.adj_rib_out);
+    // ipv6 mpls-vpn is not negotiated, so not an add-path family
+    assert_eq!(n.addpath, vec![Family::IPV4_UNICAST]);
+    assert_eq!(n.paths_limit, vec![(Family::IPV4_UNICAST, 10)]);
+    // a nexthop section enables the capability; ipv6 mpls-vpn is not negotiated
+    assert!(n.capability.nexthop);
+    assert_eq!(n.nexthop, vec![(Family::IPV4_UNICAST, Afi::IPV6)]);
+}
+
+#[test]
+fn templates_are_inherited_then_overridden() {
+    let configuration = parse(
+        "template {\n neighbor base {\n  local-as 1;\n  peer-as 2;\n  hold-time 30;\n  family { ipv4 unicast; }\n  \
+         static { route 10.0.0.0/8 next-hop 1.1.1.1; }\n }\n}\n\
+         neighbor 10.0.0.1 {\n inherit base;\n local-address 10.0.0.2;\n hold-time 60;\n}\n",
+    )
+    .unwrap();
+    let peer = &configuration.neighbors[0];
+    assert_eq!(
+        (
+            peer.neighbor.local_as,
+            peer.neighbor.peer_as,
+            peer.neighbor.hold_time
+        ),
+        (1, 2, 60)
+    );
+    assert_eq!(peer.neighbor.families, vec![Family::IPV4_UNICAST]);
+    assert_eq!(peer.routes.len(), 1);
+    assert_eq!(peer.routes[0].prefix, Some((ip("10.0.0.0"), 8)));
+}
+
+#[test]
+fn processes_and_api() {
+    let folder = std::env::temp_dir().join(format!("exabgp-rs-conf-{}", std::process::id()));
+    std::fs::create_dir_all(folder.join("run")).unwrap();
+    let program = folder.join("run/helper");
+    std::fs::write(&program, "").unwrap();
+    let mut permissions = std::fs::metadata(&program).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&program, permissions).unwrap();
+
+    let text = "process add-remove {\n run ./run/helper --flag;\n encoder json;\n}\n\
+                neighbor 10.0.0.1 {\n local-as 1; peer-as 1;\n api {\n  processes-match [ \"^add\" ];\n  neighbor-changes;\n  \
+                receive { parsed; update; }\n  send { packets; }\n }\n}\n";
+    let configuration = Configuration::parse(text, &folder.join("x.conf")).unwrap();
+    let process = &configuration.processes[0];
+    assert_eq!(process.name, "add-remove");
+    assert_eq!(
+        process.run,
+        vec![
+            folder.join("./run/helper").display().to_string(),
+            "--flag".into()
+        ]
+    );
+    assert_eq!(process.encoder, Encoder::Json);
+    assert!(process.respawn);
+    let api = &configuration.neighbors[0].api;
+    assert!(api.neighbor_changes && api.receive.parsed && api.receive.update && api.send.packets);
+    assert!(!api.receive.open && !api.send.parsed);
+    assert_eq!(
+        api.targets(&configuration.processes),
+        vec!["add-remove".to_string()]
+    );
+
+    let missing = Configuration::parse(
+        "process p {\n  run ./run/absent;\n}\n",
+        &folder.join("x.conf"),
+    )
+    .unwrap_err();
+    assert_eq!(missing.location, core::Location { line: 2, column: 7 });
+    assert!(
+        missing.message.starts_with("can not locate the program"),
+        "{missing}"
+    );
+    std::fs::remove_dir_all(&folder).unwrap();
+}
+
+#[test]
+fn routes_in_neutral_form() {
+    let configuration = parse(
+        "neighbor 10.0.0.1 {\n local-as 1; peer-as 1;\n family { ipv4 unicast; ipv4 mpls-vpn; ipv4 flow; l2vpn vpls; }\n \
+         static {\n  route 10.0.0.0/24 next-hop self med 10 community [ 1:1 no-export ] split /25;\n  \
+         route 10.1.0.0/24 {\n   rd 65000:1;\n   label 100;\n   next-hop 1.1.1.1;\n  }\n }\n \
+         flow { route drop { match { source 10.0.0.0/24; destination-port [ =80 >8080&<8088 ]; } then { discard; } } }\n \
+         l2vpn { vpls site endpoint 5 base 10702 offset 1 size 8 rd 1.1.1.1:1 next-hop 1.1.1.1; }\n}\n",
+    )
+    .unwrap();
+    let peer = &configuration.neighbors[0];
+    let unicast = &peer.routes[0];
+    assert_eq!(unicast.family, Family::IPV4_UNICAST);
+    assert_eq!(unicast.field("next-hop"), Some(&Value::NextHopSelf));
+    assert_eq!(unicast.field("med"), Some(&Value::Number(10)));
+    assert_eq!(
+        unicast.field("community"),
+        Some(&Value::Words(vec!["1:1".into(), "no-export".into()]))
+    );
+    assert_eq!(unicast.field("split"), Some(&Value::Number(25)));
+    let vpn = &peer.routes[1];
+    assert_eq!(vpn.family, Family::new(Afi::IPV4, Safi::MPLS_VPN));
+    assert_eq!(vpn.field("rd"), Some(&Value::Word("65000:1".into())));
+    let vpls = &peer.routes[2];
+    assert_eq!(
+        (vpls.kind, vpls.family),
+        (RouteKind::Vpls, Family::new(Afi::L2VPN, Safi::VPLS))
+    );
+    let flow = &peer.flows[0];
+    assert_eq!(flow.name, "drop");
+    assert_eq!(flow.family, Family::new(Afi::IPV4, Safi::FLOW_IP));
+    assert_eq!(
+        flow.matches[1].value,
+        Value::Words(vec!["=80".into(), ">8080&<8088".into()])
+    );
+    assert_eq!(flow.then[0].keyword, "discard");
+}
+
+#[test]
+fn multi_session_splits_per_family() {
+    let configuration = parse(
+        "neighbor 10.0.0.1 {\n local-as 1; peer-as 1;\n capability { multi-session; }\n family { ipv4 unicast; ipv6 unicast; }\n}\n",
+    )
+    .unwrap();
+    let families: Vec<Vec<Family>> = configuration
+        .neighbors
+        .iter()
+        .map(|p| p.neighbor.families.clone())
+        .collect();
+    assert_eq!(
+        families,
+        vec![vec![Family::IPV4_UNICAST], vec![Family::IPV6_UNICAST]]
+    );
+}
+
+#[test]
+fn errors_name_file_line_column_and_expectation() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "neighbor 10.0.0.1 {\n    local-address foo;\n}\n",
+            "conf.conf:2:19: expected an IP address after 'local-address', got 'foo'",
+        ),
+        ("neighbor 10.0.0.1 {\n  local-as 1;\n}\n", "conf.conf:1:1: incomplete neighbor, missing peer-as"),
+        ("neighbor nope {\n}\n", "conf.conf:1:10: expected an IP address or prefix for the neighbor after 'neighbor', got 'nope'"),
+        (
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  hold-time 2;\n}\n",
+            "conf.conf:3:13: the hold time must be zero or at least three seconds (RFC 4271 §4.2)",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  peer-address 1.1.1.1;\n}\n",
+            "conf.conf:3:3: unknown neighbor statement 'peer-address': expected description, router-id, local-address, \
+             local-link-local, local-as, peer-as, hold-time, rate-limit, passive, listen, connect, source-interface, \
+             outgoing-ttl, incoming-ttl, md5-password, md5-base64, md5-ip, group-updates, auto-flush, adj-rib-in, \
+             adj-rib-out, manual-eor, host-name, domain-name or inherit",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  family {\n    ipv4 unicorn;\n  }\n}\n",
+            "conf.conf:4:10: expected a subsequent family (unicast, multicast, nlri-mpls, labeled-unicast, mpls-vpn, \
+             mcast-vpn, flow, flow-vpn, mup, sr-policy) after 'ipv4', got 'unicorn'",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  capability { add-path both; }\n}\n",
+            "conf.conf:3:25: expected send, receive, send/receive or disable after 'add-path', got 'both'",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  static {\n    route 10.0.0.0/24 next-hop 1.1.1.1 med;\n  }\n}\n",
+            "conf.conf:4:43: expected a 32-bit number after 'med', got the end of the statement",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  static {\n    route 10.0.0.0/24 next-hop 1.1.1.1 colour red;\n  }\n}\n",
+            "conf.conf:4:40: unknown route keyword 'colour'",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  inherit missing;\n}\n",
+            "conf.conf:3:11: unknown template 'missing' in inherit",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  passive true false;\n}\n",
+            "conf.conf:3:16: unexpected 'false' after 'true'",
+        ),
+        ("neighbor 10.0.0.0/24 {\n  local-as 1; peer-as 1;\n}\n", "conf.conf:1:1: can only use ip ranges for the peer address with passive neighbors"),
+        (
+            "neighbor 10.0.0.1 {\n  local-address 2001:db8::1; local-as 1; peer-as 1;\n}\n",
+            "conf.conf:1:1: local-address and peer-address must be of the same family",
+        ),
+        (
+            "neighbor 10.0.0.1 { local-as 1; peer-as 1; }\nneighbor 10.0.0.1 { local-as 1; peer-as 1; }\n",
+            "conf.conf:2:1: duplicate peer definition 10.0.0.1",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  announce {\n    ipv4 {\n      unicast 2001:db8::/32 next-hop 1.1.1.1;\n    }\n  }\n}\n",
+            "conf.conf:5:7: the prefix is not an ipv4 prefix",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  static {\n    sr-policy distinguisher 0 color 1 endpoint 10.0.0.1 next-hop 1.1.1.1 segment-list weight 1 segment type-c algorithm 0;\n  }\n}\n",
+            "conf.conf:4:96: segment type-c needs 'ipv4'",
+        ),
+        ("bogus {\n}\n", "conf.conf:1:1: unknown section 'bogus': expected process, template or neighbor"),
+        ("neighbor 10.0.0.1 {\n  local-as 1\n}\n", "conf.conf:2:3: expected ';' to end the statement 'local-as' before '}'"),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(&error(text), expected, "for:\n{text}");
+    }
+}

@@ -1,0 +1,3 @@
+//! Ports `exabgp/reactor/api/`: talking to helper processes.
+
+pub mod response;
