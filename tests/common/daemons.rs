@@ -17,6 +17,15 @@ pub struct Process {
 
 impl Process {
     pub fn spawn(program: &Path, args: &[&str], log: PathBuf) -> Result<Process, String> {
+        Process::spawn_with_env(program, args, &[], log)
+    }
+
+    pub fn spawn_with_env(
+        program: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        log: PathBuf,
+    ) -> Result<Process, String> {
         let out = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -25,6 +34,7 @@ impl Process {
         let err = out.try_clone().map_err(|e| e.to_string())?;
         let child = Command::new(program)
             .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
@@ -309,7 +319,8 @@ impl Daemon for Bird {
         let fields: Vec<&str> = line.split_whitespace().collect();
         if fields.get(3) == Some(&"up") && line.contains("Established") {
             // The "since" time stamp changes with every new session.
-            Ok(fields.get(4).map(|since| since.to_string()))
+            let pid = self.process.pid().unwrap_or_default();
+            Ok(fields.get(4).map(|since| format!("{pid}/{since}")))
         } else {
             no_neighbor_yet(line)
         }
@@ -553,7 +564,8 @@ impl Daemon for Gobgp {
         if state.as_u64() == Some(6) {
             let uptime = &json["timers"]["state"]["uptime"];
             let established = &json["state"]["messages"]["received"]["open"];
-            Ok(Some(format!("{uptime}/{established}")))
+            let pid = self.process.pid().unwrap_or_default();
+            Ok(Some(format!("{pid}/{uptime}/{established}")))
         } else {
             no_neighbor_yet(&state.to_string())
         }
@@ -814,7 +826,8 @@ impl Daemon for Frr {
             .find(|peer| peer.is_object())
             .ok_or_else(|| format!("{key} not in {json}"))?;
         if peer["state"].as_str() == Some("Established") {
-            Ok(Some(peer["connectionsEstablished"].to_string()))
+            let pid = self.process.pid().unwrap_or_default();
+            Ok(Some(format!("{pid}/{}", peer["connectionsEstablished"])))
         } else {
             no_neighbor_yet(&peer["state"].to_string())
         }
