@@ -266,3 +266,98 @@ fn exabgp_gobgp_passive() {
 fn exabgp_frr() {
     exabgp_with(Kind::Frr, false);
 }
+
+// The parsers of the daemons' outputs, on hand-written samples of each format, so a failing
+// interop test points at the daemon and not at the harness.
+
+#[test]
+fn parses_bird_show_route_all() {
+    let text = "BIRD 2.0.12 ready.\nTable master4:\n\
+        10.3.0.0/24          unreachable [peer0 05:30:50.410 from 127.0.0.22] * (100) [AS65003?]\n\
+        \tType: BGP univ\n\
+        \tBGP.origin: Incomplete\n\
+        \tBGP.as_path: 65002 65003\n\
+        \tBGP.next_hop: 192.0.2.22\n\
+        \tBGP.med: 20\n\
+        \tBGP.local_pref: 100\n\
+        \tBGP.community: (65002,3) (65002,4)\n\
+        \x20                    unreachable [peer1 05:30:51.000 from 127.0.0.23] (100) [AS65004?]\n\
+        \tBGP.as_path: 65004\n\
+        \tBGP.next_hop: 2001:db8::23 fe80::23\n\
+        10.2.0.0/24          blackhole [static4 05:30:45.694] * (200)\n\
+        \tType: static univ\n";
+    let routes = common::daemons::parse_bird_routes(text);
+    assert_eq!(routes.len(), 3, "{routes:?}");
+    assert_eq!(routes[0].prefix, "10.3.0.0/24");
+    assert_eq!(routes[0].as_path, [65002, 65003]);
+    assert_eq!(routes[0].next_hop, Some("192.0.2.22".parse().unwrap()));
+    assert_eq!((routes[0].med, routes[0].local_pref), (Some(20), Some(100)));
+    assert_eq!(routes[0].communities, [(65002, 3), (65002, 4)]);
+    assert_eq!(routes[1].prefix, "10.3.0.0/24");
+    assert_eq!(routes[1].as_path, [65004]);
+    assert_eq!(routes[1].next_hop, Some("2001:db8::23".parse().unwrap()));
+    assert_eq!(routes[2].prefix, "10.2.0.0/24");
+    assert!(routes[2].as_path.is_empty() && routes[2].next_hop.is_none());
+}
+
+#[test]
+fn parses_gobgp_rib_json() {
+    // Community 65002:3 is 65002 * 65536 + 3 = 4259971075.
+    let text = r#"{"10.3.0.0/24":[{"nlri":{"prefix":"10.3.0.0/24"},"attrs":[{"type":1,"value":2},
+        {"type":2,"as_paths":[{"segment_type":2,"num":2,"asns":[65002,65003]}]},
+        {"type":3,"nexthop":"192.0.2.22"},{"type":4,"metric":20},{"type":5,"value":150},
+        {"type":8,"communities":[4259971075]}]}],
+        "2001:db8:3::/48":[{"nlri":{"prefix":"2001:db8:3::/48"},"attrs":[
+        {"type":14,"nexthop":"2001:db8::22","afi":2,"safi":1,"value":[]}]}]}"#;
+    let mut routes = common::daemons::parse_gobgp_routes(text).unwrap();
+    routes.sort_by(|a, b| a.prefix.cmp(&b.prefix));
+    assert_eq!(routes.len(), 2);
+    let v4 = &routes[0];
+    assert_eq!(v4.prefix, "10.3.0.0/24");
+    assert_eq!(v4.as_path, [65002, 65003]);
+    assert_eq!(v4.next_hop, Some("192.0.2.22".parse().unwrap()));
+    assert_eq!((v4.med, v4.local_pref), (Some(20), Some(150)));
+    assert_eq!(v4.communities, [(65002, 3)]);
+    assert_eq!(routes[1].next_hop, Some("2001:db8::22".parse().unwrap()));
+}
+
+#[test]
+fn parses_frr_prefix_json() {
+    let json: serde_json::Value = serde_json::from_str(
+        r#"{"prefix":"10.2.0.0/24","paths":[{"aspath":{"string":"65002 65003",
+        "segments":[{"type":"as-sequence","list":[65002,65003]}],"length":2},"origin":"IGP",
+        "metric":20,"locPrf":100,"community":{"string":"65002:1 65002:2","list":["65002:1","65002:2"]},
+        "nexthops":[{"ip":"192.0.2.3","afi":"ipv4","used":true}]}]}"#,
+    )
+    .unwrap();
+    let routes = common::daemons::parse_frr_route("10.2.0.0/24", &json);
+    assert_eq!(routes.len(), 1);
+    assert_eq!(routes[0].as_path, [65002, 65003]);
+    assert_eq!(routes[0].next_hop, Some("192.0.2.3".parse().unwrap()));
+    assert_eq!((routes[0].med, routes[0].local_pref), (Some(20), Some(100)));
+    assert_eq!(routes[0].communities, [(65002, 1), (65002, 2)]);
+}
+
+#[test]
+fn parses_exabgp_update_json() {
+    // ExaBGP 5.0's shape: AS_PATH as a list, NLRI as objects.
+    let five = r#"{"exabgp":"5.0.0","type":"update","neighbor":{"message":{"update":{
+        "attribute":{"origin":"igp","as-path":[65010,65011],"med":30,"community":[[65010,1]]},
+        "announce":{"ipv4 unicast":{"192.0.2.7":[{"nlri":"10.10.0.0/24"},{"nlri":"10.11.0.0/24"}]}}}}}}"#;
+    let routes = common::exabgp::parse_exabgp_update(&five.replace('\n', ""));
+    assert_eq!(routes.len(), 2);
+    assert_eq!(routes[1].prefix, "10.11.0.0/24");
+    assert_eq!(routes[1].as_path, [65010, 65011]);
+    assert_eq!(routes[1].next_hop, Some("192.0.2.7".parse().unwrap()));
+    assert_eq!(routes[1].med, Some(30));
+    assert_eq!(routes[1].communities, [(65010, 1)]);
+    // ExaBGP main's shape: AS_PATH as numbered segments.
+    let main = r#"{"neighbor":{"message":{"update":{"attribute":{"as-path":{"0":{"element":
+        "as-sequence","value":[100,500]}},"local-preference":100},"announce":{"ipv6 unicast":
+        {"2001:db8::1":[{"nlri":"2001:db8:1::/48"}]}}}}}}"#;
+    let routes = common::exabgp::parse_exabgp_update(&main.replace('\n', ""));
+    assert_eq!(routes.len(), 1);
+    assert_eq!(routes[0].as_path, [100, 500]);
+    assert_eq!(routes[0].local_pref, Some(100));
+    assert_eq!(routes[0].next_hop, Some("2001:db8::1".parse().unwrap()));
+}
