@@ -1,18 +1,23 @@
 //! Ports `exabgp/application/server.py`: `exabgp-rs server CONFIG...` (and `exabgp-rs CONFIG...`)
 //! runs the BGP daemon, and `exabgp-rs example` runs a self-contained two-neighbour demonstration.
 
+use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::neighbor::Neighbor;
 use crate::configuration::{Configuration, PeerConfig};
+use crate::protocol::family::Family;
 use crate::reactor::bridge::Recorder;
 use crate::reactor::daemon::Daemon;
-use crate::reactor::peer::stepper::MemoryRib;
-use crate::reactor::peer::{self, Settings as PeerSettings};
+use crate::reactor::peer::{self, RibOut, Settings as PeerSettings};
 use crate::reactor::r#loop::{Configured, Reactor, Settings};
+use crate::rib::outgoing::AdjRibOut;
+use crate::rib::Route;
+use bytes::Bytes;
 use std::cell::RefCell;
 use std::io::Write;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::Arc;
 
 impl Configured for PeerConfig {
     fn neighbor(&self) -> &Neighbor {
@@ -113,7 +118,7 @@ pub fn run(args: &[String]) -> i32 {
         peer::daemon(
             config.neighbor.clone(),
             peer_settings.clone(),
-            MemoryRib::default(),
+            adj_rib_out(config),
         )
     });
     let settings = Settings {
@@ -142,6 +147,11 @@ neighbor 127.0.0.2 {
     family {
         ipv4 unicast;
     }
+    static {
+        route 10.1.0.0/24 next-hop self;
+        route 10.1.1.0/24 next-hop self med 10;
+        route 10.1.2.0/24 next-hop self community [ 65001:1 no-export ];
+    }
 }
 
 # The active side: we are AS 65002 on 127.0.0.2, connecting to 127.0.0.1 on PORT.
@@ -155,6 +165,11 @@ neighbor 127.0.0.1 {
     connect PORT;
     family {
         ipv4 unicast;
+    }
+    static {
+        route 10.2.0.0/24 next-hop self;
+        route 10.2.1.0/24 next-hop self med 20;
+        route 10.2.2.0/24 next-hop self as-path [ 64512 ];
     }
 }
 ";
@@ -206,8 +221,11 @@ pub fn example(args: &[String]) -> i32 {
             .map_err(|error| error.to_string())
     });
     let factory = Box::new(|config: &PeerConfig| {
-        let rib = example::Rib::new(example::routes(&config.neighbor));
-        peer::daemon(config.neighbor.clone(), PeerSettings::default(), rib)
+        peer::daemon(
+            config.neighbor.clone(),
+            PeerSettings::default(),
+            adj_rib_out(config),
+        )
     });
     let settings = Settings {
         bind: vec![IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)],
@@ -220,77 +238,47 @@ pub fn example(args: &[String]) -> i32 {
     Reactor::new(settings, load, factory).run()
 }
 
-/// The example's routes and the small adj-rib-out holding them.
-mod example {
-    use crate::bgp::message::open::capability::negotiated::Negotiated;
-    use crate::bgp::message::update::nlri::{Cidr, Inet, Nlri, PathInfo};
-    use crate::bgp::message::update::{RoutedNlri, Update};
-    use crate::bgp::neighbor::Neighbor;
-    use crate::protocol::family::Family;
-    use crate::reactor::peer::RibOut;
-    use bytes::Bytes;
-    use std::collections::VecDeque;
-    use std::net::{IpAddr, Ipv4Addr};
+/// A neighbour's adj-rib-out, loaded with the routes its configuration gives it.
+fn adj_rib_out(config: &PeerConfig) -> AdjRibOut {
+    let neighbor = &config.neighbor;
+    let mut rib = AdjRibOut::new(
+        neighbor.families.iter().copied(),
+        neighbor.adj_rib_out,
+        neighbor.group_updates,
+    );
+    for change in &config.changes {
+        let route = Route::new(
+            change.nlri.clone(),
+            change.nexthop,
+            Arc::new(change.attributes.clone()),
+        );
+        rib.rib
+            .add_to_rib_watchdog(route, change.watchdog.as_deref(), change.withdraw);
+    }
+    rib
+}
 
-    /// Three /24s numbered after our AS (10.1.x.0/24 for AS 65001, 10.2.x.0/24 for AS 65002),
-    /// next-hop our local address, default attributes (ORIGIN IGP, AS_PATH our AS on eBGP). They
-    /// are built here rather than read from the configuration: turning configured routes into
-    /// UPDATEs is the RIB's job, not the reactor's.
-    pub(super) fn routes(neighbor: &Neighbor) -> Vec<Update> {
-        let site = (neighbor.local_as % 100) as u8;
-        (0..3)
-            .filter_map(|third| {
-                let cidr = Cidr::new(IpAddr::V4(Ipv4Addr::new(10, site, third, 0)), 24)?;
-                Some(Update {
-                    announces: vec![RoutedNlri {
-                        nlri: Nlri::Inet(Inet::new(Family::IPV4_UNICAST, cidr, PathInfo::Disabled)),
-                        nexthop: neighbor.local_address,
-                    }],
-                    ..Update::default()
-                })
-            })
-            .collect()
+/// The peer takes its UPDATEs from the RIB through this trait.
+impl RibOut for AdjRibOut {
+    fn pending(&self) -> bool {
+        AdjRibOut::pending(self)
     }
 
-    /// An adj-rib-out of ready UPDATEs, encoded for each session when sent.
-    pub(super) struct Rib {
-        table: Vec<Update>,
-        queue: VecDeque<Update>,
+    fn updates(
+        &mut self,
+        negotiated: &Negotiated,
+        include_withdraw: bool,
+        max: usize,
+    ) -> Vec<Bytes> {
+        self.take(negotiated, include_withdraw, max)
     }
 
-    impl Rib {
-        pub(super) fn new(table: Vec<Update>) -> Rib {
-            let queue = table.iter().cloned().collect();
-            Rib { table, queue }
-        }
+    fn resend(&mut self, family: Option<Family>, enhanced: bool) {
+        AdjRibOut::resend(self, family, enhanced)
     }
 
-    impl RibOut for Rib {
-        fn pending(&self) -> bool {
-            !self.queue.is_empty()
-        }
-
-        fn updates(
-            &mut self,
-            negotiated: &Negotiated,
-            include_withdraw: bool,
-            max: usize,
-        ) -> Vec<Bytes> {
-            let count = max.min(self.queue.len());
-            self.queue
-                .drain(..count)
-                .flat_map(|update| update.messages(negotiated, include_withdraw))
-                .collect()
-        }
-
-        /// The example announces no route refresh, so a resend is never enhanced (no BoRR/EoRR).
-        fn resend(&mut self, _family: Option<Family>, _enhanced: bool) {
-            self.reset();
-        }
-
-        fn reset(&mut self) {
-            self.queue = self.table.iter().cloned().collect();
-        }
+    fn reset(&mut self) {
+        self.reconnect()
     }
 }
 
