@@ -126,6 +126,19 @@ impl Drop for Daemon {
     }
 }
 
+/// Waits until `text` was logged `count` times.
+fn wait_count(daemon: &Daemon, text: &str, count: usize) {
+    let start = Instant::now();
+    while daemon.log().matches(text).count() < count {
+        assert!(
+            start.elapsed() < BOUND,
+            "{text:?} not logged {count} times:\n{}",
+            daemon.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn current_user() -> String {
     let output = Command::new("id").arg("-un").output().expect("id runs");
     String::from_utf8_lossy(&output.stdout).trim().to_string()
@@ -319,7 +332,7 @@ fn both_active_and_listening_resolve_the_collision() {
 }
 
 #[test]
-fn reload_removes_then_adds_a_peer_and_record_and_pid_files_work() {
+fn reload_removes_then_adds_a_peer_alarm_restarts_and_record_and_pid_files_work() {
     let port = free_port();
     let mut passive = Daemon::start(
         "reload-passive",
@@ -375,15 +388,13 @@ fn reload_removes_then_adds_a_peer_and_record_and_pid_files_work() {
     // It comes back: a new session.
     std::fs::write(&path, &configured).unwrap();
     active.signal("USR1");
-    let start = Instant::now();
-    while passive.log().matches("session up").count() < 2 {
-        assert!(
-            start.elapsed() < BOUND,
-            "no second session:\n{}",
-            passive.log()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_count(&passive, "session up", 2);
+
+    // ALRM restarts every session.
+    active.signal("ALRM");
+    active.wait_for("performing restart");
+    wait_count(&passive, "notification received (6,3)", 2);
+    wait_count(&passive, "session up", 3);
 
     active.signal("TERM");
     assert_eq!(active.wait_exit(), 0);
