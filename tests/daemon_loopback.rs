@@ -415,3 +415,44 @@ fn reload_removes_then_adds_a_peer_alarm_restarts_and_record_and_pid_files_work(
     );
     let _ = std::fs::remove_file(&record);
 }
+
+#[test]
+fn tcp_md5_signed_session_comes_up() {
+    // RFC 2385: both ends sign every segment with the shared key. Linux drops signed segments a
+    // socket has no key for (and unsigned ones it has a key for), so the session only comes up if
+    // the key is set on the connecting socket and on the listening one for the peer's address.
+    let port = free_port();
+    let mut passive = Daemon::start(
+        "md5-passive",
+        &neighbor(
+            "127.0.0.2",
+            "127.0.0.1",
+            65001,
+            65002,
+            "10.0.0.1",
+            "  passive;\n  md5-password \"s3cret\";\n",
+        ),
+        &[
+            ("exabgp_tcp_bind", "127.0.0.1".into()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    passive.wait_for(&format!("listening for BGP session(s) on 127.0.0.1:{port}"));
+    let mut active = Daemon::start(
+        "md5-active",
+        &neighbor(
+            "127.0.0.1",
+            "127.0.0.2",
+            65002,
+            65001,
+            "10.0.0.2",
+            "  md5-password \"s3cret\";\n  outgoing-ttl 5;\n",
+        ),
+        &[
+            ("exabgp_tcp_bind", String::new()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    active.wait_for("session up");
+    passive.wait_for("session up");
+}
