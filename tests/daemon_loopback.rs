@@ -38,6 +38,7 @@ impl Daemon {
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("EXABGP_ENVFILE", "/nonexistent")
+            .env("exabgp_log_destination", "stderr")
             .env("exabgp_daemon_user", current_user())
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -86,13 +86,17 @@ pub fn run(args: &[String]) -> i32 {
             return 1;
         }
     };
-    logger::init(if options.debug {
-        log::LevelFilter::Debug
-    } else {
-        environment.level
-    });
+    logger::init(
+        if options.debug {
+            log::LevelFilter::Debug
+        } else {
+            environment.level
+        },
+        &environment.destination,
+        environment.short,
+    );
     if environment.refused_fork {
-        log::error!(target: "daemon", "exabgp-rs can not fork when logs are going to stderr");
+        log::error!(target: "daemon", "exabgp-rs can not fork when logs are going to the terminal");
     }
     let record = match &options.record {
         None => None,
@@ -201,11 +205,6 @@ pub fn example(args: &[String]) -> i32 {
             }
         }
     }
-    logger::init(if debug {
-        log::LevelFilter::Debug
-    } else {
-        log::LevelFilter::Info
-    });
     let environment = match crate::environment::Environment::from_process() {
         Ok(environment) => Environment::new(&environment),
         Err(error) => {
@@ -213,6 +212,15 @@ pub fn example(args: &[String]) -> i32 {
             return 1;
         }
     };
+    logger::init(
+        if debug {
+            log::LevelFilter::Debug
+        } else {
+            log::LevelFilter::Info
+        },
+        &environment.destination,
+        environment.short,
+    );
     let text = EXAMPLE.replace("PORT", &port.to_string());
     log::info!(target: "configuration", "the example's configuration:\n{text}");
     let load = Box::new(move || {
@@ -284,8 +292,11 @@ impl RibOut for AdjRibOut {
 
 /// The `exabgp.*` settings the server uses.
 struct Environment {
-    /// `daemon.daemonize` was asked while logging is on.
+    /// `daemon.daemonize` was asked while logging to the terminal.
     refused_fork: bool,
+    /// `log.destination` and `log.short`.
+    destination: String,
+    short: bool,
     bind: Vec<IpAddr>,
     port: u16,
     level: log::LevelFilter,
@@ -297,17 +308,20 @@ impl Environment {
     fn new(environment: &crate::environment::Environment) -> Environment {
         let pid =
             (!environment.daemon.pid.is_empty()).then(|| PathBuf::from(&environment.daemon.pid));
+        let terminal_logs =
+            environment.log.enable && logger::on_terminal(&environment.log.destination);
         Environment {
-            refused_fork: environment.daemon.daemonize && environment.log.enable,
+            refused_fork: environment.daemon.daemonize && terminal_logs,
+            destination: environment.log.destination.clone(),
+            short: environment.log.short,
             bind: environment.tcp.bind.clone(),
             port: environment.tcp.port,
             level: level(environment.log.enable, &environment.log.level),
             daemon: Daemon::new(
                 pid,
                 environment.daemon.user.clone(),
-                // Logs only go to stderr here: forking would lose them, so do not (as ExaBGP when
-                // its log destination is stdout or stderr).
-                environment.daemon.daemonize && !environment.log.enable,
+                // Forking would lose logs going to the terminal: ExaBGP does not fork then.
+                environment.daemon.daemonize && !terminal_logs,
                 environment.daemon.umask,
             ),
             peer: PeerSettings {
@@ -333,13 +347,24 @@ fn level(enable: bool, name: &str) -> log::LevelFilter {
     }
 }
 
-/// ExaBGP's log line format on stderr: `HH:MM:SS PID    source          message`.
+/// ExaBGP's log lines: `HH:MM:SS PID    source          message`, or with `exabgp.log.short`
+/// `source          message`, to `exabgp.log.destination` (stdout, stderr or a file name).
 mod logger {
     use std::io::Write;
+    use std::sync::Mutex;
 
-    struct Stderr;
+    enum Output {
+        Stdout,
+        Stderr,
+        File(Mutex<std::fs::File>),
+    }
 
-    impl log::Log for Stderr {
+    struct Logger {
+        output: Output,
+        short: bool,
+    }
+
+    impl log::Log for Logger {
         fn enabled(&self, metadata: &log::Metadata) -> bool {
             metadata.level() <= log::max_level()
         }
@@ -348,29 +373,77 @@ mod logger {
             if !self.enabled(record.metadata()) {
                 return;
             }
-            let seconds = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0);
-            let (hours, minutes, seconds) =
-                ((seconds / 3600) % 24, (seconds / 60) % 60, seconds % 60);
-            let line = format!(
-                "{hours:02}:{minutes:02}:{seconds:02} {:<6} {:<15} {}\n",
-                std::process::id(),
-                record.target(),
-                record.args()
-            );
+            let line = if self.short {
+                format!("{:<15} {}\n", record.target(), record.args())
+            } else {
+                let seconds = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0);
+                let (hours, minutes, seconds) =
+                    ((seconds / 3600) % 24, (seconds / 60) % 60, seconds % 60);
+                format!(
+                    "{hours:02}:{minutes:02}:{seconds:02} {:<6} {:<15} {}\n",
+                    std::process::id(),
+                    record.target(),
+                    record.args()
+                )
+            };
             // One write per line so lines of concurrent processes do not interleave.
-            let _ = std::io::stderr().lock().write_all(line.as_bytes());
+            let _ = match &self.output {
+                Output::Stdout => std::io::stdout().lock().write_all(line.as_bytes()),
+                Output::Stderr => std::io::stderr().lock().write_all(line.as_bytes()),
+                Output::File(file) => match file.lock() {
+                    Ok(mut file) => file.write_all(line.as_bytes()),
+                    Err(_) => Ok(()),
+                },
+            };
         }
 
         fn flush(&self) {}
     }
 
-    /// Installs the logger (once per process; later calls only change the level).
-    pub(super) fn init(level: log::LevelFilter) {
-        let _ = log::set_logger(&Stderr);
+    /// Whether logs to `destination` go to the terminal (ExaBGP then refuses to daemonise).
+    pub(super) fn on_terminal(destination: &str) -> bool {
+        matches!(destination, "stdout" | "stderr" | "" | "syslog")
+            || destination.starts_with("host:")
+    }
+
+    fn open(destination: &str) -> std::io::Result<Output> {
+        Ok(match destination {
+            "stdout" | "" => Output::Stdout,
+            // Not supported yet: stderr, with a warning from init.
+            "stderr" | "syslog" => Output::Stderr,
+            host if host.starts_with("host:") => Output::Stderr,
+            path => Output::File(Mutex::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)?,
+            )),
+        })
+    }
+
+    /// Installs the logger (once per process).
+    pub(super) fn init(level: log::LevelFilter, destination: &str, short: bool) {
+        let (output, problem) = match open(destination) {
+            Ok(output) => (output, None),
+            Err(error) => (
+                Output::Stderr,
+                Some(format!(
+                    "can not log to {destination} ({error}), using stderr"
+                )),
+            ),
+        };
+        let problem = problem.or_else(|| {
+            (destination == "syslog" || destination.starts_with("host:"))
+                .then(|| format!("log destination {destination} is not supported, using stderr"))
+        });
+        let _ = log::set_logger(Box::leak(Box::new(Logger { output, short })));
         log::set_max_level(level);
+        if let Some(problem) = problem {
+            log::error!(target: "daemon", "{problem}");
+        }
     }
 }
 
