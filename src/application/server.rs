@@ -131,6 +131,7 @@ pub fn run(args: &[String]) -> i32 {
         attempts: environment.peer.attempts,
         daemon: environment.daemon,
         record,
+        delay: environment.delay,
         run_for: None,
     };
     Reactor::new(settings, load, factory).run()
@@ -241,6 +242,7 @@ pub fn example(args: &[String]) -> i32 {
         attempts: 0,
         daemon: environment.daemon,
         record: None,
+        delay: 0,
         run_for: Some(std::time::Duration::from_secs(seconds)),
     };
     Reactor::new(settings, load, factory).run()
@@ -299,6 +301,8 @@ struct Environment {
     short: bool,
     bind: Vec<IpAddr>,
     port: u16,
+    /// `tcp.delay`, in minutes.
+    delay: u32,
     level: log::LevelFilter,
     daemon: Daemon,
     peer: PeerSettings,
@@ -316,6 +320,7 @@ impl Environment {
             short: environment.log.short,
             bind: environment.tcp.bind.clone(),
             port: environment.tcp.port,
+            delay: environment.tcp.delay,
             level: level(environment.log.enable, &environment.log.level),
             daemon: Daemon::new(
                 pid,
