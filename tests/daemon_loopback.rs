@@ -457,3 +457,44 @@ fn tcp_md5_signed_session_comes_up() {
     active.wait_for("session up");
     passive.wait_for("session up");
 }
+
+#[test]
+fn ipv6_session_exchanges_routes() {
+    let port = free_port();
+    let family = "  family {\n    ipv6 unicast;\n  }\n";
+    let mut passive = Daemon::start(
+        "v6-passive",
+        &neighbor(
+            "::1",
+            "::1",
+            65001,
+            65002,
+            "10.0.0.1",
+            &format!(
+                "  passive;\n{family}  static {{\n    route 2001:db8:1::/48 next-hop self;\n  }}\n"
+            ),
+        ),
+        &[
+            ("exabgp_tcp_bind", "::1".into()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    passive.wait_for(&format!("listening for BGP session(s) on ::1:{port}"));
+    let mut active = Daemon::start(
+        "v6-active",
+        &neighbor(
+            "::1",
+            "::1",
+            65002,
+            65001,
+            "10.0.0.2",
+            &format!("{family}  static {{\n    route 2001:db8:2::/48 next-hop self;\n  }}\n"),
+        ),
+        &[
+            ("exabgp_tcp_bind", String::new()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    active.wait_for("\"nlri\": \"2001:db8:1::/48\"");
+    passive.wait_for("\"nlri\": \"2001:db8:2::/48\"");
+}
