@@ -600,3 +600,37 @@ fn lone_as4_path_json_is_exabgp_unknown_attribute_text() {
         r#"{ "update": { "attribute": { "origin": "igp", "attribute-0x11-0xC0": "( 4200000001 1 )" } } }"#
     );
 }
+
+#[test]
+fn rfc7606_ibgp_only_attributes_from_an_external_peer_are_discarded() {
+    let ebgp = Negotiated {
+        local_as: 65000,
+        peer_as: 65001,
+        ..all_families()
+    };
+    let local_pref: &[u8] = &[0x40, 5, 4, 0, 0, 0, 100];
+    let originator: &[u8] = &[0x80, 9, 4, 1, 2, 3, 4];
+    let cluster: &[u8] = &[0x80, 10, 4, 1, 2, 3, 4];
+    let wire = body(
+        &[],
+        &[
+            ORIGIN_IGP,
+            AS_PATH_EMPTY,
+            NEXT_HOP,
+            local_pref,
+            originator,
+            cluster,
+        ],
+        NLRI,
+    );
+    let update = Update::decode_slice(&wire, &ebgp).unwrap();
+    assert_eq!(update.announces.len(), 1);
+    for code in [Code::LOCAL_PREF, Code::ORIGINATOR_ID, Code::CLUSTER_LIST] {
+        assert!(!update.attributes.contains(code));
+    }
+    // from an internal peer they are kept
+    let update = decode(&wire);
+    assert!(update.to_json().contains(
+        r#""local-preference": 100, "originator-id": "1.2.3.4", "cluster-list": [ "1.2.3.4" ]"#
+    ));
+}
