@@ -193,7 +193,9 @@ impl Update {
                 }
                 match nexthop {
                     Some(ip) => {
-                        let _ = std::fmt::Write::write_fmt(out, format_args!("\"{ip}\": [ "));
+                        out.push('"');
+                        nlri::cidr::write_ip(out, *ip);
+                        out.push_str("\": [ ");
                     }
                     None => out.push_str("\"null\": [ "),
                 }
