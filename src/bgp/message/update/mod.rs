@@ -61,7 +61,10 @@ impl Update {
         }
         let decoded = Attributes::decode(attributes, negotiated)?;
         if !decoded.discarded.is_empty() {
-            log::debug!("UPDATE attributes discarded (RFC 7606): {:?}", decoded.discarded);
+            log::debug!(
+                "UPDATE attributes discarded (RFC 7606): {:?}",
+                decoded.discarded
+            );
         }
         let mut update = Update {
             attributes: decoded.attributes,
