@@ -136,8 +136,9 @@ impl Builder {
                     if words.accept("disable") { 0 } else { words.number("a number of messages per second or 'disable'")? };
             }
             "passive" => neighbor.passive = words.boolean(true)?,
-            "listen" => neighbor.listen = words.number("a TCP port (1-65535)")?,
-            "connect" => neighbor.connect = words.number("a TCP port (1-65535)")?,
+            // a bare `listen;` or `connect;` is BGP's port, as ExaBGP's schema default
+            "listen" => neighbor.listen = if words.is_empty() { 179 } else { words.number("a TCP port (1-65535)")? },
+            "connect" => neighbor.connect = if words.is_empty() { 179 } else { words.number("a TCP port (1-65535)")? },
             "source-interface" => neighbor.source_interface = Some(words.next("an interface name")?.to_string()),
             "outgoing-ttl" | "incoming-ttl" => {
                 let disabled = ["false", "disable", "disabled"].iter().any(|w| words.accept(w));
