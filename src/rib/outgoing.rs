@@ -552,6 +552,9 @@ impl RibUpdate<Nlri, Attributes> {
 /// The adj-rib-out as a session uses it: the RIB, the neighbour's `group-updates`, and the
 /// messages already encoded but not yet taken (a session takes a few at a time so that
 /// keepalives and reads are not starved).
+///
+/// Its methods are those of the peer's `reactor::peer::RibOut` (`pending`, `updates` = `take`,
+/// `resend`, `reset` = `reconnect`); the impl belongs with the trait, above this layer.
 #[derive(Debug)]
 pub struct AdjRibOut {
     pub rib: OutgoingRib<Nlri, Attributes>,
