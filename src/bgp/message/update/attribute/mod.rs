@@ -193,19 +193,23 @@ impl Attribute {
             Code::LOCAL_PREF => Attribute::LocalPreference(LocalPreference::decode(data)?),
             Code::ATOMIC_AGGREGATE => Attribute::AtomicAggregate(AtomicAggregate::decode(data)?),
             Code::AGGREGATOR => Attribute::Aggregator(Aggregator::decode(data, negotiated.asn4)?),
-            Code::COMMUNITY => Attribute::Communities(communities::decode_standard(data)?),
+            Code::COMMUNITY => {
+                Attribute::Communities(Communities::decode(data).map_err(|_| Malformed(5))?)
+            }
             Code::ORIGINATOR_ID => Attribute::OriginatorId(OriginatorId::decode(data)?),
             Code::CLUSTER_LIST => Attribute::ClusterList(ClusterList::decode(data)?),
-            Code::EXTENDED_COMMUNITY => {
-                Attribute::ExtendedCommunities(communities::decode_extended(data)?)
-            }
+            Code::EXTENDED_COMMUNITY => Attribute::ExtendedCommunities(
+                ExtendedCommunities::decode(data).map_err(|_| Malformed(5))?,
+            ),
             Code::AS4_PATH => Attribute::As4Path(AsPath::decode(data, true)?),
             Code::AS4_AGGREGATOR => Attribute::As4Aggregator(Aggregator::decode(data, true)?),
             Code::AIGP => Attribute::Aigp(Aigp::decode(data)?),
-            Code::IPV6_EXTENDED_COMMUNITY => {
-                Attribute::Ipv6ExtendedCommunities(communities::decode_ipv6_extended(data)?)
-            }
-            Code::LARGE_COMMUNITY => Attribute::LargeCommunities(communities::decode_large(data)?),
+            Code::IPV6_EXTENDED_COMMUNITY => Attribute::Ipv6ExtendedCommunities(
+                Ipv6ExtendedCommunities::decode(data).map_err(|_| Malformed(5))?,
+            ),
+            Code::LARGE_COMMUNITY => Attribute::LargeCommunities(
+                LargeCommunities::decode(data).map_err(|_| Malformed(5))?,
+            ),
             _ => return Err(Malformed(2)),
         })
     }
@@ -223,17 +227,15 @@ impl Attribute {
             Attribute::LocalPreference(v) => v.encode(&mut value),
             Attribute::AtomicAggregate(_) => {}
             Attribute::Aggregator(v) => v.encode(negotiated.asn4, &mut value),
-            Attribute::Communities(v) => communities::encode_standard(v, &mut value),
+            Attribute::Communities(v) => v.encode(&mut value),
             Attribute::OriginatorId(v) => v.encode(&mut value),
             Attribute::ClusterList(v) => v.encode(&mut value),
-            Attribute::ExtendedCommunities(v) => communities::encode_extended(v, &mut value),
+            Attribute::ExtendedCommunities(v) => v.encode(&mut value),
             Attribute::As4Path(v) => v.encode(true, &mut value),
             Attribute::As4Aggregator(v) => v.encode(true, &mut value),
             Attribute::Aigp(v) => v.encode(&mut value),
-            Attribute::Ipv6ExtendedCommunities(v) => {
-                communities::encode_ipv6_extended(v, &mut value)
-            }
-            Attribute::LargeCommunities(v) => communities::encode_large(v, &mut value),
+            Attribute::Ipv6ExtendedCommunities(v) => v.encode(&mut value),
+            Attribute::LargeCommunities(v) => v.encode(&mut value),
             Attribute::Generic(v) => value.extend_from_slice(&v.value),
         }
         // ExaBGP writes no optional attribute with an empty value (Attribute._attribute)
@@ -291,7 +293,7 @@ impl Attribute {
                     return false;
                 }
                 out.push_str("\"community\": ");
-                communities::json_standard(v, out);
+                v.json(out);
             }
             Attribute::OriginatorId(v) => {
                 let _ = write!(out, "\"originator-id\": \"{}\"", v.0);
@@ -305,19 +307,17 @@ impl Attribute {
                     return false;
                 }
                 out.push_str("\"extended-community\": ");
-                communities::json_extended(v, out);
+                v.json(out);
             }
             Attribute::As4Path(v) => {
-                // ExaBGP has no JSON name for a lone AS4_PATH and prints it as unknown text
-                let mut text = String::new();
-                v.json(&mut text);
+                // ExaBGP has no JSON name for a lone AS4_PATH and prints its text as unknown
                 let _ = write!(
                     out,
                     "\"attribute-0x{:02X}-0x{:02X}\": ",
                     Code::AS4_PATH,
                     self.flag()
                 );
-                json_string(&text, out);
+                crate::bgp::message::json_string(out, &v.text());
             }
             Attribute::Aigp(v) => {
                 let _ = write!(out, "\"aigp\": \"{}\"", v.text());
@@ -327,14 +327,14 @@ impl Attribute {
                     return false;
                 }
                 out.push_str("\"extended-community-ipv6\": ");
-                communities::json_ipv6_extended(v, out);
+                v.json(out);
             }
             Attribute::LargeCommunities(v) => {
                 if v.0.is_empty() {
                     return false;
                 }
                 out.push_str("\"large-community\": ");
-                communities::json_large(v, out);
+                v.json(out);
             }
             Attribute::Generic(v) => {
                 let _ = write!(
@@ -369,79 +369,5 @@ pub(crate) fn four_bytes(data: &[u8]) -> Result<u32, Malformed> {
     match *data {
         [a, b, c, d] => Ok(u32::from_be_bytes([a, b, c, d])),
         _ => Err(Malformed(5)),
-    }
-}
-
-/// A JSON string with the escapes JSON requires.
-pub(crate) fn json_string(text: &str, out: &mut String) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-/// The community attributes' codecs, from their own modules; a decode error is a length
-/// that is not a multiple of the value size (RFC 7606 §7.8, §7.14; RFC 5701; RFC 8092 §6).
-mod communities {
-    use super::community::extended::{ExtendedCommunities, Ipv6ExtendedCommunities};
-    use super::community::initial::Communities;
-    use super::community::large::LargeCommunities;
-    use super::Malformed;
-    use bytes::BytesMut;
-
-    pub(super) fn decode_standard(data: &[u8]) -> Result<Communities, Malformed> {
-        Communities::decode(data).map_err(|_| Malformed(5))
-    }
-
-    pub(super) fn decode_extended(data: &[u8]) -> Result<ExtendedCommunities, Malformed> {
-        ExtendedCommunities::decode(data).map_err(|_| Malformed(5))
-    }
-
-    pub(super) fn decode_ipv6_extended(data: &[u8]) -> Result<Ipv6ExtendedCommunities, Malformed> {
-        Ipv6ExtendedCommunities::decode(data).map_err(|_| Malformed(5))
-    }
-
-    pub(super) fn decode_large(data: &[u8]) -> Result<LargeCommunities, Malformed> {
-        LargeCommunities::decode(data).map_err(|_| Malformed(5))
-    }
-
-    pub(super) fn encode_standard(v: &Communities, out: &mut BytesMut) {
-        v.encode(out);
-    }
-
-    pub(super) fn encode_extended(v: &ExtendedCommunities, out: &mut BytesMut) {
-        v.encode(out);
-    }
-
-    pub(super) fn encode_ipv6_extended(v: &Ipv6ExtendedCommunities, out: &mut BytesMut) {
-        v.encode(out);
-    }
-
-    pub(super) fn encode_large(v: &LargeCommunities, out: &mut BytesMut) {
-        v.encode(out);
-    }
-
-    pub(super) fn json_standard(v: &Communities, out: &mut String) {
-        v.json(out);
-    }
-
-    pub(super) fn json_large(v: &LargeCommunities, out: &mut String) {
-        v.json(out);
-    }
-
-    pub(super) fn json_extended(v: &ExtendedCommunities, out: &mut String) {
-        v.json(out);
-    }
-
-    pub(super) fn json_ipv6_extended(v: &Ipv6ExtendedCommunities, out: &mut String) {
-        v.json(out);
     }
 }
