@@ -417,6 +417,18 @@ fn fsm_error_texts_follow_rfc_6608_names() {
 }
 
 #[test]
+fn unknown_message_type_is_bad_message_type_with_the_type() {
+    let mut stepper = reach(State::Established, SharedRib::default());
+    let effects = stepper.feed(event("UnknownMsg"));
+    // RFC 4271 §6.1: 1/3, the data is the erroneous type (255)
+    let notification = effects.iter().find_map(|e| match e {
+        Effect::Send { message, .. } if message[18] == 3 => Some(message.clone()),
+        _ => None,
+    });
+    assert_eq!(&notification.unwrap()[16..], &[0, 22, 3, 1, 3, 255]);
+}
+
+#[test]
 fn hold_timer_expiry_sends_4_0_without_data() {
     let mut stepper = reach(State::Established, SharedRib::default());
     let effects = stepper.feed(Event::Timer(Timer::Hold));

@@ -864,12 +864,10 @@ fn hold_expired() -> End {
     End::Notify(Notification::new(4, 0, Bytes::new()))
 }
 
+/// RFC 4271 §6.1: Bad Message Type, the data being the erroneous type octet. ExaBGP sends a text
+/// instead (5.0: 1/3 `can not decode message of type "N"`, main: 1/0); see docs/fsm.md.
 fn unknown(kind: MessageType) -> End {
-    End::Notify(protocol::notify(
-        1,
-        3,
-        Some(&format!("can not decode message of type \"{}\"", kind.0)),
-    ))
+    End::Notify(Notification::new(1, 3, Bytes::copy_from_slice(&[kind.0])))
 }
 
 #[cfg(test)]
