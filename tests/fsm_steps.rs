@@ -568,6 +568,49 @@ fn received_updates_go_to_the_api_and_restart_the_hold_timer() {
 }
 
 #[test]
+fn the_daemon_adj_rib_out_drives_the_session() {
+    use exabgp_rs::bgp::message::update::attribute::collection::Attributes;
+    use exabgp_rs::bgp::message::update::nlri::{Cidr, Inet, Nlri, PathInfo};
+    use exabgp_rs::rib::outgoing::AdjRibOut;
+    use exabgp_rs::rib::route::Route;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use std::sync::Arc;
+
+    let rib = Rc::new(RefCell::new(AdjRibOut::new(
+        [Family::IPV4_UNICAST],
+        true,
+        true,
+    )));
+    let cidr = Cidr::new("10.1.2.0".parse().unwrap(), 24).unwrap();
+    let nlri = Nlri::Inet(Inet::new(Family::IPV4_UNICAST, cidr, PathInfo::Disabled));
+    let nexthop = "192.0.2.1".parse().ok();
+    let route = Route::new(nlri, nexthop, Arc::new(Attributes::new()));
+    rib.borrow_mut().rib.add_to_rib(route, false);
+
+    let mut stepper = Stepper::new(neighbor(), Settings::default(), rib.clone());
+    stepper.feed(Event::Start);
+    stepper.feed(event("TcpConnectionConfirmed"));
+    stepper.feed(peer_open(Ipv4Addr::new(10, 0, 0, 2), 90));
+    let effects = stepper.feed(keepalive());
+    let updates: Vec<Bytes> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Send { message, .. } if message[18] == 2 => Some(message.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(updates.len(), 2, "the route, then End-of-RIB");
+    // the UPDATE ends with its NLRI: 10.1.2.0/24
+    assert!(updates[0].ends_with(&[24, 10, 1, 2]));
+    assert_eq!(&updates[1][16..], &[0, 23, 2, 0, 0, 0, 0]);
+
+    // the session drops: the next one sends the table again
+    stepper.feed(Event::Closed("reset".into()));
+    assert!(rib.borrow().pending());
+}
+
+#[test]
 fn updates_after_the_rib_changes() {
     let rib = SharedRib::default();
     let mut stepper = reach(State::Established, rib.clone());

@@ -96,6 +96,31 @@ impl<T: RibOut> RibOut for std::rc::Rc<std::cell::RefCell<T>> {
     }
 }
 
+/// The daemon's adj-rib-out (`rib/outgoing.rs`), which holds the messages it encoded for the
+/// session and hands them over a few at a time.
+impl RibOut for crate::rib::outgoing::AdjRibOut {
+    fn pending(&self) -> bool {
+        crate::rib::outgoing::AdjRibOut::pending(self)
+    }
+
+    fn updates(
+        &mut self,
+        negotiated: &Negotiated,
+        include_withdraw: bool,
+        max: usize,
+    ) -> Vec<Bytes> {
+        self.take(negotiated, include_withdraw, max)
+    }
+
+    fn resend(&mut self, family: Option<Family>, enhanced: bool) {
+        crate::rib::outgoing::AdjRibOut::resend(self, family, enhanced)
+    }
+
+    fn reset(&mut self) {
+        self.reconnect()
+    }
+}
+
 /// Daemon-wide settings of the peer (ExaBGP's environment: `bgp.openwait`, `bgp.passive`, `tcp.attempts`).
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Settings {
