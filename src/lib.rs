@@ -8,3 +8,4 @@ pub mod configuration;
 pub mod environment;
 pub mod protocol;
 pub mod reactor;
+pub mod rib;

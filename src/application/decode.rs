@@ -7,9 +7,11 @@ use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::open::capability::Capabilities;
 use crate::bgp::message::open::Open;
 use crate::bgp::message::refresh::RouteRefresh;
+use crate::bgp::message::update::nlri::Nlri;
 use crate::bgp::message::update::Update;
 use crate::bgp::message::{MessageType, HEADER_LEN, MARKER};
 use crate::bgp::neighbor::Neighbor;
+use crate::configuration::Configuration;
 use crate::protocol::family::{Afi, Family, Safi};
 use crate::reactor::api::response::json::{self, ApiVersion, Header, Peer};
 use bytes::Bytes;
@@ -51,18 +53,22 @@ const ALL_FAMILIES: [(Afi, Safi); 23] = [
     (Afi::IPV6, Safi::SR_POLICY),
 ];
 
-const USAGE: &str = "usage: exabgp-rs decode [-f \"afi safi\"] [-i] [--open|--update|--nlri] HEX";
+const USAGE: &str = "usage: exabgp-rs decode [-c CONFIGURATION | -f \"afi safi\"] [-i] [--open|--update|--nlri] HEX";
 
 /// Options of the command line.
 struct Options {
+    /// `-c`: decode for each neighbour of this configuration instead of the default one.
+    configuration: Option<String>,
     families: Option<String>,
     kind: Kind,
     path_information: bool,
-    payload: String,
+    /// One message per entry: the argument, or each non-empty line of standard input.
+    payloads: Vec<String>,
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut families = None;
+    let mut configuration = None;
     let mut kind = Kind::Update;
     let mut path_information = false;
     let mut payload: Option<String> = None;
@@ -70,6 +76,9 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     while let Some(word) = words.next() {
         match word.as_str() {
             "-f" | "--family" => families = Some(words.next().ok_or("-f needs a family")?.clone()),
+            "-c" | "--configuration" => {
+                configuration = Some(words.next().ok_or("-c needs a configuration file")?.clone())
+            }
             "-o" | "--open" => kind = Kind::Open,
             "-u" | "--update" => kind = Kind::Update,
             "-n" | "--nlri" => kind = Kind::Nlri,
@@ -86,20 +95,28 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             },
         }
     }
-    let payload = match payload {
-        Some(payload) => payload,
+    let payloads = match payload {
+        Some(payload) => vec![payload],
         None => {
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                return Err(USAGE.into());
+            }
             let mut text = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
                 .map_err(|e| e.to_string())?;
-            text
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect()
         }
     };
     Ok(Options {
+        configuration,
         families,
         kind,
         path_information,
-        payload,
+        payloads,
     })
 }
 
@@ -170,7 +187,7 @@ fn neighbor(options: &Options) -> Result<Neighbor, String> {
 
 /// ExaBGP's `check._negotiated`: both OPENs carry our capabilities, the peer's identifier is ours
 /// with each byte plus one (modulo 250).
-fn negotiated(neighbor: &Neighbor) -> Result<Negotiated, Notification> {
+fn negotiated(neighbor: &Neighbor) -> Negotiated {
     let mut capabilities = Capabilities::new(neighbor, false);
     if neighbor.capability.add_path != 0 {
         use crate::bgp::message::open::capability::{addpath::AddPath, Capability, CapabilityCode};
@@ -191,7 +208,7 @@ fn negotiated(neighbor: &Neighbor) -> Result<Negotiated, Notification> {
     let theirs = ours.octets().map(|b| ((u16::from(b) + 1) % 250) as u8);
     let sent = Open::new(neighbor.local_as, 180, ours, capabilities.clone());
     let received = Open::new(neighbor.peer_as, 180, Ipv4Addr::from(theirs), capabilities);
-    Negotiated::new(neighbor, &sent, &received)
+    Negotiated::agree(neighbor, &sent, &received)
 }
 
 fn host_name() -> String {
@@ -216,7 +233,7 @@ fn api_version() -> ApiVersion {
     }
 }
 
-fn header(neighbor: &Neighbor, api: ApiVersion) -> Header {
+fn header(neighbor: &Neighbor, api: ApiVersion, counter: u64) -> Header {
     let time = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs_f64())
@@ -227,7 +244,7 @@ fn header(neighbor: &Neighbor, api: ApiVersion) -> Header {
         host: host_name(),
         pid: std::process::id(),
         ppid: std::os::unix::process::parent_id(),
-        counter: Some(1),
+        counter: Some(counter),
         peer: Some(Peer {
             local_address: neighbor
                 .local_address
@@ -242,14 +259,42 @@ fn header(neighbor: &Neighbor, api: ApiVersion) -> Header {
 }
 
 /// Decodes one payload and returns the JSON line.
-fn display(options: &Options) -> Result<String, String> {
-    let raw = unhex(&options.payload)?;
-    let neighbor = neighbor(options)?;
-    let negotiated = negotiated(&neighbor).map_err(|n| format!("invalid configuration: {n}"))?;
+/// The neighbours to decode for: those of `-c`, else ExaBGP's minimal one.
+fn neighbors(options: &Options) -> Result<Vec<Neighbor>, String> {
+    let Some(path) = &options.configuration else {
+        return Ok(vec![neighbor(options)?]);
+    };
+    let configuration = Configuration::load(std::path::Path::new(path))
+        .map_err(|e| format!("configuration error: {e}"))?;
+    Ok(configuration
+        .neighbors
+        .into_iter()
+        .map(|peer| {
+            let mut neighbor = peer.neighbor;
+            // ExaBGP's default router id is the local address
+            if neighbor.router_id.is_none() {
+                if let Some(IpAddr::V4(local)) = neighbor.local_address {
+                    neighbor.router_id = Some(local);
+                }
+            }
+            neighbor
+        })
+        .collect())
+}
+
+fn display(
+    options: &Options,
+    neighbor: &Neighbor,
+    payload: &str,
+    counter: u64,
+) -> Result<String, String> {
+    let raw = unhex(payload)?;
+    let neighbor = neighbor.clone();
+    let negotiated = negotiated(&neighbor);
     let api = api_version();
 
     if options.kind == Kind::Nlri {
-        return Err("nlri decoding not available".into());
+        return nlri(&neighbor, &negotiated, &raw);
     }
 
     let (kind, body) = if raw.starts_with(&MARKER) {
@@ -277,45 +322,147 @@ fn display(options: &Options) -> Result<String, String> {
             let open = Open::decode(body).map_err(invalid)?;
             // ExaBGP writes OPENs with its current JSON encoder whatever the API version
             Ok(json::open(
-                &header(&neighbor, ApiVersion::V6),
+                &header(&neighbor, ApiVersion::V6, counter),
                 &open,
                 b"",
                 b"",
             ))
         }
         MessageType::UPDATE => {
-            Update::decode(Bytes::copy_from_slice(body), &negotiated).map_err(invalid)?;
-            Err("update decoding not available".into())
+            let update =
+                Update::decode(Bytes::copy_from_slice(body), &negotiated).map_err(invalid)?;
+            Ok(json::update(
+                &header(&neighbor, api, counter),
+                &update.to_json(),
+                b"",
+                b"",
+                None,
+            ))
         }
         MessageType::NOTIFICATION => Ok(json::notification(
-            &header(&neighbor, api),
+            &header(&neighbor, api, counter),
             &Notification::decode(body),
             b"",
             b"",
         )),
         MessageType::KEEPALIVE => {
             crate::bgp::message::keepalive::decode(body).map_err(invalid)?;
-            Ok(json::keepalive(&header(&neighbor, api), b"", b""))
+            Ok(json::keepalive(&header(&neighbor, api, counter), b"", b""))
         }
         MessageType::ROUTE_REFRESH => {
             let refresh = RouteRefresh::decode(body).map_err(invalid)?;
-            Ok(json::refresh(&header(&neighbor, api), &refresh, b"", b""))
+            Ok(json::refresh(
+                &header(&neighbor, api, counter),
+                &refresh,
+                b"",
+                b"",
+            ))
         }
         MessageType(other) => Err(format!("unknown type {other}")),
     }
 }
 
+/// ExaBGP's `display_nlri`: the payload is NLRI of the first family, one JSON line each.
+fn nlri(neighbor: &Neighbor, negotiated: &Negotiated, raw: &[u8]) -> Result<String, String> {
+    let family = *neighbor
+        .families
+        .first()
+        .ok_or("no family to decode NLRI of")?;
+    if !Nlri::supported(family) {
+        return Err(format!("nlri decoding not available for {family}"));
+    }
+    let addpath = negotiated.addpath_send(family);
+    let mut lines = Vec::new();
+    let mut rest = raw;
+    while !rest.is_empty() {
+        let (nlri, used) = Nlri::decode(family, rest, addpath)
+            .map_err(|n| format!("invalid payload: {family} NLRI: {n}"))?;
+        let mut line = String::new();
+        nlri.json(&mut line);
+        lines.push(line);
+        rest = rest.get(used.max(1)..).unwrap_or_default();
+    }
+    Ok(lines.join("\n"))
+}
+
 /// Runs `decode` with its arguments (after the word `decode`); returns the exit code.
 pub fn run(args: &[String]) -> i32 {
-    let result = parse_args(args).and_then(|options| display(&options));
-    match result {
-        Ok(line) => {
-            println!("{line}");
-            0
-        }
+    let options = match parse_args(args) {
+        Ok(options) => options,
         Err(error) => {
             eprintln!("{error}");
-            1
+            return 1;
         }
+    };
+    let neighbors = match neighbors(&options) {
+        Ok(neighbors) => neighbors,
+        Err(error) => {
+            eprintln!("{error}");
+            return 1;
+        }
+    };
+    let mut status = 0;
+    // ExaBGP counts messages per neighbour, one decoded payload after the other
+    for (counter, payload) in (1..).zip(&options.payloads) {
+        for neighbor in &neighbors {
+            match display(&options, neighbor, payload, counter) {
+                Ok(line) => println!("{line}"),
+                Err(error) => {
+                    eprintln!("{error}");
+                    status = 1;
+                }
+            }
+        }
+    }
+    status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(families: Option<&str>, path_information: bool) -> Options {
+        Options {
+            configuration: None,
+            families: families.map(String::from),
+            kind: Kind::Update,
+            path_information,
+            payloads: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn hex_forms() {
+        assert_eq!(unhex("ff:00 1a").unwrap(), vec![0xFF, 0, 0x1A]);
+        assert!(unhex("").is_err());
+        assert!(unhex("F").is_err());
+        assert!(unhex("GG").is_err());
+    }
+
+    #[test]
+    fn all_families_by_default_with_extended_next_hop() {
+        let neighbor = neighbor(&options(None, false)).unwrap();
+        assert_eq!(neighbor.families.len(), 23);
+        let negotiated = negotiated(&neighbor);
+        assert_eq!(negotiated.families, neighbor.families);
+        assert_eq!(negotiated.nexthop.len(), 4);
+        assert!(negotiated.asn4);
+        assert_eq!((negotiated.local_as, negotiated.peer_as), (65533, 65533));
+        assert!(!negotiated.addpath_receive(Family::IPV4_UNICAST));
+    }
+
+    #[test]
+    fn chosen_families_and_path_information() {
+        let neighbor = neighbor(&options(Some("ipv4 unicast ipv6 flow"), true)).unwrap();
+        let negotiated = negotiated(&neighbor);
+        assert_eq!(
+            negotiated.families,
+            vec![Family::IPV4_UNICAST, Family::new(Afi::IPV6, Safi::FLOW_IP)]
+        );
+        assert!(negotiated.nexthop.is_empty());
+        // path identifiers both ways, for every family given (not only ExaBGP's ADD-PATH list)
+        assert!(negotiated.addpath_receive(Family::new(Afi::IPV6, Safi::FLOW_IP)));
+        assert!(families(Some("ipv4")).is_err());
+        assert!(families(Some("ipv4 nothing")).is_err());
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod decode;
 pub mod env;
+pub mod server;
 pub mod validate;
 
 /// Runs the command line `args` (without the program name) and returns the process exit code.
@@ -25,6 +26,11 @@ pub fn run(args: Vec<String>) -> i32 {
             validate::run(&args[2..])
         }
         "env" => env::run(&args[1..]),
+        "server" => server::run(&args[1..]),
+        "example" => server::example(&args[1..]),
+        // ExaBGP accepts a bare configuration path (and the server's options before it).
+        "-d" | "--debug" | "--record" => server::run(&args),
+        path if std::path::Path::new(path).is_file() => server::run(&args),
         other => {
             eprintln!("exabgp-rs: unknown command '{other}'\n{}", usage());
             1
@@ -33,5 +39,5 @@ pub fn run(args: Vec<String>) -> i32 {
 }
 
 fn usage() -> String {
-    "usage: exabgp-rs <command> [options]\n\ncommands:\n  version    print the version\n  validate   check configuration files\n  env        print the environment settings\n  help       this text".to_string()
+    "usage: exabgp-rs <command> [options]\n\ncommands:\n  server     run the BGP daemon: server [-d] [--record FILE] CONFIG...\n  example    two neighbours peering over loopback in one process, announcing routes\n  version    print the version\n  validate   check configuration files\n  env        print the environment settings\n  help       this text".to_string()
 }

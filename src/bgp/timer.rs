@@ -1,4 +1,5 @@
-//! Ports `exabgp/bgp/timer.py`: the FSM timers by name and hold-time arithmetic (RFC 4271 §4.2, §4.4, §10).
+//! Ports `exabgp/bgp/timer.py`: the FSM timers by name and the keepalive interval (RFC 4271 §4.4, §8, §10).
+//! Hold-time negotiation and its 0-or-at-least-3 rule live in `Negotiated::new` (RFC 4271 §4.2, §6.2).
 //!
 //! ExaBGP's ReceiveTimer and SendTimer read the clock; here the peer coroutine only names a timer
 //! and a duration (`Effect::Arm`) and the bridge turns that into a real deadline.
@@ -37,17 +38,6 @@ pub const CONNECT_RETRY: Duration = Duration::from_secs(120);
 /// RFC 4271 §8.2.2: "a large value (4 minutes)" for the hold timer while in OpenSent.
 pub const LARGE_HOLD: Duration = Duration::from_secs(240);
 
-/// Whether a hold time received in an OPEN is acceptable: zero or at least three seconds
-/// (RFC 4271 §4.2, §6.2: otherwise 2/6 Unacceptable Hold Time).
-pub fn hold_time_acceptable(hold_time: u16) -> bool {
-    hold_time == 0 || hold_time >= 3
-}
-
-/// The hold time both sides use: the smaller of the two (RFC 4271 §4.2).
-pub fn negotiate_hold_time(local: u16, peer: u16) -> u16 {
-    local.min(peer)
-}
-
 /// The interval between KEEPALIVEs: a third of the hold time, none when it is zero (RFC 4271 §4.4, §10).
 pub fn keepalive_interval(hold_time: u16) -> Option<Duration> {
     (hold_time != 0).then(|| Duration::from_secs(u64::from(hold_time / 3).max(1)))
@@ -78,13 +68,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hold_time_rules() {
-        assert!(hold_time_acceptable(0));
-        assert!(!hold_time_acceptable(1));
-        assert!(!hold_time_acceptable(2));
-        assert!(hold_time_acceptable(3));
-        assert_eq!(negotiate_hold_time(180, 90), 90);
-        assert_eq!(negotiate_hold_time(0, 90), 0);
+    fn keepalive_is_a_third_of_hold_time() {
         assert_eq!(keepalive_interval(90), Some(Duration::from_secs(30)));
         assert_eq!(keepalive_interval(3), Some(Duration::from_secs(1)));
         assert_eq!(keepalive_interval(0), None);

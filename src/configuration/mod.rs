@@ -26,6 +26,7 @@ pub use self::flow::FlowRoute;
 pub use self::neighbor::api::{Api, Direction};
 pub use self::operational::Operational;
 pub use self::process::{Encoder, Process};
+pub use self::r#static::parser::Change;
 pub use self::r#static::route::{Field, Route, RouteKind, Value};
 
 #[cfg(test)]
@@ -37,8 +38,11 @@ pub struct PeerConfig {
     pub neighbor: Neighbor,
     /// The merged `api { }` blocks (ExaBGP's `ParseAPI.flatten`).
     pub api: Api,
-    /// `static`, `announce` and `l2vpn` routes, in file order.
+    /// `static`, `announce` and `l2vpn` routes, in file order, in their checked neutral form.
     pub routes: Vec<Route>,
+    /// The routes whose family has NLRI types (IPv4/IPv6 unicast and multicast), built for
+    /// this neighbour (`next-hop self` resolved, `split` applied), in file order.
+    pub changes: Vec<Change>,
     /// `flow { route NAME { } }` rules.
     pub flows: Vec<FlowRoute>,
     pub operational: Vec<Operational>,
@@ -148,7 +152,7 @@ impl Configuration {
                         neighbor::check_template(template)?;
                     }
                 }
-                "neighbor" | "peer" => neighbors.push(section),
+                "neighbor" => neighbors.push(section),
                 other => {
                     return Err(Error::new(
                         section.location(),

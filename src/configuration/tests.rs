@@ -1,5 +1,6 @@
 //! Configurations as users write them: what they build, and the exact errors of broken ones.
 
+use super::neighbor::family;
 use super::*;
 use crate::protocol::family::{Afi, Family, Safi};
 use std::net::IpAddr;
@@ -73,7 +74,7 @@ fn session_statements() {
 #[test]
 fn capabilities_addpath_and_nexthop() {
     let configuration = parse(
-        "neighbor 10.0.0.1 {\n local-address 10.0.0.2; local-as 1; peer-as 1; hold-time 90;\n \
+        "neighbor 10.0.0.1 {\n local-address 10.0.0.2; local-as 1; peer-as 1; router-id 9.9.9.9; hold-time 90;\n \
          capability { graceful-restart; add-path send/receive; route-refresh; asn4 disable; }\n \
          family { ipv4 unicast; ipv4 mpls-vpn; ipv6 unicast; }\n \
          add-path { ipv4 unicast limit 10; ipv6 mpls-vpn; }\n \
@@ -130,7 +131,7 @@ fn processes_and_api() {
     std::fs::set_permissions(&program, permissions).unwrap();
 
     let text = "process add-remove {\n run ./run/helper --flag;\n encoder json;\n}\n\
-                neighbor 10.0.0.1 {\n local-as 1; peer-as 1;\n api {\n  processes-match [ \"^add\" ];\n  neighbor-changes;\n  \
+                neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 9.9.9.9;\n api {\n  processes-match [ \"^add\" ];\n  neighbor-changes;\n  \
                 receive { parsed; update; }\n  send { packets; }\n }\n}\n";
     let configuration = Configuration::parse(text, &folder.join("x.conf")).unwrap();
     let process = &configuration.processes[0];
@@ -168,7 +169,7 @@ fn processes_and_api() {
 #[test]
 fn routes_in_neutral_form() {
     let configuration = parse(
-        "neighbor 10.0.0.1 {\n local-as 1; peer-as 1;\n family { ipv4 unicast; ipv4 mpls-vpn; ipv4 flow; l2vpn vpls; }\n \
+        "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 9.9.9.9;\n family { ipv4 unicast; ipv4 mpls-vpn; ipv4 flow; l2vpn vpls; }\n \
          static {\n  route 10.0.0.0/24 next-hop self med 10 community [ 1:1 no-export ] split /25;\n  \
          route 10.1.0.0/24 {\n   rd 65000:1;\n   label 100;\n   next-hop 1.1.1.1;\n  }\n }\n \
          flow { route drop { match { source 10.0.0.0/24; destination-port [ =80 >8080&<8088 ]; } then { discard; } } }\n \
@@ -206,7 +207,7 @@ fn routes_in_neutral_form() {
 #[test]
 fn multi_session_splits_per_family() {
     let configuration = parse(
-        "neighbor 10.0.0.1 {\n local-as 1; peer-as 1;\n capability { multi-session; }\n family { ipv4 unicast; ipv6 unicast; }\n}\n",
+        "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 9.9.9.9;\n capability { multi-session; }\n family { ipv4 unicast; ipv6 unicast; }\n}\n",
     )
     .unwrap();
     let families: Vec<Vec<Family>> = configuration
@@ -230,56 +231,56 @@ fn errors_name_file_line_column_and_expectation() {
         ("neighbor 10.0.0.1 {\n  local-as 1;\n}\n", "conf.conf:1:1: incomplete neighbor, missing peer-as"),
         ("neighbor nope {\n}\n", "conf.conf:1:10: expected an IP address or prefix for the neighbor after 'neighbor', got 'nope'"),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  hold-time 2;\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  hold-time 2;\n}\n",
             "conf.conf:3:13: the hold time must be zero or at least three seconds (RFC 4271 §4.2)",
         ),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  peer-address 1.1.1.1;\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  peer-address 1.1.1.1;\n}\n",
             "conf.conf:3:3: unknown neighbor statement 'peer-address': expected description, router-id, local-address, \
              local-link-local, local-as, peer-as, hold-time, rate-limit, passive, listen, connect, source-interface, \
              outgoing-ttl, incoming-ttl, md5-password, md5-base64, md5-ip, group-updates, auto-flush, adj-rib-in, \
              adj-rib-out, manual-eor, host-name, domain-name or inherit",
         ),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  family {\n    ipv4 unicorn;\n  }\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  family {\n    ipv4 unicorn;\n  }\n}\n",
             "conf.conf:4:10: expected a subsequent family (unicast, multicast, nlri-mpls, labeled-unicast, mpls-vpn, \
              mcast-vpn, flow, flow-vpn, mup, sr-policy) after 'ipv4', got 'unicorn'",
         ),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  capability { add-path both; }\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  capability { add-path both; }\n}\n",
             "conf.conf:3:25: expected send, receive, send/receive or disable after 'add-path', got 'both'",
         ),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  static {\n    route 10.0.0.0/24 next-hop 1.1.1.1 med;\n  }\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  static {\n    route 10.0.0.0/24 next-hop 1.1.1.1 med;\n  }\n}\n",
             "conf.conf:4:43: expected a 32-bit number after 'med', got the end of the statement",
         ),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  static {\n    route 10.0.0.0/24 next-hop 1.1.1.1 colour red;\n  }\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  static {\n    route 10.0.0.0/24 next-hop 1.1.1.1 colour red;\n  }\n}\n",
             "conf.conf:4:40: unknown route keyword 'colour'",
         ),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  inherit missing;\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  inherit missing;\n}\n",
             "conf.conf:3:11: unknown template 'missing' in inherit",
         ),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  passive true false;\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  passive true false;\n}\n",
             "conf.conf:3:16: unexpected 'false' after 'true'",
         ),
-        ("neighbor 10.0.0.0/24 {\n  local-as 1; peer-as 1;\n}\n", "conf.conf:1:1: can only use ip ranges for the peer address with passive neighbors"),
+        ("neighbor 10.0.0.0/24 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n}\n", "conf.conf:1:1: can only use ip ranges for the peer address with passive neighbors"),
         (
-            "neighbor 10.0.0.1 {\n  local-address 2001:db8::1; local-as 1; peer-as 1;\n}\n",
+            "neighbor 10.0.0.1 {\n  local-address 2001:db8::1; local-as 1; peer-as 1; router-id 9.9.9.9;\n}\n",
             "conf.conf:1:1: local-address and peer-address must be of the same family",
         ),
         (
-            "neighbor 10.0.0.1 { local-as 1; peer-as 1; }\nneighbor 10.0.0.1 { local-as 1; peer-as 1; }\n",
+            "neighbor 10.0.0.1 { local-as 1; peer-as 1; router-id 9.9.9.9; }\nneighbor 10.0.0.1 { local-as 1; peer-as 1; router-id 9.9.9.9; }\n",
             "conf.conf:2:1: duplicate peer definition 10.0.0.1",
         ),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  announce {\n    ipv4 {\n      unicast 2001:db8::/32 next-hop 1.1.1.1;\n    }\n  }\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  announce {\n    ipv4 {\n      unicast 2001:db8::/32 next-hop 1.1.1.1;\n    }\n  }\n}\n",
             "conf.conf:5:7: the prefix is not an ipv4 prefix",
         ),
         (
-            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1;\n  static {\n    sr-policy distinguisher 0 color 1 endpoint 10.0.0.1 next-hop 1.1.1.1 segment-list weight 1 segment type-c algorithm 0;\n  }\n}\n",
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  static {\n    sr-policy distinguisher 0 color 1 endpoint 10.0.0.1 next-hop 1.1.1.1 segment-list weight 1 segment type-c algorithm 0;\n  }\n}\n",
             "conf.conf:4:96: segment type-c needs 'ipv4'",
         ),
         ("bogus {\n}\n", "conf.conf:1:1: unknown section 'bogus': expected process, template or neighbor"),
@@ -287,5 +288,290 @@ fn errors_name_file_line_column_and_expectation() {
     ];
     for (text, expected) in cases {
         assert_eq!(&error(text), expected, "for:\n{text}");
+    }
+}
+
+#[test]
+fn session_checks_of_exabgp() {
+    let cases: &[(&str, &str)] = &[
+        ("neighbor 10.0.0.1 {\n local-as 1; peer-as 1;\n}\n", "conf.conf:1:1: router-id must be set"),
+        (
+            "neighbor 2001:db8::1 {\n local-address 2001:db8::2; local-as 1; peer-as 1;\n}\n",
+            "conf.conf:1:1: router-id must be set",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 1.1.1.1; listen 179;\n}\n",
+            "conf.conf:1:1: local-address must be set",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n local-address 10.0.0.2; local-as 1; peer-as 1;\n md5-password abc;\n \
+             tcp-ao { keyid 1; algorithm hmac-sha-256; password x; }\n}\n",
+            "conf.conf:1:1: MD5 and TCP-AO are mutually exclusive - cannot use both",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n local-address 10.0.0.2; local-as 1; peer-as 1;\n md5-password a*b;\n md5-base64;\n}\n",
+            "conf.conf:1:1: Invalid MD5 password: not valid base64 (incorrect padding)",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n local-address 10.0.0.2; local-as 1; peer-as 1;\n tcp-ao { keyid 1; password x; }\n}\n",
+            "conf.conf:3:2: incomplete tcp-ao, missing algorithm",
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(&error(text), expected, "for:\n{text}");
+    }
+    // md5-ip defaults to the local address
+    let configuration =
+        parse("neighbor 10.0.0.1 {\n local-address 10.0.0.2; local-as 1; peer-as 1;\n md5-password abc;\n}\n").unwrap();
+    assert_eq!(
+        configuration.neighbors[0].neighbor.md5_ip,
+        Some(ip("10.0.0.2"))
+    );
+}
+
+#[test]
+fn family_sections_refuse_duplicates_and_mixing_all() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 9.9.9.9;\n family {\n  ipv4 unicast;\n  ipv4 unicast;\n }\n}\n",
+            "conf.conf:5:3: Duplicate entry: ipv4 unicast",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 9.9.9.9;\n family {\n  ipv4 unicast;\n  all;\n }\n}\n",
+            "conf.conf:5:3: all cannot be used with any other options",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 9.9.9.9;\n family {\n  all;\n  ipv6 unicast;\n }\n}\n",
+            "conf.conf:5:3: cannot add any family once family all is set",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 9.9.9.9;\n nexthop {\n  ipv4 unicast ipv6;\n  ipv4 unicast ipv6;\n }\n}\n",
+            "conf.conf:5:3: Duplicate entry: ipv4 unicast ipv6",
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(&error(text), expected, "for:\n{text}");
+    }
+    // `all` (like no family section) is every family ExaBGP has NLRI for
+    let configuration = parse(
+        "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 9.9.9.9;\n family { all; }\n}\n",
+    )
+    .unwrap();
+    let families = &configuration.neighbors[0].neighbor.families;
+    assert_eq!(families, &family::all());
+    assert!(families.contains(&Family::IPV6_MULTICAST));
+    assert!(families.contains(&Family::new(Afi::IPV4, Safi::RTC)));
+    assert_eq!(families.len(), 23);
+}
+
+mod robustness {
+    use super::*;
+    use proptest::prelude::*;
+
+    const WORDS: &[&str] = &[
+        "neighbor",
+        "10.0.0.1",
+        "2001:db8::1",
+        "template",
+        "process",
+        "inherit",
+        "static",
+        "route",
+        "announce",
+        "ipv4",
+        "ipv6",
+        "unicast",
+        "flow",
+        "match",
+        "then",
+        "scope",
+        "family",
+        "capability",
+        "api",
+        "processes",
+        "next-hop",
+        "self",
+        "as-path",
+        "community",
+        "attribute",
+        "split",
+        "/24",
+        "10.0.0.0/8",
+        "0x",
+        "0xzz",
+        "é",
+        "local-as",
+        "peer-as",
+        "1",
+        "65536",
+        "[",
+        "]",
+        "(",
+        ")",
+        ",",
+        "{",
+        "}",
+        ";",
+        "\"",
+        "\\",
+        "#",
+        "\n",
+        "sr-policy",
+        "segment-list",
+        "segment",
+        "type-a",
+        "mpls",
+        "mup",
+        "mup-t1st",
+        "mcast-vpn",
+        "vpls",
+        "l2vpn",
+        "tcp-ao",
+        "add-path",
+        "nexthop",
+        "run",
+        "encoder",
+        "json",
+        "operational",
+        "asm",
+        "afi",
+        "safi",
+    ];
+
+    proptest! {
+        /// Any sequence of configuration words parses or fails with an error, never panics.
+        #[test]
+        fn never_panics(picks in proptest::collection::vec(0..WORDS.len(), 0..80)) {
+            let text: Vec<&str> = picks.iter().map(|&i| WORDS[i]).collect();
+            let _ = Configuration::parse(&text.join(" "), Path::new("fuzz.conf"));
+        }
+
+        /// Arbitrary text too.
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,200}") {
+            let _ = Configuration::parse(&text, Path::new("fuzz.conf"));
+        }
+    }
+
+    const ROUTE_WORDS: &[&str] = &[
+        "next-hop",
+        "self",
+        "1.1.1.1",
+        "::1",
+        "origin",
+        "igp",
+        "med",
+        "100",
+        "local-preference",
+        "as-path",
+        "[",
+        "]",
+        "(",
+        ")",
+        ",",
+        "community",
+        "1:1",
+        "no-export",
+        "large-community",
+        "1:2:3",
+        "extended-community",
+        "target:1:1",
+        "0x0002fde800000001",
+        "originator-id",
+        "cluster-list",
+        "aggregator",
+        "1:1.1.1.1",
+        "atomic-aggregate",
+        "aigp",
+        "path-information",
+        "0.0.0.1",
+        "label",
+        "rd",
+        "65000:1",
+        "attribute",
+        "0x01",
+        "0x40",
+        "0x00",
+        "0xé",
+        "split",
+        "/0",
+        "/9",
+        "/32",
+        "/129",
+        "watchdog",
+        "withdraw",
+        "name",
+        "x",
+        "bgp-prefix-sid-srv6",
+        "l3-service",
+        "bgp-prefix-sid",
+        "distinguisher",
+        "color",
+        "endpoint",
+        "preference",
+        "binding-sid",
+        "mpls",
+        "segment-list",
+        "weight",
+        "segment",
+        "type-a",
+        "type-b",
+        "type-f",
+        "srv6",
+        "endpoint-behavior",
+        "local",
+        "remote",
+        "sid",
+        "teid",
+        "qfi",
+        "mup-t1st",
+        "mup-isd",
+        "source",
+        "group",
+        "rp",
+        "source-as",
+        "shared-join",
+        "discard",
+        "rate-limit",
+        "redirect",
+        "destination-port",
+        "=80",
+        ">1&<2",
+        "protocol",
+        "tcp",
+        "source-port",
+        "10.0.0.0/8",
+        "::1/128/0",
+        "interface-set",
+        "transitive:input:1:1",
+        "endpoint",
+        "base",
+        "offset",
+        "size",
+        "4294967296",
+        "",
+    ];
+
+    proptest! {
+        /// Route lines of every family with arbitrary keyword soup: errors, never panics.
+        #[test]
+        fn route_lines_never_panic(kind in 0usize..8, picks in proptest::collection::vec(0..ROUTE_WORDS.len(), 0..30)) {
+            let words: Vec<&str> = picks.iter().map(|&i| ROUTE_WORDS[i]).collect();
+            let words = words.join(" ");
+            let body = match kind {
+                0 => format!("static {{ route 10.0.0.0/8 {words}; }}"),
+                1 => format!("static {{ route 10.0.0.0/8 {{ {words}; }} }}"),
+                2 => format!("static {{ sr-policy {words}; }}"),
+                3 => format!("announce {{ ipv4 {{ mup {words}; }} }}"),
+                4 => format!("announce {{ ipv6 {{ mcast-vpn {words}; }} }}"),
+                5 => format!("announce {{ ipv4 {{ flow {words}; }} }}"),
+                6 => format!("flow {{ route {{ match {{ {words}; }} then {{ {words}; }} }} }}"),
+                _ => format!("l2vpn {{ vpls {words}; }}"),
+            };
+            let text = format!(
+                "neighbor 10.0.0.1 {{ local-address 10.0.0.2; local-as 1; peer-as 1; {body} }}"
+            );
+            let _ = Configuration::parse(&text, Path::new("fuzz.conf"));
+        }
     }
 }

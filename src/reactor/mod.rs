@@ -1,6 +1,15 @@
-//! Ports `exabgp/reactor/`: the peer FSM coroutine (sans-IO), the API encoders, and the async side that drives them.
+//! Ports `exabgp/reactor/`: the peer FSM coroutine (sans-IO), the API encoders, and the async side
+//! that drives them: the event loop, the network, the listener, signals and the daemon.
 
 pub mod api;
+pub mod bridge;
+pub mod daemon;
+pub mod delay;
+pub mod interrupt;
 pub mod keepalive;
+pub mod listener;
+pub mod r#loop;
+pub mod network;
 pub mod peer;
 pub mod protocol;
+mod sys;

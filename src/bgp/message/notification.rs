@@ -194,18 +194,125 @@ pub(crate) fn hexstring(data: &[u8]) -> String {
 }
 
 impl fmt::Display for Notification {
-    /// `code name / subcode name / data`, as ExaBGP logs it (data as text when ASCII, else hex).
+    /// `code name / subcode name / data`, as ExaBGP logs it; the data is shown as text when it is
+    /// printable ASCII, else in hex (ExaBGP prints any ASCII, control characters included).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} / {}", self.code_name(), self.subcode_name())?;
         let data = self.display_data();
         if data.is_empty() {
             return Ok(());
         }
-        match std::str::from_utf8(&data) {
-            Ok(text) if data.is_ascii() => write!(f, " / {text}"),
-            _ => write!(f, " / {}", hexstring(&data)),
+        if data.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
+            write!(f, " / {}", String::from_utf8_lossy(&data))
+        } else {
+            write!(f, " / {}", hexstring(&data))
         }
     }
 }
 
 impl std::error::Error for Notification {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        // Cease / Administrative Shutdown, RFC 9003 length 3 "bye"
+        let wire = [0xFF; 16]
+            .iter()
+            .copied()
+            .chain([0, 25, 3, 6, 2, 3, b'b', b'y', b'e'])
+            .collect::<Vec<u8>>();
+        let notification = Notification::text(6, 2, "bye");
+        assert_eq!(notification.encode()[..], wire[..]);
+        assert_eq!(Notification::decode(&wire[19..]), notification);
+        assert_eq!(
+            notification.to_string(),
+            "Cease / Administrative Shutdown / Shutdown Communication: \"bye\""
+        );
+    }
+
+    #[test]
+    fn short_body_is_not_an_error() {
+        assert_eq!(
+            Notification::decode(&[6]),
+            Notification::new(0, 0, Bytes::new())
+        );
+        assert_eq!(
+            Notification::decode(&[]).to_string(),
+            "unknown error / unknow reason"
+        );
+    }
+
+    #[test]
+    fn names() {
+        let n = Notification::new(
+            2,
+            2,
+            Bytes::from_static(b"ASN in OPEN (1) did not match ASN expected (2)"),
+        );
+        assert_eq!(
+            n.to_string(),
+            "OPEN message error / Bad Peer AS / ASN in OPEN (1) did not match ASN expected (2)"
+        );
+        assert_eq!(
+            Notification::new(4, 0, Bytes::new()).to_string(),
+            "Hold timer expired / Unspecific"
+        );
+        assert_eq!(
+            Notification::new(1, 2, Bytes::from_static(&[0, 18])).to_string(),
+            "Message header error / Bad Message Length / 0x0012"
+        );
+        assert_eq!(
+            Notification::new(7, 2, Bytes::new()).subcode_name(),
+            "Malformed Message Subtype"
+        );
+    }
+
+    #[test]
+    fn shutdown_communication_display() {
+        let show = |data: &[u8]| {
+            String::from_utf8(Notification::new(6, 4, Bytes::copy_from_slice(data)).display_data())
+                .unwrap()
+        };
+        assert_eq!(show(&[0]), "empty Shutdown Communication.");
+        assert_eq!(
+            show(&[5, b'a']),
+            "invalid Shutdown Communication (buffer underrun) length : 5 [0x61]"
+        );
+        assert_eq!(
+            show(&[1, 0xFF]),
+            "invalid Shutdown Communication (invalid UTF-8) length : 1 [0xFF]"
+        );
+        assert_eq!(
+            show(&[2, b'a', b'\n', 0xAB]),
+            "Shutdown Communication: \"a \", trailing data: 0xAB"
+        );
+        // 255 bytes is legal on the wire (RFC 9003), ExaBGP still shows it as too large
+        let mut long = vec![200];
+        long.extend(std::iter::repeat(b'x').take(200));
+        assert!(show(&long).starts_with("invalid Shutdown Communication (too large) length : 200"));
+    }
+
+    #[test]
+    fn text_is_cut_to_255_bytes() {
+        let n = Notification::text(6, 2, &"é".repeat(200));
+        assert_eq!(n.data[0], 254);
+        assert_eq!(n.data.len(), 255);
+        assert_eq!(
+            Notification::text(2, 6, "Hold Time is invalid (1)").data,
+            Bytes::from_static(b"Hold Time is invalid (1)")
+        );
+    }
+
+    #[test]
+    fn json_body() {
+        let mut out = String::new();
+        Notification::text(6, 2, "bye").json(&mut out);
+        assert_eq!(
+            out,
+            "{ \"code\": 6, \"subcode\": 2, \"data\": \"0x53687574646F776E20436F6D6D756E69636174696F6E3A202262796522\", \"message\": \"Shutdown Communication: \\\"bye\\\"\" } "
+        );
+    }
+}

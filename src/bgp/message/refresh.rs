@@ -62,3 +62,38 @@ impl RouteRefresh {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        // RFC 7313 BoRR for ipv6 unicast: AFI 2, subtype 1, SAFI 1
+        let refresh = RouteRefresh {
+            family: Family::IPV6_UNICAST,
+            subtype: RouteRefresh::BEGIN,
+        };
+        let wire = refresh.encode();
+        assert_eq!(wire[16..], [0, 23, 5, 0, 2, 1, 1]);
+        assert_eq!(RouteRefresh::decode(&wire[19..]).unwrap(), refresh);
+        let mut out = String::new();
+        refresh.json(&mut out);
+        assert_eq!(
+            out,
+            "{ \"afi\": \"ipv6\", \"safi\": \"unicast\", \"subtype\": \"begin\" }"
+        );
+    }
+
+    #[test]
+    fn bad_length() {
+        for body in [&[0, 1, 0][..], &[0, 1, 0, 1, 0][..]] {
+            let error = RouteRefresh::decode(body).unwrap_err();
+            assert_eq!((error.code, error.subcode), (7, 1));
+        }
+        assert_eq!(
+            RouteRefresh::decode(&[0, 1, 9, 1]).unwrap().subtype_name(),
+            "invalid"
+        );
+    }
+}

@@ -6,11 +6,12 @@ pub mod mvpn;
 
 use super::core::parser::{Node, Section};
 use super::core::{Error, Result};
+use super::flow::FlowRoute;
 use super::r#static::route::Route;
 use crate::protocol::family::{Afi, Safi};
 
 /// Parses an `announce` section into routes.
-pub fn parse(section: &Section, routes: &mut Vec<Route>) -> Result<()> {
+pub fn parse(section: &Section, routes: &mut Vec<Route>, flows: &mut Vec<FlowRoute>) -> Result<()> {
     section.args().finish()?;
     for node in &section.body {
         let inner = match node {
@@ -64,6 +65,11 @@ pub fn parse(section: &Section, routes: &mut Vec<Route>) -> Result<()> {
                     }
                     route
                 }
+                (_, "flow" | "flow-vpn") => {
+                    let safi = if statement.keyword() == "flow" { Safi::FLOW_IP } else { Safi::FLOW_VPN };
+                    flows.push(super::flow::announce(&mut words, at, afi, safi)?);
+                    continue;
+                }
                 (_, "mup") => mup::parse(&mut words, at, afi)?,
                 (_, "mcast-vpn") => mvpn::parse(&mut words, at, afi)?,
                 (_, "sr-policy") => super::r#static::sr_policy::parse(&mut words, at, Some(afi))?,
@@ -72,7 +78,7 @@ pub fn parse(section: &Section, routes: &mut Vec<Route>) -> Result<()> {
                         at,
                         format!(
                             "unknown {} announcement '{other}': expected unicast, multicast, nlri-mpls, labeled-unicast, \
-                             mpls-vpn, mcast-vpn, mup or sr-policy",
+                             mpls-vpn, mcast-vpn, mup, sr-policy, flow or flow-vpn",
                             afi.name()
                         ),
                     ))

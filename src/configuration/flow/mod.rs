@@ -2,7 +2,7 @@
 //! `flow { route [NAME] { match { } then { } scope { } rd RD; next-hop IP; } }` (RFC 8955,
 //! RFC 8956 for IPv6).
 
-use super::core::parser::{parse_asn, parse_number, Node, Section, Statement};
+use super::core::parser::{parse_asn, parse_number, Node, Section, Statement, Words};
 use super::core::{Error, Location, Result};
 use super::r#static::route::{self, Field, Value};
 use crate::protocol::family::{Afi, Family, Safi};
@@ -142,9 +142,12 @@ fn flow_route(section: &Section, name: String) -> Result<FlowRoute> {
 }
 
 /// `source|destination PREFIX[/OFFSET]` or a component with operator expressions.
-fn component(statement: &Statement, ipv6: &mut Option<bool>) -> Result<Field> {
-    let keyword = statement.keyword();
-    let mut words = statement.args();
+fn component_value(
+    keyword: &str,
+    at: Location,
+    words: &mut Words<'_>,
+    ipv6: &mut Option<bool>,
+) -> Result<Option<Value>> {
     let set_afi = |ipv6: &mut Option<bool>, is6: bool, at: Location| -> Result<()> {
         match *ipv6 {
             Some(known) if known != is6 => Err(Error::new(
@@ -158,12 +161,17 @@ fn component(statement: &Statement, ipv6: &mut Option<bool>) -> Result<Field> {
         }
     };
     let value = match keyword {
-        "source" | "destination" | "source-ipv4" | "destination-ipv4" | "source-ipv6" | "destination-ipv6" => {
+        "source" | "destination" | "source-ipv4" | "destination-ipv4" | "source-ipv6"
+        | "destination-ipv6" => {
             let at = words.location();
             let (ip, len) = words.parse("a prefix (IPv6 prefixes may have a /offset)", |s| {
                 let mut parts = s.splitn(3, '/');
                 let ip: IpAddr = parts.next()?.parse().ok()?;
-                let len: u8 = parts.next().map_or(Some(if ip.is_ipv4() { 32 } else { 128 }), |l| l.parse().ok())?;
+                let len: u8 = parts
+                    .next()
+                    .map_or(Some(if ip.is_ipv4() { 32 } else { 128 }), |l| {
+                        l.parse().ok()
+                    })?;
                 let offset: Option<u8> = match parts.next() {
                     Some(o) => Some(o.parse().ok()?),
                     None => None,
@@ -177,7 +185,7 @@ fn component(statement: &Statement, ipv6: &mut Option<bool>) -> Result<Field> {
         }
         _ if NUMERIC.contains(&keyword) || NAMED.contains(&keyword) => {
             if IPV6_ONLY.contains(&keyword) {
-                set_afi(ipv6, true, statement.location())?;
+                set_afi(ipv6, true, at)?;
             }
             let named = NAMED.contains(&keyword);
             let items = words.list("an operator expression")?;
@@ -185,28 +193,39 @@ fn component(statement: &Statement, ipv6: &mut Option<bool>) -> Result<Field> {
                 for part in item.text.split('&') {
                     let operand = part.trim_start_matches(['<', '>', '=', '!']);
                     let ok = parse_number::<u32>(operand).is_some()
-                        || (named && !operand.is_empty() && operand.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+                        || (named
+                            && !operand.is_empty()
+                            && operand
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || c == '-'));
                     if !ok {
                         return Err(Error::new(
                             item.location,
-                            format!("expected {} for '{keyword}', got '{}'", if named { "a number or a name" } else { "a number" }, item.text),
+                            format!(
+                                "expected {} for '{keyword}', got '{}'",
+                                if named {
+                                    "a number or a name"
+                                } else {
+                                    "a number"
+                                },
+                                item.text
+                            ),
                         ));
                     }
                 }
             }
             Value::Words(items.iter().map(|t| t.text.clone()).collect())
         }
-        other => {
-            return Err(Error::new(
-                statement.location(),
-                format!(
-                    "unknown flow match '{other}': expected source, destination, port, source-port, destination-port, \
-                     protocol, next-header, packet-length, fragment, icmp-type, icmp-code, tcp-flags, dscp, \
-                     traffic-class or flow-label"
-                ),
-            ))
-        }
+        _ => return Ok(None),
     };
+    Ok(Some(value))
+}
+
+fn component(statement: &Statement, ipv6: &mut Option<bool>) -> Result<Field> {
+    let keyword = statement.keyword();
+    let mut words = statement.args();
+    let value = component_value(keyword, statement.location(), &mut words, ipv6)?
+        .ok_or_else(|| unknown_match(keyword, statement.location()))?;
     words.finish()?;
     Ok(Field {
         keyword: keyword.to_string(),
@@ -215,9 +234,18 @@ fn component(statement: &Statement, ipv6: &mut Option<bool>) -> Result<Field> {
     })
 }
 
-fn action(statement: &Statement) -> Result<Field> {
-    let keyword = statement.keyword();
-    let mut words = statement.args();
+fn unknown_match(keyword: &str, at: Location) -> Error {
+    Error::new(
+        at,
+        format!(
+            "unknown flow match '{keyword}': expected source, destination, port, source-port, destination-port, \
+             protocol, next-header, packet-length, fragment, icmp-type, icmp-code, tcp-flags, dscp, \
+             traffic-class or flow-label"
+        ),
+    )
+}
+
+fn action_value(keyword: &str, words: &mut Words<'_>) -> Result<Option<Value>> {
     let value = match keyword {
         "accept" | "discard" => Value::Flag,
         "redirect-to-nexthop" => Value::Flag,
@@ -229,30 +257,47 @@ fn action(statement: &Statement) -> Result<Field> {
                 Value::Number(rate.into())
             }
         }
-        "redirect" => Value::Word(words.parse("a route target (ASN:N or IPv4:N) or an IP address", |s| {
-            let target = s.rsplit_once(':').is_some_and(|(a, n)| {
-                (parse_asn(a).is_some() || a.parse::<std::net::Ipv4Addr>().is_ok()) && parse_number::<u32>(n).is_some()
-            });
-            (target || s.parse::<IpAddr>().is_ok()).then(|| s.to_string())
-        })?),
+        "redirect" => Value::Word(words.parse(
+            "a route target (ASN:N or IPv4:N) or an IP address",
+            |s| {
+                let target = s.rsplit_once(':').is_some_and(|(a, n)| {
+                    (parse_asn(a).is_some() || a.parse::<std::net::Ipv4Addr>().is_ok())
+                        && parse_number::<u32>(n).is_some()
+                });
+                (target || s.parse::<IpAddr>().is_ok()).then(|| s.to_string())
+            },
+        )?),
         "redirect-to-nexthop-ietf" | "copy" => Value::Ip(words.ip()?),
-        "mark" => Value::Number(words.parse("a DSCP value (0-63)", |s| parse_number::<u8>(s).filter(|v| *v < 64))?.into()),
+        "mark" => Value::Number(
+            words
+                .parse("a DSCP value (0-63)", |s| {
+                    parse_number::<u8>(s).filter(|v| *v < 64)
+                })?
+                .into(),
+        ),
         "action" => Value::Word(words.parse("sample, terminal or sample-terminal", |s| {
             matches!(s, "sample" | "terminal" | "sample-terminal").then(|| s.to_string())
         })?),
         "community" | "large-community" | "extended-community" => {
-            route::attribute(keyword, &mut words)?.unwrap_or(Value::Flag)
+            route::attribute(keyword, words)?.unwrap_or(Value::Flag)
         }
-        other => {
-            return Err(Error::new(
-                statement.location(),
-                format!(
-                    "unknown flow action '{other}': expected accept, discard, rate-limit, redirect, redirect-to-nexthop, \
-                     redirect-to-nexthop-ietf, copy, mark, action, community, large-community or extended-community"
-                ),
-            ))
-        }
+        _ => return Ok(None),
     };
+    Ok(Some(value))
+}
+
+fn action(statement: &Statement) -> Result<Field> {
+    let keyword = statement.keyword();
+    let mut words = statement.args();
+    let value = action_value(keyword, &mut words)?.ok_or_else(|| {
+        Error::new(
+            statement.location(),
+            format!(
+                "unknown flow action '{keyword}': expected accept, discard, rate-limit, redirect, redirect-to-nexthop, \
+                 redirect-to-nexthop-ietf, copy, mark, action, community, large-community or extended-community"
+            ),
+        )
+    })?;
     words.finish()?;
     Ok(Field {
         keyword: keyword.to_string(),
@@ -274,6 +319,16 @@ fn scope(statement: &Statement) -> Result<Field> {
         ));
     }
     let mut words = statement.args();
+    let value = interface_set(&mut words)?;
+    words.finish()?;
+    Ok(Field {
+        keyword: "interface-set".into(),
+        value,
+        location: statement.location(),
+    })
+}
+
+fn interface_set(words: &mut Words<'_>) -> Result<Value> {
     let items = words.list("an interface set")?;
     for item in &items {
         let parts: Vec<&str> = item.text.split(':').collect();
@@ -292,10 +347,60 @@ fn scope(statement: &Statement) -> Result<Field> {
             ));
         }
     }
-    words.finish()?;
-    Ok(Field {
-        keyword: "interface-set".into(),
-        value: Value::Words(items.iter().map(|t| t.text.clone()).collect()),
-        location: statement.location(),
-    })
+    Ok(Value::Words(items.iter().map(|t| t.text.clone()).collect()))
+}
+
+/// A one-line `flow` announcement inside `announce { ipv4|ipv6 { flow ...; } }`: match
+/// components, actions, `rd`, `next-hop` and `interface-set`, in any order.
+pub fn announce(
+    words: &mut Words<'_>,
+    location: Location,
+    afi: Afi,
+    safi: Safi,
+) -> Result<FlowRoute> {
+    let mut flow = FlowRoute {
+        name: String::new(),
+        family: Family::new(afi, safi),
+        fields: Vec::new(),
+        matches: Vec::new(),
+        then: Vec::new(),
+        scope: Vec::new(),
+        location,
+    };
+    let mut ipv6 = Some(afi == Afi::IPV6);
+    while let Some(token) = words.peek() {
+        words.token("")?;
+        let keyword = token.text.as_str();
+        let field = |value| Field {
+            keyword: keyword.to_string(),
+            value,
+            location: token.location,
+        };
+        if matches!(keyword, "rd" | "route-distinguisher" | "next-hop") {
+            let value = route::attribute(keyword, words)?.unwrap_or(Value::Flag);
+            flow.fields.push(field(value));
+        } else if keyword == "interface-set" {
+            flow.scope.push(field(interface_set(words)?));
+        } else if let Some(value) = component_value(keyword, token.location, words, &mut ipv6)? {
+            flow.matches.push(field(value));
+        } else if let Some(value) = action_value(keyword, words)? {
+            flow.then.push(field(value));
+        } else {
+            return Err(Error::new(
+                token.location,
+                format!("unknown flow keyword '{keyword}'"),
+            ));
+        }
+    }
+    let vpn = flow
+        .fields
+        .iter()
+        .any(|f| f.keyword == "rd" || f.keyword == "route-distinguisher");
+    if vpn != (safi == Safi::FLOW_VPN) {
+        return Err(Error::new(
+            location,
+            "a flow-vpn route needs an rd, a flow route must not have one",
+        ));
+    }
+    Ok(flow)
 }

@@ -33,12 +33,16 @@ const KNOWN: &[(&str, &str, Afi, Safi)] = &[
     ("bgp-ls", "bgp-ls-vpn", Afi::BGPLS, Safi::BGPLS_VPN),
 ];
 
-/// Every family ExaBGP knows, sorted: what a neighbour without `family { }` announces.
+/// Every family ExaBGP has NLRI for (`NLRI.known_families()`), sorted: what a neighbour
+/// without `family { }` (or with `all`) announces. It has IPv6 multicast and IPv4 RTC, which
+/// a `family { }` section can not name.
 pub fn all() -> Vec<Family> {
     let mut families: Vec<Family> = KNOWN
         .iter()
         .map(|&(_, _, afi, safi)| Family::new(afi, safi))
         .collect();
+    families.push(Family::IPV6_MULTICAST);
+    families.push(Family::new(Afi::IPV4, Safi::RTC));
     families.sort();
     families.dedup();
     families
@@ -71,19 +75,45 @@ pub fn family(statement: &Statement, words: &mut Words<'_>) -> Result<Family> {
     )
 }
 
-/// `family { ipv4 unicast; ...; }` or `family { all; }`.
+/// `family { ipv4 unicast; ...; }` or `family { all; }`. As in ExaBGP, a family named twice
+/// in one section, or `all` with anything else, is an error.
 pub fn parse_family(section: &Section, families: &mut Vec<Family>) -> Result<()> {
     section.args().finish()?;
+    let mut seen: Vec<Family> = Vec::new();
+    let mut all_set = false;
     for node in &section.body {
         let statement = statement(node, "family")?;
         let mut words = statement.args();
+        if all_set {
+            return Err(Error::new(
+                statement.location(),
+                "cannot add any family once family all is set",
+            ));
+        }
         if statement.keyword() == "all" {
             words.finish()?;
-            families.extend(all());
+            if !seen.is_empty() {
+                return Err(Error::new(
+                    statement.location(),
+                    "all cannot be used with any other options",
+                ));
+            }
+            all_set = true;
+            families.extend(
+                all()
+                    .into_iter()
+                    .filter(|f| !families.contains(f))
+                    .collect::<Vec<_>>(),
+            );
             continue;
         }
+        let at = statement.location();
         let family = family(statement, &mut words)?;
         words.finish()?;
+        if seen.contains(&family) {
+            return Err(Error::new(at, format!("Duplicate entry: {family}")));
+        }
+        seen.push(family);
         if !families.contains(&family) {
             families.push(family);
         }
@@ -94,10 +124,16 @@ pub fn parse_family(section: &Section, families: &mut Vec<Family>) -> Result<()>
 /// `add-path { ipv4 unicast [limit N]; }`: families with ADD-PATH and their paths limit (0: none).
 pub fn parse_addpath(section: &Section, addpath: &mut Vec<(Family, u16)>) -> Result<()> {
     section.args().finish()?;
+    let mut seen = Vec::new();
     for node in &section.body {
         let statement = statement(node, "add-path")?;
         let mut words = statement.args();
+        let at = statement.location();
         let family = family(statement, &mut words)?;
+        if seen.contains(&family) {
+            return Err(Error::new(at, format!("Duplicate entry: {family}")));
+        }
+        seen.push(family);
         let limit = if words.accept("limit") {
             words.number("a paths limit (0-65535)")?
         } else {
@@ -113,9 +149,11 @@ pub fn parse_addpath(section: &Section, addpath: &mut Vec<(Family, u16)>) -> Res
 /// `nexthop { ipv4 unicast ipv6; }` (RFC 8950 extended next-hop).
 pub fn parse_nexthop(section: &Section, nexthop: &mut Vec<(Family, Afi)>) -> Result<()> {
     section.args().finish()?;
+    let mut seen = Vec::new();
     for node in &section.body {
         let statement = statement(node, "nexthop")?;
         let mut words = statement.args();
+        let at = statement.location();
         let family = family(statement, &mut words)?;
         let afi = words.parse("a next-hop address family (ipv4 or ipv6)", |s| match s {
             "ipv4" => Some(Afi::IPV4),
@@ -123,6 +161,13 @@ pub fn parse_nexthop(section: &Section, nexthop: &mut Vec<(Family, Afi)>) -> Res
             _ => None,
         })?;
         words.finish()?;
+        if seen.contains(&(family, afi)) {
+            return Err(Error::new(
+                at,
+                format!("Duplicate entry: {family} {}", afi.name()),
+            ));
+        }
+        seen.push((family, afi));
         if !nexthop.contains(&(family, afi)) {
             nexthop.push((family, afi));
         }

@@ -36,6 +36,7 @@ impl Builder {
                 neighbor: Neighbor::new(peer_address),
                 api: api::Api::default(),
                 routes: Vec::new(),
+                changes: Vec::new(),
                 flows: Vec::new(),
                 operational: Vec::new(),
             },
@@ -192,7 +193,7 @@ impl Builder {
             }
             "api" => self.peer.api.parse(section),
             "static" => super::r#static::parse(section, &mut self.peer.routes),
-            "announce" => super::announce::parse(section, &mut self.peer.routes),
+            "announce" => super::announce::parse(section, &mut self.peer.routes, &mut self.peer.flows),
             "l2vpn" => super::l2vpn::parse(section, &mut self.peer.routes),
             "flow" => super::flow::parse(section, &mut self.peer.flows),
             "operational" => super::operational::parse(section, &mut self.peer.operational),
@@ -246,6 +247,9 @@ impl Builder {
                         }
                     }
                 }
+                // ExaBGP keeps them sorted, as the families
+                neighbor.addpath.sort();
+                neighbor.paths_limit.sort();
             } else {
                 neighbor.addpath = families.clone();
             }
@@ -270,8 +274,24 @@ impl Builder {
                 neighbor.router_id = Some(local);
             }
         }
-        if neighbor.local_address.is_none() {
-            neighbor.md5_ip = None;
+        match neighbor.local_address {
+            None => neighbor.md5_ip = None,
+            Some(local) => {
+                neighbor.md5_ip.get_or_insert(local);
+            }
+        }
+        // ExaBGP's `Session.missing`
+        let missing = if neighbor.listen > 0 && neighbor.local_address.is_none() {
+            Some("local-address")
+        } else if neighbor.router_id.is_none()
+            && (neighbor.local_address.is_none() || neighbor.peer_address.is_ipv6())
+        {
+            Some("router-id")
+        } else {
+            None
+        };
+        if let Some(missing) = missing {
+            return Err(Error::new(at, format!("{missing} must be set")));
         }
         if let Some(local) = neighbor.local_address {
             if local.is_ipv4() != neighbor.peer_address.is_ipv4() {
@@ -287,11 +307,37 @@ impl Builder {
                 "can only use ip ranges for the peer address with passive neighbors",
             ));
         }
-        if neighbor.md5_password.is_some() && neighbor.tcp_ao.is_some() {
-            return Err(Error::new(
-                at,
-                "md5-password and tcp-ao are mutually exclusive",
-            ));
+        if let Some(password) = &neighbor.md5_password {
+            if neighbor.tcp_ao.is_some() {
+                return Err(Error::new(
+                    at,
+                    "MD5 and TCP-AO are mutually exclusive - cannot use both",
+                ));
+            }
+            let key = if neighbor.md5_base64 {
+                decode_base64(password)
+                    .map_err(|e| Error::new(at, format!("Invalid MD5 password: {e}")))?
+            } else {
+                password.as_bytes().to_vec()
+            };
+            // the kernel's TCP_MD5SIG_MAXKEYLEN
+            if key.len() > 80 {
+                return Err(Error::new(
+                    at,
+                    "MD5 password must be no larger than 80 characters",
+                ));
+            }
+        }
+        if let Some(ao) = &neighbor.tcp_ao {
+            let key = if ao.base64 {
+                decode_base64(&ao.password)
+                    .map_err(|e| Error::new(at, format!("Invalid TCP-AO key: {e}")))?
+            } else {
+                ao.password.as_bytes().to_vec()
+            };
+            if key.len() > 80 {
+                return Err(Error::new(at, "TCP-AO key must be no larger than 80 bytes"));
+            }
         }
 
         for route in &self.peer.routes {
@@ -312,6 +358,12 @@ impl Builder {
             }
         }
 
+        for route in &self.peer.routes {
+            if let Some(changes) = super::r#static::parser::build(route, neighbor)? {
+                self.peer.changes.extend(changes);
+            }
+        }
+
         // multi-session: one neighbour per family (ExaBGP's `post`)
         if neighbor.capability.multi_session && families.len() > 1 {
             let peers = families
@@ -322,6 +374,7 @@ impl Builder {
                     peer.neighbor.addpath.retain(|f| f == family);
                     peer.neighbor.nexthop.retain(|(f, _)| f == family);
                     peer.routes.retain(|r| r.family == *family);
+                    peer.changes.retain(|c| c.nlri.family() == *family);
                     peer.flows.retain(|r| r.family == *family);
                     peer
                 })
@@ -362,4 +415,60 @@ pub fn check_template(section: &Section) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Strict base64 (RFC 4648 §4, padded), as ExaBGP's `decode_base64`: any character outside the
+/// alphabet is refused rather than skipped, and an empty key is refused.
+fn decode_base64(text: &str) -> std::result::Result<Vec<u8>, String> {
+    fn value(c: u8) -> Option<u32> {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        Some(u32::from(v))
+    }
+    let bytes = text.as_bytes();
+    if bytes.len() % 4 != 0 {
+        return Err("not valid base64 (incorrect padding)".into());
+    }
+    let mut out = Vec::new();
+    let groups = bytes.len() / 4;
+    for (index, chunk) in bytes.chunks(4).enumerate() {
+        let padding = chunk.iter().rev().take_while(|&&c| c == b'=').count();
+        if padding > 2 || (padding > 0 && index + 1 != groups) {
+            return Err("not valid base64 (incorrect padding)".into());
+        }
+        let mut group = 0u32;
+        for &c in &chunk[..4 - padding] {
+            group = (group << 6) | value(c).ok_or("not valid base64 (invalid character)")?;
+        }
+        group <<= 6 * padding;
+        let decoded = group.to_be_bytes();
+        out.extend_from_slice(&decoded[1..4 - padding]);
+    }
+    if out.is_empty() {
+        return Err("decodes to an empty key".into());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_base64;
+
+    #[test]
+    fn base64_is_strict() {
+        // RFC 4648 §10 test vectors
+        assert_eq!(decode_base64("Zm9vYmFy").unwrap(), b"foobar");
+        assert_eq!(decode_base64("Zm9vYg==").unwrap(), b"foob");
+        assert_eq!(decode_base64("Zm9vYmE=").unwrap(), b"fooba");
+        assert!(decode_base64("Zm9v YmFy").is_err());
+        assert!(decode_base64("Zm9vYmE").is_err());
+        assert!(decode_base64("").is_err());
+        assert!(decode_base64("Zg==Zg==").is_err());
+    }
 }

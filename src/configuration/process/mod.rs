@@ -87,7 +87,7 @@ pub fn parse(section: &Section, folder: &Path) -> Result<Process> {
     if !has_run {
         return Err(Error::new(
             section.location(),
-            format!("process '{}' has no 'run' statement", process.name),
+            "unset process sections: run",
         ));
     }
     Ok(process)

@@ -1,6 +1,7 @@
 //! Ports `exabgp/configuration/static/__init__.py`: `static { route PREFIX ...; route PREFIX {
 //! ... } sr-policy ...; }`.
 
+pub mod parser;
 pub mod route;
 pub mod sr_policy;
 

@@ -1,6 +1,9 @@
 //! Ports `exabgp/configuration/static/route.py` and `static/parser.py`: the attribute keywords of
 //! a route, checked and kept in a neutral form until the UPDATE types build NLRI and attributes.
 
+use crate::bgp::message::update::attribute::community::extended::ExtendedCommunity;
+use crate::bgp::message::update::attribute::community::initial::Community;
+use crate::bgp::message::update::attribute::community::large::LargeCommunity;
 use crate::configuration::core::format::Token;
 use crate::configuration::core::parser::{parse_asn, parse_number, parse_prefix, Words};
 use crate::configuration::core::{Error, Location, Result};
@@ -80,68 +83,16 @@ fn check_items(tokens: &[&Token], what: &str, check: impl Fn(&str) -> bool) -> R
     Ok(texts(tokens))
 }
 
-const WELL_KNOWN_COMMUNITIES: &[&str] = &[
-    "no-export",
-    "no-advertise",
-    "no-export-subconfed",
-    "nopeer",
-    "no-peer",
-    "blackhole",
-    "graceful-shutdown",
-    "accept-own",
-    "accept-own-nexthop",
-    "llgr-stale",
-    "no-llgr",
-    "route-filter-translated-v4",
-    "route-filter-v4",
-    "route-filter-translated-v6",
-    "route-filter-v6",
-];
-
-/// `ASN:VALUE` (16 bits each), a 32-bit number, or a well-known name (RFC 1997).
-pub fn is_community(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    if WELL_KNOWN_COMMUNITIES.contains(&lower.as_str()) {
-        return true;
+/// Checks every item of a list with the community types' own parsers, reporting the first
+/// bad one at its position with the parser's explanation.
+fn parse_items(
+    tokens: &[&Token],
+    parse: impl Fn(&str) -> std::result::Result<(), String>,
+) -> Result<Vec<String>> {
+    for token in tokens {
+        parse(&token.text).map_err(|why| Error::new(token.location, why))?;
     }
-    match text.split_once(':') {
-        Some((high, low)) => {
-            parse_number::<u16>(high).is_some() && parse_number::<u16>(low).is_some()
-        }
-        None => parse_number::<u32>(text).is_some(),
-    }
-}
-
-/// `GLOBAL:LOCAL1:LOCAL2`, 32 bits each (RFC 8092).
-pub fn is_large_community(text: &str) -> bool {
-    let parts: Vec<&str> = text.split(':').collect();
-    parts.len() == 3 && parts.iter().all(|p| parse_number::<u32>(p).is_some())
-}
-
-/// An extended community (RFC 4360): 8 bytes in hexadecimal, or `TYPE:A:B` with a named type
-/// (target, origin, redirect, l2info, mup, ...), or ExaBGP's `A:B` shorthand.
-pub fn is_extended_community(text: &str) -> bool {
-    if let Some(hex) = text.strip_prefix("0x") {
-        return hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit());
-    }
-    let parts: Vec<&str> = text.split(':').collect();
-    let value = |p: &str| {
-        parse_number::<u64>(p.strip_suffix('L').unwrap_or(p)).is_some()
-            || p.parse::<std::net::Ipv4Addr>().is_ok()
-    };
-    match parts.as_slice() {
-        [kind, rest @ ..]
-            if kind
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') =>
-        {
-            !rest.is_empty()
-                && rest
-                    .iter()
-                    .all(|p| value(p) || p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-        }
-        _ => false,
-    }
+    Ok(texts(tokens))
 }
 
 /// A route distinguisher (RFC 4364 §4.2): `ASN:N` or `IPv4:N`.
@@ -176,32 +127,36 @@ pub fn attribute(keyword: &str, words: &mut Words<'_>) -> Result<Option<Value>> 
         "med" | "local-preference" => Value::Number(words.number::<u32>("a 32-bit number")?.into()),
         "aigp" => Value::Number(words.number::<u64>("a 64-bit number")?),
         "as-path" => {
-            if words.peek().is_some_and(|t| t.text == "[") {
-                let group = words.group("[", "]", "an AS path")?;
-                Value::Words(check_items(&group, "an AS number", |s| {
-                    matches!(s, "[" | "]" | "(" | ")" | ",") || parse_asn(s).is_some()
-                })?)
+            if words.peek().is_some_and(|t| t.text == "[" || t.text == "(") {
+                let mut items = Vec::new();
+                while let Some(open) = words.peek().filter(|t| t.text == "[" || t.text == "(") {
+                    let close = if open.text == "[" { "]" } else { ")" };
+                    let group = words.group(&open.text, close, "an AS path")?;
+                    let inner = &group[1..group.len() - 1];
+                    items.extend(check_items(&group[..1], "", |_| true)?);
+                    items.extend(check_items(inner, "an AS number", |s| {
+                        s == "," || parse_asn(s).is_some()
+                    })?);
+                    items.push(close.to_string());
+                }
+                Value::Words(items)
             } else {
                 Value::Words(vec![words
                     .parse("an AS number or '[ AS path ]'", parse_asn)?
                     .to_string()])
             }
         }
-        "community" => Value::Words(check_items(
-            &words.list("a community")?,
-            "a community (ASN:VALUE)",
-            is_community,
-        )?),
-        "large-community" => Value::Words(check_items(
-            &words.list("a large community")?,
-            "a large community (GLOBAL:LOCAL:LOCAL)",
-            is_large_community,
-        )?),
-        "extended-community" => Value::Words(check_items(
-            &words.list("an extended community")?,
-            "an extended community (TYPE:A:B or 0x + 16 hex digits)",
-            is_extended_community,
-        )?),
+        "community" => Value::Words(parse_items(&words.list("a community")?, |s| {
+            Community::parse(s).map(drop)
+        })?),
+        "large-community" => Value::Words(parse_items(&words.list("a large community")?, |s| {
+            LargeCommunity::parse(s).map(drop)
+        })?),
+        "extended-community" => {
+            Value::Words(parse_items(&words.list("an extended community")?, |s| {
+                ExtendedCommunity::parse(s).map(drop)
+            })?)
+        }
         "originator-id" => Value::Ip(IpAddr::V4(words.ipv4()?)),
         "cluster-list" => Value::Words(check_items(
             &words.list("a cluster id")?,
@@ -371,9 +326,24 @@ pub fn ip_family(
     } else if has("label") {
         Safi::NLRI_MPLS
     } else {
-        Safi::UNICAST
+        ip_safi(prefix)
     });
     Family::new(afi, safi)
+}
+
+/// Multicast destinations use the multicast SAFI (ExaBGP's `IP.tosafi`): 224/4, also as an
+/// IPv4-mapped IPv6 address.
+fn ip_safi(prefix: IpAddr) -> crate::protocol::family::Safi {
+    use crate::protocol::family::Safi;
+    let first = match prefix {
+        IpAddr::V4(v4) => v4.octets()[0],
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(0, |v4| v4.octets()[0]),
+    };
+    if (224..240).contains(&first) {
+        Safi::MULTICAST
+    } else {
+        Safi::UNICAST
+    }
 }
 
 #[cfg(test)]
@@ -381,17 +351,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn community_forms() {
-        assert!(is_community("30740:30740"));
-        assert!(is_community("0x87654321"));
-        assert!(is_community("no-export"));
-        assert!(!is_community("65536:1"));
-        assert!(is_large_community("2914:3320:123"));
-        assert!(!is_large_community("2914:3320"));
-        assert!(is_extended_community("target:120000L:123"));
-        assert!(is_extended_community("0x0002fde800000001"));
-        assert!(is_extended_community("l2info:19:0:1500:111"));
-        assert!(!is_extended_community("0x0002"));
+    fn route_distinguishers() {
         assert!(is_rd("65000:1"));
         assert!(is_rd("192.168.201.1:123"));
         assert!(!is_rd("x:1"));

@@ -43,11 +43,12 @@ pub enum Resume {
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Priority {
-    /// OPEN, KEEPALIVE, NOTIFICATION, ROUTE-REFRESH, End-of-RIB: never held back by
+    /// OPEN, KEEPALIVE, NOTIFICATION, ROUTE-REFRESH requests: never held back by
     /// back-pressure, written before any queued bulk message (at a message boundary).
     Urgent,
-    /// UPDATEs from the adj-rib-out: the driver may stop answering `Effect::Poll` while its write
-    /// queue is above its high-water mark.
+    /// UPDATEs from the adj-rib-out and the End-of-RIB that follows them (it must not overtake
+    /// them): the driver may stop answering `Effect::Poll` while its write queue is above its
+    /// high-water mark.
     Bulk,
 }
 

@@ -71,6 +71,30 @@ pub trait RibOut {
     fn reset(&mut self);
 }
 
+/// A RIB shared with whoever fills it (the API, the configuration) on the same thread.
+impl<T: RibOut> RibOut for std::rc::Rc<std::cell::RefCell<T>> {
+    fn pending(&self) -> bool {
+        self.borrow().pending()
+    }
+
+    fn updates(
+        &mut self,
+        negotiated: &Negotiated,
+        include_withdraw: bool,
+        max: usize,
+    ) -> Vec<Bytes> {
+        self.borrow_mut().updates(negotiated, include_withdraw, max)
+    }
+
+    fn resend(&mut self, family: Option<Family>, enhanced: bool) {
+        self.borrow_mut().resend(family, enhanced)
+    }
+
+    fn reset(&mut self) {
+        self.borrow_mut().reset()
+    }
+}
+
 /// Daemon-wide settings of the peer (ExaBGP's environment: `bgp.openwait`, `bgp.passive`, `tcp.attempts`).
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Settings {
@@ -231,6 +255,12 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
             priority: Priority::Urgent,
         })
         .await;
+    }
+
+    /// A message that must stay in order with the UPDATEs (End-of-RIB).
+    async fn send_bulk(&mut self, message: Bytes) {
+        let priority = Priority::Bulk;
+        self.effect(Effect::Send { message, priority }).await;
     }
 
     async fn send_keepalive(&mut self) {
@@ -521,12 +551,15 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
                 subcode,
                 restart: false,
             }),
-            Event::Closed(reason) => Err(End::Network(format!("connection closed: {reason}"))),
+            // a connection closed or garbled after we let it go is no news
+            Event::Closed(reason) if self.connection => {
+                Err(End::Network(format!("connection closed: {reason}")))
+            }
             Event::BadFrame {
                 code,
                 subcode,
                 data,
-            } => Err(End::Notify(Notification::new(code, subcode, data))),
+            } if self.connection => Err(End::Notify(Notification::new(code, subcode, data))),
             Event::Api(Command::Teardown { subcode, restart }) => {
                 Err(End::Cease { subcode, restart })
             }
@@ -624,7 +657,11 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
         loop {
             match self.next().await {
                 Event::Message(frame) => match frame.kind {
-                    MessageType::OPEN => return Open::decode(&frame.body).map_err(End::Notify),
+                    MessageType::OPEN => {
+                        let open = Open::decode(&frame.body).map_err(End::Notify)?;
+                        self.deliver(frame).await;
+                        return Ok(open);
+                    }
                     MessageType::NOTIFICATION => return Err(self.notified(&frame).await),
                     kind if protocol::known(kind) => {
                         let text = format!(
@@ -655,6 +692,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
                     MessageType::KEEPALIVE => {
                         protocol::read_keepalive(&frame.body).map_err(End::Notify)?;
                         self.hold().await;
+                        self.deliver(frame).await;
                         return Ok(());
                     }
                     MessageType::NOTIFICATION => return Err(self.notified(&frame).await),
@@ -673,14 +711,17 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
         }
     }
 
-    /// A NOTIFICATION from the peer: tell the API, end the session without answering (RFC 4271 §6.5... §8.2.2).
+    /// A NOTIFICATION from the peer: tell the API, end the session without answering (RFC 4271 §8.2.2: release the resources, no answer).
     async fn notified(&mut self, frame: &Frame) -> End {
-        self.effect(Effect::Deliver(ApiEvent::Received {
-            kind: frame.kind.0,
-            body: frame.body.clone(),
-        }))
-        .await;
+        self.deliver(frame.clone()).await;
         End::Notified(protocol::read_notification(&frame.body))
+    }
+
+    /// A received message for the API (ExaBGP's `processes.message(..., 'receive', ...)`).
+    async fn deliver(&mut self, frame: Frame) {
+        let (kind, body) = (frame.kind.0, frame.body);
+        self.effect(Effect::Deliver(ApiEvent::Received { kind, body }))
+            .await;
     }
 
     // ------------------------------------------------------------------ _main
@@ -773,11 +814,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
             }
         }
         self.hold().await;
-        self.effect(Effect::Deliver(ApiEvent::Received {
-            kind: frame.kind.0,
-            body: frame.body,
-        }))
-        .await;
+        self.deliver(frame).await;
         Ok(())
     }
 
@@ -804,17 +841,18 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
     }
 
     /// ExaBGP's `new_eors`: End-of-RIB for one family or every negotiated one; with no family
-    /// negotiated, a KEEPALIVE instead, so the peer still learns the table is complete.
+    /// negotiated, a KEEPALIVE instead, so the peer still learns the table is complete. `Bulk`,
+    /// like the UPDATEs: it must not overtake the table it closes (RFC 4724 §2).
     async fn send_eors(&mut self, family: Option<Family>) {
         let families = match family {
             Some(family) => vec![family],
             None => self.negotiated.families.clone(),
         };
         if families.is_empty() {
-            self.send(protocol::keepalive()).await;
+            self.send_bulk(protocol::keepalive()).await;
         }
         for family in families {
-            self.send(protocol::eor(family)).await;
+            self.send_bulk(protocol::eor(family)).await;
         }
     }
 }
@@ -832,4 +870,44 @@ fn unknown(kind: MessageType) -> End {
         3,
         Some(&format!("can not decode message of type \"{}\"", kind.0)),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stepper::MemoryRib;
+    use super::*;
+    use genawaiter::GeneratorState;
+
+    /// The same body runs under genawaiter's thread-safe generator.
+    #[test]
+    fn runs_on_sync_co() {
+        let neighbor = Neighbor::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2)));
+        let mut generator = genawaiter::sync::Gen::new(|co| async move {
+            Peer::new(co, neighbor, Settings::default(), MemoryRib::default())
+                .run()
+                .await
+        });
+        assert_eq!(
+            generator.resume_with(Resume::Ack),
+            GeneratorState::Yielded(Yield::Wait)
+        );
+        let mut effects = Vec::new();
+        let mut input = Resume::Event(Event::Start);
+        while let GeneratorState::Yielded(Yield::Do(effect)) = generator.resume_with(input) {
+            effects.push(effect);
+            input = Resume::Ack;
+        }
+        assert!(effects.contains(&Effect::Connect));
+        let stopped = generator.resume_with(Resume::Event(Event::Stop { subcode: 2 }));
+        // the attempt is closed, the FSM goes back to IDLE, then the coroutine completes
+        assert!(matches!(
+            stopped,
+            GeneratorState::Yielded(Yield::Do(Effect::Close(_)))
+        ));
+        let mut last = generator.resume_with(Resume::Ack);
+        while let GeneratorState::Yielded(_) = last {
+            last = generator.resume_with(Resume::Ack);
+        }
+        assert_eq!(last, GeneratorState::Complete(Outcome::Stopped));
+    }
 }

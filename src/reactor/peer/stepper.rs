@@ -33,6 +33,9 @@ pub struct Stepper {
     outcome: Option<Outcome>,
     state: State,
     records: Option<Vec<Record>>,
+    /// Events handed over at the next `Effect::Poll`s instead of `Ack`, as a bridge does with
+    /// an event that arrived while bulk UPDATEs were going out.
+    at_poll: VecDeque<Event>,
 }
 
 impl Stepper {
@@ -43,6 +46,7 @@ impl Stepper {
             outcome: None,
             state: State::Idle,
             records: None,
+            at_poll: VecDeque::new(),
         };
         // genawaiter drops the first resume value: this one only starts the body
         stepper.drive(Resume::Ack);
@@ -84,8 +88,19 @@ impl Stepper {
                     if let Some(records) = &mut self.records {
                         records.push(Record::Effect(effect.clone()));
                     }
+                    input = match (&effect, self.at_poll.pop_front()) {
+                        (Effect::Poll, Some(event)) => {
+                            if let Some(records) = &mut self.records {
+                                records.push(Record::Event(event.clone()));
+                            }
+                            Resume::Event(event)
+                        }
+                        (_, unused) => {
+                            self.at_poll.extend(unused);
+                            Resume::Ack
+                        }
+                    };
                     effects.push(effect);
-                    input = Resume::Ack;
                 }
                 GeneratorState::Yielded(Yield::Wait) => return effects,
                 GeneratorState::Complete(outcome) => {
@@ -94,6 +109,12 @@ impl Stepper {
                 }
             }
         }
+    }
+
+    /// Hands `event` over at the next `Effect::Poll` (during a later `feed`) instead of `Ack`.
+    /// Recorded right after that `Poll`.
+    pub fn at_poll(&mut self, event: Event) {
+        self.at_poll.push_back(event);
     }
 
     /// The FSM state, as the last transition left it.
@@ -117,6 +138,7 @@ pub struct Mismatch {
 }
 
 /// Feeds the recorded events to `stepper` and checks it produces the recorded effects, in order.
+/// An event recorded right after an `Effect::Poll` was handed over at that poll (`at_poll`).
 pub fn replay(stepper: &mut Stepper, records: &[Record]) -> Result<(), Box<Mismatch>> {
     let mismatch = |index, expected, got| {
         Err(Box::new(Mismatch {
@@ -125,12 +147,21 @@ pub fn replay(stepper: &mut Stepper, records: &[Record]) -> Result<(), Box<Misma
             got,
         }))
     };
+    let at_poll = |index: usize| index > 0 && records[index - 1] == Record::Effect(Effect::Poll);
     let mut produced: VecDeque<Effect> = VecDeque::new();
     for (index, record) in records.iter().enumerate() {
         match record {
+            Record::Event(_) if at_poll(index) => {}
             Record::Event(event) => {
                 if let Some(got) = produced.pop_front() {
                     return mismatch(index, None, Some(got));
+                }
+                let segment = (index + 1..records.len())
+                    .take_while(|&j| !matches!(records[j], Record::Event(_)) || at_poll(j));
+                for j in segment {
+                    if let Record::Event(answer) = &records[j] {
+                        stepper.at_poll(answer.clone());
+                    }
                 }
                 produced.extend(stepper.feed(event.clone()));
             }
@@ -221,6 +252,8 @@ struct Side {
     timers: BTreeMap<Timer, Duration>,
     current: Option<usize>,
     pending: Option<usize>,
+    /// Messages this side sends are lost (a peer that went silent).
+    muted: bool,
 }
 
 /// Two peer coroutines wired back to back in memory, on a virtual clock: timers fire when
@@ -250,6 +283,7 @@ impl Pair {
             timers: BTreeMap::new(),
             current: None,
             pending: None,
+            muted: false,
         };
         Pair {
             now: Duration::ZERO,
@@ -273,6 +307,11 @@ impl Pair {
         self.sides[side].stepper.outcome()
     }
 
+    /// From now on the messages `side` sends are lost, as if it went silent.
+    pub fn mute(&mut self, side: usize, muted: bool) {
+        self.sides[side].muted = muted;
+    }
+
     /// Queues an event for one side (handled by the next `run` or `advance`).
     pub fn inject(&mut self, side: usize, event: Event) {
         self.queue.push_back((side, event));
@@ -294,6 +333,12 @@ impl Pair {
                 steps < STEP_LIMIT,
                 "the two peers keep exchanging events without time passing"
             );
+            // the listener drops a connection that closed before the peer looked at it
+            if let Event::Incoming { .. } = event {
+                if self.sides[side].pending.is_none() {
+                    continue;
+                }
+            }
             let effects = self.sides[side].stepper.feed(event);
             for effect in effects {
                 self.apply(side, &effect);
@@ -395,7 +440,7 @@ impl Pair {
 
     /// Carries a message from `from` over connection `id` to the other side.
     fn transmit(&mut self, id: usize, from: usize, message: Bytes) {
-        if !self.connections[id].open {
+        if !self.connections[id].open || self.sides[from].muted {
             return;
         }
         let to = Pair::other(from);

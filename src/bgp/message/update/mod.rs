@@ -251,10 +251,11 @@ impl Update {
     /// as ExaBGP's `UpdateCollection.messages()`: IPv4 unicast with an IPv4 next-hop in the
     /// body fields, announces first then withdraws; every other family in MP_REACH_NLRI /
     /// MP_UNREACH_NLRI, one family at a time. NLRI are sorted as ExaBGP sorts them. Families
-    /// not negotiated are left out. An End-of-RIB encodes as its marker.
+    /// not negotiated are left out. An End-of-RIB encodes as its marker; an UPDATE with
+    /// attributes and no routes as one message of attributes alone.
     ///
-    /// IPv4 body routes use the NEXT_HOP attribute when set, otherwise the next-hop of the
-    /// first of them: callers group routes by next-hop as they group them by attributes.
+    /// IPv4 body routes carry their own next-hop as NEXT_HOP: routes with different next-hops
+    /// go in different messages.
     pub fn messages(&self, negotiated: &Negotiated, include_withdraw: bool) -> Vec<Bytes> {
         if let Some(family) = self.eor {
             return vec![eor::message(family)];
@@ -311,6 +312,18 @@ mod encode {
         out.freeze()
     }
 
+    /// Bytes left for NLRI once header, both length fields and `attributes` are in.
+    fn room(negotiated: &Negotiated, attributes: usize) -> Option<usize> {
+        let room = negotiated
+            .msg_size
+            .checked_sub(HEADER_LEN + 2 + 2 + attributes)
+            .filter(|r| *r > 0);
+        if room.is_none() {
+            log::error!("attributes too large to pack any NLRI in an UPDATE");
+        }
+        room
+    }
+
     fn in_body(family: Family) -> bool {
         family == Family::IPV4_UNICAST
     }
@@ -321,6 +334,15 @@ mod encode {
         include_withdraw: bool,
     ) -> Vec<Bytes> {
         let mut sent = Vec::new();
+        if update.announces.is_empty() && update.withdraws.is_empty() {
+            // ExaBGP's "Empty" NLRI: an UPDATE of attributes alone (flow routes' API tests)
+            if !update.attributes.is_empty() {
+                let mut attr = BytesMut::new();
+                update.attributes.encode(negotiated, true, &mut attr);
+                sent.push(message(&[], &[&attr], &[]));
+            }
+            return sent;
+        }
         let negotiated_family = |f: Family| negotiated.families.contains(&f);
 
         let mut announces: Vec<&RoutedNlri> = update
@@ -357,48 +379,66 @@ mod encode {
             .all(|n| matches!(n.family().safi, Safi::UNICAST | Safi::MULTICAST));
         let defaults = !(only_withdraws && !mp_withdraws.is_empty() && simple);
 
-        let mut attributes = update.attributes.clone();
-        if let Some(IpAddr::V4(nexthop)) = v4_announces.first().and_then(|r| r.nexthop) {
-            if attributes.next_hop().is_none() {
-                attributes.insert(Attribute::NextHop(NextHop(nexthop)));
-            }
-        }
         let mut attr = BytesMut::new();
-        attributes.encode(negotiated, defaults, &mut attr);
-
-        let Some(room) = negotiated
-            .msg_size
-            .checked_sub(HEADER_LEN + 2 + 2 + attr.len())
-            .filter(|r| *r > 0)
-        else {
-            log::error!("attributes too large to pack any NLRI in an UPDATE");
+        update.attributes.encode(negotiated, defaults, &mut attr);
+        let Some(room) = room(negotiated, attr.len()) else {
             return sent;
         };
 
+        // IPv4 body routes: one run per next-hop, whose NEXT_HOP attribute is the routes' own;
+        // withdraws are packed after the last run's announces, as ExaBGP packs them
+        let mut nexthops: Vec<IpAddr> = Vec::new();
+        for route in &v4_announces {
+            if let Some(nexthop) = route.nexthop.filter(|n| !nexthops.contains(n)) {
+                nexthops.push(nexthop);
+            }
+        }
+        let mut body_attr = attr.clone();
+        let mut body_room = room;
         let mut withdrawn = BytesMut::new();
         let mut announced = BytesMut::new();
-        for route in &v4_announces {
-            let len = route.nlri.encoded_len(negotiated);
-            if announced.len() + withdrawn.len() + len > room {
-                if announced.is_empty() && withdrawn.is_empty() {
-                    log::error!("attributes too large to pack any NLRI in an UPDATE");
+        for (n, nexthop) in nexthops.iter().enumerate() {
+            if let IpAddr::V4(address) = nexthop {
+                let mut attributes = update.attributes.clone();
+                attributes.insert(Attribute::NextHop(NextHop(*address)));
+                body_attr.clear();
+                attributes.encode(negotiated, defaults, &mut body_attr);
+                let Some(fits) = self::room(negotiated, body_attr.len()) else {
                     return sent;
-                }
-                sent.push(message(&withdrawn, &[&attr], &announced));
-                withdrawn.clear();
-                announced.clear();
+                };
+                body_room = fits;
             }
-            route.nlri.encode(negotiated, &mut announced);
-        }
-        if include_withdraw {
-            for nlri in &v4_withdraws {
-                let len = nlri.encoded_len(negotiated);
-                if announced.len() + withdrawn.len() + len > room {
+            for route in v4_announces.iter().filter(|r| r.nexthop == Some(*nexthop)) {
+                let len = route.nlri.encoded_len(negotiated);
+                if announced.len() + withdrawn.len() + len > body_room {
                     if announced.is_empty() && withdrawn.is_empty() {
                         log::error!("attributes too large to pack any NLRI in an UPDATE");
                         return sent;
                     }
-                    let with: &[&[u8]] = if announced.is_empty() { &[] } else { &[&attr] };
+                    sent.push(message(&withdrawn, &[&body_attr], &announced));
+                    withdrawn.clear();
+                    announced.clear();
+                }
+                route.nlri.encode(negotiated, &mut announced);
+            }
+            if n + 1 < nexthops.len() && !announced.is_empty() {
+                sent.push(message(&withdrawn, &[&body_attr], &announced));
+                announced.clear();
+            }
+        }
+        if include_withdraw {
+            for nlri in &v4_withdraws {
+                let len = nlri.encoded_len(negotiated);
+                if announced.len() + withdrawn.len() + len > body_room {
+                    if announced.is_empty() && withdrawn.is_empty() {
+                        log::error!("attributes too large to pack any NLRI in an UPDATE");
+                        return sent;
+                    }
+                    let with: &[&[u8]] = if announced.is_empty() {
+                        &[]
+                    } else {
+                        &[&body_attr]
+                    };
                     sent.push(message(&withdrawn, with, &announced));
                     withdrawn.clear();
                     announced.clear();
@@ -407,7 +447,11 @@ mod encode {
             }
         }
         if !announced.is_empty() || !withdrawn.is_empty() {
-            let with: &[&[u8]] = if announced.is_empty() { &[] } else { &[&attr] };
+            let with: &[&[u8]] = if announced.is_empty() {
+                &[]
+            } else {
+                &[&body_attr]
+            };
             sent.push(message(&withdrawn, with, &announced));
         }
 
@@ -435,9 +479,12 @@ mod encode {
             }
             let mut unreach = BytesMut::new();
             if include_withdraw {
-                for attribute in
-                    mpurnlri::encode(family, &unreach_nlris, negotiated, room - reach.len())
-                {
+                for attribute in mpurnlri::encode(
+                    family,
+                    &unreach_nlris,
+                    negotiated,
+                    room.saturating_sub(reach.len()),
+                ) {
                     if !unreach.is_empty() {
                         sent.push(message(&[], &[&unreach, &attr, &reach], &[]));
                         reach.clear();

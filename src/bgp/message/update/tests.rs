@@ -521,3 +521,82 @@ fn messages_split_at_message_size() {
     // attribute header: (4052 - 25) / 7 = 575 per message, 2000 / 575 = 4 messages
     assert_eq!(messages.len(), 4 + 4);
 }
+
+#[test]
+fn mp_reach_next_hop_must_match_the_family() {
+    // IPv6 unicast 2001:db8::/32 with a 4-byte next-hop, no extended next-hop negotiated
+    let reach: &[u8] = &[
+        0x80, 14, 14, 0, 2, 1, 4, 10, 0, 0, 1, 0, 32, 0x20, 0x01, 0x0d, 0xb8,
+    ];
+    let wire = body(&[], &[ORIGIN_IGP, AS_PATH_EMPTY, reach], &[]);
+    let error = Update::decode_slice(&wire, &all_families()).unwrap_err();
+    assert_eq!((error.code, error.subcode), (3, 9));
+    let extended = Negotiated {
+        nexthop: vec![(Family::IPV6_UNICAST, crate::protocol::family::Afi::IPV4)],
+        ..all_families()
+    };
+    let update = Update::decode_slice(&wire, &extended).unwrap();
+    assert_eq!(
+        update.announces[0].nexthop,
+        Some("10.0.0.1".parse().unwrap())
+    );
+    assert_eq!(
+        update.to_json(),
+        r#"{ "update": { "attribute": { "origin": "igp" }, "announce": { "ipv6 unicast": { "10.0.0.1": [ { "nlri": "2001:db8::/32" } ] } } } }"#
+    );
+}
+
+#[test]
+fn ipv4_routes_with_different_next_hops_go_in_different_messages() {
+    let negotiated = Negotiated {
+        local_as: 1,
+        peer_as: 1,
+        ..all_families()
+    };
+    let mut update = Update::default();
+    for (route, nexthop) in [
+        ("10.1.0.0", "192.0.2.1"),
+        ("10.2.0.0", "192.0.2.2"),
+        ("10.3.0.0", "192.0.2.1"),
+    ] {
+        update.announces.push(RoutedNlri {
+            nlri: prefix(route, 16),
+            nexthop: Some(nexthop.parse().unwrap()),
+        });
+    }
+    update.withdraws.push(prefix("10.9.0.0", 16));
+    let messages = update.messages(&negotiated, true);
+    let decoded: Vec<Update> = messages
+        .iter()
+        .map(|m| Update::decode_slice(&m[19..], &negotiated).unwrap())
+        .collect();
+    assert_eq!(decoded.len(), 2);
+    let nexthops: Vec<_> = decoded
+        .iter()
+        .map(|u| u.attributes.next_hop().map(|n| n.to_string()))
+        .collect();
+    assert_eq!(
+        nexthops,
+        vec![Some("192.0.2.1".to_string()), Some("192.0.2.2".to_string())]
+    );
+    assert_eq!(decoded[0].announces.len(), 2);
+    assert_eq!(decoded[1].announces.len(), 1);
+    assert_eq!(decoded[1].withdraws, vec![prefix("10.9.0.0", 16)]);
+}
+
+#[test]
+fn lone_as4_path_json_is_exabgp_unknown_attribute_text() {
+    // a two-byte session with AS4_PATH but no AS_PATH (the UPDATE is withdrawn for the missing
+    // AS_PATH, so no NLRI here to keep the attributes)
+    let negotiated = Negotiated {
+        asn4: false,
+        ..all_families()
+    };
+    let as4_path: &[u8] = &[0xc0, 17, 10, 2, 2, 0xfa, 0x56, 0xea, 0x01, 0, 0, 0, 1];
+    let update =
+        Update::decode_slice(&body(&[], &[ORIGIN_IGP, as4_path], &[]), &negotiated).unwrap();
+    assert_eq!(
+        update.to_json(),
+        r#"{ "update": { "attribute": { "origin": "igp", "attribute-0x11-0xC0": "( 4200000001 1 )" } } }"#
+    );
+}

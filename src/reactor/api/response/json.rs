@@ -9,6 +9,7 @@ use crate::bgp::message::json_string;
 use crate::bgp::message::notification::hexstring;
 use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::open::Open;
+use crate::bgp::message::operational::Operational;
 use crate::bgp::message::refresh::RouteRefresh;
 use crate::bgp::message::Notification;
 use std::fmt::Write;
@@ -173,6 +174,38 @@ pub fn refresh(
     message(header, "refresh", raw_header, raw_body, &content)
 }
 
+/// An UPDATE sent or received. `message_value` is the value of the `"message"` key as the UPDATE
+/// encoder builds it (ExaBGP's `_update`): `{ "update": { "attribute": ..., "announce": ... } }`,
+/// or the End-of-RIB object. With `negotiated`, the session follows as ExaBGP's `update` does.
+pub fn update(
+    header: &Header,
+    message_value: &str,
+    raw_header: &[u8],
+    raw_body: &[u8],
+    negotiated: Option<&Negotiated>,
+) -> String {
+    let mut content = String::with_capacity(16 + message_value.len());
+    content.push_str("\"message\": ");
+    content.push_str(message_value);
+    if let Some(negotiated) = negotiated {
+        content.push_str(", ");
+        negotiated_kv(&mut content, negotiated);
+    }
+    message(header, "update", raw_header, raw_body, &content)
+}
+
+/// An OPERATIONAL message sent or received.
+pub fn operational(
+    header: &Header,
+    operational: &Operational,
+    raw_header: &[u8],
+    raw_body: &[u8],
+) -> String {
+    let mut content = String::from("\"operational\": ");
+    operational.json(&mut content);
+    message(header, "operational", raw_header, raw_body, &content)
+}
+
 /// The raw bytes of a message (ExaBGP's `packets`), with the negotiated session when known.
 /// `category` is the message type code.
 pub fn packets(
@@ -264,7 +297,7 @@ fn string_list<'a>(out: &mut String, items: impl Iterator<Item = &'a str>) {
 }
 
 /// ExaBGP's `_negotiated`: the `"negotiated": { ... } ` pair.
-fn negotiated_kv(out: &mut String, n: &Negotiated) {
+pub fn negotiated_kv(out: &mut String, n: &Negotiated) {
     let _ = write!(
         out,
         "\"negotiated\": {{ \"message_size\": {}, \"hold_time\": {}, \"asn4\": {}, \"multisession\": {}, \"operational\": {}, \"refresh\": \"{}\", \"families\": ",
@@ -301,4 +334,121 @@ fn negotiated_kv(out: &mut String, n: &Negotiated) {
         .collect();
     string_list(out, receive.iter().map(String::as_str));
     out.push_str("} } ");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bgp::message::open::capability::Capabilities;
+    use crate::protocol::family::Family;
+
+    fn header(direction: Option<&'static str>) -> Header {
+        Header {
+            api: ApiVersion::V4,
+            time: 1700000000.5,
+            host: "box".into(),
+            pid: 10,
+            ppid: 1,
+            counter: Some(3),
+            peer: Some(Peer {
+                local_address: "127.0.0.1".into(),
+                peer_address: "127.0.0.2".into(),
+                local_as: 65533,
+                peer_as: 65534,
+                router_id: Some(Ipv4Addr::new(1, 2, 3, 4)),
+            }),
+            direction,
+        }
+    }
+
+    /// The spacing of ExaBGP's `_header` and `_neighbor` format strings, worked out by hand.
+    const NEIGHBOR: &str = "\"neighbor\": { \"address\": { \"local\": \"127.0.0.1\", \"peer\": \"127.0.0.2\" }, \"asn\": { \"local\": 65533, \"peer\": 65534 }, \"router-id\": \"1.2.3.4\" ";
+
+    #[test]
+    fn keepalive_envelope() {
+        assert_eq!(
+            keepalive(&header(Some("in")), b"", b""),
+            format!("{{ \"exabgp\": \"4.0.1\", \"time\": 1700000000.5, \"host\" : \"box\", \"pid\" : 10, \"ppid\" : 1, \"counter\": 3, \"type\": \"keepalive\", {NEIGHBOR}, \"direction\": \"in\"  }} }}")
+        );
+    }
+
+    #[test]
+    fn state_and_raw_bytes() {
+        let mut h = header(None);
+        h.api = ApiVersion::V6;
+        h.time = 1700000000.0;
+        assert_eq!(
+            up(&h),
+            format!("{{ \"exabgp\": \"6.0.0\", \"time\": 1700000000.0, \"host\" : \"box\", \"pid\" : 10, \"ppid\" : 1, \"counter\": 3, \"type\": \"state\", {NEIGHBOR}, \"state\": \"up\" }} }}")
+        );
+        assert!(update(&header(Some("in")), "{ \"update\": { } }", b"", b"", None)
+            .ends_with("\"router-id\": \"1.2.3.4\" , \"direction\": \"in\", \"message\": { \"update\": { } } } }"));
+        let with_bytes = message(
+            &header(Some("out")),
+            "keepalive",
+            &[0xFF, 0x13],
+            &[0xAB],
+            "",
+        );
+        assert!(with_bytes.contains(
+            "\"type\": \"keepalive\", \"header\": \"0xFF13\", \"body\": \"0xAB\", \"neighbor\""
+        ));
+        assert_eq!(
+            shutdown(&h),
+            "{ \"exabgp\": \"6.0.0\", \"time\": 1700000000.0, \"host\" : \"box\", \"pid\" : 10, \"ppid\" : 1, \"type\": \"notification\", \"notification\": \"shutdown\" }"
+        );
+    }
+
+    #[test]
+    fn every_document_is_json() {
+        let h = header(Some("in"));
+        let open_message = Open::new(
+            65534,
+            180,
+            Ipv4Addr::new(1, 2, 3, 5),
+            Capabilities::default(),
+        );
+        let documents = [
+            open(&h, &open_message, b"", b""),
+            notification(&h, &Notification::text(6, 2, "bye \"now\""), b"", b""),
+            refresh(
+                &h,
+                &RouteRefresh {
+                    family: Family::IPV4_UNICAST,
+                    subtype: 0,
+                },
+                b"",
+                b"",
+            ),
+            down(&header(None), "peer reset \"x\"\n"),
+            fsm(&header(None), "ESTABLISHED"),
+            negotiated(&header(None), &Negotiated::default()),
+            packets(&h, 4, &[0xFF; 19], &[], Some(&Negotiated::default())),
+            connected(&header(None)),
+        ];
+        for document in documents {
+            let value: serde_json::Value =
+                serde_json::from_str(&document).unwrap_or_else(|e| panic!("{e}: {document}"));
+            assert_eq!(value["neighbor"]["asn"]["peer"], 65534, "{document}");
+        }
+    }
+
+    #[test]
+    fn negotiated_body() {
+        let mut n = Negotiated {
+            families: vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST],
+            ..Negotiated::default()
+        };
+        n.addpath.insert(
+            Family::IPV6_UNICAST,
+            crate::bgp::message::open::capability::negotiated::AddPath {
+                send: true,
+                receive: false,
+            },
+        );
+        let document = negotiated(&header(None), &n);
+        assert!(document.ends_with(
+            "\"negotiated\": { \"message_size\": 4096, \"hold_time\": 180, \"asn4\": true, \"multisession\": false, \"operational\": false, \"refresh\": \"absent\", \"families\": [\"ipv4 unicast\", \"ipv6 unicast\"], \"nexthop\": [], \"add_path\": {\"send\": [\"ipv6 unicast\"], \"receive\": []} }  } }"
+        ), "{document}");
+    }
 }

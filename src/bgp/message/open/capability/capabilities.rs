@@ -294,3 +294,196 @@ fn hex(data: &[u8]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{graceful, hostname, ms, nexthop, pathslimit, refresh, software, unknown};
+    use super::*;
+    use crate::bgp::message::open::Open;
+    use proptest::prelude::*;
+    use std::net::Ipv4Addr;
+
+    fn family() -> impl Strategy<Value = Family> {
+        (1u16..5, any::<u8>()).prop_map(|(afi, safi)| Family::new(Afi(afi), Safi(safi)))
+    }
+
+    fn families() -> impl Strategy<Value = Vec<Family>> {
+        proptest::collection::vec(family(), 0..6).prop_map(|mut v| {
+            let mut seen = Vec::new();
+            v.retain(|f| {
+                let new = !seen.contains(f);
+                seen.push(*f);
+                new
+            });
+            v
+        })
+    }
+
+    fn name() -> impl Strategy<Value = String> {
+        "[a-z0-9.é-]{0,20}"
+    }
+
+    /// Capabilities as this speaker or ExaBGP would send them (so decoding gives them back).
+    fn capability() -> impl Strategy<Value = Capability> {
+        prop_oneof![
+            families()
+                .prop_filter("one family at least", |f| !f.is_empty())
+                .prop_map(|f| Capability::MultiProtocol(MultiProtocol(f))),
+            any::<bool>().prop_map(|cisco| Capability::RouteRefresh(RouteRefresh { cisco })),
+            Just(Capability::EnhancedRouteRefresh(
+                refresh::EnhancedRouteRefresh
+            )),
+            (families(), 1u16..5).prop_map(|(f, nh)| Capability::NextHop(nexthop::NextHop(
+                f.into_iter().map(|f| (f, Afi(nh))).collect()
+            ))),
+            Just(Capability::ExtendedMessage(ExtendedMessage)),
+            (0u8..16, any::<u16>(), families(), any::<bool>()).prop_map(|(flag, time, f, fwd)| {
+                Capability::Graceful(graceful::Graceful::new(
+                    flag,
+                    time,
+                    f.into_iter()
+                        .map(|f| (f, if fwd { 0x80 } else { 0 }))
+                        .collect(),
+                ))
+            }),
+            any::<u32>().prop_map(|asn| Capability::Asn4(Asn4(asn))),
+            any::<bool>()
+                .prop_map(|cisco| Capability::MultiSession(ms::MultiSession::decode(cisco))),
+            (families(), 1u8..4).prop_map(|(f, v)| Capability::AddPath(AddPath(
+                f.into_iter().map(|f| (f, v)).collect()
+            ))),
+            (name().prop_filter("a host name", |n| !n.is_empty()), name()).prop_map(
+                |(host_name, domain_name)| Capability::HostName(hostname::HostName {
+                    host_name,
+                    domain_name
+                })
+            ),
+            name().prop_map(|n| Capability::Software(software::Software(n))),
+            (families(), 1u16..).prop_map(|(f, l)| Capability::PathsLimit(pathslimit::PathsLimit(
+                f.into_iter().map(|f| (f, l)).collect()
+            ))),
+            Just(Capability::LinkLocalNextHop(LinkLocalNextHop)),
+            Just(Capability::Operational(Operational)),
+            (
+                prop_oneof![
+                    3u8..5,
+                    7u8..64,
+                    90u8..128,
+                    129u8..131,
+                    132u8..185,
+                    186u8..=255
+                ],
+                proptest::collection::vec(any::<u8>(), 0..20)
+            )
+                .prop_map(|(code, data)| Capability::Unknown(
+                    unknown::UnknownCapability {
+                        code,
+                        data: Bytes::from(data)
+                    }
+                )),
+        ]
+    }
+
+    /// Well-framed parameters holding capability TLVs of known codes with random values: reaches
+    /// every capability decoder, which must return an error or a value, never panic.
+    fn framed_tlvs() -> impl Strategy<Value = Vec<u8>> {
+        let code = prop_oneof![
+            Just(1u8),
+            Just(2),
+            Just(5),
+            Just(6),
+            Just(64),
+            Just(65),
+            Just(68),
+            Just(69),
+            Just(70),
+            Just(73),
+            Just(75),
+            Just(76),
+            Just(77),
+            Just(128),
+            Just(131),
+            Just(185),
+            any::<u8>()
+        ];
+        proptest::collection::vec((code, proptest::collection::vec(any::<u8>(), 0..40)), 0..12)
+            .prop_map(|tlvs| {
+                let mut params = Vec::new();
+                for (code, value) in tlvs {
+                    params.extend_from_slice(&[2, value.len() as u8 + 2, code, value.len() as u8]);
+                    params.extend_from_slice(&value);
+                }
+                let mut out = vec![params.len().min(255) as u8];
+                out.extend_from_slice(&params);
+                out
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn capability_values_never_panic(parameters in framed_tlvs()) {
+            if let Ok(capabilities) = Capabilities::decode(&parameters) {
+                let mut json = String::new();
+                capabilities.json(&mut json);
+                prop_assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok(), "{}", json);
+                // re-encoding is stable after the first pass
+                let again = Capabilities::decode(&capabilities.encode()).unwrap();
+                prop_assert_eq!(Capabilities::decode(&again.encode()).unwrap(), again);
+            }
+        }
+
+        #[test]
+        fn open_round_trip(asn in any::<u32>(), hold in any::<u16>(), id in any::<u32>(),
+                           caps in proptest::collection::vec(capability(), 0..40)) {
+            // one capability per code, as decoding merges them
+            let mut unique: Vec<Capability> = Vec::new();
+            for c in caps {
+                if !unique.iter().any(|u| u.code() == c.code()) {
+                    unique.push(c);
+                }
+            }
+            let open = Open::new(asn, hold, Ipv4Addr::from(id), Capabilities(unique));
+            let wire = open.encode();
+            prop_assert_eq!(Open::decode(&wire[19..]).unwrap(), open);
+        }
+    }
+
+    #[test]
+    fn new_in_exabgp_order() {
+        let mut neighbor = Neighbor::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST));
+        neighbor.local_as = 65000;
+        neighbor.families = vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST];
+        neighbor.addpath = vec![Family::IPV6_UNICAST, Family::IPV4_UNICAST];
+        neighbor.nexthop = vec![(Family::IPV4_UNICAST, Afi::IPV6)];
+        neighbor.host_name = "h".into();
+        let cap = &mut neighbor.capability;
+        cap.nexthop = true;
+        cap.add_path = 3;
+        cap.graceful_restart = Some(120);
+        cap.route_refresh = true;
+        cap.operational = true;
+        cap.software_version = true;
+        cap.link_local_nexthop = true;
+        cap.multi_session = true;
+        let codes: Vec<u8> = Capabilities::new(&neighbor, true)
+            .0
+            .iter()
+            .map(Capability::code)
+            .collect();
+        assert_eq!(codes, vec![1, 65, 5, 69, 64, 2, 70, 185, 6, 73, 75, 77, 68]);
+        let caps = Capabilities::new(&neighbor, true);
+        // ADD-PATH in ExaBGP's family order, not the configuration's
+        assert_eq!(
+            caps.get(69),
+            Some(&Capability::AddPath(AddPath(vec![
+                (Family::IPV4_UNICAST, 3),
+                (Family::IPV6_UNICAST, 3)
+            ])))
+        );
+        // restarted: R bit, each family with F
+        assert_eq!(
+            caps.get(64).unwrap().values(),
+            vec![vec![0x80, 120, 0, 1, 1, 0x80, 0, 2, 1, 0x80]]
+        );
+    }
+}

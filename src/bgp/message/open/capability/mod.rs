@@ -201,14 +201,14 @@ impl Capability {
             | Capability::ExtendedMessage(_)
             | Capability::LinkLocalNextHop(_)
             | Capability::Operational(_) => vec![Vec::new()],
-            Capability::NextHop(c) => vec![c.value()],
+            Capability::NextHop(c) => split(c.value(), 6),
             Capability::Graceful(c) => vec![c.value()],
             Capability::Asn4(c) => vec![c.value()],
             Capability::MultiSession(c) => c.values(),
-            Capability::AddPath(c) => vec![c.value()],
+            Capability::AddPath(c) => split(c.value(), 4),
             Capability::HostName(c) => c.values(),
             Capability::Software(c) => vec![c.value()],
-            Capability::PathsLimit(c) => vec![c.value()],
+            Capability::PathsLimit(c) => split(c.value(), 5),
             Capability::Unknown(c) => vec![c.data.to_vec()],
         }
     }
@@ -233,6 +233,18 @@ impl Capability {
             Capability::Unknown(c) => c.json(out),
         }
     }
+}
+
+/// A list of `entry`-byte entries as TLV values of at most 255 bytes: the receiver merges
+/// TLVs of these codes, so a long list goes as several.
+fn split(value: Vec<u8>, entry: usize) -> Vec<Vec<u8>> {
+    if value.len() <= 255 {
+        return vec![value];
+    }
+    value
+        .chunks(255 - 255 % entry)
+        .map(<[u8]>::to_vec)
+        .collect()
 }
 
 /// The (2, 0) OPEN error ExaBGP raises for a capability it cannot parse.
@@ -437,6 +449,25 @@ mod tests {
             "{ \"name\": \"paths-limit\", \"ipv4/unicast\": 10 }",
         );
         assert!(Capability::decode(76, &[0, 1, 1, 0], None).is_err());
+    }
+
+    #[test]
+    fn long_lists_go_as_several_tlvs() {
+        let families = (0..70)
+            .map(|safi| (Family::new(Afi::IPV4, Safi(safi)), 3))
+            .collect();
+        let values = Capability::AddPath(addpath::AddPath(families)).values();
+        // 63 entries of 4 bytes, then 7
+        assert_eq!(
+            values.iter().map(Vec::len).collect::<Vec<_>>(),
+            vec![252, 28]
+        );
+        let first = Capability::decode(69, &values[0], None).unwrap();
+        let Capability::AddPath(merged) = Capability::decode(69, &values[1], Some(first)).unwrap()
+        else {
+            panic!("an ADD-PATH capability")
+        };
+        assert_eq!(merged.0.len(), 70);
     }
 
     #[test]

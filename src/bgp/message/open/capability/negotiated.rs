@@ -145,6 +145,14 @@ impl Negotiated {
         sent: &Open,
         received: &Open,
     ) -> Result<Negotiated, Notification> {
+        let negotiated = Negotiated::agree(neighbor, sent, received);
+        negotiated.validate(neighbor, sent, received)?;
+        Ok(negotiated)
+    }
+
+    /// What both OPENs agree, without checking the received one (ExaBGP's `_negotiate` alone,
+    /// as its `decode` command uses it).
+    pub fn agree(neighbor: &Neighbor, sent: &Open, received: &Open) -> Negotiated {
         let sent_capa = &sent.capabilities;
         let recv_capa = &received.capabilities;
         let both = |code: u8| sent_capa.announced(code) && recv_capa.announced(code);
@@ -156,8 +164,16 @@ impl Negotiated {
             peer_as = asn4_of(received).unwrap_or(peer_as);
         }
 
-        let sent_families = sent_capa.families();
-        let recv_families = recv_capa.families();
+        // RFC 4760 §8 and RFC 4271: a speaker without the multiprotocol capability speaks IPv4
+        // unicast (ExaBGP negotiates no family at all with it)
+        let implied = |open: &Open| -> Vec<Family> {
+            match open.capabilities.get(CapabilityCode::MULTIPROTOCOL) {
+                Some(Capability::MultiProtocol(mp)) => mp.0.clone(),
+                _ => vec![Family::IPV4_UNICAST],
+            }
+        };
+        let sent_families = implied(sent);
+        let recv_families = implied(received);
         let families: Vec<Family> = recv_families
             .iter()
             .filter(|f| sent_families.contains(f))
@@ -227,7 +243,7 @@ impl Negotiated {
         let multisession =
             both(CapabilityCode::MULTISESSION) || both(CapabilityCode::MULTISESSION_CISCO);
 
-        let negotiated = Negotiated {
+        Negotiated {
             asn4,
             local_as,
             peer_as,
@@ -248,12 +264,11 @@ impl Negotiated {
             paths_limit,
             mismatch,
             peer_router_id: received.router_id,
-        };
-        negotiated.validate(neighbor, sent, received)?;
-        Ok(negotiated)
+        }
     }
 
-    fn validate(
+    /// ExaBGP's `validate`: the received OPEN against the neighbour's settings.
+    pub fn validate(
         &self,
         neighbor: &Neighbor,
         sent: &Open,
@@ -425,7 +440,8 @@ mod tests {
         let n = Negotiated::new(&neighbor(65001, 65002), &sent, &received).unwrap();
         assert!(!n.asn4);
         assert_eq!(n.peer_as, 65002);
-        assert!(n.families.is_empty());
+        // no multiprotocol capability on either side: IPv4 unicast
+        assert_eq!(n.families, vec![Family::IPV4_UNICAST]);
     }
 
     fn refused(neighbor: &Neighbor, received: Open) -> Notification {

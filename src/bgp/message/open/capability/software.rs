@@ -47,7 +47,8 @@ impl Software {
     }
 
     pub fn value(&self) -> Vec<u8> {
-        let text = &self.0.as_bytes()[..self.0.len().min(255)];
+        // the value, length byte included, must fit the one-byte capability length
+        let text = &self.0.as_bytes()[..self.0.len().min(254)];
         let mut out = Vec::with_capacity(1 + text.len());
         out.push(text.len() as u8);
         out.extend_from_slice(text);

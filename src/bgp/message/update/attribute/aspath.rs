@@ -200,6 +200,30 @@ impl AsPath {
     pub fn is_empty(&self) -> bool {
         self.segments.is_empty()
     }
+
+    /// ExaBGP's text for the path: each segment as `( 1 2 )` (sequence), `[ 1 2 ]` (set),
+    /// `{( 1 2 )}` (confederation sequence) or `{[ 1 2 ]}` (confederation set).
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for (n, segment) in self.segments.iter().enumerate() {
+            if n > 0 {
+                out.push(' ');
+            }
+            let (head, tail) = match segment.kind {
+                SegmentType::Set => ("[", "]"),
+                SegmentType::Sequence => ("(", ")"),
+                SegmentType::ConfedSequence => ("{(", ")}"),
+                SegmentType::ConfedSet => ("{[", "]}"),
+            };
+            out.push_str(head);
+            for asn in &segment.asns {
+                let _ = write!(out, " {asn}");
+            }
+            out.push(' ');
+            out.push_str(tail);
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -233,6 +257,7 @@ mod tests {
         let path = AsPath::decode(&wire2, false).unwrap();
         assert_eq!(path.segments[0].kind, SegmentType::Set);
         assert_eq!(path.segments[1].asns, vec![65535]);
+        assert_eq!(path.text(), "[ 1 2 ] ( 65535 )");
         let mut out = BytesMut::new();
         path.encode(false, &mut out);
         assert_eq!(&out[..], &wire2);

@@ -193,19 +193,23 @@ impl Attribute {
             Code::LOCAL_PREF => Attribute::LocalPreference(LocalPreference::decode(data)?),
             Code::ATOMIC_AGGREGATE => Attribute::AtomicAggregate(AtomicAggregate::decode(data)?),
             Code::AGGREGATOR => Attribute::Aggregator(Aggregator::decode(data, negotiated.asn4)?),
-            Code::COMMUNITY => Attribute::Communities(communities::decode_standard(data)?),
+            Code::COMMUNITY => {
+                Attribute::Communities(Communities::decode(data).map_err(|_| Malformed(5))?)
+            }
             Code::ORIGINATOR_ID => Attribute::OriginatorId(OriginatorId::decode(data)?),
             Code::CLUSTER_LIST => Attribute::ClusterList(ClusterList::decode(data)?),
-            Code::EXTENDED_COMMUNITY => {
-                Attribute::ExtendedCommunities(communities::decode_extended(data)?)
-            }
+            Code::EXTENDED_COMMUNITY => Attribute::ExtendedCommunities(
+                ExtendedCommunities::decode(data).map_err(|_| Malformed(5))?,
+            ),
             Code::AS4_PATH => Attribute::As4Path(AsPath::decode(data, true)?),
             Code::AS4_AGGREGATOR => Attribute::As4Aggregator(Aggregator::decode(data, true)?),
             Code::AIGP => Attribute::Aigp(Aigp::decode(data)?),
-            Code::IPV6_EXTENDED_COMMUNITY => {
-                Attribute::Ipv6ExtendedCommunities(communities::decode_ipv6_extended(data)?)
-            }
-            Code::LARGE_COMMUNITY => Attribute::LargeCommunities(communities::decode_large(data)?),
+            Code::IPV6_EXTENDED_COMMUNITY => Attribute::Ipv6ExtendedCommunities(
+                Ipv6ExtendedCommunities::decode(data).map_err(|_| Malformed(5))?,
+            ),
+            Code::LARGE_COMMUNITY => Attribute::LargeCommunities(
+                LargeCommunities::decode(data).map_err(|_| Malformed(5))?,
+            ),
             _ => return Err(Malformed(2)),
         })
     }
@@ -223,17 +227,15 @@ impl Attribute {
             Attribute::LocalPreference(v) => v.encode(&mut value),
             Attribute::AtomicAggregate(_) => {}
             Attribute::Aggregator(v) => v.encode(negotiated.asn4, &mut value),
-            Attribute::Communities(v) => communities::encode_standard(v, &mut value),
+            Attribute::Communities(v) => v.encode(&mut value),
             Attribute::OriginatorId(v) => v.encode(&mut value),
             Attribute::ClusterList(v) => v.encode(&mut value),
-            Attribute::ExtendedCommunities(v) => communities::encode_extended(v, &mut value),
+            Attribute::ExtendedCommunities(v) => v.encode(&mut value),
             Attribute::As4Path(v) => v.encode(true, &mut value),
             Attribute::As4Aggregator(v) => v.encode(true, &mut value),
             Attribute::Aigp(v) => v.encode(&mut value),
-            Attribute::Ipv6ExtendedCommunities(v) => {
-                communities::encode_ipv6_extended(v, &mut value)
-            }
-            Attribute::LargeCommunities(v) => communities::encode_large(v, &mut value),
+            Attribute::Ipv6ExtendedCommunities(v) => v.encode(&mut value),
+            Attribute::LargeCommunities(v) => v.encode(&mut value),
             Attribute::Generic(v) => value.extend_from_slice(&v.value),
         }
         // ExaBGP writes no optional attribute with an empty value (Attribute._attribute)
@@ -291,7 +293,7 @@ impl Attribute {
                     return false;
                 }
                 out.push_str("\"community\": ");
-                communities::json_standard(v, out);
+                v.json(out);
             }
             Attribute::OriginatorId(v) => {
                 let _ = write!(out, "\"originator-id\": \"{}\"", v.0);
@@ -305,19 +307,17 @@ impl Attribute {
                     return false;
                 }
                 out.push_str("\"extended-community\": ");
-                communities::json_extended(v, out);
+                v.json(out);
             }
             Attribute::As4Path(v) => {
-                // ExaBGP has no JSON name for a lone AS4_PATH and prints it as unknown text
-                let mut text = String::new();
-                v.json(&mut text);
+                // ExaBGP has no JSON name for a lone AS4_PATH and prints its text as unknown
                 let _ = write!(
                     out,
                     "\"attribute-0x{:02X}-0x{:02X}\": ",
                     Code::AS4_PATH,
                     self.flag()
                 );
-                json_string(&text, out);
+                crate::bgp::message::json_string(out, &v.text());
             }
             Attribute::Aigp(v) => {
                 let _ = write!(out, "\"aigp\": \"{}\"", v.text());
@@ -327,14 +327,14 @@ impl Attribute {
                     return false;
                 }
                 out.push_str("\"extended-community-ipv6\": ");
-                communities::json_ipv6_extended(v, out);
+                v.json(out);
             }
             Attribute::LargeCommunities(v) => {
                 if v.0.is_empty() {
                     return false;
                 }
                 out.push_str("\"large-community\": ");
-                communities::json_large(v, out);
+                v.json(out);
             }
             Attribute::Generic(v) => {
                 let _ = write!(
@@ -369,162 +369,5 @@ pub(crate) fn four_bytes(data: &[u8]) -> Result<u32, Malformed> {
     match *data {
         [a, b, c, d] => Ok(u32::from_be_bytes([a, b, c, d])),
         _ => Err(Malformed(5)),
-    }
-}
-
-/// A JSON string with the escapes JSON requires.
-pub(crate) fn json_string(text: &str, out: &mut String) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-/// Wire codec of the community attributes, until the community work (issue 2) gives their
-/// types codecs of their own.
-mod communities {
-    use super::community::extended::{
-        ExtendedCommunities, ExtendedCommunity, Ipv6ExtendedCommunities, Ipv6ExtendedCommunity,
-    };
-    use super::community::initial::{Communities, Community};
-    use super::community::large::{LargeCommunities, LargeCommunity};
-    use super::Malformed;
-    use bytes::{BufMut, BytesMut};
-    use std::fmt::Write;
-
-    /// RFC 7606 §7.8: a length that is not a multiple of four is malformed.
-    pub(super) fn decode_standard(data: &[u8]) -> Result<Communities, Malformed> {
-        if data.len() % 4 != 0 {
-            return Err(Malformed(5));
-        }
-        Ok(Communities(
-            data.chunks_exact(4)
-                .map(|c| Community(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
-                .collect(),
-        ))
-    }
-
-    /// RFC 7606 §7.14: a length that is not a multiple of eight is malformed.
-    pub(super) fn decode_extended(data: &[u8]) -> Result<ExtendedCommunities, Malformed> {
-        if data.len() % 8 != 0 {
-            return Err(Malformed(5));
-        }
-        Ok(ExtendedCommunities(
-            data.chunks_exact(8)
-                .map(|c| ExtendedCommunity(c.try_into().unwrap_or([0; 8])))
-                .collect(),
-        ))
-    }
-
-    /// RFC 5701 §3 with RFC 7606 §7.14: a length that is not a multiple of twenty is malformed.
-    pub(super) fn decode_ipv6_extended(data: &[u8]) -> Result<Ipv6ExtendedCommunities, Malformed> {
-        if data.len() % 20 != 0 {
-            return Err(Malformed(5));
-        }
-        Ok(Ipv6ExtendedCommunities(
-            data.chunks_exact(20)
-                .map(|c| Ipv6ExtendedCommunity(c.try_into().unwrap_or([0; 20])))
-                .collect(),
-        ))
-    }
-
-    /// RFC 8092 §6: a length that is not a multiple of twelve is malformed.
-    pub(super) fn decode_large(data: &[u8]) -> Result<LargeCommunities, Malformed> {
-        if data.len() % 12 != 0 {
-            return Err(Malformed(5));
-        }
-        let word = |c: &[u8]| u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
-        Ok(LargeCommunities(
-            data.chunks_exact(12)
-                .map(|c| LargeCommunity {
-                    global_admin: word(&c[0..4]),
-                    local_data1: word(&c[4..8]),
-                    local_data2: word(&c[8..12]),
-                })
-                .collect(),
-        ))
-    }
-
-    pub(super) fn encode_standard(v: &Communities, out: &mut BytesMut) {
-        v.0.iter().for_each(|c| out.put_u32(c.0));
-    }
-
-    pub(super) fn encode_extended(v: &ExtendedCommunities, out: &mut BytesMut) {
-        v.0.iter().for_each(|c| out.put_slice(&c.0));
-    }
-
-    pub(super) fn encode_ipv6_extended(v: &Ipv6ExtendedCommunities, out: &mut BytesMut) {
-        v.0.iter().for_each(|c| out.put_slice(&c.0));
-    }
-
-    pub(super) fn encode_large(v: &LargeCommunities, out: &mut BytesMut) {
-        for c in &v.0 {
-            out.put_u32(c.global_admin);
-            out.put_u32(c.local_data1);
-            out.put_u32(c.local_data2);
-        }
-    }
-
-    /// `[ [ 65000, 1 ], ... ]`: ExaBGP's community JSON.
-    pub(super) fn json_standard(v: &Communities, out: &mut String) {
-        list(out, v.0.iter(), |c, out| {
-            let _ = write!(out, "[ {}, {} ]", c.0 >> 16, c.0 & 0xffff);
-        });
-    }
-
-    /// `[ [ 1, 2 , 3 ], ... ]`: ExaBGP's large community JSON, odd spacing included.
-    pub(super) fn json_large(v: &LargeCommunities, out: &mut String) {
-        list(out, v.0.iter(), |c, out| {
-            let _ = write!(
-                out,
-                "[ {}, {} , {} ]",
-                c.global_admin, c.local_data1, c.local_data2
-            );
-        });
-    }
-
-    /// ExaBGP's extended community JSON (`{ "value": N, "string": "..." }`) needs the type
-    /// decoders of the community work; the value is given here with its hex string.
-    pub(super) fn json_extended(v: &ExtendedCommunities, out: &mut String) {
-        list(out, v.0.iter(), |c, out| {
-            let value = u64::from_be_bytes(c.0);
-            let _ = write!(
-                out,
-                "{{ \"value\": {value}, \"string\": \"0x{value:016x}\" }}"
-            );
-        });
-    }
-
-    pub(super) fn json_ipv6_extended(v: &Ipv6ExtendedCommunities, out: &mut String) {
-        list(out, v.0.iter(), |c, out| {
-            out.push_str("\"0x");
-            c.0.iter().for_each(|b| {
-                let _ = write!(out, "{b:02x}");
-            });
-            out.push('"');
-        });
-    }
-
-    fn list<T>(
-        out: &mut String,
-        items: impl Iterator<Item = T>,
-        mut each: impl FnMut(T, &mut String),
-    ) {
-        out.push_str("[ ");
-        for (n, item) in items.enumerate() {
-            if n > 0 {
-                out.push_str(", ");
-            }
-            each(item, out);
-        }
-        out.push_str(" ]");
     }
 }

@@ -29,6 +29,17 @@ pub(crate) fn decode(
     let mut nlri = rest
         .get(nh_len + 1..)
         .ok_or_else(optional_attribute_error)?;
+    // IPv4 routes have an IPv4 next-hop and IPv6 routes an IPv6 one (16 bytes, or 32 with
+    // the link-local address), unless extended next-hop was negotiated (RFC 8950)
+    let extended = !negotiated.nexthop.is_empty();
+    let expected = match nexthop.len() {
+        4 => family.afi == Afi::IPV4,
+        16 | 32 => family.afi == Afi::IPV6,
+        _ => false,
+    };
+    if !(expected || extended && matches!(nexthop.len(), 4 | 16 | 32)) {
+        return Err(optional_attribute_error());
+    }
     let nexthop = match nexthop.len() {
         4 => IpAddr::V4(Ipv4Addr::new(
             nexthop[0], nexthop[1], nexthop[2], nexthop[3],

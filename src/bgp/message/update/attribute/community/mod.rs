@@ -87,6 +87,14 @@ pub(crate) fn write_decimal(bytes: &[u8], out: &mut String) {
     out.extend(digits.iter().rev().map(|d| char::from(*d)));
 }
 
+/// The digits after a `0x` / `0X` prefix, if `value` has one and something after it.
+pub(crate) fn hex_digits(value: &str) -> Option<&str> {
+    let digits = value
+        .strip_prefix("0x")
+        .or_else(|| value.strip_prefix("0X"))?;
+    (!digits.is_empty()).then_some(digits)
+}
+
 /// Parses a decimal number that must fit `max`, with ExaBGP-like messages.
 pub(crate) fn parse_number(value: &str, max: u64, what: &str) -> Result<u64, String> {
     if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {

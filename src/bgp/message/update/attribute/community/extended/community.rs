@@ -1,6 +1,6 @@
 //! Ports `exabgp/bgp/message/update/attribute/community/extended/community.py`: one extended community (RFC 4360 §2, RFC 5701 §2).
 
-use super::super::{write_decimal, CommunityError};
+use super::super::{hex_digits, write_decimal, CommunityError};
 use super::{
     bandwidth, chso, encapsulation, flowspec_scope, l2info, mac_mobility, mup, origin, rt,
     rt_record, traffic,
@@ -166,8 +166,8 @@ impl ExtendedCommunity {
     /// an address (`target:70000:1` is shown `target:0.1.17.112:1`).
     pub fn parse(value: &str) -> Result<ExtendedCommunity, String> {
         if !value.contains(':') {
-            if value.len() > 2 && value[..2].eq_ignore_ascii_case("0x") {
-                return parse_hex(value);
+            if let Some(digits) = hex_digits(value) {
+                return parse_hex(value, digits);
             }
             if value == "redirect-to-nexthop" {
                 return Ok(ExtendedCommunity::new(0x08, 0x00, [0; 6]));
@@ -274,8 +274,7 @@ fn component(part: &str, value: &str) -> Result<u64, String> {
     Ok(number)
 }
 
-fn parse_hex(value: &str) -> Result<ExtendedCommunity, String> {
-    let digits = &value[2..];
+fn parse_hex(value: &str, digits: &str) -> Result<ExtendedCommunity, String> {
     if digits.len() != 16 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(format!(
             "invalid extended community {value}: expecting 0x and 16 hexadecimal digits"
@@ -481,6 +480,33 @@ mod tests {
         );
     }
 
+    /// Configuration values of qa conf-extended-attributes and the eight value bytes of the
+    /// C0 10 08 attribute in the matching raw lines of conf-extended-attributes.ci.
+    #[test]
+    fn parse_matches_qa_raw_lines() {
+        for (value, hex) in [
+            ("origin:100:1000", "00030064000003E8"),
+            ("target:200:2000", "000200C8000007D0"),
+            ("origin:300:73000", "0003012C00011D28"),
+            ("target:400:74000", "0002019000012110"),
+            ("origin:70500:5000", "0103000113641388"),
+            ("target:70600:6000", "0102000113C81770"),
+            ("origin:7.7.7.7:7000", "0103070707071B58"),
+            ("target:8.8.8.8:8000", "0102080808081F40"),
+            ("origin:9000:9.9.9.9", "0003232809090909"),
+            ("target:1000:10.10.10.10", "000203E80A0A0A0A"),
+            ("origin4:71100:11000", "0103000115BC2AF8"),
+            ("target4:71200:12000", "0102000116202EE0"),
+            ("redirect:1300:83000", "8008051400014438"),
+            ("redirect:1400:84000", "8008057800014820"),
+            ("l2info:1:2:13398:30864", "800A010234567890"),
+        ] {
+            let bytes = parsed(value);
+            let text: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
+            assert_eq!(text, hex, "{value}");
+        }
+    }
+
     #[test]
     fn parse_errors() {
         for bad in [
@@ -532,12 +558,69 @@ mod tests {
             let c = ExtendedCommunity::decode(&bytes).unwrap();
             let text = c.to_string();
             prop_assert!(!text.is_empty());
+            prop_assert!(!text.contains('"') && !text.contains('\\'), "JSON-safe text {}", text);
             let mut out = String::new();
             c.json(&mut out);
             prop_assert!(out.starts_with("{ \"value\": "), "json {}", out);
             let mut wire = BytesMut::new();
             c.encode(&mut wire);
             prop_assert_eq!(&wire[..], &bytes[..]);
+        }
+
+        /// Every typed view gives back a value with the same view (its own round trip),
+        /// and keeps the transitive bit where the family can clear it.
+        #[test]
+        fn typed_views_round_trip(bytes in any::<[u8; 8]>()) {
+            let c = ExtendedCommunity(bytes);
+            macro_rules! check {
+                ($($family:ty),*) => {
+                    $(if let Some(typed) = <$family>::from_community(&c) {
+                        let again = <$family>::from_community(&typed.to_community());
+                        prop_assert_eq!(again, Some(typed));
+                        prop_assert_eq!(typed.to_community().family(), c.family());
+                    })*
+                };
+            }
+            check!(
+                rt::RouteTarget,
+                origin::Origin,
+                rt_record::RtRecord,
+                traffic::TrafficAction,
+                traffic::TrafficRedirect,
+                traffic::TrafficRedirectAsn4,
+                traffic::TrafficMark,
+                traffic::TrafficNextHopIpv4Ietf,
+                traffic::TrafficNextHopSimpson,
+                encapsulation::Encapsulation,
+                l2info::L2Info,
+                mac_mobility::MacMobility,
+                chso::ConsistentHashSortOrder,
+                flowspec_scope::InterfaceSet,
+                mup::MupExtendedCommunity
+            );
+            // float-carrying families compare by bits (NaN is not equal to itself)
+            if let Some(rate) = traffic::TrafficRate::from_community(&c) {
+                prop_assert_eq!(&rate.to_community().0[2..], &c.0[2..]);
+            }
+            if let Some(rate) = traffic::TrafficRatePackets::from_community(&c) {
+                prop_assert_eq!(&rate.to_community().0[2..], &c.0[2..]);
+            }
+            if let Some(bandwidth) = bandwidth::Bandwidth::from_community(&c) {
+                prop_assert_eq!(&bandwidth.to_community().0[2..], &c.0[2..]);
+            }
+            // families that keep the type's high bits give back the very same bytes
+            let exact = [
+                rt::RouteTarget::from_community(&c).map(|t| t.to_community()),
+                origin::Origin::from_community(&c).map(|t| t.to_community()),
+                rt_record::RtRecord::from_community(&c).map(|t| t.to_community()),
+                mup::MupExtendedCommunity::from_community(&c).map(|t| t.to_community()),
+            ];
+            for back in exact.into_iter().flatten() {
+                prop_assert_eq!(back, c);
+            }
+            if let Some(set) = flowspec_scope::InterfaceSet::from_community(&c) {
+                prop_assert_eq!(set.to_community().transitive(), c.transitive());
+            }
         }
 
         #[test]
@@ -549,8 +632,13 @@ mod tests {
         }
 
         #[test]
-        fn parse_never_panics(value in "[a-z0-9:.xL-]{0,24}") {
+        fn parse_never_panics(value in "[a-z0-9:.xL-]{0,24}", any_text in "\\PC{0,24}") {
             let _ = ExtendedCommunity::parse(&value);
+            let _ = ExtendedCommunity::parse(&any_text);
+            let _ = super::super::super::initial::Community::parse(&any_text);
+            let _ = super::super::super::large::LargeCommunity::parse(&any_text);
+            let _ = super::super::traffic::redirect(&any_text);
+            let _ = super::super::flowspec_scope::InterfaceSet::parse(&any_text);
         }
     }
 }

@@ -54,9 +54,11 @@ impl InterfaceSet {
             "input" => 1,
             "output" => 2,
             "input-output" => 3,
-            other => return Err(format!(
+            other => {
+                return Err(format!(
                 "'{other}' is not a valid direction\n  Valid options: input, output, input-output"
-            )),
+            ))
+            }
         };
         let asn: u32 = asn
             .parse()

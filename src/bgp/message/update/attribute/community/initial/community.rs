@@ -1,6 +1,6 @@
 //! Ports `exabgp/bgp/message/update/attribute/community/initial/community.py`: one community (RFC 1997 §3, RFC 3765, RFC 7999).
 
-use super::super::{parse_number, CommunityError};
+use super::super::{hex_digits, parse_number, CommunityError};
 use bytes::{BufMut, BytesMut};
 use std::fmt::{self, Write};
 
@@ -62,12 +62,10 @@ impl Community {
                 return Ok(Community::new(asn as u16, low as u16));
             }
         }
-        if value.len() > 2 && value[..2].eq_ignore_ascii_case("0x") {
-            return u32::from_str_radix(&value[2..], 16)
-                .map(Community)
-                .map_err(|_| {
-                    format!("invalid community {value} (not a 32-bit hexadecimal number)")
-                });
+        if let Some(digits) = hex_digits(value) {
+            return u32::from_str_radix(digits, 16).map(Community).map_err(|_| {
+                format!("invalid community {value} (not a 32-bit hexadecimal number)")
+            });
         }
         match value.to_ascii_lowercase().as_str() {
             "no-export" | "no_export" => return Ok(Community::NO_EXPORT),
@@ -157,6 +155,9 @@ mod tests {
         assert!(Community::parse("bogus").is_err());
         assert!(Community::parse("0x1FFFFFFFF").is_err());
         assert!(Community::parse("").is_err());
+        // a multi-byte character where the `0x` would be
+        assert!(Community::parse("0é").is_err());
+        assert!(Community::parse("0x").is_err());
     }
 
     proptest! {

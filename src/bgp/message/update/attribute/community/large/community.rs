@@ -1,6 +1,6 @@
 //! Ports `exabgp/bgp/message/update/attribute/community/large/community.py`: one large community (RFC 8092 §3).
 
-use super::super::{parse_number, CommunityError};
+use super::super::{hex_digits, parse_number, CommunityError};
 use bytes::{BufMut, BytesMut};
 use std::fmt::{self, Write};
 
@@ -63,8 +63,8 @@ impl LargeCommunity {
                 |p: &str| parse_number(p, u64::from(u32::MAX), "large community").map(|n| n as u32);
             return Ok(LargeCommunity::new(part(a)?, part(b)?, part(c)?));
         }
-        let number = if value.len() > 2 && value[..2].eq_ignore_ascii_case("0x") {
-            u128::from_str_radix(&value[2..], 16).ok()
+        let number = if let Some(digits) = hex_digits(value) {
+            u128::from_str_radix(digits, 16).ok()
         } else if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
             value.parse::<u128>().ok()
         } else {

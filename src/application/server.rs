@@ -1,0 +1,409 @@
+//! Ports `exabgp/application/server.py`: `exabgp-rs server CONFIG...` (and `exabgp-rs CONFIG...`)
+//! runs the BGP daemon, and `exabgp-rs example` runs a self-contained two-neighbour demonstration.
+
+use crate::bgp::neighbor::Neighbor;
+use crate::configuration::{Configuration, PeerConfig};
+use crate::reactor::bridge::Recorder;
+use crate::reactor::daemon::Daemon;
+use crate::reactor::peer::stepper::MemoryRib;
+use crate::reactor::peer::{self, Settings as PeerSettings};
+use crate::reactor::r#loop::{Configured, Reactor, Settings};
+use std::cell::RefCell;
+use std::io::Write;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+impl Configured for PeerConfig {
+    fn neighbor(&self) -> &Neighbor {
+        &self.neighbor
+    }
+}
+
+/// The command line of `server`.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Options {
+    configurations: Vec<PathBuf>,
+    debug: bool,
+    record: Option<PathBuf>,
+}
+
+fn usage() -> &'static str {
+    "usage: exabgp-rs server [-d|--debug] [--record FILE] CONFIGURATION...\n\
+     \n\
+     Runs the BGP daemon with the given ExaBGP configuration file(s).\n\
+     \n\
+     options:\n  \
+       -d, --debug      log everything (exabgp.log.level=DEBUG)\n  \
+       --record FILE    write every peer's FSM events and effects to FILE as JSON lines\n\
+     \n\
+     signals: TERM, INT and HUP stop (peers get a Cease), USR1 and USR2 reload the\n\
+     configuration, ALRM restarts every session."
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut options = Options::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-d" | "--debug" => options.debug = true,
+            "--record" => {
+                let file = args.next().ok_or("--record needs a file name")?;
+                options.record = Some(PathBuf::from(file));
+            }
+            option if option.starts_with('-') => return Err(format!("unknown option '{option}'")),
+            path => options.configurations.push(PathBuf::from(path)),
+        }
+    }
+    if options.configurations.is_empty() {
+        return Err("no configuration file given".into());
+    }
+    Ok(options)
+}
+
+/// `exabgp-rs server ...`: returns the process exit code.
+pub fn run(args: &[String]) -> i32 {
+    if args.iter().any(|arg| arg == "-h" || arg == "--help") {
+        println!("{}", usage());
+        return 0;
+    }
+    let options = match parse(args) {
+        Ok(options) => options,
+        Err(error) => {
+            eprintln!("exabgp-rs: {error}\n{}", usage());
+            return 1;
+        }
+    };
+    let environment = match crate::environment::Environment::from_process() {
+        Ok(environment) => Environment::new(&environment),
+        Err(error) => {
+            eprintln!("exabgp-rs: {error}");
+            return 1;
+        }
+    };
+    logger::init(if options.debug {
+        log::LevelFilter::Debug
+    } else {
+        environment.level
+    });
+    if environment.refused_fork {
+        log::error!(target: "daemon", "exabgp-rs can not fork when logs are going to stderr");
+    }
+    let record = match &options.record {
+        None => None,
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => Some(Rc::new(RefCell::new(Box::new(file) as Box<dyn Write>)) as Recorder),
+            Err(error) => {
+                eprintln!("exabgp-rs: can not write {}: {error}", path.display());
+                return 1;
+            }
+        },
+    };
+    let paths = options.configurations.clone();
+    let load = Box::new(move || {
+        let mut peers = Vec::new();
+        for path in &paths {
+            let configuration = Configuration::load(path).map_err(|error| error.to_string())?;
+            peers.extend(configuration.neighbors);
+        }
+        Ok(peers)
+    });
+    let peer_settings = environment.peer.clone();
+    let factory = Box::new(move |config: &PeerConfig| {
+        peer::daemon(
+            config.neighbor.clone(),
+            peer_settings.clone(),
+            MemoryRib::default(),
+        )
+    });
+    let settings = Settings {
+        bind: environment.bind,
+        port: environment.port,
+        attempts: environment.peer.attempts,
+        daemon: environment.daemon,
+        record,
+        run_for: None,
+    };
+    Reactor::new(settings, load, factory).run()
+}
+
+/// The built-in example's configuration: one process, two neighbours talking to each other over
+/// loopback. `PORT` is replaced by the port chosen on the command line.
+const EXAMPLE: &str = "\
+# The passive side: we are AS 65001 on 127.0.0.1, waiting for 127.0.0.2.
+neighbor 127.0.0.2 {
+    description \"example passive side\";
+    router-id 10.0.0.1;
+    local-address 127.0.0.1;
+    local-as 65001;
+    peer-as 65002;
+    hold-time 30;
+    passive;
+    family {
+        ipv4 unicast;
+    }
+}
+
+# The active side: we are AS 65002 on 127.0.0.2, connecting to 127.0.0.1 on PORT.
+neighbor 127.0.0.1 {
+    description \"example active side\";
+    router-id 10.0.0.2;
+    local-address 127.0.0.2;
+    local-as 65002;
+    peer-as 65001;
+    hold-time 30;
+    connect PORT;
+    family {
+        ipv4 unicast;
+    }
+}
+";
+
+/// `exabgp-rs example [-d] [--port N] [--seconds N]`: two neighbours in one process peer over
+/// loopback, each announces a few routes, each logs what it receives, then it stops by itself.
+pub fn example(args: &[String]) -> i32 {
+    let mut port: u16 = 17900;
+    let mut seconds: u64 = 5;
+    let mut debug = false;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let value = match arg.as_str() {
+            "-d" | "--debug" => {
+                debug = true;
+                continue;
+            }
+            "--port" | "--seconds" => args.next().and_then(|value| value.parse::<u64>().ok()),
+            _ => None,
+        };
+        match (arg.as_str(), value) {
+            ("--port", Some(value)) if (1..=65535).contains(&value) => port = value as u16,
+            ("--seconds", Some(value)) => seconds = value,
+            _ => {
+                eprintln!(
+                    "usage: exabgp-rs example [-d|--debug] [--port PORT] [--seconds SECONDS]"
+                );
+                return 1;
+            }
+        }
+    }
+    logger::init(if debug {
+        log::LevelFilter::Debug
+    } else {
+        log::LevelFilter::Info
+    });
+    let environment = match crate::environment::Environment::from_process() {
+        Ok(environment) => Environment::new(&environment),
+        Err(error) => {
+            eprintln!("exabgp-rs: {error}");
+            return 1;
+        }
+    };
+    let text = EXAMPLE.replace("PORT", &port.to_string());
+    log::info!(target: "configuration", "the example's configuration:\n{text}");
+    let load = Box::new(move || {
+        Configuration::parse(&text, std::path::Path::new("example.conf"))
+            .map(|configuration| configuration.neighbors)
+            .map_err(|error| error.to_string())
+    });
+    let factory = Box::new(|config: &PeerConfig| {
+        let rib = example::Rib::new(example::routes(&config.neighbor));
+        peer::daemon(config.neighbor.clone(), PeerSettings::default(), rib)
+    });
+    let settings = Settings {
+        bind: vec![IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)],
+        port,
+        attempts: 0,
+        daemon: environment.daemon,
+        record: None,
+        run_for: Some(std::time::Duration::from_secs(seconds)),
+    };
+    Reactor::new(settings, load, factory).run()
+}
+
+/// The example's routes and the small adj-rib-out holding them.
+mod example {
+    use crate::bgp::message::open::capability::negotiated::Negotiated;
+    use crate::bgp::message::update::nlri::{Cidr, Inet, Nlri, PathInfo};
+    use crate::bgp::message::update::{RoutedNlri, Update};
+    use crate::bgp::neighbor::Neighbor;
+    use crate::protocol::family::Family;
+    use crate::reactor::peer::RibOut;
+    use bytes::Bytes;
+    use std::collections::VecDeque;
+    use std::net::{IpAddr, Ipv4Addr};
+
+    /// Three /24s numbered after our AS (10.1.x.0/24 for AS 65001, 10.2.x.0/24 for AS 65002),
+    /// next-hop our local address, default attributes (ORIGIN IGP, AS_PATH our AS on eBGP). They
+    /// are built here rather than read from the configuration: turning configured routes into
+    /// UPDATEs is the RIB's job, not the reactor's.
+    pub(super) fn routes(neighbor: &Neighbor) -> Vec<Update> {
+        let site = (neighbor.local_as % 100) as u8;
+        (0..3)
+            .filter_map(|third| {
+                let cidr = Cidr::new(IpAddr::V4(Ipv4Addr::new(10, site, third, 0)), 24)?;
+                Some(Update {
+                    announces: vec![RoutedNlri {
+                        nlri: Nlri::Inet(Inet::new(Family::IPV4_UNICAST, cidr, PathInfo::Disabled)),
+                        nexthop: neighbor.local_address,
+                    }],
+                    ..Update::default()
+                })
+            })
+            .collect()
+    }
+
+    /// An adj-rib-out of ready UPDATEs, encoded for each session when sent.
+    pub(super) struct Rib {
+        table: Vec<Update>,
+        queue: VecDeque<Update>,
+    }
+
+    impl Rib {
+        pub(super) fn new(table: Vec<Update>) -> Rib {
+            let queue = table.iter().cloned().collect();
+            Rib { table, queue }
+        }
+    }
+
+    impl RibOut for Rib {
+        fn pending(&self) -> bool {
+            !self.queue.is_empty()
+        }
+
+        fn updates(
+            &mut self,
+            negotiated: &Negotiated,
+            include_withdraw: bool,
+            max: usize,
+        ) -> Vec<Bytes> {
+            let count = max.min(self.queue.len());
+            self.queue
+                .drain(..count)
+                .flat_map(|update| update.messages(negotiated, include_withdraw))
+                .collect()
+        }
+
+        /// The example announces no route refresh, so a resend is never enhanced (no BoRR/EoRR).
+        fn resend(&mut self, _family: Option<Family>, _enhanced: bool) {
+            self.reset();
+        }
+
+        fn reset(&mut self) {
+            self.queue = self.table.iter().cloned().collect();
+        }
+    }
+}
+
+/// The `exabgp.*` settings the server uses.
+struct Environment {
+    /// `daemon.daemonize` was asked while logging is on.
+    refused_fork: bool,
+    bind: Vec<IpAddr>,
+    port: u16,
+    level: log::LevelFilter,
+    daemon: Daemon,
+    peer: PeerSettings,
+}
+
+impl Environment {
+    fn new(environment: &crate::environment::Environment) -> Environment {
+        let pid =
+            (!environment.daemon.pid.is_empty()).then(|| PathBuf::from(&environment.daemon.pid));
+        Environment {
+            refused_fork: environment.daemon.daemonize && environment.log.enable,
+            bind: environment.tcp.bind.clone(),
+            port: environment.tcp.port,
+            level: level(environment.log.enable, &environment.log.level),
+            daemon: Daemon::new(
+                pid,
+                environment.daemon.user.clone(),
+                // Logs only go to stderr here: forking would lose them, so do not (as ExaBGP when
+                // its log destination is stdout or stderr).
+                environment.daemon.daemonize && !environment.log.enable,
+                environment.daemon.umask,
+            ),
+            peer: PeerSettings {
+                open_wait: std::time::Duration::from_secs(environment.bgp.openwait.into()),
+                attempts: environment.tcp.attempts,
+                passive: environment.bgp.passive,
+                ..PeerSettings::default()
+            },
+        }
+    }
+}
+
+/// `exabgp.log.level` (syslog names, as ExaBGP) as a `log` filter.
+fn level(enable: bool, name: &str) -> log::LevelFilter {
+    if !enable {
+        return log::LevelFilter::Off;
+    }
+    match name.to_ascii_uppercase().as_str() {
+        "DEBUG" => log::LevelFilter::Debug,
+        "INFO" | "NOTICE" => log::LevelFilter::Info,
+        "WARNING" | "WARN" => log::LevelFilter::Warn,
+        _ => log::LevelFilter::Error,
+    }
+}
+
+/// ExaBGP's log line format on stderr: `HH:MM:SS PID    source          message`.
+mod logger {
+    use std::io::Write;
+
+    struct Stderr;
+
+    impl log::Log for Stderr {
+        fn enabled(&self, metadata: &log::Metadata) -> bool {
+            metadata.level() <= log::max_level()
+        }
+
+        fn log(&self, record: &log::Record) {
+            if !self.enabled(record.metadata()) {
+                return;
+            }
+            let seconds = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            let (hours, minutes, seconds) =
+                ((seconds / 3600) % 24, (seconds / 60) % 60, seconds % 60);
+            let line = format!(
+                "{hours:02}:{minutes:02}:{seconds:02} {:<6} {:<15} {}\n",
+                std::process::id(),
+                record.target(),
+                record.args()
+            );
+            // One write per line so lines of concurrent processes do not interleave.
+            let _ = std::io::stderr().lock().write_all(line.as_bytes());
+        }
+
+        fn flush(&self) {}
+    }
+
+    /// Installs the logger (once per process; later calls only change the level).
+    pub(super) fn init(level: log::LevelFilter) {
+        let _ = log::set_logger(&Stderr);
+        log::set_max_level(level);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_line() {
+        let args: Vec<String> = ["-d", "a.conf", "--record", "out.jsonl", "b.conf"]
+            .map(String::from)
+            .to_vec();
+        let options = parse(&args).unwrap();
+        assert!(options.debug);
+        assert_eq!(
+            options.configurations,
+            [PathBuf::from("a.conf"), PathBuf::from("b.conf")]
+        );
+        assert_eq!(options.record, Some(PathBuf::from("out.jsonl")));
+        assert!(parse(&[]).is_err());
+        assert!(parse(&["--bogus".to_string(), "a.conf".to_string()]).is_err());
+        assert!(parse(&["a.conf".to_string(), "--record".to_string()]).is_err());
+    }
+}

@@ -1,0 +1,450 @@
+//! Ports `exabgp/reactor/loop.py`: the Reactor. One executor task per peer (each a [`Bridge`]
+//! driving a peer coroutine), the listener, signals, reload with a diff, and shutdown.
+//!
+//! ExaBGP polls every peer generator from one `select` loop; here each peer is an
+//! `async_executor::LocalExecutor` task and the reactor's own loop only races signals, incoming
+//! connections and peers finishing.
+
+use crate::bgp::neighbor::Neighbor;
+use crate::reactor::bridge::{Bridge, Control, PeerHandle, Recorder};
+use crate::reactor::daemon::Daemon;
+use crate::reactor::interrupt::{Interrupt, Signal};
+use crate::reactor::listener::{self, Listener};
+use crate::reactor::network::incoming;
+use crate::reactor::network::outgoing::BGP_PORT;
+use crate::reactor::peer::event::Outcome;
+use crate::reactor::peer::Daemon as PeerCoroutine;
+use async_executor::{LocalExecutor, Task};
+use futures_lite::future::{self, FutureExt};
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::rc::Rc;
+
+/// Exit codes, as ExaBGP's `Reactor.Exit`.
+pub mod exit {
+    pub const NORMAL: i32 = 0;
+    pub const LISTENING: i32 = 1;
+    pub const CONFIGURATION: i32 = 1;
+    pub const PRIVILEGES: i32 = 1;
+    pub const PID: i32 = 1;
+}
+
+/// Cease subcodes (RFC 4486 §4) the reactor asks for.
+const CEASE_SHUTDOWN: u8 = 2;
+const CEASE_DECONFIGURED: u8 = 3;
+
+/// The environment settings the reactor uses (`exabgp.tcp.*`, `exabgp.daemon.*`).
+pub struct Settings {
+    /// `tcp.bind`: addresses to listen on (empty: do not listen).
+    pub bind: Vec<IpAddr>,
+    /// `tcp.port`: the port listened on, and connected to when a neighbour sets none.
+    pub port: u16,
+    /// `tcp.attempts`: with a limit, the reactor exits once every peer gave up.
+    pub attempts: u32,
+    pub daemon: Daemon,
+    /// `--record FILE`: every peer's events and effects as JSON lines.
+    pub record: Option<Recorder>,
+    /// Shut down (as on TERM) after this long: the built-in example stops by itself.
+    pub run_for: Option<std::time::Duration>,
+}
+
+/// What the reactor needs of a configured peer: its neighbour settings. Anything else in it
+/// (routes, API settings) only matters to the peer factory, and to tell whether a reload changed it.
+pub trait Configured: Clone + PartialEq + 'static {
+    fn neighbor(&self) -> &Neighbor;
+}
+
+impl Configured for Neighbor {
+    fn neighbor(&self) -> &Neighbor {
+        self
+    }
+}
+
+/// Reads the configuration (on start and on every reload).
+pub type Loader<C> = Box<dyn Fn() -> Result<Vec<C>, String>>;
+/// Builds the peer coroutine for a configured neighbour.
+pub type PeerFactory<C> = Box<dyn Fn(&C) -> PeerCoroutine>;
+
+/// A peer's identity across reloads: ExaBGP tells neighbours apart by their addresses and families.
+type Key = String;
+
+fn key(neighbor: &Neighbor) -> Key {
+    let local = neighbor
+        .local_address
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "auto".into());
+    let families: Vec<String> = neighbor.families.iter().map(|f| f.name()).collect();
+    format!(
+        "neighbor {} local-ip {} family [{}]",
+        neighbor.peer_address,
+        local,
+        families.join(" ")
+    )
+}
+
+/// A peer task and what the reactor knows of it.
+struct Running<C> {
+    config: C,
+    handle: PeerHandle,
+    task: Task<Outcome>,
+    /// Start again with this configuration once the task ends (a changed neighbour, a restart).
+    next: Option<C>,
+}
+
+/// The reactor.
+pub struct Reactor<C: Configured> {
+    settings: Settings,
+    load: Loader<C>,
+    factory: PeerFactory<C>,
+    peers: BTreeMap<Key, Running<C>>,
+    listener: Listener,
+    /// Peers finishing, told by a guard in each task (so a panicking task is noticed too).
+    done: (async_channel::Sender<Key>, async_channel::Receiver<Key>),
+}
+
+/// Sends the peer's key when its task ends, however it ends.
+struct DoneGuard {
+    key: Key,
+    sender: async_channel::Sender<Key>,
+}
+
+impl Drop for DoneGuard {
+    fn drop(&mut self) {
+        let _ = self.sender.try_send(std::mem::take(&mut self.key));
+    }
+}
+
+impl<C: Configured> Reactor<C> {
+    pub fn new(settings: Settings, load: Loader<C>, factory: PeerFactory<C>) -> Reactor<C> {
+        Reactor {
+            settings,
+            load,
+            factory,
+            peers: BTreeMap::new(),
+            listener: Listener::new(),
+            done: async_channel::unbounded(),
+        }
+    }
+
+    /// Runs until shutdown; returns the process exit code.
+    pub fn run(mut self) -> i32 {
+        // Before any thread exists (async-io starts one lazily).
+        self.settings.daemon.daemonise();
+        let executor = Rc::new(LocalExecutor::new());
+        let inner = executor.clone();
+        async_io::block_on(executor.run(async move { self.main(&inner).await }))
+    }
+
+    async fn main(&mut self, executor: &Rc<LocalExecutor<'static>>) -> i32 {
+        let mut interrupt = match Interrupt::new() {
+            Ok(interrupt) => interrupt,
+            Err(error) => {
+                log::error!(target: "reactor", "could not install signal handlers: {error}");
+                return exit::PRIVILEGES;
+            }
+        };
+        for ip in self.settings.bind.clone() {
+            if self
+                .listener
+                .listen_on(ip, None, self.settings.port, None, false, None)
+                .is_err()
+            {
+                return exit::LISTENING;
+            }
+        }
+        let configs = match (self.load)() {
+            Ok(configs) => configs,
+            Err(error) => {
+                log::error!(target: "configuration", "could not load/reload configuration");
+                log::error!(target: "configuration", "{error}");
+                return exit::CONFIGURATION;
+            }
+        };
+        for config in &configs {
+            let neighbor = config.neighbor();
+            if neighbor.listen == 0 {
+                continue;
+            }
+            let local =
+                neighbor
+                    .md5_ip
+                    .or(neighbor.local_address)
+                    .unwrap_or(match neighbor.peer_address {
+                        IpAddr::V4(_) => IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
+                        IpAddr::V6(_) => IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED),
+                    });
+            let listened = self.listener.listen_on(
+                local,
+                Some(neighbor.peer_address),
+                neighbor.listen,
+                neighbor.md5_password.as_deref(),
+                neighbor.md5_base64,
+                neighbor.incoming_ttl,
+            );
+            if listened.is_err() {
+                return exit::LISTENING;
+            }
+        }
+        if !self.settings.daemon.drop_privileges() {
+            log::error!(
+                target: "reactor",
+                "could not drop privileges to '{}' refusing to run as root",
+                self.settings.daemon.user
+            );
+            log::error!(
+                target: "reactor",
+                "set the environment value exabgp.daemon.user to change the unprivileged user"
+            );
+            return exit::PRIVILEGES;
+        }
+        if !self.settings.daemon.savepid() {
+            return exit::PID;
+        }
+        self.apply(configs, executor);
+        log::info!(target: "reactor", "loaded new configuration successfully");
+
+        let code = self.serve(&mut interrupt, executor).await;
+        self.shutdown().await;
+        code
+    }
+
+    /// The reactor loop: signals first, then incoming connections, then peers finishing.
+    async fn serve(
+        &mut self,
+        interrupt: &mut Interrupt,
+        executor: &Rc<LocalExecutor<'static>>,
+    ) -> i32 {
+        enum Wake {
+            Signal(Signal),
+            Incoming(crate::reactor::network::connection::Connection),
+            Done(Key),
+            Elapsed,
+        }
+        let mut deadline = match self.settings.run_for {
+            Some(after) => async_io::Timer::after(after),
+            None => async_io::Timer::never(),
+        };
+        loop {
+            let wake = {
+                let signal = async { Wake::Signal(interrupt.next().await) };
+                let accepted = async { Wake::Incoming(self.listener.accept().await) };
+                let done = async {
+                    match self.done.1.recv().await {
+                        Ok(key) => Wake::Done(key),
+                        Err(_) => future::pending().await,
+                    }
+                };
+                let elapsed = async {
+                    (&mut deadline).await;
+                    Wake::Elapsed
+                };
+                signal.or(elapsed).or(accepted).or(done).await
+            };
+            match wake {
+                Wake::Signal(Signal::Shutdown) => return exit::NORMAL,
+                Wake::Elapsed => {
+                    log::warn!(target: "reactor", "run time over, stopping");
+                    return exit::NORMAL;
+                }
+                Wake::Signal(Signal::Restart) => self.restart(executor),
+                Wake::Signal(Signal::Reload | Signal::FullReload) => self.reload(executor),
+                Wake::Incoming(connection) => self.incoming(connection, executor),
+                Wake::Done(key) => {
+                    self.finished(key, executor).await;
+                    if self.settings.attempts > 0 && self.peers.is_empty() {
+                        log::warn!(target: "reactor", "exiting on peer termination");
+                        return exit::NORMAL;
+                    }
+                }
+            }
+        }
+    }
+
+    fn spawn(&mut self, config: C, executor: &Rc<LocalExecutor<'static>>) {
+        let key = key(config.neighbor());
+        log::debug!(target: "reactor", "new peer: {key}");
+        let port = match config.neighbor().connect {
+            0 if self.settings.port != 0 => self.settings.port,
+            0 => BGP_PORT,
+            port => port,
+        };
+        let (bridge, handle) = Bridge::new(
+            config.neighbor().clone(),
+            port,
+            self.settings.record.clone(),
+        );
+        let coroutine = (self.factory)(&config);
+        let guard = DoneGuard {
+            key: key.clone(),
+            sender: self.done.0.clone(),
+        };
+        let task = executor.spawn(async move {
+            let _guard = guard;
+            bridge.run(coroutine).await
+        });
+        self.peers.insert(
+            key,
+            Running {
+                config,
+                handle,
+                task,
+                next: None,
+            },
+        );
+    }
+
+    /// Starts the peers of a freshly loaded configuration, as ExaBGP's `reload`: new ones start,
+    /// changed ones restart with the new definition, removed ones stop, identical ones are kept.
+    fn apply(&mut self, configs: Vec<C>, executor: &Rc<LocalExecutor<'static>>) {
+        let mut wanted: BTreeMap<Key, C> = configs
+            .into_iter()
+            .map(|config| (key(config.neighbor()), config))
+            .collect();
+        let mut listen: Vec<Neighbor> = Vec::new();
+        for (key, running) in &mut self.peers {
+            match wanted.remove(key) {
+                None => {
+                    log::info!(target: "reactor", "removing peer: {key}");
+                    running.next = None;
+                    running.handle.send(Control::Stop {
+                        subcode: CEASE_DECONFIGURED,
+                    });
+                }
+                Some(config) if config != running.config => {
+                    log::info!(target: "reactor", "peer definition change, establishing a new connection for {key}");
+                    listen.push(config.neighbor().clone());
+                    running.next = Some(config);
+                    running.handle.send(Control::Stop {
+                        subcode: CEASE_DECONFIGURED,
+                    });
+                }
+                Some(_) => {
+                    log::debug!(target: "reactor", "peer definition identical for {key}");
+                }
+            }
+        }
+        listen.extend(wanted.values().map(|config| config.neighbor().clone()));
+        for neighbor in &listen {
+            self.listen_for(neighbor);
+        }
+        for (_, config) in wanted {
+            self.spawn(config, executor);
+        }
+    }
+
+    /// Adds a new neighbour's MD5 key to the `tcp.bind` sockets of its address family, as
+    /// ExaBGP's reload does (the key belongs to the peer's address, set on the listening socket).
+    fn listen_for(&mut self, neighbor: &Neighbor) {
+        for ip in self.settings.bind.clone() {
+            if ip.is_ipv4() != neighbor.peer_address.is_ipv4() {
+                continue;
+            }
+            let _ = self.listener.listen_on(
+                ip,
+                Some(neighbor.peer_address),
+                self.settings.port,
+                neighbor.md5_password.as_deref(),
+                neighbor.md5_base64,
+                None,
+            );
+        }
+    }
+
+    fn reload(&mut self, executor: &Rc<LocalExecutor<'static>>) {
+        log::info!(target: "configuration", "performing reload of exabgp-rs {}", env!("CARGO_PKG_VERSION"));
+        match (self.load)() {
+            Ok(configs) => {
+                self.apply(configs, executor);
+                log::info!(target: "reactor", "loaded new configuration successfully");
+            }
+            Err(error) => {
+                log::error!(target: "configuration", "could not load/reload configuration");
+                log::error!(target: "configuration", "{error}");
+            }
+        }
+    }
+
+    /// Every peer's session is torn down and established again (ExaBGP's `restart`).
+    fn restart(&mut self, executor: &Rc<LocalExecutor<'static>>) {
+        log::info!(target: "reactor", "performing restart of exabgp-rs {}", env!("CARGO_PKG_VERSION"));
+        let mut wanted: BTreeMap<Key, C> = match (self.load)() {
+            Ok(configs) => configs
+                .into_iter()
+                .map(|config| (key(config.neighbor()), config))
+                .collect(),
+            // Keep the running definitions, as ExaBGP.
+            Err(_) => self
+                .peers
+                .iter()
+                .map(|(key, running)| (key.clone(), running.config.clone()))
+                .collect(),
+        };
+        for (key, running) in &mut self.peers {
+            running.next = wanted.remove(key);
+            running.handle.send(Control::Stop {
+                subcode: CEASE_DECONFIGURED,
+            });
+        }
+        for (_, config) in wanted {
+            self.spawn(config, executor);
+        }
+    }
+
+    /// A peer task ended: join it (so a panic surfaces here), and start its successor if any.
+    async fn finished(&mut self, key: Key, executor: &Rc<LocalExecutor<'static>>) {
+        let Some(running) = self.peers.remove(&key) else {
+            return;
+        };
+        let outcome = running.task.await;
+        log::debug!(target: "reactor", "peer ended ({outcome:?}): {key}");
+        if let Some(config) = running.next {
+            self.spawn(config, executor);
+        }
+    }
+
+    /// Hands an accepted connection to the neighbour it belongs to, or refuses it with a Cease
+    /// (6, 3) "no session configured for the peer", as ExaBGP.
+    fn incoming(
+        &mut self,
+        connection: crate::reactor::network::connection::Connection,
+        executor: &Rc<LocalExecutor<'static>>,
+    ) {
+        log::debug!(target: "network", "new connection received {}", connection.name());
+        let peer = self
+            .peers
+            .values()
+            .find(|running| listener::matches(running.config.neighbor(), &connection));
+        match peer {
+            Some(running) => {
+                running.handle.send(Control::Incoming(connection));
+            }
+            None => {
+                log::debug!(target: "network", "no session configured for {}", connection.name());
+                executor
+                    .spawn(incoming::notification(
+                        connection,
+                        6,
+                        3,
+                        "no session configured for the peer",
+                    ))
+                    .detach();
+            }
+        }
+    }
+
+    /// Stops listening, asks every peer to stop with a Cease, waits for them, removes the pid file.
+    async fn shutdown(&mut self) {
+        log::warn!(target: "reactor", "performing shutdown");
+        self.listener.stop();
+        for running in self.peers.values_mut() {
+            running.next = None;
+            running.handle.send(Control::Stop {
+                subcode: CEASE_SHUTDOWN,
+            });
+        }
+        for (_, running) in std::mem::take(&mut self.peers) {
+            let _ = running.task.await;
+        }
+        self.settings.daemon.removepid();
+    }
+}

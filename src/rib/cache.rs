@@ -1,0 +1,121 @@
+//! Ports `exabgp/rib/cache.py`: what the peer has been sent, per family, for deduplication
+//! and for resending on route refresh or reconnection.
+
+use super::route::{RibNlri, Route};
+use crate::protocol::family::Family;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// One route the peer has: the NLRI is the map key, so it is stored once.
+///
+/// 32 bytes on 64-bit targets (next-hop 17 bytes, padding, one pointer), plus the key and
+/// the map's own overhead; the attributes are shared with every route that has the same.
+#[derive(Clone, Debug)]
+pub(crate) struct Sent<A> {
+    pub(crate) nexthop: Option<IpAddr>,
+    pub(crate) attributes: Arc<A>,
+}
+
+/// The adj-rib-out proper: the routes last sent to the peer, per family.
+///
+/// Unlike ExaBGP's cache, which is updated when a route is queued, this one is updated when
+/// the queued changes are drained to the wire, so it always says what the peer has.
+#[derive(Debug)]
+pub struct Cache<N, A> {
+    /// `adj-rib-out` of the neighbour: when off nothing is remembered, so nothing is
+    /// deduplicated nor resent.
+    pub(crate) enabled: bool,
+    seen: HashMap<Family, HashMap<N, Sent<A>>>,
+}
+
+impl<N: RibNlri, A: Eq> Cache<N, A> {
+    pub fn new(enabled: bool) -> Cache<N, A> {
+        Cache {
+            enabled,
+            seen: HashMap::new(),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    pub fn clear_cache(&mut self) {
+        self.seen.clear();
+    }
+
+    /// Forgets the families not in `keep` (after a reload changed the neighbour's families).
+    pub fn delete_cached_family(&mut self, keep: &[Family]) {
+        self.seen.retain(|family, _| keep.contains(family));
+    }
+
+    /// The routes the peer has in `families`.
+    pub fn cached_routes<'a>(
+        &'a self,
+        families: &'a [Family],
+    ) -> impl Iterator<Item = Route<N, A>> + 'a {
+        families
+            .iter()
+            .filter_map(|family| self.seen.get(family))
+            .flat_map(|routes| {
+                routes.iter().map(|(nlri, sent)| Route {
+                    nlri: nlri.clone(),
+                    nexthop: sent.nexthop,
+                    attributes: Arc::clone(&sent.attributes),
+                })
+            })
+    }
+
+    /// Whether the peer already has exactly this route (same next-hop and attributes).
+    pub fn in_cache(&self, route: &Route<N, A>) -> bool {
+        let Some(sent) = self
+            .seen
+            .get(&route.family())
+            .and_then(|routes| routes.get(&route.nlri))
+        else {
+            return false;
+        };
+        sent.nexthop == route.nexthop
+            && (Arc::ptr_eq(&sent.attributes, &route.attributes)
+                || sent.attributes == route.attributes)
+    }
+
+    /// Whether the peer has a route for this NLRI.
+    pub fn contains(&self, nlri: &N) -> bool {
+        self.seen
+            .get(&nlri.family())
+            .is_some_and(|routes| routes.contains_key(nlri))
+    }
+
+    /// Number of routes the peer has.
+    pub fn len(&self) -> usize {
+        self.seen.values().map(HashMap::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Records that the peer was sent `route`.
+    pub fn update_cache(&mut self, route: Route<N, A>) {
+        if !self.enabled {
+            return;
+        }
+        let sent = Sent {
+            nexthop: route.nexthop,
+            attributes: route.attributes,
+        };
+        self.seen
+            .entry(route.nlri.family())
+            .or_default()
+            .insert(route.nlri, sent);
+    }
+
+    /// Records that the peer was sent a withdraw of `nlri`.
+    pub fn update_cache_withdraw(&mut self, nlri: &N) {
+        if let Some(routes) = self.seen.get_mut(&nlri.family()) {
+            routes.remove(nlri);
+        }
+    }
+}

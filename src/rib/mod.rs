@@ -1,0 +1,16 @@
+//! Ports `exabgp/rib/`: the adj-rib-out kept per neighbour (RFC 4271 §3.2, §9.2; RFC 2918 and
+//! RFC 7313 for route refresh).
+//!
+//! [`outgoing::OutgoingRib`] holds what the peer has been sent ([`cache::Cache`]) and the
+//! changes still to send, and drains them as [`outgoing::RibUpdate`]s in ExaBGP's order.
+//! Routes are [`route::Route`]s whose attributes are shared (`Arc`) and interned, so routes
+//! with the same attributes cost one attribute set. The RIB is generic over the NLRI and
+//! attribute types ([`route::RibNlri`]), so it has no I/O and no tie to a codec.
+
+pub mod cache;
+pub mod outgoing;
+pub mod route;
+
+pub use cache::Cache;
+pub use outgoing::{OutgoingRib, RefreshSubtype, RibUpdate};
+pub use route::{RibNlri, Route};

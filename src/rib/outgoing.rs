@@ -1,0 +1,1131 @@
+//! Ports `exabgp/rib/outgoing.py`: the adj-rib-out of one neighbour: queued announces and
+//! withdraws, deduplication against what the peer has, grouping by attributes, and resend
+//! for route refresh (RFC 2918, RFC 7313) or a new session.
+//!
+//! Memory: a route the peer has is one hash map entry, its NLRI as the key (32 bytes for
+//! IPv4/IPv6 unicast, `size_of::<Nlri>()`) and a 32-byte value (next-hop, and a pointer to
+//! its attributes), plus one control byte; identical attribute sets are interned, so routes
+//! sharing attributes pay for them once. With the map between 44% and 87.5% full that is
+//! about 75 to 150 bytes per route, against ExaBGP's ~700 bytes of Python objects. A queued
+//! change costs the same plus an 8-byte sequence number until it is drained.
+
+use super::cache::Cache;
+use super::route::{RibNlri, Route};
+use crate::bgp::message::open::capability::negotiated::Negotiated;
+use crate::bgp::message::refresh::RouteRefresh;
+use crate::bgp::message::update::attribute::collection::Attributes;
+use crate::bgp::message::update::nlri::Nlri;
+use crate::bgp::message::update::{RoutedNlri, Update};
+use crate::protocol::family::{Afi, Family, Safi};
+use bytes::Bytes;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::Hash;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// ROUTE-REFRESH message sub-type around a resend (RFC 7313 §4: BoRR and EoRR).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum RefreshSubtype {
+    Begin = 1,
+    End = 2,
+}
+
+/// One unit drained from the RIB, to be packed into messages (ExaBGP's `UpdateCollection`
+/// or `RouteRefresh`). An `Update` may need several UPDATE messages once packed.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum RibUpdate<N = Nlri, A = Attributes> {
+    RouteRefresh {
+        family: Family,
+        subtype: RefreshSubtype,
+    },
+    Update {
+        announces: Vec<(N, Option<IpAddr>)>,
+        withdraws: Vec<N>,
+        attributes: Arc<A>,
+    },
+}
+
+#[derive(Debug)]
+struct Pending<A> {
+    /// Queue order: ExaBGP drains in insertion order.
+    seq: u64,
+    nexthop: Option<IpAddr>,
+    attributes: Arc<A>,
+}
+
+/// The adj-rib-out of one neighbour, all its families.
+#[derive(Debug)]
+pub struct OutgoingRib<N = Nlri, A = Attributes> {
+    cache: Cache<N, A>,
+    families: Vec<Family>,
+    interned: HashSet<Arc<A>>,
+    seq: u64,
+    announces: HashMap<N, Pending<A>>,
+    withdraws: HashMap<N, Pending<A>>,
+    refresh_families: Vec<Family>,
+    refresh_routes: Vec<Route<N, A>>,
+    watchdogs: HashMap<String, Watchdog<N, A>>,
+}
+
+/// Routes under one watchdog name (`announce watchdog <name>` / `withdraw watchdog <name>`).
+#[derive(Debug)]
+struct Watchdog<N, A> {
+    announced: BTreeMap<N, Route<N, A>>,
+    withdrawn: BTreeMap<N, Route<N, A>>,
+}
+
+impl<N, A> Default for Watchdog<N, A> {
+    fn default() -> Watchdog<N, A> {
+        Watchdog {
+            announced: BTreeMap::new(),
+            withdrawn: BTreeMap::new(),
+        }
+    }
+}
+
+/// Families whose routes ExaBGP packs together when `group-updates` is on.
+fn groupable(family: Family) -> bool {
+    family == Family::new(Afi::IPV4, Safi::UNICAST)
+        || family == Family::new(Afi::IPV4, Safi::MCAST_VPN)
+        || family == Family::new(Afi::IPV6, Safi::MCAST_VPN)
+}
+
+/// Stable order of first appearance.
+fn position<T: PartialEq>(list: &mut Vec<T>, value: T) -> usize {
+    match list.iter().position(|v| *v == value) {
+        Some(at) => at,
+        None => {
+            list.push(value);
+            list.len() - 1
+        }
+    }
+}
+
+impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
+    /// `adj_rib_out`: the neighbour option; when off, nothing is deduplicated or resent.
+    pub fn new(families: impl IntoIterator<Item = Family>, adj_rib_out: bool) -> OutgoingRib<N, A> {
+        OutgoingRib {
+            cache: Cache::new(adj_rib_out),
+            families: families.into_iter().collect(),
+            interned: HashSet::new(),
+            seq: 0,
+            announces: HashMap::new(),
+            withdraws: HashMap::new(),
+            refresh_families: Vec::new(),
+            refresh_routes: Vec::new(),
+            watchdogs: HashMap::new(),
+        }
+    }
+
+    pub fn families(&self) -> &[Family] {
+        &self.families
+    }
+
+    /// Changes the neighbour's families (reload); what was sent in others is forgotten.
+    pub fn set_families(&mut self, families: impl IntoIterator<Item = Family>) {
+        self.families = families.into_iter().collect();
+        self.cache.delete_cached_family(&self.families);
+    }
+
+    /// What the peer has been sent.
+    pub fn cache(&self) -> &Cache<N, A> {
+        &self.cache
+    }
+
+    /// The shared copy of `attributes`: routes with equal attributes share one allocation.
+    pub fn intern(&mut self, attributes: Arc<A>) -> Arc<A> {
+        if let Some(existing) = self.interned.get(&attributes) {
+            return Arc::clone(existing);
+        }
+        self.interned.insert(Arc::clone(&attributes));
+        attributes
+    }
+
+    fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// Whether anything is waiting to be sent.
+    /// Unlike ExaBGP, a requested BoRR/EoRR counts, so an enhanced refresh of an empty
+    /// table is still answered.
+    pub fn pending(&self) -> bool {
+        !self.announces.is_empty()
+            || !self.withdraws.is_empty()
+            || !self.refresh_routes.is_empty()
+            || !self.refresh_families.is_empty()
+    }
+
+    /// The announces waiting to be sent.
+    pub fn queued_routes(&self) -> impl Iterator<Item = Route<N, A>> + '_ {
+        self.announces.iter().map(|(nlri, p)| Route {
+            nlri: nlri.clone(),
+            nexthop: p.nexthop,
+            attributes: Arc::clone(&p.attributes),
+        })
+    }
+
+    /// Queues an announce. Unless `force`, a route the peer already has, identical, is not
+    /// sent again (and cancels any change queued for it).
+    pub fn add_to_rib(&mut self, route: Route<N, A>, force: bool) {
+        let attributes = self.intern(route.attributes);
+        let route = Route {
+            attributes,
+            ..route
+        };
+        self.withdraws.remove(&route.nlri);
+        if !force && self.cache.enabled() && self.cache.in_cache(&route) {
+            self.announces.remove(&route.nlri);
+            return;
+        }
+        let seq = match self.announces.get(&route.nlri) {
+            Some(p) if Arc::ptr_eq(&p.attributes, &route.attributes) => p.seq,
+            _ => self.next_seq(),
+        };
+        let pending = Pending {
+            seq,
+            nexthop: route.nexthop,
+            attributes: route.attributes,
+        };
+        self.announces.insert(route.nlri, pending);
+    }
+
+    /// Queues a withdraw of `route`.
+    pub fn del_from_rib(&mut self, route: Route<N, A>) {
+        self.del_nlri_from_rib(route.nlri, Some(route.attributes));
+    }
+
+    /// Queues a withdraw of `nlri`. A route announced and withdrawn before anything was sent
+    /// is simply dropped when the peer never had it; a withdraw of a route the RIB does not
+    /// know is sent anyway, as ExaBGP does.
+    pub fn del_nlri_from_rib(&mut self, nlri: N, attributes: Option<Arc<A>>) {
+        let was_queued = self.announces.remove(&nlri).is_some();
+        if was_queued && self.cache.enabled() && !self.cache.contains(&nlri) {
+            self.withdraws.remove(&nlri);
+            return;
+        }
+        let attributes = self.intern(attributes.unwrap_or_default());
+        let seq = match self.withdraws.get(&nlri) {
+            Some(p) => p.seq,
+            None => self.next_seq(),
+        };
+        self.withdraws.insert(
+            nlri,
+            Pending {
+                seq,
+                nexthop: None,
+                attributes,
+            },
+        );
+    }
+
+    /// Adds a route that may be under a watchdog: a route of watchdog `name` configured as
+    /// withdrawn is only remembered, to be announced by `announce_watchdog`.
+    pub fn add_to_rib_watchdog(
+        &mut self,
+        route: Route<N, A>,
+        watchdog: Option<&str>,
+        withdrawn: bool,
+    ) {
+        let Some(name) = watchdog else {
+            self.add_to_rib(route, false);
+            return;
+        };
+        let entry = self.watchdogs.entry(name.to_string()).or_default();
+        if withdrawn {
+            entry.withdrawn.insert(route.nlri.clone(), route);
+            return;
+        }
+        entry.announced.insert(route.nlri.clone(), route.clone());
+        self.add_to_rib(route, false);
+    }
+
+    /// Announces the routes of watchdog `name` that are withdrawn.
+    pub fn announce_watchdog(&mut self, name: &str) {
+        let Some(entry) = self.watchdogs.get_mut(name) else {
+            return;
+        };
+        let routes = std::mem::take(&mut entry.withdrawn);
+        entry
+            .announced
+            .extend(routes.iter().map(|(n, r)| (n.clone(), r.clone())));
+        for route in routes.into_values() {
+            self.add_to_rib(route, false);
+        }
+    }
+
+    /// Withdraws the announced routes of watchdog `name`.
+    pub fn withdraw_watchdog(&mut self, name: &str) {
+        let Some(entry) = self.watchdogs.get_mut(name) else {
+            return;
+        };
+        let routes = std::mem::take(&mut entry.announced);
+        entry
+            .withdrawn
+            .extend(routes.iter().map(|(n, r)| (n.clone(), r.clone())));
+        for route in routes.into_values() {
+            self.del_from_rib(route);
+        }
+    }
+
+    /// Queues every route the peer has in the neighbour's families (or only `family`) to be
+    /// sent again, between BoRR and EoRR when enhanced route refresh was negotiated.
+    pub fn resend(&mut self, enhanced_refresh: bool, family: Option<Family>) {
+        let requested: Vec<Family> = self
+            .families
+            .iter()
+            .copied()
+            .filter(|f| family.map_or(true, |wanted| wanted == *f))
+            .collect();
+        if enhanced_refresh {
+            for f in &requested {
+                if !self.refresh_families.contains(f) {
+                    self.refresh_families.push(*f);
+                }
+            }
+        }
+        let mut routes: Vec<Route<N, A>> = self.cache.cached_routes(&requested).collect();
+        routes.sort_by(|a, b| a.nlri.cmp(&b.nlri));
+        self.refresh_routes.extend(routes);
+    }
+
+    /// Withdraws every route of `families` (all the neighbour's when None): those the peer
+    /// has are withdrawn, queued announces are dropped.
+    pub fn withdraw(&mut self, families: Option<&[Family]>) {
+        let requested: Vec<Family> = self
+            .families
+            .iter()
+            .copied()
+            .filter(|f| families.map_or(true, |wanted| wanted.contains(f)))
+            .collect();
+        let sent: Vec<Route<N, A>> = self.cache.cached_routes(&requested).collect();
+        for route in sent {
+            self.del_from_rib(route);
+        }
+        let queued: Vec<N> = self
+            .announces
+            .keys()
+            .filter(|nlri| requested.contains(&nlri.family()))
+            .cloned()
+            .collect();
+        for nlri in queued {
+            let attributes = self.announces.get(&nlri).map(|p| Arc::clone(&p.attributes));
+            self.del_nlri_from_rib(nlri, attributes);
+        }
+    }
+
+    /// After a restart: everything the peer had is queued again, and routes of `previous`
+    /// that are not in `new` are withdrawn.
+    pub fn replace_restart(&mut self, previous: &[Route<N, A>], new: &[Route<N, A>]) {
+        let kept: HashSet<&N> = new.iter().map(|r| &r.nlri).collect();
+        let all = self.families.clone();
+        let mut sent: Vec<Route<N, A>> = self.cache.cached_routes(&all).collect();
+        sent.sort_by(|a, b| a.nlri.cmp(&b.nlri));
+        for route in sent {
+            self.add_to_rib(route, true);
+        }
+        for route in previous.iter().filter(|r| !kept.contains(&r.nlri)) {
+            self.del_from_rib(route.clone());
+        }
+    }
+
+    /// After a configuration reload: routes of `new` are announced (those the peer has
+    /// identical are skipped), routes of `previous` not in `new` are withdrawn.
+    ///
+    /// ExaBGP re-announces only the NLRI that are new, so a route whose attributes changed
+    /// in the configuration is not sent; here it is.
+    pub fn replace_reload(&mut self, previous: &[Route<N, A>], new: &[Route<N, A>]) {
+        let kept: HashSet<&N> = new.iter().map(|r| &r.nlri).collect();
+        for route in new {
+            self.add_to_rib(route.clone(), false);
+        }
+        for route in previous.iter().filter(|r| !kept.contains(&r.nlri)) {
+            self.del_from_rib(route.clone());
+        }
+    }
+
+    /// The session went down: the peer has nothing any more. Every route it had, or was
+    /// about to get, is queued for the next session; queued withdraws and refreshes are
+    /// dropped. (ExaBGP reaches the same state with `reset` then `replace_restart`.)
+    pub fn reconnect(&mut self) {
+        self.refresh_families.clear();
+        self.refresh_routes.clear();
+        let withdrawn = std::mem::take(&mut self.withdraws);
+        let all = self.families.clone();
+        let mut sent: Vec<Route<N, A>> = self
+            .cache
+            .cached_routes(&all)
+            .filter(|route| !withdrawn.contains_key(&route.nlri))
+            .collect();
+        sent.sort_by(|a, b| a.nlri.cmp(&b.nlri));
+        self.cache.clear_cache();
+        for route in sent {
+            if !self.announces.contains_key(&route.nlri) {
+                self.add_to_rib(route, true);
+            }
+        }
+    }
+
+    /// Forgets everything: what was sent and what is queued.
+    pub fn clear(&mut self) {
+        self.cache.clear_cache();
+        self.announces.clear();
+        self.withdraws.clear();
+        self.reset();
+    }
+
+    /// Drops the refresh state and drains the queue without sending it, as ExaBGP's `reset`
+    /// (the queued routes count as sent, so a later `resend` sends them).
+    pub fn reset(&mut self) {
+        self.refresh_families.clear();
+        self.refresh_routes.clear();
+        let _ = self.updates(true);
+    }
+
+    /// Drains everything queued, in ExaBGP's order: BoRR per refreshed family, the resent
+    /// routes one per UPDATE, EoRR; then withdraws, one per UPDATE, family by family; then
+    /// announces by attribute set, family and next-hop, each group in one UPDATE when
+    /// `grouped` and the family is IPv4 unicast or MCAST-VPN, else one per route.
+    pub fn updates(&mut self, grouped: bool) -> Vec<RibUpdate<N, A>> {
+        self.updates_limited(grouped, &BTreeMap::new())
+    }
+
+    /// `updates`, announcing at most `paths_limit[family]` paths of one prefix in this
+    /// drain (the PATHS-LIMIT capability; 0 or absent: no limit). Paths over the limit are
+    /// dropped from the queue, as ExaBGP drops them.
+    pub fn updates_limited(
+        &mut self,
+        grouped: bool,
+        paths_limit: &BTreeMap<Family, u16>,
+    ) -> Vec<RibUpdate<N, A>> {
+        let refresh_families = std::mem::take(&mut self.refresh_families);
+        let refresh_routes = std::mem::take(&mut self.refresh_routes);
+        let withdraws = std::mem::take(&mut self.withdraws);
+        let announces = std::mem::take(&mut self.announces);
+        let mut out = Vec::new();
+
+        for family in &refresh_families {
+            out.push(RibUpdate::RouteRefresh {
+                family: *family,
+                subtype: RefreshSubtype::Begin,
+            });
+        }
+        for route in refresh_routes {
+            out.push(RibUpdate::Update {
+                announces: vec![(route.nlri, route.nexthop)],
+                withdraws: Vec::new(),
+                attributes: route.attributes,
+            });
+        }
+        for family in &refresh_families {
+            out.push(RibUpdate::RouteRefresh {
+                family: *family,
+                subtype: RefreshSubtype::End,
+            });
+        }
+
+        let mut withdraws: Vec<(N, Pending<A>)> = withdraws.into_iter().collect();
+        withdraws.sort_by_key(|(_, p)| p.seq);
+        let mut families = Vec::new();
+        let mut by_family: Vec<Vec<(N, Arc<A>)>> = Vec::new();
+        for (nlri, pending) in withdraws {
+            let at = position(&mut families, nlri.family());
+            if at == by_family.len() {
+                by_family.push(Vec::new());
+            }
+            by_family[at].push((nlri, pending.attributes));
+        }
+        for (nlri, attributes) in by_family.into_iter().flatten() {
+            self.cache.update_cache_withdraw(&nlri);
+            out.push(RibUpdate::Update {
+                announces: Vec::new(),
+                withdraws: vec![nlri],
+                attributes,
+            });
+        }
+
+        let mut announces: Vec<(N, Pending<A>)> = announces.into_iter().collect();
+        announces.sort_by_key(|(_, p)| p.seq);
+        if paths_limit.values().any(|limit| *limit > 0) {
+            let mut counts: HashMap<N, u16> = HashMap::new();
+            announces.retain(|(nlri, _)| {
+                let limit = paths_limit.get(&nlri.family()).copied().unwrap_or(0);
+                if limit == 0 {
+                    return true;
+                }
+                let count = counts.entry(nlri.prefix()).or_insert(0);
+                if *count >= limit {
+                    log::debug!("rib.paths_limit.exceeded nlri={nlri:?} limit={limit}");
+                    return false;
+                }
+                *count += 1;
+                true
+            });
+        }
+        // attribute sets in order of first appearance, then (family, next-hop) within each
+        type Group<N> = (Family, Option<IpAddr>, Vec<N>);
+        let mut attribute_order: HashMap<*const A, usize> = HashMap::new();
+        let mut groups: Vec<(Arc<A>, Vec<Group<N>>)> = Vec::new();
+        for (nlri, pending) in announces {
+            self.cache.update_cache(Route {
+                nlri: nlri.clone(),
+                nexthop: pending.nexthop,
+                attributes: Arc::clone(&pending.attributes),
+            });
+            let at = *attribute_order
+                .entry(Arc::as_ptr(&pending.attributes))
+                .or_insert_with(|| {
+                    groups.push((Arc::clone(&pending.attributes), Vec::new()));
+                    groups.len() - 1
+                });
+            let family = nlri.family();
+            let sub = &mut groups[at].1;
+            match sub
+                .iter_mut()
+                .find(|(f, nh, _)| *f == family && *nh == pending.nexthop)
+            {
+                Some((_, _, list)) => list.push(nlri),
+                None => sub.push((family, pending.nexthop, vec![nlri])),
+            }
+        }
+        for (attributes, sub) in groups {
+            for (family, nexthop, nlris) in sub {
+                if grouped && groupable(family) {
+                    out.push(RibUpdate::Update {
+                        announces: nlris.into_iter().map(|n| (n, nexthop)).collect(),
+                        withdraws: Vec::new(),
+                        attributes: Arc::clone(&attributes),
+                    });
+                    continue;
+                }
+                for nlri in nlris {
+                    out.push(RibUpdate::Update {
+                        announces: vec![(nlri, nexthop)],
+                        withdraws: Vec::new(),
+                        attributes: Arc::clone(&attributes),
+                    });
+                }
+            }
+        }
+        // attribute sets no route refers to any more
+        self.interned.retain(|a| Arc::strong_count(a) > 1);
+        out
+    }
+}
+
+impl RibUpdate<Nlri, Attributes> {
+    /// The BGP messages, header included: packed by the UPDATE codec, which splits an
+    /// `Update` over as many messages as `negotiated.msg_size` requires and leaves out
+    /// families that were not negotiated.
+    pub fn messages(&self, negotiated: &Negotiated, include_withdraw: bool) -> Vec<Bytes> {
+        match self {
+            RibUpdate::RouteRefresh { family, subtype } => {
+                vec![RouteRefresh {
+                    family: *family,
+                    subtype: *subtype as u8,
+                }
+                .encode()]
+            }
+            RibUpdate::Update {
+                announces,
+                withdraws,
+                attributes,
+            } => {
+                let update = Update {
+                    announces: announces
+                        .iter()
+                        .map(|(nlri, nexthop)| RoutedNlri {
+                            nlri: nlri.clone(),
+                            nexthop: *nexthop,
+                        })
+                        .collect(),
+                    withdraws: withdraws.clone(),
+                    attributes: Attributes::clone(attributes),
+                    ..Update::default()
+                };
+                update.messages(negotiated, include_withdraw)
+            }
+        }
+    }
+}
+
+/// The adj-rib-out as a session uses it: the RIB, the neighbour's `group-updates`, and the
+/// messages already encoded but not yet taken (a session takes a few at a time so that
+/// keepalives and reads are not starved).
+#[derive(Debug)]
+pub struct AdjRibOut {
+    pub rib: OutgoingRib<Nlri, Attributes>,
+    pub group_updates: bool,
+    encoded: std::collections::VecDeque<Bytes>,
+}
+
+impl AdjRibOut {
+    pub fn new(
+        families: impl IntoIterator<Item = Family>,
+        adj_rib_out: bool,
+        group_updates: bool,
+    ) -> AdjRibOut {
+        AdjRibOut {
+            rib: OutgoingRib::new(families, adj_rib_out),
+            group_updates,
+            encoded: Default::default(),
+        }
+    }
+
+    /// Whether messages or changes are waiting.
+    pub fn pending(&self) -> bool {
+        !self.encoded.is_empty() || self.rib.pending()
+    }
+
+    /// Up to `max` whole messages for `negotiated`, draining the RIB when what was encoded
+    /// before has all been taken.
+    pub fn take(
+        &mut self,
+        negotiated: &Negotiated,
+        include_withdraw: bool,
+        max: usize,
+    ) -> Vec<Bytes> {
+        if self.encoded.is_empty() && self.rib.pending() {
+            let messages = self
+                .rib
+                .messages(negotiated, self.group_updates, include_withdraw);
+            self.encoded.extend(messages);
+        }
+        let count = max.min(self.encoded.len());
+        self.encoded.drain(..count).collect()
+    }
+
+    /// Queues the table of `family` (all when None) again, framed by BoRR/EoRR if `enhanced`.
+    pub fn resend(&mut self, family: Option<Family>, enhanced: bool) {
+        self.rib.resend(enhanced, family);
+    }
+
+    /// The session went down (see [`OutgoingRib::reconnect`]); encoded messages are dropped.
+    pub fn reconnect(&mut self) {
+        self.encoded.clear();
+        self.rib.reconnect();
+    }
+}
+
+impl OutgoingRib<Nlri, Attributes> {
+    /// Drains the queue (see [`OutgoingRib::updates_limited`], with the negotiated paths
+    /// limits) straight into BGP messages; `include_withdraw` as the UPDATE codec's.
+    pub fn messages(
+        &mut self,
+        negotiated: &Negotiated,
+        grouped: bool,
+        include_withdraw: bool,
+    ) -> Vec<Bytes> {
+        self.updates_limited(grouped, &negotiated.paths_limit)
+            .iter()
+            .flat_map(|update| update.messages(negotiated, include_withdraw))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A stand-in NLRI: a family and a prefix number.
+    #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+    struct P(Family, u32);
+
+    impl RibNlri for P {
+        fn family(&self) -> Family {
+            self.0
+        }
+    }
+
+    #[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
+    struct Attrs(u32);
+
+    const V4: Family = Family::new(Afi::IPV4, Safi::UNICAST);
+    const V6: Family = Family::new(Afi::IPV6, Safi::UNICAST);
+
+    fn nh() -> Option<IpAddr> {
+        Some("192.0.2.1".parse().unwrap())
+    }
+
+    fn route(family: Family, prefix: u32, attrs: u32) -> Route<P, Attrs> {
+        Route::new(P(family, prefix), nh(), Arc::new(Attrs(attrs)))
+    }
+
+    fn new_rib() -> OutgoingRib<P, Attrs> {
+        OutgoingRib::new([V4, V6], true)
+    }
+
+    /// Announced and withdrawn prefixes of each drained UPDATE, for easy comparison.
+    fn summary(updates: &[RibUpdate<P, Attrs>]) -> Vec<(Vec<u32>, Vec<u32>)> {
+        updates
+            .iter()
+            .filter_map(|u| match u {
+                RibUpdate::Update {
+                    announces,
+                    withdraws,
+                    ..
+                } => Some((
+                    announces.iter().map(|(p, _)| p.1).collect(),
+                    withdraws.iter().map(|p| p.1).collect(),
+                )),
+                RibUpdate::RouteRefresh { .. } => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn announce_then_withdraw_before_sending_sends_nothing() {
+        let mut rib = new_rib();
+        rib.add_to_rib(route(V4, 1, 1), false);
+        rib.del_from_rib(route(V4, 1, 1));
+        assert!(!rib.pending());
+        assert!(rib.updates(true).is_empty());
+    }
+
+    #[test]
+    fn reannounce_identical_is_not_resent() {
+        let mut rib = new_rib();
+        rib.add_to_rib(route(V4, 1, 1), false);
+        assert_eq!(summary(&rib.updates(true)), vec![(vec![1], vec![])]);
+        rib.add_to_rib(route(V4, 1, 1), false);
+        assert!(rib.updates(true).is_empty());
+        rib.add_to_rib(route(V4, 1, 2), false);
+        assert_eq!(summary(&rib.updates(true)), vec![(vec![1], vec![])]);
+        // change then change back before sending: the peer already has it
+        rib.add_to_rib(route(V4, 1, 3), false);
+        rib.add_to_rib(route(V4, 1, 2), false);
+        assert!(rib.updates(true).is_empty());
+        // forced: sent anyway
+        rib.add_to_rib(route(V4, 1, 2), true);
+        assert_eq!(summary(&rib.updates(true)).len(), 1);
+    }
+
+    #[test]
+    fn withdraw_of_a_sent_route_is_sent_and_cancelled_by_reannounce() {
+        let mut rib = new_rib();
+        rib.add_to_rib(route(V4, 1, 1), false);
+        let _ = rib.updates(true);
+        rib.del_from_rib(route(V4, 1, 1));
+        rib.add_to_rib(route(V4, 1, 1), false);
+        assert!(rib.updates(true).is_empty());
+        // announce with new attributes then withdraw: the peer has the old one, withdraw it
+        rib.add_to_rib(route(V4, 1, 5), false);
+        rib.del_from_rib(route(V4, 1, 5));
+        assert_eq!(summary(&rib.updates(true)), vec![(vec![], vec![1])]);
+        assert!(rib.cache().is_empty());
+        // unknown withdraws are still sent, as ExaBGP
+        rib.del_nlri_from_rib(P(V4, 9), None);
+        assert_eq!(summary(&rib.updates(true)), vec![(vec![], vec![9])]);
+    }
+
+    #[test]
+    fn grouping_follows_exabgp() {
+        let mut rib = new_rib();
+        rib.add_to_rib(route(V4, 1, 1), false);
+        rib.add_to_rib(route(V4, 2, 2), false);
+        rib.add_to_rib(route(V4, 3, 1), false);
+        rib.add_to_rib(route(V6, 4, 1), false);
+        rib.add_to_rib(route(V6, 5, 1), false);
+        rib.add_to_rib(
+            Route::new(
+                P(V4, 6),
+                Some("192.0.2.9".parse().unwrap()),
+                Arc::new(Attrs(1)),
+            ),
+            false,
+        );
+        let updates = rib.updates(true);
+        // attribute set 1: v4 via .1 grouped, v6 one per route, v4 via .9; then set 2
+        assert_eq!(
+            summary(&updates),
+            vec![
+                (vec![1, 3], vec![]),
+                (vec![4], vec![]),
+                (vec![5], vec![]),
+                (vec![6], vec![]),
+                (vec![2], vec![])
+            ]
+        );
+        let RibUpdate::Update { attributes: a, .. } = &updates[0] else {
+            panic!("an update")
+        };
+        let RibUpdate::Update { attributes: b, .. } = &updates[1] else {
+            panic!("an update")
+        };
+        assert!(Arc::ptr_eq(a, b), "equal attributes are interned");
+
+        let mut rib = new_rib();
+        rib.add_to_rib(route(V4, 1, 1), false);
+        rib.add_to_rib(route(V4, 3, 1), false);
+        assert_eq!(
+            summary(&rib.updates(false)),
+            vec![(vec![1], vec![]), (vec![3], vec![])]
+        );
+    }
+
+    #[test]
+    fn drain_order_refresh_withdraws_announces() {
+        let mut rib = new_rib();
+        rib.add_to_rib(route(V4, 1, 1), false);
+        rib.add_to_rib(route(V6, 2, 1), false);
+        let _ = rib.updates(true);
+        rib.resend(true, Some(V4));
+        rib.del_from_rib(route(V6, 2, 1));
+        rib.add_to_rib(route(V4, 3, 1), false);
+        let updates = rib.updates(true);
+        assert_eq!(
+            updates[0],
+            RibUpdate::RouteRefresh {
+                family: V4,
+                subtype: RefreshSubtype::Begin
+            }
+        );
+        assert_eq!(
+            updates[2],
+            RibUpdate::RouteRefresh {
+                family: V4,
+                subtype: RefreshSubtype::End
+            }
+        );
+        assert_eq!(
+            summary(&updates),
+            vec![(vec![1], vec![]), (vec![], vec![2]), (vec![3], vec![])]
+        );
+    }
+
+    #[test]
+    fn resend_all_and_withdraw_all() {
+        let mut rib = new_rib();
+        for i in 0..5 {
+            rib.add_to_rib(route(if i % 2 == 0 { V4 } else { V6 }, i, 1), false);
+        }
+        let _ = rib.updates(true);
+        rib.resend(false, None);
+        let mut resent: Vec<u32> = summary(&rib.updates(true))
+            .into_iter()
+            .flat_map(|(a, _)| a)
+            .collect();
+        resent.sort();
+        assert_eq!(resent, vec![0, 1, 2, 3, 4]);
+
+        rib.add_to_rib(route(V6, 7, 1), false);
+        rib.withdraw(Some(&[V6]));
+        let mut withdrawn: Vec<u32> = summary(&rib.updates(true))
+            .into_iter()
+            .flat_map(|(_, w)| w)
+            .collect();
+        withdrawn.sort();
+        assert_eq!(
+            withdrawn,
+            vec![1, 3],
+            "queued route 7 is dropped, never sent"
+        );
+        rib.withdraw(None);
+        let mut withdrawn: Vec<u32> = summary(&rib.updates(true))
+            .into_iter()
+            .flat_map(|(_, w)| w)
+            .collect();
+        withdrawn.sort();
+        assert_eq!(withdrawn, vec![0, 2, 4]);
+        assert!(rib.cache().is_empty());
+    }
+
+    #[test]
+    fn without_adj_rib_out_nothing_is_deduplicated() {
+        let mut rib: OutgoingRib<P, Attrs> = OutgoingRib::new([V4], false);
+        rib.add_to_rib(route(V4, 1, 1), false);
+        let _ = rib.updates(true);
+        rib.add_to_rib(route(V4, 1, 1), false);
+        assert_eq!(summary(&rib.updates(true)).len(), 1);
+        rib.add_to_rib(route(V4, 2, 1), false);
+        rib.del_from_rib(route(V4, 2, 1));
+        assert_eq!(summary(&rib.updates(true)), vec![(vec![], vec![2])]);
+        rib.resend(false, None);
+        assert!(rib.updates(true).is_empty());
+    }
+
+    #[test]
+    fn reset_counts_queued_routes_as_sent() {
+        let mut rib = new_rib();
+        rib.add_to_rib(route(V4, 1, 1), false);
+        rib.reset();
+        assert!(!rib.pending());
+        rib.resend(false, None);
+        assert_eq!(summary(&rib.updates(true)), vec![(vec![1], vec![])]);
+        rib.clear();
+        assert!(rib.cache().is_empty());
+    }
+
+    #[test]
+    fn reload_announces_changes_and_withdraws_removed() {
+        let mut rib = new_rib();
+        let previous = vec![route(V4, 1, 1), route(V4, 2, 1)];
+        for r in &previous {
+            rib.add_to_rib(r.clone(), false);
+        }
+        let _ = rib.updates(true);
+        let new = vec![route(V4, 1, 1), route(V4, 3, 1)];
+        rib.replace_reload(&previous, &new);
+        assert_eq!(
+            summary(&rib.updates(true)),
+            vec![(vec![], vec![2]), (vec![3], vec![])]
+        );
+        rib.replace_restart(&new, &new);
+        let mut again: Vec<u32> = summary(&rib.updates(true))
+            .into_iter()
+            .flat_map(|(a, _)| a)
+            .collect();
+        again.sort();
+        assert_eq!(again, vec![1, 3]);
+    }
+
+    #[test]
+    fn watchdog_announces_and_withdraws_its_routes() {
+        let mut rib = new_rib();
+        rib.add_to_rib_watchdog(route(V4, 1, 1), Some("dog"), false);
+        rib.add_to_rib_watchdog(route(V4, 2, 1), Some("dog"), true);
+        rib.add_to_rib_watchdog(route(V4, 3, 1), None, false);
+        assert_eq!(
+            summary(&rib.updates(false)),
+            vec![(vec![1], vec![]), (vec![3], vec![])]
+        );
+        rib.withdraw_watchdog("dog");
+        assert_eq!(summary(&rib.updates(false)), vec![(vec![], vec![1])]);
+        rib.announce_watchdog("dog");
+        assert_eq!(
+            summary(&rib.updates(false)),
+            vec![(vec![1], vec![]), (vec![2], vec![])]
+        );
+        rib.announce_watchdog("dog");
+        rib.announce_watchdog("unknown");
+        assert!(rib.updates(false).is_empty());
+    }
+
+    #[test]
+    fn reconnect_requeues_what_the_peer_had() {
+        let mut rib = new_rib();
+        rib.add_to_rib(route(V4, 1, 1), false);
+        rib.add_to_rib(route(V4, 2, 1), false);
+        let _ = rib.updates(false);
+        rib.del_from_rib(route(V4, 2, 1));
+        rib.add_to_rib(route(V6, 3, 1), false);
+        rib.reconnect();
+        assert!(rib.cache().is_empty());
+        let mut queued: Vec<u32> = summary(&rib.updates(false))
+            .into_iter()
+            .flat_map(|(a, w)| {
+                assert!(w.is_empty(), "the new session has nothing to withdraw");
+                a
+            })
+            .collect();
+        queued.sort();
+        assert_eq!(queued, vec![1, 3]);
+    }
+
+    #[test]
+    fn sent_entry_is_small() {
+        assert_eq!(std::mem::size_of::<super::super::cache::Sent<Attrs>>(), 32);
+    }
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Announce(u32, u32),
+        Withdraw(u32),
+        Drain,
+        /// The session went down: the peer's table is gone.
+        Reconnect,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0..6u32, 0..3u32).prop_map(|(p, a)| Op::Announce(p, a)),
+            (0..6u32).prop_map(Op::Withdraw),
+            Just(Op::Drain),
+            Just(Op::Reconnect),
+        ]
+    }
+
+    proptest! {
+        /// The peer's table, built from what was drained, always ends as the intended one,
+        /// and nothing the peer already has is announced again.
+        #[test]
+        fn peer_converges_without_redundant_announces(ops in proptest::collection::vec(op(), 0..60), grouped in any::<bool>()) {
+            let mut rib = new_rib();
+            let mut intended: HashMap<u32, u32> = HashMap::new();
+            let mut peer: HashMap<u32, u32> = HashMap::new();
+            let apply = |rib: &mut OutgoingRib<P, Attrs>, peer: &mut HashMap<u32, u32>| -> Result<(), TestCaseError> {
+                for update in rib.updates(grouped) {
+                    if let RibUpdate::Update { announces, withdraws, attributes } = update {
+                        for p in withdraws {
+                            peer.remove(&p.1);
+                        }
+                        for (p, _) in announces {
+                            prop_assert_ne!(peer.get(&p.1), Some(&attributes.0), "redundant announce");
+                            peer.insert(p.1, attributes.0);
+                        }
+                    }
+                }
+                Ok(())
+            };
+            for op in ops {
+                match op {
+                    Op::Announce(p, a) => {
+                        rib.add_to_rib(route(V4, p, a), false);
+                        intended.insert(p, a);
+                    }
+                    Op::Withdraw(p) => {
+                        rib.del_nlri_from_rib(P(V4, p), None);
+                        intended.remove(&p);
+                    }
+                    Op::Drain => apply(&mut rib, &mut peer)?,
+                    Op::Reconnect => {
+                        rib.reconnect();
+                        peer.clear();
+                    }
+                }
+            }
+            apply(&mut rib, &mut peer)?;
+            prop_assert_eq!(peer, intended);
+        }
+    }
+}
+
+#[cfg(test)]
+mod wire {
+    use super::*;
+    use crate::bgp::message::update::attribute::localpref::LocalPreference;
+    use crate::bgp::message::update::attribute::origin::Origin;
+    use crate::bgp::message::update::attribute::Attribute;
+    use crate::bgp::message::update::nlri::{Cidr, Inet, PathInfo};
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02X}")).collect()
+    }
+
+    fn v4(prefix: &str, mask: u8) -> Nlri {
+        let cidr = Cidr::new(prefix.parse().unwrap(), mask).unwrap();
+        Nlri::Inet(Inet::new(Family::IPV4_UNICAST, cidr, PathInfo::Disabled))
+    }
+
+    fn negotiated() -> Negotiated {
+        Negotiated {
+            families: vec![Family::IPV4_UNICAST],
+            ..Negotiated::default()
+        }
+    }
+
+    /// The memory budget of the module comment: a sent unicast route is a 64-byte map entry.
+    #[test]
+    fn a_sent_route_fits_in_64_bytes() {
+        let entry = std::mem::size_of::<Nlri>()
+            + std::mem::size_of::<super::super::cache::Sent<Attributes>>();
+        assert!(entry <= 64, "{entry} bytes");
+    }
+
+    #[test]
+    fn adj_rib_out_hands_messages_a_few_at_a_time_and_requeues_on_reconnect() {
+        let negotiated = Negotiated {
+            families: vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST],
+            ..negotiated()
+        };
+        let mut adj = AdjRibOut::new([Family::IPV4_UNICAST, Family::IPV6_UNICAST], true, false);
+        let attributes = Arc::new(Attributes::new());
+        for prefix in ["10.0.0.0", "10.0.1.0", "10.0.2.0"] {
+            adj.rib.add_to_rib(
+                Route::new(
+                    v4(prefix, 24),
+                    "192.0.2.1".parse().ok(),
+                    Arc::clone(&attributes),
+                ),
+                false,
+            );
+        }
+        assert_eq!(adj.take(&negotiated, true, 2).len(), 2);
+        assert!(adj.pending());
+        assert_eq!(adj.take(&negotiated, true, 2).len(), 1);
+        assert!(!adj.pending());
+        adj.reconnect();
+        assert_eq!(
+            adj.take(&negotiated, false, 10).len(),
+            3,
+            "the whole table on the next session"
+        );
+        // enhanced refresh of an empty family still sends BoRR and EoRR
+        adj.resend(Some(Family::IPV6_UNICAST), true);
+        let markers = adj.take(&negotiated, true, 10);
+        assert_eq!(markers.len(), 2);
+        // ROUTE-REFRESH type 5, AFI 2, subtypes 1 then 2, SAFI 1
+        assert_eq!(&markers[0][18..], &[5, 0, 2, 1, 1]);
+        assert_eq!(&markers[1][18..], &[5, 0, 2, 2, 1]);
+    }
+
+    #[test]
+    fn paths_limit_counts_paths_of_one_prefix() {
+        let path = |id: u32, prefix: &str| {
+            let cidr = Cidr::new(prefix.parse().unwrap(), 24).unwrap();
+            Nlri::Inet(Inet::new(Family::IPV4_UNICAST, cidr, PathInfo::Id(id)))
+        };
+        let mut rib: OutgoingRib = OutgoingRib::new([Family::IPV4_UNICAST], true);
+        let attributes = Arc::new(Attributes::new());
+        for id in 1..=3 {
+            rib.add_to_rib(
+                Route::new(path(id, "10.0.0.0"), None, Arc::clone(&attributes)),
+                false,
+            );
+        }
+        rib.add_to_rib(
+            Route::new(path(1, "10.0.1.0"), None, Arc::clone(&attributes)),
+            false,
+        );
+        let limits = BTreeMap::from([(Family::IPV4_UNICAST, 2u16)]);
+        let announced: Vec<Nlri> = rib
+            .updates_limited(true, &limits)
+            .into_iter()
+            .flat_map(|u| match u {
+                RibUpdate::Update { announces, .. } => announces,
+                RibUpdate::RouteRefresh { .. } => Vec::new(),
+            })
+            .map(|(nlri, _)| nlri)
+            .collect();
+        assert_eq!(
+            announced,
+            vec![
+                path(1, "10.0.0.0"),
+                path(2, "10.0.0.0"),
+                path(1, "10.0.1.0")
+            ]
+        );
+    }
+
+    /// qa/api/api-add-remove.ci: announce route 1.1.0.0/24 next-hop 101.1.101.1 origin igp
+    /// local-preference 100, then withdraw route 1.1.0.0/24.
+    #[test]
+    fn announce_and_withdraw_bytes_from_qa() {
+        let mut attributes = Attributes::new();
+        attributes.insert(Attribute::Origin(Origin::IGP));
+        attributes.insert(Attribute::LocalPreference(LocalPreference(100)));
+        let route = Route::new(
+            v4("1.1.0.0", 24),
+            Some("101.1.101.1".parse().unwrap()),
+            Arc::new(attributes),
+        );
+        let mut rib: OutgoingRib = OutgoingRib::new([Family::IPV4_UNICAST], true);
+        rib.add_to_rib(route.clone(), false);
+        let messages = rib.messages(&negotiated(), true, true);
+        assert_eq!(messages.len(), 1);
+        assert_eq!(
+            hex(&messages[0]),
+            "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF0030020000001540010100400200400304650165014005040000006418010100"
+        );
+        rib.add_to_rib(route.clone(), false);
+        assert!(rib.messages(&negotiated(), true, true).is_empty());
+        rib.del_nlri_from_rib(route.nlri.clone(), None);
+        let messages = rib.messages(&negotiated(), true, true);
+        assert_eq!(messages.len(), 1);
+        assert_eq!(
+            hex(&messages[0]),
+            "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001B020004180101000000"
+        );
+    }
+}

@@ -1,0 +1,406 @@
+//! Two real `exabgp-rs` daemons peering over loopback: sessions come up, a TERM stops one with a
+//! Cease that the other sees, and a daemon with a connection limit exits once it is used up.
+//!
+//! Every wait is bounded (the daemons are killed by PID if a test fails), and nothing asserts how
+//! long anything took.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Upper bound for any one wait: generous, a loaded 2-core machine must not make the test flaky.
+const BOUND: Duration = Duration::from_secs(60);
+
+/// A daemon under test: its process and the lines it logged so far.
+struct Daemon {
+    child: Child,
+    lines: Arc<Mutex<Vec<String>>>,
+    name: &'static str,
+    /// The configuration file written for it, removed with it.
+    config: Option<PathBuf>,
+}
+
+impl Daemon {
+    fn start(name: &'static str, configuration: &str, env: &[(&str, String)]) -> Daemon {
+        let path = write_config(name, configuration);
+        let mut daemon = Daemon::spawn(name, &["server", "-d", path.to_str().unwrap()], env);
+        daemon.config = Some(path);
+        daemon
+    }
+
+    fn spawn(name: &'static str, args: &[&str], env: &[(&str, String)]) -> Daemon {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_exabgp-rs"));
+        command
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("EXABGP_ENVFILE", "/nonexistent")
+            .env("exabgp_daemon_user", current_user())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("the daemon starts");
+        let stderr = child.stderr.take().unwrap();
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        Daemon {
+            child,
+            lines,
+            name,
+            config: None,
+        }
+    }
+
+    /// Waits until a logged line contains `text`; panics with the log after the bound, or once
+    /// the daemon exited without logging it.
+    fn wait_for(&mut self, text: &str) {
+        let start = Instant::now();
+        let mut exited = false;
+        while start.elapsed() < BOUND {
+            if self
+                .lines
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|line| line.contains(text))
+            {
+                return;
+            }
+            if exited {
+                break;
+            }
+            // Read the rest of the log once more after an exit before giving up.
+            exited = self.child.try_wait().unwrap().is_some();
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "{} never logged {text:?}; its log:\n{}",
+            self.name,
+            self.log()
+        );
+    }
+
+    fn log(&self) -> String {
+        self.lines.lock().unwrap().join("\n")
+    }
+
+    fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.child.id().to_string())
+            .status();
+        assert!(status.unwrap().success());
+    }
+
+    /// Waits for the process to exit by itself; its exit code.
+    fn wait_exit(&mut self) -> i32 {
+        let start = Instant::now();
+        while start.elapsed() < BOUND {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code().unwrap_or(-1);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("{} did not exit; its log:\n{}", self.name, self.log());
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(config) = &self.config {
+            let _ = std::fs::remove_file(config);
+        }
+    }
+}
+
+fn current_user() -> String {
+    let output = Command::new("id").arg("-un").output().expect("id runs");
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+fn write_config(name: &str, text: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("exabgp-rs-{}-{name}.conf", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// A port free right now on 127.0.0.1 (the kernel picks it).
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn neighbor(
+    peer: &str,
+    local: &str,
+    local_as: u32,
+    peer_as: u32,
+    router_id: &str,
+    extra: &str,
+) -> String {
+    format!(
+        "neighbor {peer} {{\n  router-id {router_id};\n  local-address {local};\n  local-as {local_as};\n  \
+         peer-as {peer_as};\n  hold-time 30;\n{extra}}}\n"
+    )
+}
+
+#[test]
+fn two_daemons_establish_then_term_sends_cease() {
+    let port = free_port();
+    // The passive side listens on 127.0.0.1; the active one connects from 127.0.0.2 (source bind).
+    let mut passive = Daemon::start(
+        "passive",
+        &neighbor(
+            "127.0.0.2",
+            "127.0.0.1",
+            65001,
+            65002,
+            "10.0.0.1",
+            "  passive;\n",
+        ),
+        &[
+            ("exabgp_tcp_bind", "127.0.0.1".into()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    passive.wait_for(&format!("listening for BGP session(s) on 127.0.0.1:{port}"));
+    let mut active = Daemon::start(
+        "active",
+        &neighbor("127.0.0.1", "127.0.0.2", 65002, 65001, "10.0.0.2", ""),
+        &[
+            ("exabgp_tcp_bind", String::new()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    passive.wait_for("session up");
+    active.wait_for("session up");
+
+    active.signal("TERM");
+    assert_eq!(active.wait_exit(), 0, "active log:\n{}", active.log());
+    // The passive side was told why: Cease (6) / Administrative Shutdown (2), RFC 4486.
+    passive.wait_for("session down");
+    passive.wait_for("notification received (6,2)");
+    active.wait_for("performing shutdown");
+}
+
+#[test]
+fn connection_limit_exits_when_used_up() {
+    // Nothing listens on this port: every attempt fails, and with one attempt allowed the daemon
+    // exits by itself, as ExaBGP with exabgp_tcp_connections (the functional tests rely on it).
+    let port = free_port();
+    let mut daemon = Daemon::start(
+        "limited",
+        &neighbor("127.0.0.1", "127.0.0.1", 65001, 65002, "10.0.0.1", ""),
+        &[
+            ("exabgp_tcp_bind", String::new()),
+            ("exabgp_tcp_port", port.to_string()),
+            ("exabgp_tcp_connections", "1".into()),
+        ],
+    );
+    assert_eq!(daemon.wait_exit(), 0, "log:\n{}", daemon.log());
+    daemon.wait_for("exiting on peer termination");
+}
+
+#[test]
+fn unconfigured_peer_is_refused_with_a_notification() {
+    let port = free_port();
+    let mut daemon = Daemon::start(
+        "refusing",
+        &neighbor(
+            "127.0.0.9",
+            "127.0.0.1",
+            65001,
+            65002,
+            "10.0.0.1",
+            "  passive;\n",
+        ),
+        &[
+            ("exabgp_tcp_bind", "127.0.0.1".into()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    daemon.wait_for(&format!("listening for BGP session(s) on 127.0.0.1:{port}"));
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(BOUND)).unwrap();
+    let mut received = Vec::new();
+    std::io::Read::read_to_end(&mut stream, &mut received).unwrap();
+    // RFC 4271 §4.5: marker, length 21 + text, type 3, Cease (6) / Peer De-configured (3).
+    assert!(received.len() > 21, "{received:?}");
+    assert_eq!(&received[..16], &[0xff; 16]);
+    assert_eq!(
+        u16::from_be_bytes([received[16], received[17]]) as usize,
+        received.len()
+    );
+    assert_eq!(&received[18..21], &[3, 6, 3]);
+    assert_eq!(&received[21..], b"no session configured for the peer");
+    daemon.signal("TERM");
+}
+
+#[test]
+fn built_in_example_exchanges_routes_and_stops_by_itself() {
+    let port = free_port();
+    let mut example = Daemon::spawn(
+        "example",
+        &["example", "--port", &port.to_string(), "--seconds", "10"],
+        &[],
+    );
+    assert_eq!(example.wait_exit(), 0, "log:\n{}", example.log());
+    let log = example.log();
+    // Each side received the other's three routes, the End-of-RIB after them.
+    for (side, routes) in [("ASN 65002", "10.2."), ("ASN 65001", "10.1.")] {
+        let received: Vec<&str> = log
+            .lines()
+            .filter(|line| line.contains(side) && line.contains("<<"))
+            .collect();
+        let routes_at: Vec<usize> = (0..3)
+            .map(|third| {
+                let nlri = format!("\"nlri\": \"{routes}{third}.0/24\"");
+                received
+                    .iter()
+                    .position(|line| line.contains(&nlri))
+                    .unwrap_or_else(|| panic!("no {nlri}:\n{log}"))
+            })
+            .collect();
+        let eor = received
+            .iter()
+            .position(|line| line.contains("\"eor\""))
+            .expect("an End-of-RIB");
+        assert!(
+            routes_at.iter().all(|at| *at < eor),
+            "End-of-RIB before the routes:\n{log}"
+        );
+    }
+    assert!(log.contains("run time over, stopping"));
+}
+
+#[test]
+fn both_active_and_listening_resolve_the_collision() {
+    // Each daemon listens on its own address and connects to the other's: connections cross, and
+    // the collision handling (RFC 4271 §6.8, ExaBGP's handle_connection) must leave one session.
+    let port = free_port();
+    let mut one = Daemon::start(
+        "collide-1",
+        &neighbor("127.0.0.2", "127.0.0.1", 65001, 65002, "10.0.0.1", ""),
+        &[
+            ("exabgp_tcp_bind", "127.0.0.1".into()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    let mut two = Daemon::start(
+        "collide-2",
+        &neighbor("127.0.0.1", "127.0.0.2", 65002, 65001, "10.0.0.2", ""),
+        &[
+            ("exabgp_tcp_bind", "127.0.0.2".into()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    one.wait_for("session up");
+    two.wait_for("session up");
+    one.signal("TERM");
+    two.signal("TERM");
+    assert_eq!(one.wait_exit(), 0);
+    assert_eq!(two.wait_exit(), 0);
+}
+
+#[test]
+fn reload_removes_then_adds_a_peer_and_record_and_pid_files_work() {
+    let port = free_port();
+    let mut passive = Daemon::start(
+        "reload-passive",
+        &neighbor(
+            "127.0.0.2",
+            "127.0.0.1",
+            65001,
+            65002,
+            "10.0.0.1",
+            "  passive;\n",
+        ),
+        &[
+            ("exabgp_tcp_bind", "127.0.0.1".into()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    passive.wait_for(&format!("listening for BGP session(s) on 127.0.0.1:{port}"));
+
+    let configured = neighbor("127.0.0.1", "127.0.0.2", 65002, 65001, "10.0.0.2", "");
+    let path = write_config("reload-active", &configured);
+    let record =
+        std::env::temp_dir().join(format!("exabgp-rs-{}-record.jsonl", std::process::id()));
+    let pid = std::env::temp_dir().join(format!("exabgp-rs-{}-active.pid", std::process::id()));
+    let mut active = Daemon::spawn(
+        "reload-active",
+        &[
+            "server",
+            "-d",
+            "--record",
+            record.to_str().unwrap(),
+            path.to_str().unwrap(),
+        ],
+        &[
+            ("exabgp_tcp_bind", String::new()),
+            ("exabgp_tcp_port", port.to_string()),
+            ("exabgp_daemon_pid", pid.to_str().unwrap().to_string()),
+        ],
+    );
+    active.config = Some(path.clone());
+    active.wait_for("session up");
+    passive.wait_for("session up");
+    assert_eq!(
+        std::fs::read_to_string(&pid).unwrap(),
+        format!("{}\n", active.child.id())
+    );
+
+    // The neighbour leaves the configuration: its session ends with Cease / Peer De-configured.
+    std::fs::write(&path, "").unwrap();
+    active.signal("USR1");
+    active.wait_for("removing peer");
+    passive.wait_for("notification received (6,3)");
+
+    // It comes back: a new session.
+    std::fs::write(&path, &configured).unwrap();
+    active.signal("USR1");
+    let start = Instant::now();
+    while passive.log().matches("session up").count() < 2 {
+        assert!(
+            start.elapsed() < BOUND,
+            "no second session:\n{}",
+            passive.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    active.signal("TERM");
+    assert_eq!(active.wait_exit(), 0);
+    assert!(!pid.exists(), "the pid file is removed on exit");
+    // The record is JSON lines of the peer's events and effects, from Start on.
+    let lines = std::fs::read_to_string(&record).unwrap();
+    let records: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(records[0]["event"], "start");
+    assert_eq!(records[0]["peer"], "127.0.0.1");
+    assert!(
+        records
+            .iter()
+            .any(|r| r["effect"]["transition"]["to"] == "ESTABLISHED"),
+        "{lines}"
+    );
+    let _ = std::fs::remove_file(&record);
+}
