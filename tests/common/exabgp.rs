@@ -3,7 +3,7 @@
 //! reports through an API process (ExaBGP's JSON on the helper's stdin).
 
 use super::daemons::Process;
-use super::{ci, run, wait_for, Endpoint, Neighbor, Originate, Route, TempDir, WAIT};
+use super::{ci, run, skip, wait_for, Endpoint, Neighbor, Originate, Route, TempDir, WAIT};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -29,7 +29,7 @@ pub fn speaker_command() -> Option<Vec<String>> {
     if ci() {
         panic!("exabgp-rs has no server command and CI=true; `exabgp-rs help` says:\n{help}");
     }
-    eprintln!("SKIP: exabgp-rs has no `server` command yet (`exabgp-rs help` does not list it)");
+    skip("exabgp-rs has no `server` command yet (`exabgp-rs help` does not list it)");
     None
 }
 
