@@ -1,17 +1,14 @@
 //! Ports `exabgp/application/server.py`: `exabgp-rs server CONFIG...` (and `exabgp-rs CONFIG...`)
 //! runs the BGP daemon, and `exabgp-rs example` runs a self-contained two-neighbour demonstration.
 
-use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::neighbor::Neighbor;
 use crate::configuration::{Configuration, PeerConfig};
-use crate::protocol::family::Family;
 use crate::reactor::bridge::Recorder;
 use crate::reactor::daemon::Daemon;
-use crate::reactor::peer::{self, RibOut, Settings as PeerSettings};
+use crate::reactor::peer::{self, Settings as PeerSettings};
 use crate::reactor::r#loop::{Configured, Reactor, Settings};
 use crate::rib::outgoing::AdjRibOut;
 use crate::rib::Route;
-use bytes::Bytes;
 use std::cell::RefCell;
 use std::io::Write;
 use std::net::IpAddr;
@@ -266,30 +263,6 @@ pub fn adj_rib_out(config: &PeerConfig) -> AdjRibOut {
             .add_to_rib_watchdog(route, change.watchdog.as_deref(), change.withdraw);
     }
     rib
-}
-
-/// The peer takes its UPDATEs from the RIB through this trait.
-impl RibOut for AdjRibOut {
-    fn pending(&self) -> bool {
-        AdjRibOut::pending(self)
-    }
-
-    fn updates(
-        &mut self,
-        negotiated: &Negotiated,
-        include_withdraw: bool,
-        max: usize,
-    ) -> Vec<Bytes> {
-        self.take(negotiated, include_withdraw, max)
-    }
-
-    fn resend(&mut self, family: Option<Family>, enhanced: bool) {
-        AdjRibOut::resend(self, family, enhanced)
-    }
-
-    fn reset(&mut self) {
-        self.reconnect()
-    }
 }
 
 /// The `exabgp.*` settings the server uses.

@@ -7,11 +7,11 @@ use super::event::{Effect, Event, Outcome, Resume, Yield};
 use super::{daemon, Daemon, RibOut, Settings};
 use crate::bgp::fsm::State;
 use crate::bgp::message::open::capability::negotiated::Negotiated;
+use crate::bgp::message::refresh::RouteRefresh;
 use crate::bgp::message::{frame, Frame, MAX_EXTENDED_LEN};
 use crate::bgp::neighbor::Neighbor;
 use crate::bgp::timer::Timer;
 use crate::protocol::family::Family;
-use crate::reactor::protocol;
 use bytes::{Bytes, BytesMut};
 use genawaiter::GeneratorState;
 use serde::{Deserialize, Serialize};
@@ -216,15 +216,25 @@ impl RibOut for MemoryRib {
         }
         for family in families {
             if enhanced {
-                self.queue
-                    .push_back(protocol::route_refresh(family, protocol::REFRESH_BEGIN));
+                self.queue.push_back(
+                    RouteRefresh {
+                        family,
+                        subtype: RouteRefresh::BEGIN,
+                    }
+                    .encode(),
+                );
             }
             for (_, update) in self.table.iter().filter(|(f, _)| *f == family) {
                 self.queue.push_back(update.clone());
             }
             if enhanced {
-                self.queue
-                    .push_back(protocol::route_refresh(family, protocol::REFRESH_END));
+                self.queue.push_back(
+                    RouteRefresh {
+                        family,
+                        subtype: RouteRefresh::END,
+                    }
+                    .encode(),
+                );
             }
         }
     }
