@@ -91,6 +91,21 @@ struct Running<C> {
     task: Task<Outcome>,
     /// Start again with this configuration once the task ends (a changed neighbour, a restart).
     next: Option<C>,
+    /// A Stop was sent: the task is ending.
+    stopping: bool,
+}
+
+impl<C> Running<C> {
+    /// Asks the peer to stop with Cease / Peer De-configured (once), then start again with `next`.
+    fn stop(&mut self, next: Option<C>) {
+        self.next = next;
+        if !self.stopping {
+            self.stopping = true;
+            self.handle.send(Control::Stop {
+                subcode: CEASE_DECONFIGURED,
+            });
+        }
+    }
 }
 
 /// The reactor.
@@ -321,6 +336,7 @@ impl<C: Configured> Reactor<C> {
                 handle,
                 task,
                 next: None,
+                stopping: false,
             },
         );
     }
@@ -335,20 +351,19 @@ impl<C: Configured> Reactor<C> {
         let mut listen: Vec<Neighbor> = Vec::new();
         for (key, running) in &mut self.peers {
             match wanted.remove(key) {
+                // Already ending (an earlier reload): start again with what is wanted now.
+                next if running.stopping => {
+                    listen.extend(next.as_ref().map(|config| config.neighbor().clone()));
+                    running.next = next;
+                }
                 None => {
                     log::info!(target: "reactor", "removing peer: {key}");
-                    running.next = None;
-                    running.handle.send(Control::Stop {
-                        subcode: CEASE_DECONFIGURED,
-                    });
+                    running.stop(None);
                 }
                 Some(config) if config != running.config => {
                     log::info!(target: "reactor", "peer definition change, establishing a new connection for {key}");
                     listen.push(config.neighbor().clone());
-                    running.next = Some(config);
-                    running.handle.send(Control::Stop {
-                        subcode: CEASE_DECONFIGURED,
-                    });
+                    running.stop(Some(config));
                 }
                 Some(_) => {
                     log::debug!(target: "reactor", "peer definition identical for {key}");
@@ -412,10 +427,7 @@ impl<C: Configured> Reactor<C> {
                 .collect(),
         };
         for (key, running) in &mut self.peers {
-            running.next = wanted.remove(key);
-            running.handle.send(Control::Stop {
-                subcode: CEASE_DECONFIGURED,
-            });
+            running.stop(wanted.remove(key));
         }
         for (_, config) in wanted {
             self.spawn(config, executor);
