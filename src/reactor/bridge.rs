@@ -283,6 +283,9 @@ impl Bridge {
                     Some(update) => {
                         log::info!(target: "reactor", "{} << {}", self.name, update.to_json())
                     }
+                    None if kind == MessageType::KEEPALIVE => {
+                        log::debug!(target: "reactor", "{} << keepalive", self.name)
+                    }
                     None => log::info!(
                         target: "reactor",
                         "{} << {} {}",

@@ -51,11 +51,17 @@ mod tests {
     #[test]
     fn notify_texts_as_exabgp() {
         let n = notify(5, 2, None);
-        assert_eq!(&n.data[..], b"Receive Unexpected Message in OpenConfirm State");
+        assert_eq!(
+            &n.data[..],
+            b"Receive Unexpected Message in OpenConfirm State"
+        );
         let n = notify(6, 2, None);
         assert_eq!(n.data[0] as usize, "Administrative Shutdown".len());
         assert_eq!(&n.data[1..], b"Administrative Shutdown");
-        assert_eq!(&notify(6, 7, Some("x")).encode()[16..], &[0, 22, 3, 6, 7, b'x']);
+        assert_eq!(
+            &notify(6, 7, Some("x")).encode()[16..],
+            &[0, 22, 3, 6, 7, b'x']
+        );
     }
 
     #[test]

@@ -31,8 +31,19 @@ pub fn require(binary: &str) -> bool {
     if ci() {
         panic!("{binary} is not installed and CI=true: install bird2, gobgpd and frr");
     }
-    eprintln!("SKIP: {binary} is not installed (apt-get install -y bird2 gobgpd frr)");
+    skip(&format!(
+        "{binary} is not installed (apt-get install -y bird2 gobgpd frr)"
+    ));
     false
+}
+
+/// Says why a test is skipped. Written to stderr directly, not with `eprintln!`, so the test
+/// harness does not capture it and the reader sees it even when the test "passes".
+pub fn skip(why: &str) {
+    use std::io::Write;
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("test");
+    let _ = writeln!(std::io::stderr(), "SKIP {test}: {why}");
 }
 
 /// The full path of `binary` (absolute, or looked up in `PATH`), if it exists.

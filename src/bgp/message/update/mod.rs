@@ -60,6 +60,12 @@ impl Update {
             return Ok(Update::eor(Family::IPV4_UNICAST));
         }
         let decoded = Attributes::decode(attributes, negotiated)?;
+        if !decoded.discarded.is_empty() {
+            log::debug!(
+                "UPDATE attributes discarded (RFC 7606): {:?}",
+                decoded.discarded
+            );
+        }
         let mut update = Update {
             attributes: decoded.attributes,
             treat_as_withdraw: decoded.treat_as_withdraw,
@@ -111,7 +117,8 @@ impl Update {
                 }
             }
         }
-        if update.treat_as_withdraw.is_some() {
+        if let Some(code) = update.treat_as_withdraw {
+            log::debug!("UPDATE treated as withdraw (RFC 7606) because of attribute {code}");
             let announces = std::mem::take(&mut update.announces);
             update
                 .withdraws
@@ -193,7 +200,9 @@ impl Update {
                 }
                 match nexthop {
                     Some(ip) => {
-                        let _ = std::fmt::Write::write_fmt(out, format_args!("\"{ip}\": [ "));
+                        out.push('"');
+                        nlri::cidr::write_ip(out, *ip);
+                        out.push_str("\": [ ");
                     }
                     None => out.push_str("\"null\": [ "),
                 }

@@ -150,6 +150,13 @@ impl Attributes {
                     decoded.discarded.push(code);
                     continue;
                 }
+                // RFC 7606 §7.5, §7.9, §7.10: iBGP-only attributes from an external peer
+                Code::LOCAL_PREF | Code::ORIGINATOR_ID | Code::CLUSTER_LIST
+                    if negotiated.local_as != negotiated.peer_as =>
+                {
+                    decoded.discarded.push(code);
+                    continue;
+                }
                 // RFC 6793 §3: between two four-byte speakers these are meaningless
                 Code::AS4_PATH | Code::AS4_AGGREGATOR if negotiated.asn4 => {
                     decoded.discarded.push(code);
