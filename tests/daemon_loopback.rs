@@ -498,3 +498,74 @@ fn ipv6_session_exchanges_routes() {
     active.wait_for("\"nlri\": \"2001:db8:1::/48\"");
     passive.wait_for("\"nlri\": \"2001:db8:2::/48\"");
 }
+
+#[test]
+fn recorded_session_replays_through_the_stepper() {
+    use exabgp_rs::application::server::{adj_rib_out, peer_settings};
+    use exabgp_rs::configuration::Configuration;
+    use exabgp_rs::environment::Environment;
+    use exabgp_rs::reactor::peer::stepper::{replay, Record, Stepper};
+
+    let port = free_port();
+    let routes = "  static {\n    route 10.9.0.0/24 next-hop self med 5;\n    route 10.9.1.0/24 next-hop self;\n  }\n";
+    let mut passive = Daemon::start(
+        "replay-passive",
+        &neighbor(
+            "127.0.0.2",
+            "127.0.0.1",
+            65001,
+            65002,
+            "10.0.0.1",
+            "  passive;\n",
+        ),
+        &[
+            ("exabgp_tcp_bind", "127.0.0.1".into()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    passive.wait_for(&format!("listening for BGP session(s) on 127.0.0.1:{port}"));
+    let configuration = neighbor("127.0.0.1", "127.0.0.2", 65002, 65001, "10.0.0.2", routes);
+    let path = write_config("replay-active", &configuration);
+    let record =
+        std::env::temp_dir().join(format!("exabgp-rs-{}-replay.jsonl", std::process::id()));
+    let mut active = Daemon::spawn(
+        "replay-active",
+        &[
+            "server",
+            "--record",
+            record.to_str().unwrap(),
+            path.to_str().unwrap(),
+        ],
+        &[
+            ("exabgp_tcp_bind", String::new()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    active.config = Some(path.clone());
+    passive.wait_for("\"nlri\": \"10.9.1.0/24\"");
+    active.signal("TERM");
+    assert_eq!(active.wait_exit(), 0);
+
+    // The same neighbour, settings and routes as the daemon had, fed the recorded events, must
+    // produce the recorded effects: the coroutine is deterministic and the record complete.
+    let peer = Configuration::parse(&configuration, &path)
+        .unwrap()
+        .neighbors
+        .remove(0);
+    let settings = peer_settings(&Environment::load(None, &[]).unwrap());
+    let mut stepper = Stepper::new(peer.neighbor.clone(), settings, adj_rib_out(&peer));
+    let text = std::fs::read_to_string(&record).unwrap();
+    let records: Vec<Record> = text
+        .lines()
+        .map(|line| {
+            let mut value: serde_json::Value = serde_json::from_str(line).unwrap();
+            let object = value.as_object_mut().unwrap();
+            object.remove("peer");
+            object.remove("time");
+            serde_json::from_value(value).unwrap()
+        })
+        .collect();
+    assert!(records.len() > 10, "{text}");
+    replay(&mut stepper, &records).unwrap_or_else(|mismatch| panic!("{mismatch:?}\n{text}"));
+    let _ = std::fs::remove_file(&record);
+}

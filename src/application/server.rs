@@ -246,7 +246,7 @@ pub fn example(args: &[String]) -> i32 {
 }
 
 /// A neighbour's adj-rib-out, loaded with the routes its configuration gives it.
-fn adj_rib_out(config: &PeerConfig) -> AdjRibOut {
+pub fn adj_rib_out(config: &PeerConfig) -> AdjRibOut {
     let neighbor = &config.neighbor;
     let mut rib = AdjRibOut::new(
         neighbor.families.iter().copied(),
@@ -302,13 +302,19 @@ impl Environment {
                 environment.daemon.daemonize && !terminal_logs,
                 environment.daemon.umask,
             ),
-            peer: PeerSettings {
-                open_wait: std::time::Duration::from_secs(environment.bgp.openwait.into()),
-                attempts: environment.tcp.attempts,
-                passive: environment.bgp.passive,
-                ..PeerSettings::default()
-            },
+            peer: peer_settings(environment),
         }
+    }
+}
+
+/// The peer settings the server derives from the environment (also what a replay of a
+/// `--record`ed session needs).
+pub fn peer_settings(environment: &crate::environment::Environment) -> PeerSettings {
+    PeerSettings {
+        open_wait: std::time::Duration::from_secs(environment.bgp.openwait.into()),
+        attempts: environment.tcp.attempts,
+        passive: environment.bgp.passive,
+        ..PeerSettings::default()
     }
 }
 
