@@ -688,3 +688,27 @@ fn link_local_next_hop_follows_the_global_one() {
     };
     assert_eq!(update.messages(&plain, true)[0][19 + 4 + 4 + 3 + 7 + 6], 16);
 }
+
+#[test]
+fn text_lines() {
+    let update = decode(&body(
+        NLRI,
+        &[
+            ORIGIN_IGP,
+            AS_PATH_EMPTY,
+            NEXT_HOP,
+            &[0x80, 4, 4, 0, 0, 0, 5],
+        ],
+        &[24, 10, 2, 0],
+    ));
+    let mut text = String::new();
+    update.text("neighbor 127.0.0.1 receive update", &mut text);
+    assert_eq!(
+        text,
+        "neighbor 127.0.0.1 receive update announced 10.2.0.0/24 next-hop 10.0.0.1 origin igp med 5\n\
+         neighbor 127.0.0.1 receive update withdrawn 10.1.0.0/16\n"
+    );
+    let mut text = String::new();
+    Update::eor(Family::IPV6_UNICAST).text("p", &mut text);
+    assert_eq!(text, "p route eor 2/1 (ipv6 unicast)\n");
+}

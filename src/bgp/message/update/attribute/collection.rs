@@ -248,6 +248,14 @@ impl Attributes {
         defaults.for_each(|d| d.encode(negotiated, out));
     }
 
+    /// ExaBGP's text of the attributes (`str(attributes)`): ` origin igp med 100 ...`, ordered
+    /// by code, NEXT_HOP left out.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        self.0.iter().for_each(|a| a.text(&mut out));
+        out
+    }
+
     /// ExaBGP's `"attribute"` members, comma separated, ordered by code. NEXT_HOP is only
     /// written when `include_nexthop` (ExaBGP shows it with withdraws, which have no
     /// next-hop key of their own).
