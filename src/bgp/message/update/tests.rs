@@ -712,3 +712,25 @@ fn text_lines() {
     Update::eor(Family::IPV6_UNICAST).text("p", &mut text);
     assert_eq!(text, "p route eor 2/1 (ipv6 unicast)\n");
 }
+
+#[test]
+fn rfc7606_confederation_segments_from_an_external_peer() {
+    let confed: &[u8] = &[0x40, 2, 6, 3, 1, 0, 0, 0xfd, 0xe8];
+    let wire = body(&[], &[ORIGIN_IGP, confed, NEXT_HOP], NLRI);
+    let ebgp = Negotiated {
+        local_as: 65000,
+        peer_as: 65001,
+        ..all_families()
+    };
+    assert_eq!(
+        Update::decode_slice(&wire, &ebgp)
+            .unwrap()
+            .treat_as_withdraw,
+        Some(Code::AS_PATH)
+    );
+    assert_eq!(
+        decode(&wire).treat_as_withdraw,
+        None,
+        "accepted from an internal peer"
+    );
+}

@@ -173,6 +173,22 @@ impl Attributes {
             } else {
                 Err(super::Malformed(4))
             };
+            // RFC 7606 §7.2 (RFC 5065 §5.3): confederation segments from an external peer
+            // (this speaker is never in a confederation) make the AS_PATH malformed
+            let result = match result {
+                Ok(Attribute::AsPath(path))
+                    if negotiated.local_as != negotiated.peer_as
+                        && path.segments.iter().any(|s| {
+                            matches!(
+                                s.kind,
+                                super::SegmentType::ConfedSequence | super::SegmentType::ConfedSet
+                            )
+                        }) =>
+                {
+                    Err(super::Malformed(11))
+                }
+                other => other,
+            };
             match result {
                 Ok(attribute) => {
                     decoded.attributes.insert(attribute);
