@@ -87,3 +87,72 @@ fn yields_and_resumes_are_serde_too() {
     let resume: Resume = serde_json::from_str(r#"{"event":{"timer":"hold"}}"#).unwrap();
     assert_eq!(resume, Resume::Event(Event::Timer(Timer::Hold)));
 }
+
+/// A session with a table going out and a keepalive timer handed over at a `Poll`.
+fn busy_session() -> Stepper {
+    let rib = SharedRib::default();
+    for _ in 0..60 {
+        rib.borrow_mut().announce(
+            exabgp_rs::protocol::family::Family::IPV4_UNICAST,
+            update_bytes(),
+        );
+    }
+    let mut stepper = stepper_with(neighbor(), rib.clone()).record();
+    stepper.feed(Event::Start);
+    stepper.feed(Event::TcpConnected {
+        local: addr(LOCAL),
+        peer: addr(REMOTE),
+    });
+    stepper.feed(peer_open(Ipv4Addr::new(10, 0, 0, 2), 90));
+    stepper.at_poll(Event::Timer(Timer::Keepalive));
+    stepper.feed(keepalive());
+    stepper
+}
+
+fn fresh_busy() -> Stepper {
+    let rib = SharedRib::default();
+    for _ in 0..60 {
+        rib.borrow_mut().announce(
+            exabgp_rs::protocol::family::Family::IPV4_UNICAST,
+            update_bytes(),
+        );
+    }
+    stepper_with(neighbor(), rib)
+}
+
+#[test]
+fn events_handed_over_at_a_poll_replay() {
+    let records = busy_session().records().to_vec();
+    assert!(records.contains(&Record::Effect(
+        exabgp_rs::reactor::peer::event::Effect::Poll
+    )));
+    assert_eq!(replay(&mut fresh_busy(), &records), Ok(()));
+}
+
+#[test]
+fn bridge_lines_replay() {
+    // the bridge writes {"peer", "time", "event"|"effect"} and does not record the Polls it answers
+    let lines: String = busy_session()
+        .records()
+        .iter()
+        .filter(|r| **r != Record::Effect(exabgp_rs::reactor::peer::event::Effect::Poll))
+        .map(|r| {
+            let mut value = serde_json::to_value(r).unwrap();
+            let object = value.as_object_mut().unwrap();
+            object.insert("peer".into(), "10.0.0.2".into());
+            object.insert("time".into(), 1.5.into());
+            value.to_string() + "\n"
+        })
+        .collect();
+    let records: Vec<Record> = lines
+        .lines()
+        .map(|l| Record::parse_line(l).unwrap())
+        .collect();
+    assert_eq!(replay(&mut fresh_busy(), &records), Ok(()));
+    // an effect the coroutine does not produce is caught
+    let mut wrong = records.clone();
+    let last = wrong.len() - 1;
+    wrong[last] = Record::Effect(exabgp_rs::reactor::peer::event::Effect::Connect);
+    assert!(replay(&mut fresh_busy(), &wrong).is_err());
+    assert!(Record::parse_line(r#"{"peer":"x"}"#).is_err());
+}

@@ -34,14 +34,31 @@ impl Kind {
     }
 }
 
+/// The session's transport: each speaker on its own 127.x.y.z, or all on ::1 (told apart by
+/// port). Either carries both IPv4 and IPv6 routes.
+#[derive(Clone, Copy, Debug)]
+enum Transport {
+    Ipv4,
+    Ipv6,
+}
+
+impl Transport {
+    fn endpoint(self, asn: u32) -> Endpoint {
+        match self {
+            Transport::Ipv4 => Endpoint::new(asn),
+            Transport::Ipv6 => Endpoint::new6(asn),
+        }
+    }
+}
+
 /// Peers two real daemons; each originates one IPv4 and one IPv6 route with a MED and a
 /// community, and each must hold the other's routes with the attributes it was given.
-fn pair(a_kind: Kind, b_kind: Kind) {
+fn pair(a_kind: Kind, b_kind: Kind, transport: Transport) {
     if !a_kind.installed() || !b_kind.installed() {
         return;
     }
-    let a_end = Endpoint::new(65001);
-    let b_end = Endpoint::new(65002);
+    let a_end = transport.endpoint(65001);
+    let b_end = transport.endpoint(65002);
     let a_routes = [
         Originate::new("10.1.0.0/24").med(10).community(65001, 1),
         Originate::new("2001:db8:1::/48")
@@ -122,20 +139,25 @@ fn received(receiver: &mut dyn Daemon, sender: Endpoint, routes: &[Originate]) {
 
 #[test]
 fn bird_to_gobgp() {
-    pair(Kind::Bird, Kind::Gobgp);
+    pair(Kind::Bird, Kind::Gobgp, Transport::Ipv4);
 }
 
 #[test]
 fn gobgp_to_frr() {
-    pair(Kind::Gobgp, Kind::Frr);
+    pair(Kind::Gobgp, Kind::Frr, Transport::Ipv4);
 }
 
 #[test]
 fn frr_to_bird() {
-    pair(Kind::Frr, Kind::Bird);
+    pair(Kind::Frr, Kind::Bird, Transport::Ipv4);
 }
 
-/// exabgp-rs peering with a real daemon over one IPv4 session carrying IPv4 and IPv6 routes.
+#[test]
+fn frr_to_bird_over_ipv6() {
+    pair(Kind::Frr, Kind::Bird, Transport::Ipv6);
+}
+
+/// exabgp-rs peering with a real daemon over one session carrying IPv4 and IPv6 routes.
 struct Session {
     peer: Box<dyn Daemon>,
     speaker: Speaker,
@@ -149,13 +171,13 @@ struct Session {
 
 /// Starts `kind` and the speaker and waits for the session, or returns `None` (the reason
 /// printed) when the daemon or exabgp-rs's server command is missing outside CI.
-fn session(kind: Kind, speaker_passive: bool) -> Option<Session> {
+fn session(kind: Kind, speaker_passive: bool, transport: Transport) -> Option<Session> {
     if !kind.installed() {
         return None;
     }
     let command = speaker_command()?;
-    let me = Endpoint::new(65000);
-    let peer_end = Endpoint::new(65010);
+    let me = transport.endpoint(65000);
+    let peer_end = transport.endpoint(65010);
     let ours = vec![
         Static {
             route: Originate::new("10.0.0.0/24").med(10).community(65000, 1),
@@ -206,8 +228,8 @@ fn session(kind: Kind, speaker_passive: bool) -> Option<Session> {
 }
 
 /// Our static routes reach the peer with their attributes, and the peer's reach us.
-fn exabgp_routes(kind: Kind, speaker_passive: bool) {
-    let Some(mut s) = session(kind, speaker_passive) else {
+fn exabgp_routes(kind: Kind, speaker_passive: bool, transport: Transport) {
+    let Some(mut s) = session(kind, speaker_passive, transport) else {
         return;
     };
     theirs_in_speaker(&mut s.speaker, s.peer_end, &s.theirs, 0);
@@ -217,7 +239,7 @@ fn exabgp_routes(kind: Kind, speaker_passive: bool) {
 /// A NOTIFICATION from the peer, then a restart of the peer: each time the session comes
 /// back, the peer's routes are received again and ours are in the peer's table again.
 fn exabgp_reset_restart(kind: Kind, speaker_passive: bool) {
-    let Some(mut s) = session(kind, speaker_passive) else {
+    let Some(mut s) = session(kind, speaker_passive, Transport::Ipv4) else {
         return;
     };
     theirs_in_speaker(&mut s.speaker, s.peer_end, &s.theirs, 0);
@@ -285,7 +307,7 @@ fn theirs_in_speaker(speaker: &mut Speaker, peer: Endpoint, theirs: &[Originate]
 
 #[test]
 fn exabgp_bird_routes() {
-    exabgp_routes(Kind::Bird, false);
+    exabgp_routes(Kind::Bird, false, Transport::Ipv4);
 }
 
 #[test]
@@ -295,7 +317,7 @@ fn exabgp_bird_reset_restart() {
 
 #[test]
 fn exabgp_gobgp_passive_routes() {
-    exabgp_routes(Kind::Gobgp, true);
+    exabgp_routes(Kind::Gobgp, true, Transport::Ipv4);
 }
 
 #[test]
@@ -305,12 +327,17 @@ fn exabgp_gobgp_passive_reset_restart() {
 
 #[test]
 fn exabgp_frr_routes() {
-    exabgp_routes(Kind::Frr, false);
+    exabgp_routes(Kind::Frr, false, Transport::Ipv4);
 }
 
 #[test]
 fn exabgp_frr_reset_restart() {
     exabgp_reset_restart(Kind::Frr, false);
+}
+
+#[test]
+fn exabgp_gobgp_over_ipv6_routes() {
+    exabgp_routes(Kind::Gobgp, false, Transport::Ipv6);
 }
 
 // The parsers of the daemons' outputs, on hand-written samples of each format, so a failing

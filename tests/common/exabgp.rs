@@ -67,7 +67,7 @@ pub fn config(dir: &TempDir, me: Endpoint, neighbor: Neighbor, routes: &[Static]
          processes [ dump ];\n        receive {{\n            parsed;\n            update;\n        \
          }}\n    }}\n    static {{\n",
         neighbor.endpoint.address,
-        me.address,
+        me.router_id,
         me.address,
         me.asn,
         neighbor.endpoint.asn,

@@ -190,7 +190,6 @@ pub struct Peer<R, C> {
     connection: bool,
     /// The current connection is up (not a pending outgoing attempt).
     connected: bool,
-    local: Option<SocketAddr>,
     router_id: Ipv4Addr,
     delay: Delay,
     attempts: u32,
@@ -217,7 +216,6 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
             armed: BTreeSet::new(),
             connection: false,
             connected: false,
-            local: None,
             router_id,
             delay: Delay::default(),
             attempts: 0,
@@ -384,9 +382,9 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
         loop {
             match self.next().await {
                 Event::Timer(Timer::IdleHold) if self.fired(Timer::IdleHold) => return None,
-                Event::Stop { .. } => return Some(Outcome::Stopped),
-                Event::Api(Command::Teardown { restart: false, .. }) => {
-                    return Some(Outcome::Stopped)
+                Event::Stop { .. } | Event::Api(Command::Teardown { restart: false, .. }) => {
+                    self.disarm(Timer::IdleHold).await;
+                    return Some(Outcome::Stopped);
                 }
                 Event::Incoming { local, peer } => {
                     self.disarm(Timer::IdleHold).await;
@@ -558,7 +556,6 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
 
     async fn up(&mut self, local: SocketAddr, peer: SocketAddr) {
         self.connected = true;
-        self.local = Some(local);
         if self.neighbor.router_id.is_none() {
             if let IpAddr::V4(address) = local.ip() {
                 self.router_id = address;

@@ -249,6 +249,41 @@ impl Update {
         }
     }
 
+    /// ExaBGP's text API lines for the routes of the UPDATE (`text.py` `update`, between its
+    /// `start` and `end` lines), each starting with `prefix` (`neighbor 10.0.0.1 receive update`):
+    /// `<prefix> announced 10.0.0.0/24 next-hop 192.0.2.1 origin igp ...`,
+    /// `<prefix> withdrawn 10.0.0.0/24`, or `<prefix> route eor 1/1 (ipv4 unicast)`.
+    pub fn text(&self, prefix: &str, out: &mut String) {
+        if let Some(family) = self.eor {
+            let _ = std::fmt::Write::write_fmt(
+                out,
+                format_args!(
+                    "{prefix} route eor {}/{} ({family})\n",
+                    family.afi.0, family.safi.0
+                ),
+            );
+            return;
+        }
+        let attributes = self.attributes.text();
+        for route in &self.announces {
+            out.push_str(prefix);
+            out.push_str(" announced ");
+            route.nlri.text(out);
+            if let Some(nexthop) = route.nexthop {
+                out.push_str(" next-hop ");
+                nlri::cidr::write_ip(out, nexthop);
+            }
+            out.push_str(&attributes);
+            out.push('\n');
+        }
+        for nlri in &self.withdraws {
+            out.push_str(prefix);
+            out.push_str(" withdrawn ");
+            nlri.text(out);
+            out.push('\n');
+        }
+    }
+
     /// The JSON as a new string.
     pub fn to_json(&self) -> String {
         let mut out = String::with_capacity(256);

@@ -688,3 +688,49 @@ fn link_local_next_hop_follows_the_global_one() {
     };
     assert_eq!(update.messages(&plain, true)[0][19 + 4 + 4 + 3 + 7 + 6], 16);
 }
+
+#[test]
+fn text_lines() {
+    let update = decode(&body(
+        NLRI,
+        &[
+            ORIGIN_IGP,
+            AS_PATH_EMPTY,
+            NEXT_HOP,
+            &[0x80, 4, 4, 0, 0, 0, 5],
+        ],
+        &[24, 10, 2, 0],
+    ));
+    let mut text = String::new();
+    update.text("neighbor 127.0.0.1 receive update", &mut text);
+    assert_eq!(
+        text,
+        "neighbor 127.0.0.1 receive update announced 10.2.0.0/24 next-hop 10.0.0.1 origin igp med 5\n\
+         neighbor 127.0.0.1 receive update withdrawn 10.1.0.0/16\n"
+    );
+    let mut text = String::new();
+    Update::eor(Family::IPV6_UNICAST).text("p", &mut text);
+    assert_eq!(text, "p route eor 2/1 (ipv6 unicast)\n");
+}
+
+#[test]
+fn rfc7606_confederation_segments_from_an_external_peer() {
+    let confed: &[u8] = &[0x40, 2, 6, 3, 1, 0, 0, 0xfd, 0xe8];
+    let wire = body(&[], &[ORIGIN_IGP, confed, NEXT_HOP], NLRI);
+    let ebgp = Negotiated {
+        local_as: 65000,
+        peer_as: 65001,
+        ..all_families()
+    };
+    assert_eq!(
+        Update::decode_slice(&wire, &ebgp)
+            .unwrap()
+            .treat_as_withdraw,
+        Some(Code::AS_PATH)
+    );
+    assert_eq!(
+        decode(&wire).treat_as_withdraw,
+        None,
+        "accepted from an internal peer"
+    );
+}

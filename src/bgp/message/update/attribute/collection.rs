@@ -173,6 +173,22 @@ impl Attributes {
             } else {
                 Err(super::Malformed(4))
             };
+            // RFC 7606 §7.2 (RFC 5065 §5.3): confederation segments from an external peer
+            // (this speaker is never in a confederation) make the AS_PATH malformed
+            let result = match result {
+                Ok(Attribute::AsPath(path))
+                    if negotiated.local_as != negotiated.peer_as
+                        && path.segments.iter().any(|s| {
+                            matches!(
+                                s.kind,
+                                super::SegmentType::ConfedSequence | super::SegmentType::ConfedSet
+                            )
+                        }) =>
+                {
+                    Err(super::Malformed(11))
+                }
+                other => other,
+            };
             match result {
                 Ok(attribute) => {
                     decoded.attributes.insert(attribute);
@@ -246,6 +262,14 @@ impl Attributes {
             }
         }
         defaults.for_each(|d| d.encode(negotiated, out));
+    }
+
+    /// ExaBGP's text of the attributes (`str(attributes)`): ` origin igp med 100 ...`, ordered
+    /// by code, NEXT_HOP left out.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        self.0.iter().for_each(|a| a.text(&mut out));
+        out
     }
 
     /// ExaBGP's `"attribute"` members, comma separated, ordered by code. NEXT_HOP is only

@@ -350,6 +350,81 @@ impl Attribute {
     }
 }
 
+impl Attribute {
+    /// ExaBGP's text for the attribute, as it follows a route in the text API and logs
+    /// (`collection.py` `_generate_text`): a space then `name value`. NEXT_HOP and an empty
+    /// AS_PATH or community list write nothing (ExaBGP shows the next-hop with the route).
+    pub fn text(&self, out: &mut String) {
+        match self {
+            Attribute::Origin(v) => {
+                let _ = write!(out, " origin {}", v.name());
+            }
+            Attribute::AsPath(v) if !v.is_empty() => {
+                let _ = write!(out, " as-path {}", v.text());
+            }
+            Attribute::Med(v) => {
+                let _ = write!(out, " med {}", v.0);
+            }
+            Attribute::LocalPreference(v) => {
+                let _ = write!(out, " local-preference {}", v.0);
+            }
+            Attribute::AtomicAggregate(_) => out.push_str(" atomic-aggregate"),
+            Attribute::Aggregator(v) | Attribute::As4Aggregator(v) => {
+                let _ = write!(out, " aggregator ( {} )", v.text());
+            }
+            Attribute::Communities(v) if !v.0.is_empty() => {
+                let _ = write!(out, " community {v}");
+            }
+            Attribute::OriginatorId(v) => {
+                let _ = write!(out, " originator-id {}", v.0);
+            }
+            Attribute::ClusterList(v) => match v.0.as_slice() {
+                [one] => {
+                    let _ = write!(out, " cluster-list {one}");
+                }
+                many => {
+                    out.push_str(" cluster-list [");
+                    many.iter().for_each(|id| {
+                        let _ = write!(out, " {id}");
+                    });
+                    out.push_str(" ]");
+                }
+            },
+            Attribute::ExtendedCommunities(v) if !v.0.is_empty() => {
+                let _ = write!(out, " extended-community {v}");
+            }
+            Attribute::As4Path(v) => {
+                let _ = write!(
+                    out,
+                    " attribute [ 0x{:02X} 0x{:02X} {} ]",
+                    Code::AS4_PATH,
+                    self.flag(),
+                    v.text()
+                );
+            }
+            Attribute::Aigp(v) => {
+                let _ = write!(out, " aigp {}", v.text());
+            }
+            Attribute::Ipv6ExtendedCommunities(v) if !v.0.is_empty() => {
+                let _ = write!(out, " extended-community-ipv6 {v}");
+            }
+            Attribute::LargeCommunities(v) if !v.0.is_empty() => {
+                let _ = write!(out, " large-community {v}");
+            }
+            Attribute::Generic(v) => {
+                let _ = write!(
+                    out,
+                    " attribute [ 0x{:02X} 0x{:02X} {} ]",
+                    v.code,
+                    v.flag,
+                    v.hex()
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Writes flags, code and length (one byte, or two with the extended length flag when the
 /// value is longer than 255 bytes or the flag was already set).
 pub fn write_header(out: &mut BytesMut, flag: u8, code: u8, len: usize) {
@@ -418,6 +493,23 @@ mod tests {
         ),
     ];
 
+    /// ExaBGP's text of the same attributes, in the same order (NEXT_HOP has none).
+    const GOLDEN_TEXT: &[&str] = &[
+        " origin incomplete",
+        " as-path ( 1 2 )",
+        " as-path {( 65000 )} {[ 65001 ]}",
+        "",
+        " med 256",
+        " local-preference 4294967295",
+        " atomic-aggregate",
+        " aggregator ( 65000:10.0.0.1 )",
+        " community [ 65000:1 no-export ]",
+        " originator-id 10.0.0.2",
+        " cluster-list [ 1.1.1.1 2.2.2.2 ]",
+        " aigp 0x000000000000000a",
+        " attribute [ 0x99 0xE0 0xdead ]",
+    ];
+
     #[test]
     fn golden_attributes_both_ways() {
         let negotiated = Negotiated {
@@ -441,6 +533,19 @@ mod tests {
             let mut text = String::new();
             assert!(attribute.json(&mut text));
             assert_eq!(text, *json);
+        }
+        for ((wire, _), text) in GOLDEN.iter().zip(GOLDEN_TEXT) {
+            let attribute = match Code::flags(wire[1]) {
+                Some(_) => Attribute::decode(wire[1], &wire[3..], &negotiated).unwrap(),
+                None => Attribute::Generic(GenericAttribute {
+                    code: wire[1],
+                    flag: wire[0],
+                    value: bytes::Bytes::copy_from_slice(&wire[3..]),
+                }),
+            };
+            let mut out = String::new();
+            attribute.text(&mut out);
+            assert_eq!(out, *text);
         }
     }
 
