@@ -31,11 +31,6 @@ impl Listener {
         Listener::default()
     }
 
-    /// Whether any socket listens.
-    pub fn serving(&self) -> bool {
-        !self.sockets.is_empty()
-    }
-
     /// Listens on `local`:`port` for `peer` (any peer when `None`), with the peer's MD5 key and
     /// GTSM minimum TTL. A second call for the same address and port only adds the key and TTL.
     pub fn listen_on(
