@@ -1,3 +1,4 @@
 //! Ports `exabgp/reactor/api/`: talking to helper processes.
 
+pub mod command;
 pub mod response;

@@ -1,0 +1,668 @@
+//! Ports `exabgp/reactor/api/command/` and `dispatch/{v4,v6}.py`: a line a helper wrote, parsed
+//! into a typed [`Command`]. Both syntaxes ExaBGP accepts are read: v4 (`announce route ...`,
+//! `neighbor IP announce ...`, `shutdown`) and v6 (`peer IP announce ...`, `daemon shutdown`,
+//! `session ack enable`, `rib show in`, ...).
+//!
+//! Routes are parsed by the configuration's own route code (`configuration::static`,
+//! `configuration::announce`), so the API accepts exactly the attributes a configuration does.
+
+pub mod announce;
+pub mod neighbor;
+
+pub use self::announce::Action;
+pub use self::neighbor::{Selection, Selector};
+use crate::configuration::core::format::{self, Kind, Token};
+use crate::configuration::core::Location;
+use std::fmt;
+
+/// How the helper wants acknowledgements (ExaBGP's `enable-ack`, `disable-ack`, `silence-ack`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Ack {
+    /// `done` / `error` after every command (the default).
+    Enable,
+    /// No acknowledgement from now on (this command is still acknowledged).
+    Disable,
+    /// No acknowledgement from now on, this command included.
+    Silence,
+}
+
+/// What `show neighbor` prints.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum NeighborView {
+    Summary,
+    Extensive,
+    Configuration,
+}
+
+/// A direction of the adj-rib.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Rib {
+    In,
+    Out,
+}
+
+/// A parsed API command.
+#[derive(Clone, PartialEq, Debug)]
+pub enum Command {
+    Shutdown,
+    Reload,
+    Restart,
+    Status,
+    Version,
+    Help,
+    /// `ping`: answered `pong`.
+    Ping,
+    /// `bye`: the helper is leaving.
+    Bye,
+    /// `reset`: drop the helper's queued asynchronous commands.
+    Reset,
+    Ack(Ack),
+    /// `show neighbor [IP] [summary|extensive|configuration]`.
+    ShowNeighbor {
+        selection: Selection,
+        view: NeighborView,
+    },
+    /// `show adj-rib in|out [extensive] [IP]`.
+    ShowAdjRib {
+        rib: Rib,
+        extensive: bool,
+        selection: Selection,
+    },
+    /// `flush adj-rib out`: send the adj-rib-out again.
+    FlushAdjRibOut {
+        selection: Selection,
+    },
+    /// `clear adj-rib in|out`.
+    ClearAdjRib {
+        rib: Rib,
+        selection: Selection,
+    },
+    /// `create neighbor IP { ... }`: the neighbour's configuration text.
+    CreateNeighbor {
+        configuration: String,
+    },
+    /// `delete neighbor IP ...`.
+    DeleteNeighbor {
+        selection: Selection,
+    },
+    /// An action for the selected peers (announce, withdraw, teardown, ...).
+    Peers {
+        selection: Selection,
+        action: Action,
+    },
+    /// A comment (`# ...`): nothing to do.
+    Comment,
+}
+
+/// Why a line is not a command, and where.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ParseError {
+    /// 1-based column in the line.
+    pub column: u32,
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "column {}: {}", self.column, self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+impl From<crate::configuration::core::Error> for ParseError {
+    fn from(error: crate::configuration::core::Error) -> ParseError {
+        ParseError {
+            column: error.location.column,
+            message: error.message,
+        }
+    }
+}
+
+/// A cursor over the words of a command line.
+pub(crate) struct Cursor<'a> {
+    tokens: &'a [Token],
+    index: usize,
+    /// Where the line ends, for "missing word" errors.
+    end: Location,
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<&'a str> {
+        self.tokens.get(self.index).map(|t| t.text.as_str())
+    }
+
+    fn skip(&mut self) {
+        self.index += 1;
+    }
+
+    fn accept(&mut self, word: &str) -> bool {
+        let found = self.tokens.get(self.index).and_then(Token::word) == Some(word);
+        if found {
+            self.index += 1;
+        }
+        found
+    }
+
+    fn location(&self) -> Location {
+        self.tokens.get(self.index).map_or(self.end, |t| t.location)
+    }
+
+    fn next(&mut self, what: &str) -> Result<&'a str, ParseError> {
+        let word = self.peek().ok_or_else(|| self.expected(what))?;
+        self.index += 1;
+        Ok(word)
+    }
+
+    fn expected(&self, what: &str) -> ParseError {
+        let got = match self.peek() {
+            Some(word) => format!("'{word}'"),
+            None => "the end of the command".into(),
+        };
+        ParseError {
+            column: self.location().column,
+            message: format!("expected {what}, got {got}"),
+        }
+    }
+
+    fn error_at_previous(&self, message: String) -> ParseError {
+        let column = self
+            .tokens
+            .get(self.index.saturating_sub(1))
+            .map_or(self.end.column, |t| t.location.column);
+        ParseError { column, message }
+    }
+
+    /// The tokens from the current one (inclusive) to the end.
+    fn rest(&self) -> &'a [Token] {
+        self.tokens.get(self.index..).unwrap_or(&[])
+    }
+
+    fn finish(&self) -> Result<(), ParseError> {
+        match self.peek() {
+            None => Ok(()),
+            Some(word) => Err(ParseError {
+                column: self.location().column,
+                message: format!("unexpected '{word}' at the end of the command"),
+            }),
+        }
+    }
+}
+
+/// Parses one line a helper wrote.
+pub fn parse(line: &str) -> Result<Command, ParseError> {
+    let line = line.trim();
+    if line.is_empty() {
+        return Err(ParseError {
+            column: 1,
+            message: "empty command".into(),
+        });
+    }
+    if line.starts_with('#') {
+        return Ok(Command::Comment);
+    }
+    let tokens = format::tokens(line)?;
+    let create = matches!(
+        tokens
+            .iter()
+            .take(2)
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()[..],
+        ["create", _] | ["peer", "create"]
+    );
+    // `;`, `{` and `}` only belong to a neighbour definition
+    if let Some(token) = tokens
+        .iter()
+        .find(|t| !create && !matches!(t.kind, Kind::Word | Kind::Quoted))
+    {
+        return Err(ParseError {
+            column: token.location.column,
+            message: format!("unexpected '{}' in a command", token.text),
+        });
+    }
+    let end = Location {
+        line: 1,
+        column: line.chars().count() as u32 + 1,
+    };
+    let mut cursor = Cursor {
+        tokens: &tokens,
+        index: 0,
+        end,
+    };
+    let command = command(&mut cursor)?;
+    Ok(command)
+}
+
+fn simple(command: Command, cursor: &Cursor<'_>) -> Result<Command, ParseError> {
+    cursor.finish()?;
+    Ok(command)
+}
+
+fn command(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
+    let first = cursor.next("a command")?;
+    match first {
+        "shutdown" => simple(Command::Shutdown, cursor),
+        "reload" => simple(Command::Reload, cursor),
+        "restart" => simple(Command::Restart, cursor),
+        "status" => simple(Command::Status, cursor),
+        "version" => simple(Command::Version, cursor),
+        "help" => simple(Command::Help, cursor),
+        "ping" => {
+            // ExaBGP's ping takes an optional client id and start time; they only label the reply
+            Ok(Command::Ping)
+        }
+        "bye" => simple(Command::Bye, cursor),
+        "reset" => simple(Command::Reset, cursor),
+        "enable-ack" => simple(Command::Ack(Ack::Enable), cursor),
+        "disable-ack" => simple(Command::Ack(Ack::Disable), cursor),
+        "silence-ack" => simple(Command::Ack(Ack::Silence), cursor),
+        "daemon" => match cursor.next("shutdown, reload, restart or status after 'daemon'")? {
+            "shutdown" => simple(Command::Shutdown, cursor),
+            "reload" => simple(Command::Reload, cursor),
+            "restart" => simple(Command::Restart, cursor),
+            "status" => simple(Command::Status, cursor),
+            other => Err(cursor.error_at_previous(format!(
+                "unknown daemon command '{other}': expected shutdown, reload, restart or status"
+            ))),
+        },
+        "session" => match cursor.next("ack, ping, bye or reset after 'session'")? {
+            "ack" => {
+                let ack = match cursor.next("enable, disable or silence after 'ack'")? {
+                    "enable" => Ack::Enable,
+                    "disable" => Ack::Disable,
+                    "silence" => Ack::Silence,
+                    other => {
+                        return Err(cursor.error_at_previous(format!(
+                            "unknown ack mode '{other}': expected enable, disable or silence"
+                        )))
+                    }
+                };
+                simple(Command::Ack(ack), cursor)
+            }
+            "ping" => Ok(Command::Ping),
+            "bye" => simple(Command::Bye, cursor),
+            "reset" => simple(Command::Reset, cursor),
+            other => Err(cursor.error_at_previous(format!(
+                "unknown session command '{other}': expected ack, ping, bye or reset"
+            ))),
+        },
+        "system" => match cursor.next("help or version after 'system'")? {
+            "help" => simple(Command::Help, cursor),
+            "version" => simple(Command::Version, cursor),
+            other => Err(cursor.error_at_previous(format!(
+                "unknown system command '{other}': expected help or version"
+            ))),
+        },
+        "show" => show(cursor),
+        "rib" => rib(cursor),
+        "flush" => {
+            expect(cursor, "adj-rib")?;
+            expect(cursor, "out")?;
+            let selection = trailing_selection(cursor)?;
+            Ok(Command::FlushAdjRibOut { selection })
+        }
+        "clear" => {
+            expect(cursor, "adj-rib")?;
+            let rib = direction(cursor)?;
+            let selection = trailing_selection(cursor)?;
+            Ok(Command::ClearAdjRib { rib, selection })
+        }
+        "create" => {
+            expect(cursor, "neighbor")?;
+            create(cursor)
+        }
+        "delete" => {
+            expect(cursor, "neighbor")?;
+            let selection = neighbor::selection(cursor)?;
+            simple(Command::DeleteNeighbor { selection }, cursor)
+        }
+        "neighbor" | "peer" => {
+            if first == "peer" {
+                match cursor.peek() {
+                    Some("create") => {
+                        cursor.skip();
+                        return create(cursor);
+                    }
+                    Some("delete") => {
+                        cursor.skip();
+                        let selection = neighbor::selection(cursor)?;
+                        return simple(Command::DeleteNeighbor { selection }, cursor);
+                    }
+                    Some("show") => {
+                        cursor.skip();
+                        return show_neighbor(cursor, Selection::All);
+                    }
+                    Some("list") => {
+                        cursor.skip();
+                        return simple(
+                            Command::ShowNeighbor {
+                                selection: Selection::All,
+                                view: NeighborView::Summary,
+                            },
+                            cursor,
+                        );
+                    }
+                    _ => {}
+                }
+            }
+            let selection = neighbor::selection(cursor)?;
+            peer_action(cursor, selection)
+        }
+        "announce" | "withdraw" | "teardown" => {
+            cursor.index -= 1;
+            peer_action(cursor, Selection::All)
+        }
+        other => Err(cursor.error_at_previous(format!("unknown command '{other}'"))),
+    }
+}
+
+fn expect(cursor: &mut Cursor<'_>, word: &str) -> Result<(), ParseError> {
+    if cursor.accept(word) {
+        Ok(())
+    } else {
+        Err(cursor.expected(&format!("'{word}'")))
+    }
+}
+
+fn direction(cursor: &mut Cursor<'_>) -> Result<Rib, ParseError> {
+    match cursor.next("'in' or 'out'")? {
+        "in" => Ok(Rib::In),
+        "out" => Ok(Rib::Out),
+        other => Err(cursor.error_at_previous(format!("expected 'in' or 'out', got '{other}'"))),
+    }
+}
+
+/// An optional neighbour address at the end of `show`/`flush`/`clear` (`show adj-rib out 10.0.0.1`).
+fn trailing_selection(cursor: &mut Cursor<'_>) -> Result<Selection, ParseError> {
+    if cursor.peek().is_none() {
+        return Ok(Selection::All);
+    }
+    if !(cursor.accept("neighbor") || cursor.accept("peer")) && cursor.peek() == Some("*") {
+        cursor.skip();
+        cursor.finish()?;
+        return Ok(Selection::All);
+    }
+    let selection = neighbor::selection(cursor)?;
+    cursor.finish()?;
+    Ok(selection)
+}
+
+fn show(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
+    match cursor.next("'neighbor' or 'adj-rib' after 'show'")? {
+        "neighbor" | "neighbors" => show_neighbor(cursor, Selection::All),
+        "adj-rib" => {
+            let rib = direction(cursor)?;
+            show_adj_rib(cursor, rib)
+        }
+        other => Err(cursor.error_at_previous(format!(
+            "unknown show command '{other}': expected neighbor or adj-rib"
+        ))),
+    }
+}
+
+fn show_neighbor(cursor: &mut Cursor<'_>, mut selection: Selection) -> Result<Command, ParseError> {
+    let mut view = NeighborView::Summary;
+    while let Some(word) = cursor.peek() {
+        match word {
+            "summary" => view = NeighborView::Summary,
+            "extensive" => view = NeighborView::Extensive,
+            "configuration" => view = NeighborView::Configuration,
+            _ => {
+                selection = Selection::Any(vec![Selector {
+                    peer: Some(word.parse().map_err(|_| {
+                        cursor.expected("summary, extensive, configuration or a neighbour address")
+                    })?),
+                    ..Selector::default()
+                }]);
+            }
+        }
+        cursor.skip();
+    }
+    Ok(Command::ShowNeighbor { selection, view })
+}
+
+fn show_adj_rib(cursor: &mut Cursor<'_>, rib: Rib) -> Result<Command, ParseError> {
+    let extensive = cursor.accept("extensive");
+    let selection = trailing_selection(cursor)?;
+    Ok(Command::ShowAdjRib {
+        rib,
+        extensive,
+        selection,
+    })
+}
+
+/// v6 `rib show|flush|clear in|out ...`.
+fn rib(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
+    match cursor.next("show, flush or clear after 'rib'")? {
+        "show" => {
+            let rib = direction(cursor)?;
+            show_adj_rib(cursor, rib)
+        }
+        "flush" => {
+            expect(cursor, "out")?;
+            let selection = trailing_selection(cursor)?;
+            Ok(Command::FlushAdjRibOut { selection })
+        }
+        "clear" => {
+            let rib = direction(cursor)?;
+            let selection = trailing_selection(cursor)?;
+            Ok(Command::ClearAdjRib { rib, selection })
+        }
+        other => Err(cursor.error_at_previous(format!(
+            "unknown rib command '{other}': expected show, flush or clear"
+        ))),
+    }
+}
+
+/// `create neighbor IP { ... }`: the configuration is kept as text, checked when applied.
+fn create(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
+    let rest = cursor.rest();
+    if rest.is_empty() {
+        return Err(cursor.expected("a neighbour definition"));
+    }
+    let words: Vec<&str> = rest.iter().map(|t| t.text.as_str()).collect();
+    Ok(Command::CreateNeighbor {
+        configuration: format!("neighbor {}", words.join(" ")),
+    })
+}
+
+fn peer_action(cursor: &mut Cursor<'_>, selection: Selection) -> Result<Command, ParseError> {
+    let action = announce::action(cursor)?;
+    Ok(Command::Peers { selection, action })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::configuration::Value;
+    use crate::protocol::family::Family;
+
+    fn peers(line: &str) -> (Selection, Action) {
+        match parse(line).unwrap() {
+            Command::Peers { selection, action } => (selection, action),
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    fn error(line: &str) -> String {
+        parse(line).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn daemon_and_session_commands_in_both_syntaxes() {
+        for (v4, v6, command) in [
+            ("shutdown", "daemon shutdown", Command::Shutdown),
+            ("reload", "daemon reload", Command::Reload),
+            ("restart", "daemon restart", Command::Restart),
+            ("status", "daemon status", Command::Status),
+            ("version", "system version", Command::Version),
+            ("help", "system help", Command::Help),
+            (
+                "enable-ack",
+                "session ack enable",
+                Command::Ack(Ack::Enable),
+            ),
+            (
+                "disable-ack",
+                "session ack disable",
+                Command::Ack(Ack::Disable),
+            ),
+            (
+                "silence-ack",
+                "session ack silence",
+                Command::Ack(Ack::Silence),
+            ),
+            ("ping", "session ping", Command::Ping),
+        ] {
+            assert_eq!(parse(v4).unwrap(), command, "{v4}");
+            assert_eq!(parse(v6).unwrap(), command, "{v6}");
+        }
+    }
+
+    #[test]
+    fn announce_route_keeps_every_attribute() {
+        let (selection, action) =
+            peers("announce route 10.0.0.0/24 next-hop 1.2.3.4 med 20 community [65000:1 65000:2]");
+        assert_eq!(selection, Selection::All);
+        let Action::Announce(routes) = action else {
+            panic!("{action:?}")
+        };
+        assert_eq!(routes.len(), 1);
+        assert_eq!(routes[0].family, Family::IPV4_UNICAST);
+        assert_eq!(routes[0].prefix, Some(("10.0.0.0".parse().unwrap(), 24)));
+        assert_eq!(routes[0].field("med"), Some(&Value::Number(20)));
+        assert_eq!(
+            routes[0].field("community"),
+            Some(&Value::Words(vec!["65000:1".into(), "65000:2".into()]))
+        );
+    }
+
+    #[test]
+    fn selectors_v4_comma_list_and_v6_brackets() {
+        let (selection, action) = peers(
+            "neighbor 10.0.0.1 local-as 65000 peer-as 65001 , neighbor 10.0.0.2 router-id 1.1.1.1 withdraw route 10.0.0.0/8",
+        );
+        let Selection::Any(selectors) = selection else {
+            panic!()
+        };
+        assert_eq!(selectors.len(), 2);
+        assert_eq!(selectors[0].peer, Some("10.0.0.1".parse().unwrap()));
+        assert_eq!(selectors[0].local_as, Some(65000));
+        assert_eq!(selectors[0].peer_as, Some(65001));
+        assert_eq!(selectors[1].router_id, Some("1.1.1.1".parse().unwrap()));
+        assert!(matches!(action, Action::Withdraw(_)));
+
+        let (selection, _) = peers("peer [ 10.0.0.1 local-ip 10.0.0.254, 10.0.0.2 ] announce eor");
+        let Selection::Any(selectors) = selection else {
+            panic!()
+        };
+        assert_eq!(selectors.len(), 2);
+        assert_eq!(selectors[0].local_ip, Some("10.0.0.254".parse().unwrap()));
+
+        let (selection, _) = peers("neighbor * announce route 1.0.0.0/8 next-hop self");
+        assert_eq!(selection, Selection::Any(vec![Selector::default()]));
+    }
+
+    #[test]
+    fn attributes_nlri_make_one_route_per_prefix() {
+        let (_, action) = peers(
+            "announce attributes next-hop 10.0.0.1 local-preference 200 nlri 1.0.0.0/24 2001:db8::/32",
+        );
+        let Action::Announce(routes) = action else {
+            panic!()
+        };
+        assert_eq!(routes.len(), 2);
+        assert_eq!(routes[1].family, Family::IPV6_UNICAST);
+        assert_eq!(
+            routes[1].field("local-preference"),
+            Some(&Value::Number(200))
+        );
+    }
+
+    #[test]
+    fn family_commands() {
+        assert_eq!(
+            peers("announce eor ipv6 unicast").1,
+            Action::Eor(Some(Family::IPV6_UNICAST))
+        );
+        assert_eq!(peers("announce eor").1, Action::Eor(None));
+        assert_eq!(
+            peers("announce route-refresh ipv4 unicast").1,
+            Action::RouteRefresh(Family::IPV4_UNICAST)
+        );
+        assert_eq!(
+            peers("neighbor 127.0.0.1 teardown 2").1,
+            Action::Teardown(2)
+        );
+        assert_eq!(
+            peers("withdraw watchdog dog1").1,
+            Action::Watchdog {
+                announce: false,
+                name: "dog1".into()
+            }
+        );
+        let Action::Announce(routes) = peers("announce ipv6 unicast 2001:db8::/32 next-hop ::1").1
+        else {
+            panic!()
+        };
+        assert_eq!(routes[0].family, Family::IPV6_UNICAST);
+        let Action::Operational(message) =
+            peers("announce operational adm afi ipv4 safi unicast advisory \"hello\"").1
+        else {
+            panic!()
+        };
+        assert_eq!(message.name, "adm");
+        assert_eq!(message.fields, vec![("advisory".into(), "hello".into())]);
+    }
+
+    #[test]
+    fn show_flush_clear() {
+        assert_eq!(
+            parse("show neighbor extensive").unwrap(),
+            Command::ShowNeighbor {
+                selection: Selection::All,
+                view: NeighborView::Extensive
+            }
+        );
+        assert_eq!(
+            parse("show adj-rib out extensive").unwrap(),
+            Command::ShowAdjRib {
+                rib: Rib::Out,
+                extensive: true,
+                selection: Selection::All
+            }
+        );
+        assert_eq!(
+            parse("rib show in").unwrap(),
+            parse("show adj-rib in").unwrap()
+        );
+        assert_eq!(
+            parse("flush adj-rib out").unwrap(),
+            Command::FlushAdjRibOut {
+                selection: Selection::All
+            }
+        );
+        assert!(matches!(
+            parse("clear adj-rib in").unwrap(),
+            Command::ClearAdjRib { rib: Rib::In, .. }
+        ));
+    }
+
+    #[test]
+    fn errors_name_what_was_wrong() {
+        assert_eq!(
+            error("frobnicate"),
+            "column 1: unknown command 'frobnicate'"
+        );
+        assert!(error("announce route 10.0.0.0/24 next-hop 1.2.3.4 med x").contains("med"));
+        assert!(error("announce route 10.0.0.0/24 colour blue")
+            .contains("unknown route keyword 'colour'"));
+        assert!(error("announce route banana").contains("IP prefix"));
+        assert!(error("neighbor 10.0.0.300 announce eor").contains("10.0.0.300"));
+        assert!(error("announce eor ipv5 unicast").contains("unknown AFI 'ipv5'"));
+        assert!(error("teardown").contains("Cease subcode"));
+        assert!(error("shutdown now").contains("unexpected 'now'"));
+        assert!(error("announce attributes next-hop 1.2.3.4 nlri").contains("prefix"));
+        assert!(error("").contains("empty"));
+    }
+}

@@ -1,0 +1,248 @@
+//! API commands against ExaBGP's own expectations: every `cmd:` line of `qa/encoding/*.ci` and
+//! `qa/api/*.ci` followed by `raw:` lines is parsed as a helper's command and, for IPv4/IPv6
+//! unicast routes and End-of-RIB, encoded for a default session; the UPDATEs must be the `raw:`
+//! bytes. The qa data is read from `$EXABGP_QA_DIR` or `shared/exabgp-qa` beside the crate.
+
+use exabgp_rs::bgp::message::open::capability::negotiated::{AddPath, Negotiated};
+use exabgp_rs::bgp::message::update::eor;
+use exabgp_rs::bgp::neighbor::Neighbor;
+use exabgp_rs::configuration::Configuration;
+use exabgp_rs::protocol::family::Family;
+use exabgp_rs::reactor::api::command::{self, announce, Action, Command};
+use exabgp_rs::rib::outgoing::OutgoingRib;
+use exabgp_rs::rib::route::Route;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+fn qa_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("EXABGP_QA_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .skip(1)
+        .map(|parent| parent.join("shared/exabgp-qa"))
+        .find(|dir| dir.join("qa/encoding").is_dir())
+}
+
+fn unhex(text: &str) -> Vec<u8> {
+    let clean: String = text.chars().filter(|c| c.is_ascii_hexdigit()).collect();
+    (0..clean.len() / 2)
+        .map(|i| u8::from_str_radix(&clean[2 * i..2 * i + 2], 16).unwrap())
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// A `cmd:` line, the `raw:` messages after it, and the AS numbers its `json:` lines show.
+struct Case {
+    file: String,
+    command: String,
+    raws: Vec<Vec<u8>>,
+    asn: u32,
+}
+
+fn cases(qa: &Path) -> Vec<Case> {
+    let mut files: Vec<PathBuf> = ["qa/encoding", "qa/api"]
+        .iter()
+        .filter_map(|sub| std::fs::read_dir(qa.join(sub)).ok())
+        .flat_map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())))
+        .filter(|f| f.extension().is_some_and(|e| e == "ci"))
+        .collect();
+    files.sort();
+    let mut cases: Vec<Case> = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let mut current: Option<Case> = None;
+        for line in text.lines() {
+            let mut parts = line.splitn(3, ':');
+            let (_, kind, content) = (
+                parts.next(),
+                parts.next().unwrap_or(""),
+                parts.next().unwrap_or(""),
+            );
+            match kind {
+                "cmd" => {
+                    cases.extend(current.take().filter(|c| !c.raws.is_empty()));
+                    current = Some(Case {
+                        file: name.clone(),
+                        command: content.to_string(),
+                        raws: Vec::new(),
+                        asn: 1,
+                    });
+                }
+                "raw" => {
+                    // ROUTE-REFRESH and others come from the session, not the command
+                    let raw = unhex(content);
+                    if let Some(case) = current.as_mut().filter(|_| raw.get(18) == Some(&2)) {
+                        case.raws.push(raw);
+                    }
+                }
+                "json" => {
+                    if let (Some(case), Ok(json)) = (
+                        current.as_mut(),
+                        serde_json::from_str::<serde_json::Value>(content),
+                    ) {
+                        if let Some(asn) = json["neighbor"]["asn"]["local"].as_u64() {
+                            case.asn = asn as u32;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        cases.extend(current.take().filter(|c| !c.raws.is_empty()));
+    }
+    cases
+}
+
+fn neighbor(asn: u32) -> Neighbor {
+    let text = format!(
+        "neighbor 127.0.0.1 {{ router-id 1.2.3.4; local-address 127.0.0.1; local-as {asn}; \
+         peer-as {asn}; family {{ ipv4 unicast; ipv6 unicast; }} }}"
+    );
+    let configuration = Configuration::parse(&text, Path::new("test.conf")).unwrap();
+    configuration.neighbors[0].neighbor.clone()
+}
+
+fn negotiated(asn: u32, addpath: bool) -> Negotiated {
+    let mut negotiated = Negotiated {
+        local_as: asn,
+        peer_as: asn,
+        families: vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST],
+        ..Negotiated::default()
+    };
+    if addpath {
+        for family in negotiated.families.clone() {
+            negotiated.addpath.insert(
+                family,
+                AddPath {
+                    send: true,
+                    receive: true,
+                },
+            );
+        }
+    }
+    negotiated
+}
+
+/// Cases whose session is not the default one (so the bytes differ for reasons other than the
+/// command): eBGP, 2-byte AS numbers, link-local and extended next-hops, every family's EoR.
+const OTHER_SESSION: &[&str] = &[
+    "conf-ebgp.ci",
+    "conf-no-asn4.ci",
+    "conf-llnh-update.ci",
+    "extended-nexthop.ci",
+    "conf-path-information.ci",
+];
+
+const UNICAST: [Family; 2] = [Family::IPV4_UNICAST, Family::IPV6_UNICAST];
+
+/// The messages a command makes on a fresh session, or `None` when it is not about the
+/// families checked here.
+fn encode(command: &Command, asn: u32) -> Option<Result<Vec<Vec<u8>>, String>> {
+    let Command::Peers { action, .. } = command else {
+        return None;
+    };
+    let neighbor = neighbor(asn);
+    let (announce, routes) = match action {
+        Action::Eor(family) => {
+            let family = family.unwrap_or(Family::IPV4_UNICAST);
+            return UNICAST
+                .contains(&family)
+                .then(|| Ok(vec![eor::message(family).to_vec()]));
+        }
+        Action::Announce(routes) => (true, routes),
+        Action::Withdraw(routes) => (false, routes),
+        _ => return None,
+    };
+    if routes.iter().any(|r| !UNICAST.contains(&r.family)) {
+        return None;
+    }
+    let addpath = routes
+        .iter()
+        .any(|r| r.fields.iter().any(|f| f.keyword == "path-information"));
+    let changes = match announce::changes(routes, &neighbor) {
+        Ok(changes) => changes,
+        Err(error) => return Some(Err(error)),
+    };
+    let mut rib: OutgoingRib = OutgoingRib::new(UNICAST, true);
+    for change in changes {
+        if announce {
+            rib.add_to_rib(
+                Route::new(change.nlri, change.nexthop, Arc::new(change.attributes)),
+                false,
+            );
+        } else {
+            rib.del_nlri_from_rib(change.nlri, None);
+        }
+    }
+    let messages = rib.messages(&negotiated(asn, addpath), true, true);
+    Some(Ok(messages.iter().map(|m| m.to_vec()).collect()))
+}
+
+#[test]
+fn qa_commands_encode_to_exabgp_bytes() {
+    let Some(qa) = qa_dir() else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but ExaBGP's qa data is missing"
+        );
+        eprintln!("skipped: no ExaBGP qa data ($EXABGP_QA_DIR or ../shared/exabgp-qa)");
+        return;
+    };
+    let cases = cases(&qa);
+    assert!(!cases.is_empty());
+    let (mut passed, mut other, mut failures) = (0, 0, Vec::new());
+    let mut unparsed = Vec::new();
+    for case in &cases {
+        // ExaBGP's v4 `group` (several commands separated by `;`) is out of this check
+        if case.command.starts_with("group ")
+            || case.command.contains(" ; ")
+            || OTHER_SESSION.contains(&case.file.as_str())
+        {
+            other += 1;
+            continue;
+        }
+        let command = match command::parse(&case.command) {
+            Ok(command) => command,
+            Err(error) => {
+                unparsed.push(format!("{}: {}: {error}", case.file, case.command));
+                continue;
+            }
+        };
+        match encode(&command, case.asn) {
+            None => other += 1,
+            Some(Err(error)) => failures.push(format!("{}: {}: {error}", case.file, case.command)),
+            Some(Ok(mut messages)) => {
+                let mut expected = case.raws.clone();
+                messages.sort();
+                expected.sort();
+                if messages == expected {
+                    passed += 1;
+                } else {
+                    failures.push(format!(
+                        "{}: {}\n  got      {:?}\n  expected {:?}",
+                        case.file,
+                        case.command,
+                        messages.iter().map(|m| hex(m)).collect::<Vec<_>>(),
+                        expected.iter().map(|m| hex(m)).collect::<Vec<_>>()
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "qa commands: {passed} ipv4/ipv6 unicast passed, {} failed, {} not parsed, {other} of other families",
+        failures.len(),
+        unparsed.len()
+    );
+    // flow rules wait for their extended communities and NLRI (issue 5)
+    unparsed.retain(|line| !line.contains("flow"));
+    assert!(unparsed.is_empty(), "not parsed:\n{}", unparsed.join("\n"));
+    assert!(failures.is_empty(), "failed:\n{}", failures.join("\n"));
+    assert!(passed > 50, "only {passed} commands checked");
+}
