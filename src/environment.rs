@@ -361,8 +361,13 @@ impl Environment {
     pub fn read_file(&mut self, text: &str) -> Result<(), Error> {
         let parsed: EnvFile =
             toml::from_str(&ini_to_toml(text)).map_err(|e| Error(e.message().to_string()))?;
-        for (section, options) in &parsed.exabgp {
-            for (option, value) in options {
+        // as ExaBGP, only known options are read: others are ignored
+        for (section, option, _) in OPTIONS {
+            if let Some(value) = parsed
+                .exabgp
+                .get(*section)
+                .and_then(|options| options.get(*option))
+            {
                 self.set(section, option, value)?;
             }
         }
@@ -709,7 +714,7 @@ mod tests {
     fn ini_env_file_with_unquoted_values() {
         let mut env = Environment::default();
         env.read_file(
-            "[exabgp.daemon]\nuser = 'exa'\numask = '0o22'\n\n[exabgp.log]\nlevel = DEBUG\ndestination = /var/log/exabgp.log\n\
+            "[DEFAULT]\nx = 1\n[exabgp.daemon]\nunknown = 2\nuser = 'exa'\numask = '0o22'\n\n[exabgp.log]\nlevel = DEBUG\ndestination = /var/log/exabgp.log\n\
              # a comment\n[exabgp.tcp]\nbind = 127.0.0.1 ::1\nport = 1179\nonce = false\n[exabgp.api]\nencoder = text\n",
         )
         .unwrap();
@@ -755,5 +760,21 @@ mod tests {
         assert!(all.contains(&"user = nobody".to_string()));
         assert!(!all.iter().any(|l| l.contains("debug")));
         assert!(env.env(true).contains(&"exabgp.tcp.port=1790".to_string()));
+    }
+
+    #[test]
+    fn ini_output_reads_back() {
+        let mut env = Environment::default();
+        env.read_vars(&vars(&[
+            ("exabgp_tcp_bind", "127.0.0.1 ::1"),
+            ("exabgp_daemon_umask", "0o22"),
+            ("exabgp_log_destination", "host:10.0.0.1"),
+            ("exabgp_reactor_speed", "0.5"),
+            ("exabgp_api_version", "4"),
+        ]))
+        .unwrap();
+        let mut read = Environment::default();
+        read.read_file(&env.ini(false).join("\n")).unwrap();
+        assert_eq!(read, env);
     }
 }

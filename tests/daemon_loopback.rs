@@ -38,6 +38,7 @@ impl Daemon {
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("EXABGP_ENVFILE", "/nonexistent")
+            .env("exabgp_log_destination", "stderr")
             .env("exabgp_daemon_user", current_user())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -123,6 +124,19 @@ impl Drop for Daemon {
         if let Some(config) = &self.config {
             let _ = std::fs::remove_file(config);
         }
+    }
+}
+
+/// Waits until `text` was logged `count` times.
+fn wait_count(daemon: &Daemon, text: &str, count: usize) {
+    let start = Instant::now();
+    while daemon.log().matches(text).count() < count {
+        assert!(
+            start.elapsed() < BOUND,
+            "{text:?} not logged {count} times:\n{}",
+            daemon.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -319,7 +333,7 @@ fn both_active_and_listening_resolve_the_collision() {
 }
 
 #[test]
-fn reload_removes_then_adds_a_peer_and_record_and_pid_files_work() {
+fn reload_removes_then_adds_a_peer_alarm_restarts_and_record_and_pid_files_work() {
     let port = free_port();
     let mut passive = Daemon::start(
         "reload-passive",
@@ -375,15 +389,13 @@ fn reload_removes_then_adds_a_peer_and_record_and_pid_files_work() {
     // It comes back: a new session.
     std::fs::write(&path, &configured).unwrap();
     active.signal("USR1");
-    let start = Instant::now();
-    while passive.log().matches("session up").count() < 2 {
-        assert!(
-            start.elapsed() < BOUND,
-            "no second session:\n{}",
-            passive.log()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_count(&passive, "session up", 2);
+
+    // ALRM restarts every session.
+    active.signal("ALRM");
+    active.wait_for("performing restart");
+    wait_count(&passive, "notification received (6,3)", 2);
+    wait_count(&passive, "session up", 3);
 
     active.signal("TERM");
     assert_eq!(active.wait_exit(), 0);
@@ -402,5 +414,158 @@ fn reload_removes_then_adds_a_peer_and_record_and_pid_files_work() {
             .any(|r| r["effect"]["transition"]["to"] == "ESTABLISHED"),
         "{lines}"
     );
+    let _ = std::fs::remove_file(&record);
+}
+
+#[test]
+fn tcp_md5_signed_session_comes_up() {
+    // RFC 2385: both ends sign every segment with the shared key. Linux drops signed segments a
+    // socket has no key for (and unsigned ones it has a key for), so the session only comes up if
+    // the key is set on the connecting socket and on the listening one for the peer's address.
+    let port = free_port();
+    let mut passive = Daemon::start(
+        "md5-passive",
+        &neighbor(
+            "127.0.0.2",
+            "127.0.0.1",
+            65001,
+            65002,
+            "10.0.0.1",
+            "  passive;\n  md5-password \"s3cret\";\n",
+        ),
+        &[
+            ("exabgp_tcp_bind", "127.0.0.1".into()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    passive.wait_for(&format!("listening for BGP session(s) on 127.0.0.1:{port}"));
+    let mut active = Daemon::start(
+        "md5-active",
+        &neighbor(
+            "127.0.0.1",
+            "127.0.0.2",
+            65002,
+            65001,
+            "10.0.0.2",
+            "  md5-password \"s3cret\";\n  outgoing-ttl 5;\n",
+        ),
+        &[
+            ("exabgp_tcp_bind", String::new()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    active.wait_for("session up");
+    passive.wait_for("session up");
+}
+
+#[test]
+fn ipv6_session_exchanges_routes() {
+    let port = free_port();
+    let family = "  family {\n    ipv6 unicast;\n  }\n";
+    let mut passive = Daemon::start(
+        "v6-passive",
+        &neighbor(
+            "::1",
+            "::1",
+            65001,
+            65002,
+            "10.0.0.1",
+            &format!(
+                "  passive;\n{family}  static {{\n    route 2001:db8:1::/48 next-hop self;\n  }}\n"
+            ),
+        ),
+        &[
+            ("exabgp_tcp_bind", "::1".into()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    passive.wait_for(&format!("listening for BGP session(s) on ::1:{port}"));
+    let mut active = Daemon::start(
+        "v6-active",
+        &neighbor(
+            "::1",
+            "::1",
+            65002,
+            65001,
+            "10.0.0.2",
+            &format!("{family}  static {{\n    route 2001:db8:2::/48 next-hop self;\n  }}\n"),
+        ),
+        &[
+            ("exabgp_tcp_bind", String::new()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    active.wait_for("\"nlri\": \"2001:db8:1::/48\"");
+    passive.wait_for("\"nlri\": \"2001:db8:2::/48\"");
+}
+
+#[test]
+fn recorded_session_replays_through_the_stepper() {
+    use exabgp_rs::application::server::{adj_rib_out, peer_settings};
+    use exabgp_rs::configuration::Configuration;
+    use exabgp_rs::environment::Environment;
+    use exabgp_rs::reactor::peer::stepper::{replay, Record, Stepper};
+
+    let port = free_port();
+    let routes = "  static {\n    route 10.9.0.0/24 next-hop self med 5;\n    route 10.9.1.0/24 next-hop self;\n  }\n";
+    let mut passive = Daemon::start(
+        "replay-passive",
+        &neighbor(
+            "127.0.0.2",
+            "127.0.0.1",
+            65001,
+            65002,
+            "10.0.0.1",
+            "  passive;\n",
+        ),
+        &[
+            ("exabgp_tcp_bind", "127.0.0.1".into()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    passive.wait_for(&format!("listening for BGP session(s) on 127.0.0.1:{port}"));
+    let configuration = neighbor("127.0.0.1", "127.0.0.2", 65002, 65001, "10.0.0.2", routes);
+    let path = write_config("replay-active", &configuration);
+    let record =
+        std::env::temp_dir().join(format!("exabgp-rs-{}-replay.jsonl", std::process::id()));
+    let mut active = Daemon::spawn(
+        "replay-active",
+        &[
+            "server",
+            "--record",
+            record.to_str().unwrap(),
+            path.to_str().unwrap(),
+        ],
+        &[
+            ("exabgp_tcp_bind", String::new()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    active.config = Some(path.clone());
+    passive.wait_for("\"nlri\": \"10.9.1.0/24\"");
+    active.signal("TERM");
+    assert_eq!(active.wait_exit(), 0);
+
+    // The same neighbour, settings and routes as the daemon had, fed the recorded events, must
+    // produce the recorded effects: the coroutine is deterministic and the record complete.
+    let peer = Configuration::parse(&configuration, &path)
+        .unwrap()
+        .neighbors
+        .remove(0);
+    let settings = peer_settings(&Environment::load(None, &[]).unwrap());
+    let mut stepper = Stepper::new(peer.neighbor.clone(), settings, adj_rib_out(&peer));
+    let text = std::fs::read_to_string(&record).unwrap();
+    let records: Vec<Record> = text
+        .lines()
+        .map(|line| {
+            let mut value: serde_json::Value = serde_json::from_str(line).unwrap();
+            let object = value.as_object_mut().unwrap();
+            object.remove("peer");
+            object.remove("time");
+            serde_json::from_value(value).unwrap()
+        })
+        .collect();
+    assert!(records.len() > 10, "{text}");
+    replay(&mut stepper, &records).unwrap_or_else(|mismatch| panic!("{mismatch:?}\n{text}"));
     let _ = std::fs::remove_file(&record);
 }

@@ -34,14 +34,31 @@ impl Kind {
     }
 }
 
+/// The session's transport: each speaker on its own 127.x.y.z, or all on ::1 (told apart by
+/// port). Either carries both IPv4 and IPv6 routes.
+#[derive(Clone, Copy, Debug)]
+enum Transport {
+    Ipv4,
+    Ipv6,
+}
+
+impl Transport {
+    fn endpoint(self, asn: u32) -> Endpoint {
+        match self {
+            Transport::Ipv4 => Endpoint::new(asn),
+            Transport::Ipv6 => Endpoint::new6(asn),
+        }
+    }
+}
+
 /// Peers two real daemons; each originates one IPv4 and one IPv6 route with a MED and a
 /// community, and each must hold the other's routes with the attributes it was given.
-fn pair(a_kind: Kind, b_kind: Kind) {
+fn pair(a_kind: Kind, b_kind: Kind, transport: Transport) {
     if !a_kind.installed() || !b_kind.installed() {
         return;
     }
-    let a_end = Endpoint::new(65001);
-    let b_end = Endpoint::new(65002);
+    let a_end = transport.endpoint(65001);
+    let b_end = transport.endpoint(65002);
     let a_routes = [
         Originate::new("10.1.0.0/24").med(10).community(65001, 1),
         Originate::new("2001:db8:1::/48")
@@ -122,32 +139,46 @@ fn received(receiver: &mut dyn Daemon, sender: Endpoint, routes: &[Originate]) {
 
 #[test]
 fn bird_to_gobgp() {
-    pair(Kind::Bird, Kind::Gobgp);
+    pair(Kind::Bird, Kind::Gobgp, Transport::Ipv4);
 }
 
 #[test]
 fn gobgp_to_frr() {
-    pair(Kind::Gobgp, Kind::Frr);
+    pair(Kind::Gobgp, Kind::Frr, Transport::Ipv4);
 }
 
 #[test]
 fn frr_to_bird() {
-    pair(Kind::Frr, Kind::Bird);
+    pair(Kind::Frr, Kind::Bird, Transport::Ipv4);
 }
 
-/// exabgp-rs peering with a real daemon, IPv4 and IPv6 over one IPv4 session: our static
-/// routes reach the peer with their attributes, the peer's routes reach us (through the API
-/// process), and a NOTIFICATION from the peer and a restart of the peer are survived.
-fn exabgp_with(kind: Kind, speaker_passive: bool) {
+#[test]
+fn frr_to_bird_over_ipv6() {
+    pair(Kind::Frr, Kind::Bird, Transport::Ipv6);
+}
+
+/// exabgp-rs peering with a real daemon over one session carrying IPv4 and IPv6 routes.
+struct Session {
+    peer: Box<dyn Daemon>,
+    speaker: Speaker,
+    me: Endpoint,
+    peer_end: Endpoint,
+    ours: Vec<Static>,
+    theirs: Vec<Originate>,
+    /// The peer's marker of the current session.
+    marker: String,
+}
+
+/// Starts `kind` and the speaker and waits for the session, or returns `None` (the reason
+/// printed) when the daemon or exabgp-rs's server command is missing outside CI.
+fn session(kind: Kind, speaker_passive: bool, transport: Transport) -> Option<Session> {
     if !kind.installed() {
-        return;
+        return None;
     }
-    let Some(command) = speaker_command() else {
-        return;
-    };
-    let me = Endpoint::new(65000);
-    let peer_end = Endpoint::new(65010);
-    let ours = [
+    let command = speaker_command()?;
+    let me = transport.endpoint(65000);
+    let peer_end = transport.endpoint(65010);
+    let ours = vec![
         Static {
             route: Originate::new("10.0.0.0/24").med(10).community(65000, 1),
             as_path: vec![65000, 65001],
@@ -167,44 +198,66 @@ fn exabgp_with(kind: Kind, speaker_passive: bool) {
             as_path: vec![],
         },
     ];
-    let theirs = [
+    let theirs = vec![
         Originate::new("10.10.0.0/24").med(30).community(65010, 1),
         Originate::new("2001:db8:110::/48")
             .med(31)
             .community(65010, 2),
     ];
-    let mut peer = kind.start(
-        peer_end,
-        Neighbor {
-            endpoint: me,
-            passive: !speaker_passive,
-        },
-        &theirs,
-    );
-    let mut speaker = Speaker::start(
-        command,
+    let to_speaker = Neighbor {
+        endpoint: me,
+        passive: !speaker_passive,
+    };
+    let mut peer = kind.start(peer_end, to_speaker, &theirs);
+    let to_peer = Neighbor {
+        endpoint: peer_end,
+        passive: speaker_passive,
+    };
+    let speaker = Speaker::start(command, me, to_peer, &ours)
+        .unwrap_or_else(|e| panic!("starting the speaker: {e}"));
+    let marker = wait_established(peer.as_mut(), me.address);
+    Some(Session {
+        peer,
+        speaker,
         me,
-        Neighbor {
-            endpoint: peer_end,
-            passive: speaker_passive,
-        },
-        &ours,
-    )
-    .unwrap_or_else(|e| panic!("starting the speaker: {e}"));
-    let session = wait_established(peer.as_mut(), me.address);
-    ours_in_peer(peer.as_mut(), me, &ours);
-    theirs_in_speaker(&mut speaker, peer_end, &theirs);
+        peer_end,
+        ours,
+        theirs,
+        marker,
+    })
+}
 
-    peer.reset(me.address)
-        .unwrap_or_else(|e| panic!("{} reset: {e}", peer.name()));
-    let session = wait_reestablished(peer.as_mut(), me.address, &session);
-    ours_in_peer(peer.as_mut(), me, &ours);
+/// Our static routes reach the peer with their attributes, and the peer's reach us.
+fn exabgp_routes(kind: Kind, speaker_passive: bool, transport: Transport) {
+    let Some(mut s) = session(kind, speaker_passive, transport) else {
+        return;
+    };
+    theirs_in_speaker(&mut s.speaker, s.peer_end, &s.theirs, 0);
+    ours_in_peer(s.peer.as_mut(), s.me, &s.ours);
+}
 
-    peer.restart()
-        .unwrap_or_else(|e| panic!("{} restart: {e}", peer.name()));
-    wait_reestablished(peer.as_mut(), me.address, &session);
-    ours_in_peer(peer.as_mut(), me, &ours);
-    drop(speaker);
+/// A NOTIFICATION from the peer, then a restart of the peer: each time the session comes
+/// back, the peer's routes are received again and ours are in the peer's table again.
+fn exabgp_reset_restart(kind: Kind, speaker_passive: bool) {
+    let Some(mut s) = session(kind, speaker_passive, Transport::Ipv4) else {
+        return;
+    };
+    theirs_in_speaker(&mut s.speaker, s.peer_end, &s.theirs, 0);
+
+    let received = s.speaker.received().map(|r| r.len()).unwrap_or_default();
+    s.peer
+        .reset(s.me.address)
+        .unwrap_or_else(|e| panic!("{} reset: {e}", s.peer.name()));
+    let marker = wait_reestablished(s.peer.as_mut(), s.me.address, &s.marker);
+    theirs_in_speaker(&mut s.speaker, s.peer_end, &s.theirs, received);
+
+    let received = s.speaker.received().map(|r| r.len()).unwrap_or_default();
+    s.peer
+        .restart()
+        .unwrap_or_else(|e| panic!("{} restart: {e}", s.peer.name()));
+    wait_reestablished(s.peer.as_mut(), s.me.address, &marker);
+    theirs_in_speaker(&mut s.speaker, s.peer_end, &s.theirs, received);
+    ours_in_peer(s.peer.as_mut(), s.me, &s.ours);
 }
 
 /// The speaker's static routes are in the peer's table: AS path = our AS then the configured
@@ -233,11 +286,11 @@ fn ours_in_peer(peer: &mut dyn Daemon, me: Endpoint, ours: &[Static]) {
     }
 }
 
-/// The peer's routes were announced to the speaker with the peer's AS, next hop, MED and
-/// communities.
-fn theirs_in_speaker(speaker: &mut Speaker, peer: Endpoint, theirs: &[Originate]) {
+/// The peer's routes were announced to the speaker (counting only announcements after the
+/// first `skip` ones) with the peer's AS, next hop, MED and communities.
+fn theirs_in_speaker(speaker: &mut Speaker, peer: Endpoint, theirs: &[Originate], skip: usize) {
     for sent in theirs {
-        let got = speaker.wait_received(&sent.prefix, |r| r.as_path == [peer.asn]);
+        let got = speaker.wait_received(skip, &sent.prefix, |r| r.as_path == [peer.asn]);
         let next_hop = if sent.is_ipv6() {
             peer.next_hop6()
         } else {
@@ -253,18 +306,38 @@ fn theirs_in_speaker(speaker: &mut Speaker, peer: Endpoint, theirs: &[Originate]
 }
 
 #[test]
-fn exabgp_bird() {
-    exabgp_with(Kind::Bird, false);
+fn exabgp_bird_routes() {
+    exabgp_routes(Kind::Bird, false, Transport::Ipv4);
 }
 
 #[test]
-fn exabgp_gobgp_passive() {
-    exabgp_with(Kind::Gobgp, true);
+fn exabgp_bird_reset_restart() {
+    exabgp_reset_restart(Kind::Bird, false);
 }
 
 #[test]
-fn exabgp_frr() {
-    exabgp_with(Kind::Frr, false);
+fn exabgp_gobgp_passive_routes() {
+    exabgp_routes(Kind::Gobgp, true, Transport::Ipv4);
+}
+
+#[test]
+fn exabgp_gobgp_passive_reset_restart() {
+    exabgp_reset_restart(Kind::Gobgp, true);
+}
+
+#[test]
+fn exabgp_frr_routes() {
+    exabgp_routes(Kind::Frr, false, Transport::Ipv4);
+}
+
+#[test]
+fn exabgp_frr_reset_restart() {
+    exabgp_reset_restart(Kind::Frr, false);
+}
+
+#[test]
+fn exabgp_gobgp_over_ipv6_routes() {
+    exabgp_routes(Kind::Gobgp, false, Transport::Ipv6);
 }
 
 // The parsers of the daemons' outputs, on hand-written samples of each format, so a failing
@@ -360,4 +433,18 @@ fn parses_exabgp_update_json() {
     assert_eq!(routes[0].as_path, [100, 500]);
     assert_eq!(routes[0].local_pref, Some(100));
     assert_eq!(routes[0].next_hop, Some("2001:db8::1".parse().unwrap()));
+}
+
+#[test]
+fn parses_exabgp_rs_logged_update() {
+    let line = r#"05:54:27 21203  reactor         peer 127.15.0.7 ASN 65010   << { "update": { "attribute": { "origin": "incomplete", "as-path": {"0": {"element": "as-sequence", "value": [65010]}}, "med": 31, "community": [ [ 65010, 2 ] ] }, "announce": { "ipv6 unicast": { "2001:db8::7": [ { "nlri": "2001:db8:110::/48" } ] } } } }"#;
+    let routes = common::exabgp::parse_logged_update(line);
+    assert_eq!(routes.len(), 1);
+    assert_eq!(routes[0].prefix, "2001:db8:110::/48");
+    assert_eq!(routes[0].as_path, [65010]);
+    assert_eq!(routes[0].next_hop, Some("2001:db8::7".parse().unwrap()));
+    assert_eq!(routes[0].med, Some(31));
+    assert_eq!(routes[0].communities, [(65010, 2)]);
+    let keepalive = "05:54:37 21203  reactor   peer 127.15.0.7 ASN 65010   << keepalive ";
+    assert!(common::exabgp::parse_logged_update(keepalive).is_empty());
 }

@@ -1,5 +1,6 @@
 //! ExaBGP's `functional parsing` suite: every configuration of ExaBGP's functional tests
-//! (`etc/exabgp/*.conf`, from `$EXABGP_QA_DIR` or `../shared/exabgp-qa`) must be accepted.
+//! (`etc/exabgp/*.conf`, from `$EXABGP_QA_DIR` or a `shared/exabgp-qa` beside the crate or one of
+//! its parents) must be accepted.
 //!
 //! The configurations are staged in a temporary folder beside a `run/` folder holding empty
 //! executables named as their `run ./run/NAME;` statements expect, as ExaBGP's runner does.
@@ -7,13 +8,17 @@
 use exabgp_rs::configuration::Configuration;
 use std::path::{Path, PathBuf};
 
+/// `$EXABGP_QA_DIR`, else `shared/exabgp-qa` beside the crate root or beside one of its parents.
 fn qa_dir() -> Option<PathBuf> {
-    let root = match std::env::var_os("EXABGP_QA_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/exabgp-qa"),
-    };
-    let etc = root.join("etc/exabgp");
-    etc.is_dir().then_some(etc)
+    if let Some(dir) = std::env::var_os("EXABGP_QA_DIR") {
+        let etc = PathBuf::from(dir).join("etc/exabgp");
+        return etc.is_dir().then_some(etc);
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .skip(1)
+        .map(|parent| parent.join("shared/exabgp-qa/etc/exabgp"))
+        .find(|etc| etc.is_dir())
 }
 
 /// The `./run/NAME` programs a configuration names.

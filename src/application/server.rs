@@ -5,14 +5,16 @@ use crate::bgp::neighbor::Neighbor;
 use crate::configuration::{Configuration, PeerConfig};
 use crate::reactor::bridge::Recorder;
 use crate::reactor::daemon::Daemon;
-use crate::reactor::peer::stepper::MemoryRib;
 use crate::reactor::peer::{self, Settings as PeerSettings};
 use crate::reactor::r#loop::{Configured, Reactor, Settings};
+use crate::rib::outgoing::AdjRibOut;
+use crate::rib::Route;
 use std::cell::RefCell;
 use std::io::Write;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::Arc;
 
 impl Configured for PeerConfig {
     fn neighbor(&self) -> &Neighbor {
@@ -81,13 +83,17 @@ pub fn run(args: &[String]) -> i32 {
             return 1;
         }
     };
-    logger::init(if options.debug {
-        log::LevelFilter::Debug
-    } else {
-        environment.level
-    });
+    logger::init(
+        if options.debug {
+            log::LevelFilter::Debug
+        } else {
+            environment.level
+        },
+        &environment.destination,
+        environment.short,
+    );
     if environment.refused_fork {
-        log::error!(target: "daemon", "exabgp-rs can not fork when logs are going to stderr");
+        log::error!(target: "daemon", "exabgp-rs can not fork when logs are going to the terminal");
     }
     let record = match &options.record {
         None => None,
@@ -113,7 +119,7 @@ pub fn run(args: &[String]) -> i32 {
         peer::daemon(
             config.neighbor.clone(),
             peer_settings.clone(),
-            MemoryRib::default(),
+            adj_rib_out(config),
         )
     });
     let settings = Settings {
@@ -122,6 +128,7 @@ pub fn run(args: &[String]) -> i32 {
         attempts: environment.peer.attempts,
         daemon: environment.daemon,
         record,
+        delay: environment.delay,
         run_for: None,
     };
     Reactor::new(settings, load, factory).run()
@@ -142,6 +149,11 @@ neighbor 127.0.0.2 {
     family {
         ipv4 unicast;
     }
+    static {
+        route 10.1.0.0/24 next-hop self;
+        route 10.1.1.0/24 next-hop self med 10;
+        route 10.1.2.0/24 next-hop self community [ 65001:1 no-export ];
+    }
 }
 
 # The active side: we are AS 65002 on 127.0.0.2, connecting to 127.0.0.1 on PORT.
@@ -155,6 +167,11 @@ neighbor 127.0.0.1 {
     connect PORT;
     family {
         ipv4 unicast;
+    }
+    static {
+        route 10.2.0.0/24 next-hop self;
+        route 10.2.1.0/24 next-hop self med 20;
+        route 10.2.2.0/24 next-hop self as-path [ 64512 ];
     }
 }
 ";
@@ -186,11 +203,6 @@ pub fn example(args: &[String]) -> i32 {
             }
         }
     }
-    logger::init(if debug {
-        log::LevelFilter::Debug
-    } else {
-        log::LevelFilter::Info
-    });
     let environment = match crate::environment::Environment::from_process() {
         Ok(environment) => Environment::new(&environment),
         Err(error) => {
@@ -198,6 +210,15 @@ pub fn example(args: &[String]) -> i32 {
             return 1;
         }
     };
+    logger::init(
+        if debug {
+            log::LevelFilter::Debug
+        } else {
+            log::LevelFilter::Info
+        },
+        &environment.destination,
+        environment.short,
+    );
     let text = EXAMPLE.replace("PORT", &port.to_string());
     log::info!(target: "configuration", "the example's configuration:\n{text}");
     let load = Box::new(move || {
@@ -206,8 +227,11 @@ pub fn example(args: &[String]) -> i32 {
             .map_err(|error| error.to_string())
     });
     let factory = Box::new(|config: &PeerConfig| {
-        let rib = example::Rib::new(example::routes(&config.neighbor));
-        peer::daemon(config.neighbor.clone(), PeerSettings::default(), rib)
+        peer::daemon(
+            config.neighbor.clone(),
+            PeerSettings::default(),
+            adj_rib_out(config),
+        )
     });
     let settings = Settings {
         bind: vec![IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)],
@@ -215,91 +239,43 @@ pub fn example(args: &[String]) -> i32 {
         attempts: 0,
         daemon: environment.daemon,
         record: None,
+        delay: 0,
         run_for: Some(std::time::Duration::from_secs(seconds)),
     };
     Reactor::new(settings, load, factory).run()
 }
 
-/// The example's routes and the small adj-rib-out holding them.
-mod example {
-    use crate::bgp::message::open::capability::negotiated::Negotiated;
-    use crate::bgp::message::update::nlri::{Cidr, Inet, Nlri, PathInfo};
-    use crate::bgp::message::update::{RoutedNlri, Update};
-    use crate::bgp::neighbor::Neighbor;
-    use crate::protocol::family::Family;
-    use crate::reactor::peer::RibOut;
-    use bytes::Bytes;
-    use std::collections::VecDeque;
-    use std::net::{IpAddr, Ipv4Addr};
-
-    /// Three /24s numbered after our AS (10.1.x.0/24 for AS 65001, 10.2.x.0/24 for AS 65002),
-    /// next-hop our local address, default attributes (ORIGIN IGP, AS_PATH our AS on eBGP). They
-    /// are built here rather than read from the configuration: turning configured routes into
-    /// UPDATEs is the RIB's job, not the reactor's.
-    pub(super) fn routes(neighbor: &Neighbor) -> Vec<Update> {
-        let site = (neighbor.local_as % 100) as u8;
-        (0..3)
-            .filter_map(|third| {
-                let cidr = Cidr::new(IpAddr::V4(Ipv4Addr::new(10, site, third, 0)), 24)?;
-                Some(Update {
-                    announces: vec![RoutedNlri {
-                        nlri: Nlri::Inet(Inet::new(Family::IPV4_UNICAST, cidr, PathInfo::Disabled)),
-                        nexthop: neighbor.local_address,
-                    }],
-                    ..Update::default()
-                })
-            })
-            .collect()
+/// A neighbour's adj-rib-out, loaded with the routes its configuration gives it.
+pub fn adj_rib_out(config: &PeerConfig) -> AdjRibOut {
+    let neighbor = &config.neighbor;
+    let mut rib = AdjRibOut::new(
+        neighbor.families.iter().copied(),
+        neighbor.adj_rib_out,
+        neighbor.group_updates,
+    );
+    for change in &config.changes {
+        let route = Route::new(
+            change.nlri.clone(),
+            change.nexthop,
+            Arc::new(change.attributes.clone()),
+        );
+        rib.rib
+            .add_to_rib_watchdog(route, change.watchdog.as_deref(), change.withdraw);
     }
-
-    /// An adj-rib-out of ready UPDATEs, encoded for each session when sent.
-    pub(super) struct Rib {
-        table: Vec<Update>,
-        queue: VecDeque<Update>,
-    }
-
-    impl Rib {
-        pub(super) fn new(table: Vec<Update>) -> Rib {
-            let queue = table.iter().cloned().collect();
-            Rib { table, queue }
-        }
-    }
-
-    impl RibOut for Rib {
-        fn pending(&self) -> bool {
-            !self.queue.is_empty()
-        }
-
-        fn updates(
-            &mut self,
-            negotiated: &Negotiated,
-            include_withdraw: bool,
-            max: usize,
-        ) -> Vec<Bytes> {
-            let count = max.min(self.queue.len());
-            self.queue
-                .drain(..count)
-                .flat_map(|update| update.messages(negotiated, include_withdraw))
-                .collect()
-        }
-
-        /// The example announces no route refresh, so a resend is never enhanced (no BoRR/EoRR).
-        fn resend(&mut self, _family: Option<Family>, _enhanced: bool) {
-            self.reset();
-        }
-
-        fn reset(&mut self) {
-            self.queue = self.table.iter().cloned().collect();
-        }
-    }
+    rib
 }
 
 /// The `exabgp.*` settings the server uses.
 struct Environment {
-    /// `daemon.daemonize` was asked while logging is on.
+    /// `daemon.daemonize` was asked while logging to the terminal.
     refused_fork: bool,
+    /// `log.destination` and `log.short`.
+    destination: String,
+    short: bool,
     bind: Vec<IpAddr>,
     port: u16,
+    /// `tcp.delay`, in minutes.
+    delay: u32,
     level: log::LevelFilter,
     daemon: Daemon,
     peer: PeerSettings,
@@ -309,26 +285,36 @@ impl Environment {
     fn new(environment: &crate::environment::Environment) -> Environment {
         let pid =
             (!environment.daemon.pid.is_empty()).then(|| PathBuf::from(&environment.daemon.pid));
+        let terminal_logs =
+            environment.log.enable && logger::on_terminal(&environment.log.destination);
         Environment {
-            refused_fork: environment.daemon.daemonize && environment.log.enable,
+            refused_fork: environment.daemon.daemonize && terminal_logs,
+            destination: environment.log.destination.clone(),
+            short: environment.log.short,
             bind: environment.tcp.bind.clone(),
             port: environment.tcp.port,
+            delay: environment.tcp.delay,
             level: level(environment.log.enable, &environment.log.level),
             daemon: Daemon::new(
                 pid,
                 environment.daemon.user.clone(),
-                // Logs only go to stderr here: forking would lose them, so do not (as ExaBGP when
-                // its log destination is stdout or stderr).
-                environment.daemon.daemonize && !environment.log.enable,
+                // Forking would lose logs going to the terminal: ExaBGP does not fork then.
+                environment.daemon.daemonize && !terminal_logs,
                 environment.daemon.umask,
             ),
-            peer: PeerSettings {
-                open_wait: std::time::Duration::from_secs(environment.bgp.openwait.into()),
-                attempts: environment.tcp.attempts,
-                passive: environment.bgp.passive,
-                ..PeerSettings::default()
-            },
+            peer: peer_settings(environment),
         }
+    }
+}
+
+/// The peer settings the server derives from the environment (also what a replay of a
+/// `--record`ed session needs).
+pub fn peer_settings(environment: &crate::environment::Environment) -> PeerSettings {
+    PeerSettings {
+        open_wait: std::time::Duration::from_secs(environment.bgp.openwait.into()),
+        attempts: environment.tcp.attempts,
+        passive: environment.bgp.passive,
+        ..PeerSettings::default()
     }
 }
 
@@ -345,13 +331,24 @@ fn level(enable: bool, name: &str) -> log::LevelFilter {
     }
 }
 
-/// ExaBGP's log line format on stderr: `HH:MM:SS PID    source          message`.
+/// ExaBGP's log lines: `HH:MM:SS PID    source          message`, or with `exabgp.log.short`
+/// `source          message`, to `exabgp.log.destination` (stdout, stderr or a file name).
 mod logger {
     use std::io::Write;
+    use std::sync::Mutex;
 
-    struct Stderr;
+    enum Output {
+        Stdout,
+        Stderr,
+        File(Mutex<std::fs::File>),
+    }
 
-    impl log::Log for Stderr {
+    struct Logger {
+        output: Output,
+        short: bool,
+    }
+
+    impl log::Log for Logger {
         fn enabled(&self, metadata: &log::Metadata) -> bool {
             metadata.level() <= log::max_level()
         }
@@ -360,29 +357,77 @@ mod logger {
             if !self.enabled(record.metadata()) {
                 return;
             }
-            let seconds = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0);
-            let (hours, minutes, seconds) =
-                ((seconds / 3600) % 24, (seconds / 60) % 60, seconds % 60);
-            let line = format!(
-                "{hours:02}:{minutes:02}:{seconds:02} {:<6} {:<15} {}\n",
-                std::process::id(),
-                record.target(),
-                record.args()
-            );
+            let line = if self.short {
+                format!("{:<15} {}\n", record.target(), record.args())
+            } else {
+                let seconds = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0);
+                let (hours, minutes, seconds) =
+                    ((seconds / 3600) % 24, (seconds / 60) % 60, seconds % 60);
+                format!(
+                    "{hours:02}:{minutes:02}:{seconds:02} {:<6} {:<15} {}\n",
+                    std::process::id(),
+                    record.target(),
+                    record.args()
+                )
+            };
             // One write per line so lines of concurrent processes do not interleave.
-            let _ = std::io::stderr().lock().write_all(line.as_bytes());
+            let _ = match &self.output {
+                Output::Stdout => std::io::stdout().lock().write_all(line.as_bytes()),
+                Output::Stderr => std::io::stderr().lock().write_all(line.as_bytes()),
+                Output::File(file) => match file.lock() {
+                    Ok(mut file) => file.write_all(line.as_bytes()),
+                    Err(_) => Ok(()),
+                },
+            };
         }
 
         fn flush(&self) {}
     }
 
-    /// Installs the logger (once per process; later calls only change the level).
-    pub(super) fn init(level: log::LevelFilter) {
-        let _ = log::set_logger(&Stderr);
+    /// Whether logs to `destination` go to the terminal (ExaBGP then refuses to daemonise).
+    pub(super) fn on_terminal(destination: &str) -> bool {
+        matches!(destination, "stdout" | "stderr" | "" | "syslog")
+            || destination.starts_with("host:")
+    }
+
+    fn open(destination: &str) -> std::io::Result<Output> {
+        Ok(match destination {
+            "stdout" | "" => Output::Stdout,
+            // Not supported yet: stderr, with a warning from init.
+            "stderr" | "syslog" => Output::Stderr,
+            host if host.starts_with("host:") => Output::Stderr,
+            path => Output::File(Mutex::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)?,
+            )),
+        })
+    }
+
+    /// Installs the logger (once per process).
+    pub(super) fn init(level: log::LevelFilter, destination: &str, short: bool) {
+        let (output, problem) = match open(destination) {
+            Ok(output) => (output, None),
+            Err(error) => (
+                Output::Stderr,
+                Some(format!(
+                    "can not log to {destination} ({error}), using stderr"
+                )),
+            ),
+        };
+        let problem = problem.or_else(|| {
+            (destination == "syslog" || destination.starts_with("host:"))
+                .then(|| format!("log destination {destination} is not supported, using stderr"))
+        });
+        let _ = log::set_logger(Box::leak(Box::new(Logger { output, short })));
         log::set_max_level(level);
+        if let Some(problem) = problem {
+            log::error!(target: "daemon", "{problem}");
+        }
     }
 }
 

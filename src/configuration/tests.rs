@@ -284,6 +284,14 @@ fn errors_name_file_line_column_and_expectation() {
             "conf.conf:4:96: segment type-c needs 'ipv4'",
         ),
         ("bogus {\n}\n", "conf.conf:1:1: unknown section 'bogus': expected process, template or neighbor"),
+        (
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  host-name -router;\n}\n",
+            "conf.conf:3:13: '-router' is not a valid hostname: must start with an alphanumeric character",
+        ),
+        (
+            "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  outgoing-ttl 256;\n}\n",
+            "conf.conf:3:16: expected a TTL (0-255), disable, disabled or false after 'outgoing-ttl', got '256'",
+        ),
         ("neighbor 10.0.0.1 {\n  local-as 1\n}\n", "conf.conf:2:3: expected ';' to end the statement 'local-as' before '}'"),
     ];
     for (text, expected) in cases {

@@ -46,7 +46,9 @@ pub enum Control {
     Incoming(Connection),
 }
 
-/// Where a session's events and effects are recorded, as JSON lines (`--record FILE`).
+/// Where a session's events and effects are recorded, as JSON lines (`--record FILE`): each line
+/// is a `stepper::Record` (`{"event": ...}` or `{"effect": ...}`) with the peer's address and the
+/// time added as `"peer"` and `"time"`; drop those two keys to replay a peer's lines.
 pub type Recorder = Rc<RefCell<Box<dyn Write>>>;
 
 /// The reactor's side of a bridge: how to reach the running peer.
@@ -147,6 +149,8 @@ impl Bridge {
             }
             match Pin::new(&mut peer).resume_with(input) {
                 GeneratorState::Yielded(Yield::Do(Effect::Poll)) => {
+                    // Recorded too: a replay needs to know which events answered a Poll.
+                    self.record("effect", &Effect::Poll);
                     input = match self.poll().await {
                         Some(event) => Resume::Event(event),
                         None => Resume::Ack,
@@ -282,6 +286,9 @@ impl Bridge {
                 match update {
                     Some(update) => {
                         log::info!(target: "reactor", "{} << {}", self.name, update.to_json())
+                    }
+                    None if kind == MessageType::KEEPALIVE => {
+                        log::debug!(target: "reactor", "{} << keepalive", self.name)
                     }
                     None => log::info!(
                         target: "reactor",

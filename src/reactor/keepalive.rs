@@ -1,9 +1,9 @@
 //! Ports `exabgp/reactor/keepalive.py` and the send side of `exabgp/bgp/timer.py`: when to send a
 //! KEEPALIVE (RFC 4271 §4.4, §10). Sans-IO: it returns the effects, the bridge owns the clock.
 
+use crate::bgp::message::keepalive;
 use crate::bgp::timer::{keepalive_interval, Timer};
 use crate::reactor::peer::event::{Effect, Priority};
-use crate::reactor::protocol;
 
 /// The keepalive cadence of one session.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -23,7 +23,7 @@ impl KeepAlive {
     /// never waits behind bulk UPDATEs, so a large table cannot starve the peer's hold timer.
     pub fn send(&self) -> Vec<Effect> {
         let mut effects = vec![Effect::Send {
-            message: protocol::keepalive(),
+            message: keepalive::encode(),
             priority: Priority::Urgent,
         }];
         if let Some(after) = self.interval {

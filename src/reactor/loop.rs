@@ -44,6 +44,8 @@ pub struct Settings {
     pub daemon: Daemon,
     /// `--record FILE`: every peer's events and effects as JSON lines.
     pub record: Option<Recorder>,
+    /// `tcp.delay`: start the peers when the minutes of the hour are a multiple of this (0: now).
+    pub delay: u32,
     /// Shut down (as on TERM) after this long: the built-in example stops by itself.
     pub run_for: Option<std::time::Duration>,
 }
@@ -200,12 +202,42 @@ impl<C: Configured> Reactor<C> {
         if !self.settings.daemon.savepid() {
             return exit::PID;
         }
+        if self.settings.delay > 0 && !self.wait_for_delay(&mut interrupt).await {
+            self.settings.daemon.removepid();
+            return exit::NORMAL;
+        }
         self.apply(configs, executor);
         log::info!(target: "reactor", "loaded new configuration successfully");
 
         let code = self.serve(&mut interrupt, executor).await;
         self.shutdown().await;
         code
+    }
+
+    /// ExaBGP's `tcp.delay`: waits until the minutes of the hour are a multiple of the delay.
+    /// Returns false if a signal asked to stop meanwhile.
+    async fn wait_for_delay(&mut self, interrupt: &mut Interrupt) -> bool {
+        let period = u64::from(self.settings.delay) * 60;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|elapsed| elapsed.as_secs())
+            .unwrap_or(0);
+        let wait = period - now % period;
+        log::info!(target: "reactor", "waiting for {wait} seconds before connecting");
+        let mut timer = async_io::Timer::after(std::time::Duration::from_secs(wait));
+        loop {
+            let signal = async { Some(interrupt.next().await) };
+            let elapsed = async {
+                (&mut timer).await;
+                None
+            };
+            match signal.or(elapsed).await {
+                None => return true,
+                Some(Signal::Shutdown) => return false,
+                // Nothing runs yet: a reload or restart has nothing to act on.
+                Some(_) => {}
+            }
+        }
     }
 
     /// The reactor loop: signals first, then incoming connections, then peers finishing.

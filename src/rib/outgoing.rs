@@ -462,10 +462,12 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
                 true
             });
         }
-        // attribute sets in order of first appearance, then (family, next-hop) within each
+        // attribute sets in order of first appearance, then (family, next-hop) within each;
+        // hashed lookups so many next-hops under one attribute set stay linear
         type Group<N> = (Family, Option<IpAddr>, Vec<N>);
         let mut attribute_order: HashMap<*const A, usize> = HashMap::new();
         let mut groups: Vec<(Arc<A>, Vec<Group<N>>)> = Vec::new();
+        let mut sub_order: HashMap<(usize, Family, Option<IpAddr>), usize> = HashMap::new();
         for (nlri, pending) in announces {
             self.cache.update_cache(Route {
                 nlri: nlri.clone(),
@@ -480,13 +482,13 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
                 });
             let family = nlri.family();
             let sub = &mut groups[at].1;
-            match sub
-                .iter_mut()
-                .find(|(f, nh, _)| *f == family && *nh == pending.nexthop)
-            {
-                Some((_, _, list)) => list.push(nlri),
-                None => sub.push((family, pending.nexthop, vec![nlri])),
-            }
+            let index = *sub_order
+                .entry((at, family, pending.nexthop))
+                .or_insert_with(|| {
+                    sub.push((family, pending.nexthop, Vec::new()));
+                    sub.len() - 1
+                });
+            sub[index].2.push(nlri);
         }
         for (attributes, sub) in groups {
             for (family, nexthop, nlris) in sub {
@@ -552,6 +554,9 @@ impl RibUpdate<Nlri, Attributes> {
 /// The adj-rib-out as a session uses it: the RIB, the neighbour's `group-updates`, and the
 /// messages already encoded but not yet taken (a session takes a few at a time so that
 /// keepalives and reads are not starved).
+///
+/// Its methods are those of the peer's `reactor::peer::RibOut` (`pending`, `updates` = `take`,
+/// `resend`, `reset` = `reconnect`); the impl belongs with the trait, above this layer.
 #[derive(Debug)]
 pub struct AdjRibOut {
     pub rib: OutgoingRib<Nlri, Attributes>,

@@ -4,7 +4,7 @@
 
 use super::{run, wait_for, which, Endpoint, Family, Neighbor, Originate, Route, TempDir, WAIT};
 use std::fmt::Write as _;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -111,18 +111,18 @@ pub trait Daemon {
     fn endpoint(&self) -> Endpoint;
     /// `Some(marker)` when the session with `neighbor` is Established; the marker changes with
     /// every new session, so a test can tell a re-established session from the old one.
-    fn session(&mut self, neighbor: Ipv4Addr) -> Result<Option<String>, String>;
+    fn session(&mut self, neighbor: IpAddr) -> Result<Option<String>, String>;
     /// The routes in the daemon's table for `family`, its own included.
     fn routes(&mut self, family: Family) -> Result<Vec<Route>, String>;
     /// Resets the session with `neighbor`: the daemon sends a NOTIFICATION (Cease) and reconnects.
-    fn reset(&mut self, neighbor: Ipv4Addr) -> Result<(), String>;
+    fn reset(&mut self, neighbor: IpAddr) -> Result<(), String>;
     /// Stops the process (SIGTERM) and starts it again with the same configuration.
     fn restart(&mut self) -> Result<(), String>;
     fn log(&self) -> String;
 }
 
 /// Waits until the session with `neighbor` is Established and returns its marker.
-pub fn wait_established(daemon: &mut dyn Daemon, neighbor: Ipv4Addr) -> String {
+pub fn wait_established(daemon: &mut dyn Daemon, neighbor: IpAddr) -> String {
     let what = format!("{} session with {neighbor} Established", daemon.name());
     wait_for(&what, WAIT, || daemon.session(neighbor)).unwrap_or_else(|e| {
         panic!("{e}\n--- {} log:\n{}", daemon.name(), daemon.log());
@@ -131,7 +131,7 @@ pub fn wait_established(daemon: &mut dyn Daemon, neighbor: Ipv4Addr) -> String {
 
 /// Waits until the session with `neighbor` is Established again, with a marker other than
 /// `before`.
-pub fn wait_reestablished(daemon: &mut dyn Daemon, neighbor: Ipv4Addr, before: &str) -> String {
+pub fn wait_reestablished(daemon: &mut dyn Daemon, neighbor: IpAddr, before: &str) -> String {
     let what = format!("{} session with {neighbor} re-established", daemon.name());
     wait_for(&what, WAIT, || {
         Ok(daemon.session(neighbor)?.filter(|marker| marker != before))
@@ -222,7 +222,7 @@ impl Bird {
         let _ = writeln!(
             c,
             "router id {};\nlog stderr all;\nprotocol device {{}}",
-            endpoint.address
+            endpoint.router_id
         );
         for (name, v6) in [("static4", false), ("static6", true)] {
             let _ = writeln!(
@@ -289,7 +289,7 @@ impl Bird {
         .map(drop)
     }
 
-    fn protocol(&self, neighbor: Ipv4Addr) -> Result<String, String> {
+    fn protocol(&self, neighbor: IpAddr) -> Result<String, String> {
         self.neighbors
             .iter()
             .position(|n| n.endpoint.address == neighbor)
@@ -307,7 +307,7 @@ impl Daemon for Bird {
         self.endpoint
     }
 
-    fn session(&mut self, neighbor: Ipv4Addr) -> Result<Option<String>, String> {
+    fn session(&mut self, neighbor: IpAddr) -> Result<Option<String>, String> {
         self.process.check_alive()?;
         let protocol = self.protocol(neighbor)?;
         let out = self.birdc(&format!("show protocols {protocol}"))?;
@@ -336,7 +336,7 @@ impl Daemon for Bird {
         ))
     }
 
-    fn reset(&mut self, neighbor: Ipv4Addr) -> Result<(), String> {
+    fn reset(&mut self, neighbor: IpAddr) -> Result<(), String> {
         let protocol = self.protocol(neighbor)?;
         self.birdc(&format!("restart {protocol}")).map(drop)
     }
@@ -469,7 +469,7 @@ impl Gobgp {
         let mut c = format!(
             "[global.config]\n  as = {}\n  router-id = \"{}\"\n  port = {}\n  \
              local-address-list = [\"{}\"]\n",
-            endpoint.asn, endpoint.address, endpoint.port, endpoint.address
+            endpoint.asn, endpoint.router_id, endpoint.port, endpoint.address
         );
         for n in neighbors {
             let _ = write!(
@@ -554,7 +554,7 @@ impl Daemon for Gobgp {
         self.endpoint
     }
 
-    fn session(&mut self, neighbor: Ipv4Addr) -> Result<Option<String>, String> {
+    fn session(&mut self, neighbor: IpAddr) -> Result<Option<String>, String> {
         self.process.check_alive()?;
         let out = self.gobgp(&["-j", "neighbor", &neighbor.to_string()])?;
         let json: serde_json::Value =
@@ -580,7 +580,7 @@ impl Daemon for Gobgp {
         parse_gobgp_routes(&out)
     }
 
-    fn reset(&mut self, neighbor: Ipv4Addr) -> Result<(), String> {
+    fn reset(&mut self, neighbor: IpAddr) -> Result<(), String> {
         // `gobgp neighbor X reset` (and disable/enable) leaves the peer idle for 30 s: gobgpd
         // 3.10 ignores idle-hold-time-after-reset from its configuration file. Removing the
         // neighbor from the configuration and reloading (SIGHUP) sends a Cease NOTIFICATION;
@@ -728,7 +728,7 @@ impl Frr {
             "hostname frr-{}\nlog stdout informational\nrouter bgp {}\n bgp router-id {}\n \
              no bgp ebgp-requires-policy\n no bgp default ipv4-unicast\n \
              no bgp network import-check\n",
-            endpoint.address, endpoint.asn, endpoint.address
+            endpoint.router_id, endpoint.asn, endpoint.router_id
         );
         for n in neighbors {
             let a = n.endpoint.address;
@@ -816,7 +816,7 @@ impl Daemon for Frr {
         self.endpoint
     }
 
-    fn session(&mut self, neighbor: Ipv4Addr) -> Result<Option<String>, String> {
+    fn session(&mut self, neighbor: IpAddr) -> Result<Option<String>, String> {
         self.process.check_alive()?;
         let json = self.json("show bgp summary json")?;
         let key = neighbor.to_string();
@@ -852,7 +852,7 @@ impl Daemon for Frr {
         Ok(routes)
     }
 
-    fn reset(&mut self, neighbor: Ipv4Addr) -> Result<(), String> {
+    fn reset(&mut self, neighbor: IpAddr) -> Result<(), String> {
         self.vtysh(&format!("clear bgp {neighbor}")).map(drop)
     }
 
@@ -901,9 +901,4 @@ pub fn parse_frr_route(prefix: &str, json: &serde_json::Value) -> Vec<Route> {
         routes.push(route);
     }
     routes
-}
-
-/// The IP address, as a next hop is compared.
-pub fn ip(text: &str) -> IpAddr {
-    text.parse().expect("a literal IP address")
 }

@@ -3,7 +3,7 @@
 //! reports through an API process (ExaBGP's JSON on the helper's stdin).
 
 use super::daemons::Process;
-use super::{ci, run, wait_for, Endpoint, Neighbor, Originate, Route, TempDir, WAIT};
+use super::{ci, run, skip, wait_for, Endpoint, Neighbor, Originate, Route, TempDir, WAIT};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -29,7 +29,7 @@ pub fn speaker_command() -> Option<Vec<String>> {
     if ci() {
         panic!("exabgp-rs has no server command and CI=true; `exabgp-rs help` says:\n{help}");
     }
-    eprintln!("SKIP: exabgp-rs has no `server` command yet (`exabgp-rs help` does not list it)");
+    skip("exabgp-rs has no `server` command yet (`exabgp-rs help` does not list it)");
     None
 }
 
@@ -67,7 +67,7 @@ pub fn config(dir: &TempDir, me: Endpoint, neighbor: Neighbor, routes: &[Static]
          processes [ dump ];\n        receive {{\n            parsed;\n            update;\n        \
          }}\n    }}\n    static {{\n",
         neighbor.endpoint.address,
-        me.address,
+        me.router_id,
         me.address,
         me.asn,
         neighbor.endpoint.asn,
@@ -163,19 +163,29 @@ impl Speaker {
         self.process.log_text()
     }
 
-    /// The routes announced to the speaker so far, from its API process's JSON.
+    /// The routes announced to the speaker so far, from its API process's JSON once the
+    /// speaker runs API processes (the helper creates `received.jsonl`), else from its log.
     pub fn received(&mut self) -> Result<Vec<Route>, String> {
         self.process.check_alive()?;
-        let text = std::fs::read_to_string(self.dir.join("received.jsonl")).unwrap_or_default();
-        Ok(text.lines().flat_map(parse_exabgp_update).collect())
+        if let Ok(text) = std::fs::read_to_string(self.dir.join("received.jsonl")) {
+            return Ok(text.lines().flat_map(parse_exabgp_update).collect());
+        }
+        Ok(self.log().lines().flat_map(parse_logged_update).collect())
     }
 
-    /// Waits until `prefix` was announced to the speaker with `predicate` true.
-    pub fn wait_received(&mut self, prefix: &str, predicate: impl Fn(&Route) -> bool) -> Route {
+    /// Waits until `prefix` was announced to the speaker with `predicate` true, in one of
+    /// the announcements after the first `skip` (to see a route sent again on a new session).
+    pub fn wait_received(
+        &mut self,
+        skip: usize,
+        prefix: &str,
+        predicate: impl Fn(&Route) -> bool,
+    ) -> Route {
         let what = format!("{prefix} received by the speaker");
         wait_for(&what, WAIT, || {
             let routes = self.received()?;
-            match routes
+            let fresh = routes.get(skip..).unwrap_or_default();
+            match fresh
                 .iter()
                 .rev()
                 .find(|r| r.prefix == prefix && predicate(r))
@@ -183,12 +193,24 @@ impl Speaker {
                 Some(route) => Ok(Some(route.clone())),
                 None => Err(format!(
                     "{:?}",
-                    routes.iter().map(ToString::to_string).collect::<Vec<_>>()
+                    fresh.iter().map(ToString::to_string).collect::<Vec<_>>()
                 )),
             }
         })
         .unwrap_or_else(|e| panic!("{e}\n--- speaker log:\n{}", self.log()))
     }
+}
+
+/// Parses a log line where the speaker reports a received UPDATE: `... << { "update": ... }`,
+/// the message in the JSON of ExaBGP's API (as ExaBGP logs it with `exabgp.log.packets`).
+pub fn parse_logged_update(line: &str) -> Vec<Route> {
+    let Some((_, message)) = line.split_once("<< ") else {
+        return Vec::new();
+    };
+    if !message.trim_start().starts_with("{ \"update\"") {
+        return Vec::new();
+    }
+    parse_exabgp_update(&format!("{{\"neighbor\": {{\"message\": {message}}}}}"))
 }
 
 /// Parses one line of ExaBGP's JSON API output; yields the announced routes of an UPDATE.

@@ -31,8 +31,19 @@ pub fn require(binary: &str) -> bool {
     if ci() {
         panic!("{binary} is not installed and CI=true: install bird2, gobgpd and frr");
     }
-    eprintln!("SKIP: {binary} is not installed (apt-get install -y bird2 gobgpd frr)");
+    skip(&format!(
+        "{binary} is not installed (apt-get install -y bird2 gobgpd frr)"
+    ));
     false
+}
+
+/// Says why a test is skipped. Written to stderr directly, not with `eprintln!`, so the test
+/// harness does not capture it and the reader sees it even when the test "passes".
+pub fn skip(why: &str) {
+    use std::io::Write;
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("test");
+    let _ = writeln!(std::io::stderr(), "SKIP {test}: {why}");
 }
 
 /// The full path of `binary` (absolute, or looked up in `PATH`), if it exists.
@@ -106,20 +117,36 @@ pub fn free_port(address: IpAddr) -> u16 {
     listener.local_addr().expect("read the bound port").port()
 }
 
-/// Where a BGP speaker of a test listens: its own loopback address and high port.
+/// Where a BGP speaker of a test listens: a loopback address and high port of its own, and a
+/// router-id of its own (which also numbers its next hops).
 #[derive(Clone, Copy, Debug)]
 pub struct Endpoint {
-    pub address: Ipv4Addr,
+    pub address: IpAddr,
+    pub router_id: Ipv4Addr,
     pub port: u16,
     pub asn: u32,
 }
 
 impl Endpoint {
+    /// An endpoint on its own 127.x.y.z address.
     pub fn new(asn: u32) -> Endpoint {
-        let address = loopback();
+        let router_id = loopback();
+        let address = IpAddr::V4(router_id);
         Endpoint {
             address,
-            port: free_port(IpAddr::V4(address)),
+            router_id,
+            port: free_port(address),
+            asn,
+        }
+    }
+
+    /// An endpoint on ::1 (the only IPv6 loopback address), told apart by its port.
+    pub fn new6(asn: u32) -> Endpoint {
+        let address = IpAddr::V6(std::net::Ipv6Addr::LOCALHOST);
+        Endpoint {
+            address,
+            router_id: loopback(),
+            port: free_port(address),
             asn,
         }
     }
@@ -127,12 +154,12 @@ impl Endpoint {
     /// The IPv4 next hop this speaker puts on the routes it originates. It is not a loopback
     /// address because GoBGP treats 127/8 next hops as invalid and withdraws the route.
     pub fn next_hop4(&self) -> IpAddr {
-        IpAddr::V4(Ipv4Addr::new(192, 0, 2, self.address.octets()[3]))
+        IpAddr::V4(Ipv4Addr::new(192, 0, 2, self.router_id.octets()[3]))
     }
 
     /// The IPv6 next hop this speaker puts on the routes it originates (documentation prefix).
     pub fn next_hop6(&self) -> IpAddr {
-        let o = self.address.octets();
+        let o = self.router_id.octets();
         IpAddr::V6(std::net::Ipv6Addr::new(
             0x2001,
             0xdb8,

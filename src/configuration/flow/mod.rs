@@ -352,22 +352,23 @@ fn interface_set(words: &mut Words<'_>) -> Result<Value> {
 
 /// A one-line `flow` announcement inside `announce { ipv4|ipv6 { flow ...; } }`: match
 /// components, actions, `rd`, `next-hop` and `interface-set`, in any order.
+/// `afi`: the section's; `None` (an API command) takes it from the addresses, IPv4 by default.
 pub fn announce(
     words: &mut Words<'_>,
     location: Location,
-    afi: Afi,
+    afi: Option<Afi>,
     safi: Safi,
 ) -> Result<FlowRoute> {
     let mut flow = FlowRoute {
         name: String::new(),
-        family: Family::new(afi, safi),
+        family: Family::new(afi.unwrap_or(Afi::IPV4), safi),
         fields: Vec::new(),
         matches: Vec::new(),
         then: Vec::new(),
         scope: Vec::new(),
         location,
     };
-    let mut ipv6 = Some(afi == Afi::IPV6);
+    let mut ipv6 = afi.map(|a| a == Afi::IPV6);
     while let Some(token) = words.peek() {
         words.token("")?;
         let keyword = token.text.as_str();
@@ -391,6 +392,9 @@ pub fn announce(
                 format!("unknown flow keyword '{keyword}'"),
             ));
         }
+    }
+    if ipv6 == Some(true) {
+        flow.family.afi = Afi::IPV6;
     }
     let vpn = flow
         .fields

@@ -5,7 +5,7 @@ pub mod api;
 pub mod family;
 
 use super::capability::CapabilitySettings;
-use super::core::parser::{parse_asn, parse_prefix, Node, Section, Statement};
+use super::core::parser::{parse_asn, parse_prefix, Node, Section, Statement, Words};
 use super::core::{Error, Location, Result};
 use super::PeerConfig;
 use crate::bgp::neighbor::Neighbor;
@@ -136,15 +136,17 @@ impl Builder {
                     if words.accept("disable") { 0 } else { words.number("a number of messages per second or 'disable'")? };
             }
             "passive" => neighbor.passive = words.boolean(true)?,
-            "listen" => neighbor.listen = words.number("a TCP port (1-65535)")?,
-            "connect" => neighbor.connect = words.number("a TCP port (1-65535)")?,
+            // a bare `listen;` or `connect;` is BGP's port, as ExaBGP's schema default
+            "listen" => neighbor.listen = if words.is_empty() { 179 } else { words.number("a TCP port (1-65535)")? },
+            "connect" => neighbor.connect = if words.is_empty() { 179 } else { words.number("a TCP port (1-65535)")? },
             "source-interface" => neighbor.source_interface = Some(words.next("an interface name")?.to_string()),
             "outgoing-ttl" | "incoming-ttl" => {
-                let ttl: u8 = words.parse("a TTL (1-255)", |s| super::core::parser::parse_number::<u8>(s).filter(|t| *t > 0))?;
+                let disabled = ["false", "disable", "disabled"].iter().any(|w| words.accept(w));
+                let ttl = if disabled { None } else { Some(words.number::<u8>("a TTL (0-255), disable, disabled or false")?) };
                 if statement.keyword() == "outgoing-ttl" {
-                    neighbor.outgoing_ttl = Some(ttl);
+                    neighbor.outgoing_ttl = ttl;
                 } else {
-                    neighbor.incoming_ttl = Some(ttl);
+                    neighbor.incoming_ttl = ttl;
                 }
             }
             "md5-password" => neighbor.md5_password = Some(words.next("a password")?.to_string()),
@@ -158,8 +160,8 @@ impl Builder {
             "adj-rib-out" => neighbor.adj_rib_out = words.boolean(true)?,
             "adj-rib-in" => neighbor.adj_rib_in = words.boolean(true)?,
             "manual-eor" => neighbor.manual_eor = words.boolean(true)?,
-            "host-name" => neighbor.host_name = words.next("a host name")?.to_string(),
-            "domain-name" => neighbor.domain_name = words.next("a domain name")?.to_string(),
+            "host-name" => neighbor.host_name = host_name(&mut words, "hostname")?,
+            "domain-name" => neighbor.domain_name = host_name(&mut words, "domain name")?,
             other => {
                 return Err(Error::new(
                     statement.location(),
@@ -382,6 +384,35 @@ impl Builder {
             return Ok(peers);
         }
         Ok(vec![self.peer])
+    }
+}
+
+/// A host or domain name as ExaBGP's `hostname` accepts it (RFC 1123 characters, at most 255).
+fn host_name(words: &mut Words<'_>, what: &str) -> Result<String> {
+    let at = words.location();
+    let value = words.next(&format!("a {what}"))?;
+    let why = if !value.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        Some("must start with an alphanumeric character")
+    } else if !value.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+        Some("must end with an alphanumeric character")
+    } else if value.contains("..") {
+        Some("can not contain consecutive periods (..)")
+    } else if !value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    {
+        Some("allowed characters: a-z, A-Z, 0-9, '.', '-'")
+    } else if value.len() > 255 {
+        Some("the maximum length is 255 characters")
+    } else {
+        None
+    };
+    match why {
+        Some(why) => Err(Error::new(
+            at,
+            format!("'{value}' is not a valid {what}: {why}"),
+        )),
+        None => Ok(value.to_string()),
     }
 }
 

@@ -93,24 +93,21 @@ pub fn parse(section: &Section, folder: &Path) -> Result<Process> {
     Ok(process)
 }
 
-/// Finds `program` as ExaBGP does (`process/parser.py`): an absolute path as is; otherwise under
-/// `/etc/exabgp`, beside the configuration file, then in `$PATH`; the last existing one wins for
-/// the first two, as in ExaBGP, and the path must be an executable regular file.
+/// Finds `program` as ExaBGP does (`process/parser.py`): an absolute path as is; otherwise
+/// beside the configuration file, under `/etc/exabgp`, then (a bare name) in `$PATH`, the first
+/// that exists; the result must be an executable regular file. ExaBGP keeps the last match of
+/// the same list, so `$PATH` wins there (see docs/deviations.md).
 fn locate(program: &str, folder: &Path) -> std::result::Result<PathBuf, String> {
     let mut chosen = PathBuf::from(program);
     if !program.starts_with('/') {
-        let mut options = vec![Path::new("/etc/exabgp").join(program), folder.join(program)];
+        let mut options = vec![folder.join(program), Path::new("/etc/exabgp").join(program)];
         if !program.contains('/') {
             if let Some(path) = std::env::var_os("PATH") {
                 options.extend(std::env::split_paths(&path).map(|p| p.join(program)));
             }
         }
-        // ExaBGP keeps the last match of its list; beside the configuration comes before $PATH,
-        // so prefer it explicitly
-        if let Some(found) = options.iter().find(|p| p.starts_with(folder) && p.exists()) {
-            chosen = found.clone();
-        } else if let Some(found) = options.iter().find(|p| p.exists()) {
-            chosen = found.clone();
+        if let Some(found) = options.into_iter().find(|p| p.exists()) {
+            chosen = found;
         }
     }
     let metadata = std::fs::metadata(&chosen).map_err(|e| {

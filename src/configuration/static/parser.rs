@@ -374,6 +374,14 @@ mod tests {
             .collect()
     }
 
+    fn as_inet(nlri: &Nlri) -> &Inet {
+        match nlri {
+            Nlri::Inet(inet) => inet,
+            #[allow(unreachable_patterns)]
+            other => panic!("not an IP route: {other:?}"),
+        }
+    }
+
     // Golden messages from ExaBGP's qa/encoding/*.ci ("raw:" lines, separators removed).
     const MARKER: &str = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF";
 
@@ -478,7 +486,7 @@ mod tests {
     fn host_bits_are_cleared_and_multicast_detected() {
         let built =
             changes("route 10.1.2.3/8 next-hop 1.1.1.1;\nroute 239.1.0.0/16 next-hop 1.1.1.1;");
-        let Nlri::Inet(inet) = &built[0].nlri;
+        let inet = as_inet(&built[0].nlri);
         assert_eq!(inet.cidr.addr(), "10.0.0.0".parse::<IpAddr>().unwrap());
         assert_eq!(
             built[1].nlri.family(),
@@ -492,12 +500,12 @@ mod tests {
             "route 10.0.0.0/8 next-hop 1.1.1.1 path-information 0.0.0.7 watchdog dog withdraw name first;\n\
              route 11.0.0.0/8 next-hop 1.1.1.1 path-information 9;",
         );
-        let Nlri::Inet(inet) = &built[0].nlri;
+        let inet = as_inet(&built[0].nlri);
         assert_eq!(inet.path_info, PathInfo::Id(7));
         assert!(built[0].withdraw);
         assert_eq!(built[0].watchdog.as_deref(), Some("dog"));
         assert_eq!(built[0].name.as_deref(), Some("first"));
-        let Nlri::Inet(inet) = &built[1].nlri;
+        let inet = as_inet(&built[1].nlri);
         assert_eq!(inet.path_info, PathInfo::Id(9));
     }
 

@@ -15,7 +15,8 @@ use crate::bgp::fsm::State;
 use crate::bgp::message::open::capability::negotiated::{Negotiated, Refresh};
 use crate::bgp::message::open::capability::Capabilities;
 use crate::bgp::message::open::Open;
-use crate::bgp::message::{Frame, Message, MessageType, Notification};
+use crate::bgp::message::refresh::RouteRefresh;
+use crate::bgp::message::{keepalive, Frame, Message, MessageType, Notification};
 use crate::bgp::neighbor::Neighbor;
 use crate::bgp::timer::{Delay, Timer, CONNECT_RETRY, LARGE_HOLD};
 use crate::protocol::family::Family;
@@ -95,6 +96,31 @@ impl<T: RibOut> RibOut for std::rc::Rc<std::cell::RefCell<T>> {
     }
 }
 
+/// The daemon's adj-rib-out (`rib/outgoing.rs`), which holds the messages it encoded for the
+/// session and hands them over a few at a time.
+impl RibOut for crate::rib::outgoing::AdjRibOut {
+    fn pending(&self) -> bool {
+        crate::rib::outgoing::AdjRibOut::pending(self)
+    }
+
+    fn updates(
+        &mut self,
+        negotiated: &Negotiated,
+        include_withdraw: bool,
+        max: usize,
+    ) -> Vec<Bytes> {
+        self.take(negotiated, include_withdraw, max)
+    }
+
+    fn resend(&mut self, family: Option<Family>, enhanced: bool) {
+        crate::rib::outgoing::AdjRibOut::resend(self, family, enhanced)
+    }
+
+    fn reset(&mut self) {
+        self.reconnect()
+    }
+}
+
 /// Daemon-wide settings of the peer (ExaBGP's environment: `bgp.openwait`, `bgp.passive`, `tcp.attempts`).
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Settings {
@@ -164,7 +190,6 @@ pub struct Peer<R, C> {
     connection: bool,
     /// The current connection is up (not a pending outgoing attempt).
     connected: bool,
-    local: Option<SocketAddr>,
     router_id: Ipv4Addr,
     delay: Delay,
     attempts: u32,
@@ -191,7 +216,6 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
             armed: BTreeSet::new(),
             connection: false,
             connected: false,
-            local: None,
             router_id,
             delay: Delay::default(),
             attempts: 0,
@@ -301,8 +325,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
                         notification.code, notification.subcode
                     );
                     if self.connected {
-                        self.send(protocol::notification_message(&notification))
-                            .await;
+                        self.send(notification.encode()).await;
                     }
                     self.reset(&reason).await;
                     true
@@ -331,8 +354,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
                         && self.neighbor.capability.graceful_restart.is_some();
                     if self.state.open_sent() && !graceful {
                         let notification = protocol::notify(6, subcode, None);
-                        self.send(protocol::notification_message(&notification))
-                            .await;
+                        self.send(notification.encode()).await;
                     }
                     self.reset(&format!("cease ({subcode})")).await;
                     if restart {
@@ -360,9 +382,9 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
         loop {
             match self.next().await {
                 Event::Timer(Timer::IdleHold) if self.fired(Timer::IdleHold) => return None,
-                Event::Stop { .. } => return Some(Outcome::Stopped),
-                Event::Api(Command::Teardown { restart: false, .. }) => {
-                    return Some(Outcome::Stopped)
+                Event::Stop { .. } | Event::Api(Command::Teardown { restart: false, .. }) => {
+                    self.disarm(Timer::IdleHold).await;
+                    return Some(Outcome::Stopped);
                 }
                 Event::Incoming { local, peer } => {
                     self.disarm(Timer::IdleHold).await;
@@ -534,7 +556,6 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
 
     async fn up(&mut self, local: SocketAddr, peer: SocketAddr) {
         self.connected = true;
-        self.local = Some(local);
         if self.neighbor.router_id.is_none() {
             if let IpAddr::V4(address) = local.ip() {
                 self.router_id = address;
@@ -604,8 +625,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
         }
         if self.sent_open.is_some() {
             let notification = protocol::notify(6, 7, None);
-            self.send(protocol::notification_message(&notification))
-                .await;
+            self.send(notification.encode()).await;
         }
         self.effect(Effect::Close(
             "connection collision: an incoming connection replaces this one".into(),
@@ -629,7 +649,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
     async fn reject(&mut self, code: u8, subcode: u8, text: Option<&str>) {
         let notification = protocol::notify(code, subcode, text);
         self.effect(Effect::Reject {
-            notification: protocol::notification_message(&notification),
+            notification: notification.encode(),
         })
         .await;
     }
@@ -640,14 +660,13 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
         if let Some(asn) = mirrored_as {
             neighbor.local_as = asn;
         }
-        let asn = u16::try_from(neighbor.local_as).unwrap_or(AS_TRANS);
-        let open = Open {
-            version: 4,
-            asn,
-            hold_time: neighbor.hold_time,
-            router_id: self.router_id,
-            capabilities: Capabilities::new(&neighbor, self.restarted),
-        };
+        let capabilities = Capabilities::new(&neighbor, self.restarted);
+        let open = Open::new(
+            neighbor.local_as,
+            neighbor.hold_time,
+            self.router_id,
+            capabilities,
+        );
         self.send(open.encode()).await;
         self.sent_open = Some(open);
     }
@@ -690,7 +709,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
             match self.next().await {
                 Event::Message(frame) => match frame.kind {
                     MessageType::KEEPALIVE => {
-                        protocol::read_keepalive(&frame.body).map_err(End::Notify)?;
+                        keepalive::decode(&frame.body).map_err(End::Notify)?;
                         self.hold().await;
                         self.deliver(frame).await;
                         return Ok(());
@@ -714,7 +733,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
     /// A NOTIFICATION from the peer: tell the API, end the session without answering (RFC 4271 §8.2.2: release the resources, no answer).
     async fn notified(&mut self, frame: &Frame) -> End {
         self.deliver(frame.clone()).await;
-        End::Notified(protocol::read_notification(&frame.body))
+        End::Notified(Notification::decode(&frame.body))
     }
 
     /// A received message for the API (ExaBGP's `processes.message(..., 'receive', ...)`).
@@ -796,7 +815,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
     async fn receive(&mut self, frame: Frame) -> Step {
         match frame.kind {
             MessageType::KEEPALIVE => {
-                protocol::read_keepalive(&frame.body).map_err(End::Notify)?;
+                keepalive::decode(&frame.body).map_err(End::Notify)?;
             }
             MessageType::NOTIFICATION => return Err(self.notified(&frame).await),
             MessageType::OPEN => return Err(End::Notify(protocol::notify(5, 3, None))),
@@ -805,7 +824,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
                 let message = Message::decode(&frame, &self.negotiated).map_err(End::Notify)?;
                 if let Message::RouteRefresh {
                     family,
-                    subtype: protocol::REFRESH_REQUEST,
+                    subtype: RouteRefresh::REQUEST,
                 } = message
                 {
                     let enhanced = self.negotiated.refresh == Refresh::Enhanced;
@@ -830,8 +849,14 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
             Command::RouteRefresh { family } => {
                 // ExaBGP sends it only when route refresh is configured for the neighbour
                 if self.neighbor.capability.route_refresh {
-                    self.send(protocol::route_refresh(family, protocol::REFRESH_REQUEST))
-                        .await;
+                    self.send(
+                        RouteRefresh {
+                            family,
+                            subtype: RouteRefresh::REQUEST,
+                        }
+                        .encode(),
+                    )
+                    .await;
                 }
             }
             Command::Send { message } => self.send(message).await,
@@ -849,7 +874,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
             None => self.negotiated.families.clone(),
         };
         if families.is_empty() {
-            self.send_bulk(protocol::keepalive()).await;
+            self.send_bulk(keepalive::encode()).await;
         }
         for family in families {
             self.send_bulk(protocol::eor(family)).await;
@@ -857,19 +882,14 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
     }
 }
 
-/// AS_TRANS (RFC 6793 §9): the two-byte OPEN field when the ASN needs four bytes.
-const AS_TRANS: u16 = 23456;
-
 fn hold_expired() -> End {
     End::Notify(Notification::new(4, 0, Bytes::new()))
 }
 
+/// RFC 4271 §6.1: Bad Message Type, the data being the erroneous type octet. ExaBGP sends a text
+/// instead (5.0: 1/3 `can not decode message of type "N"`, main: 1/0); see docs/fsm.md.
 fn unknown(kind: MessageType) -> End {
-    End::Notify(protocol::notify(
-        1,
-        3,
-        Some(&format!("can not decode message of type \"{}\"", kind.0)),
-    ))
+    End::Notify(Notification::new(1, 3, Bytes::copy_from_slice(&[kind.0])))
 }
 
 #[cfg(test)]

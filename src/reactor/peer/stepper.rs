@@ -7,11 +7,11 @@ use super::event::{Effect, Event, Outcome, Resume, Yield};
 use super::{daemon, Daemon, RibOut, Settings};
 use crate::bgp::fsm::State;
 use crate::bgp::message::open::capability::negotiated::Negotiated;
+use crate::bgp::message::refresh::RouteRefresh;
 use crate::bgp::message::{frame, Frame, MAX_EXTENDED_LEN};
 use crate::bgp::neighbor::Neighbor;
 use crate::bgp::timer::Timer;
 use crate::protocol::family::Family;
-use crate::reactor::protocol;
 use bytes::{Bytes, BytesMut};
 use genawaiter::GeneratorState;
 use serde::{Deserialize, Serialize};
@@ -77,38 +77,46 @@ impl Stepper {
         self.drive(Resume::Event(event))
     }
 
-    fn drive(&mut self, mut input: Resume) -> Vec<Effect> {
-        let mut effects = Vec::new();
-        loop {
-            match self.generator.resume_with(input) {
-                GeneratorState::Yielded(Yield::Do(effect)) => {
-                    if let Effect::Transition { to, .. } = effect {
-                        self.state = to;
-                    }
-                    if let Some(records) = &mut self.records {
-                        records.push(Record::Effect(effect.clone()));
-                    }
-                    input = match (&effect, self.at_poll.pop_front()) {
-                        (Effect::Poll, Some(event)) => {
-                            if let Some(records) = &mut self.records {
-                                records.push(Record::Event(event.clone()));
-                            }
-                            Resume::Event(event)
-                        }
-                        (_, unused) => {
-                            self.at_poll.extend(unused);
-                            Resume::Ack
-                        }
-                    };
-                    effects.push(effect);
+    /// One resumption: what the coroutine yields next, `None` once it completed.
+    fn resume(&mut self, input: Resume) -> Option<Yield> {
+        if self.outcome.is_some() {
+            return None;
+        }
+        match self.generator.resume_with(input) {
+            GeneratorState::Yielded(value) => {
+                if let Yield::Do(Effect::Transition { to, .. }) = value {
+                    self.state = to;
                 }
-                GeneratorState::Yielded(Yield::Wait) => return effects,
-                GeneratorState::Complete(outcome) => {
-                    self.outcome = Some(outcome);
-                    return effects;
-                }
+                Some(value)
+            }
+            GeneratorState::Complete(outcome) => {
+                self.outcome = Some(outcome);
+                None
             }
         }
+    }
+
+    fn drive(&mut self, mut input: Resume) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        while let Some(Yield::Do(effect)) = self.resume(input) {
+            if let Some(records) = &mut self.records {
+                records.push(Record::Effect(effect.clone()));
+            }
+            input = match (&effect, self.at_poll.pop_front()) {
+                (Effect::Poll, Some(event)) => {
+                    if let Some(records) = &mut self.records {
+                        records.push(Record::Event(event.clone()));
+                    }
+                    Resume::Event(event)
+                }
+                (_, unused) => {
+                    self.at_poll.extend(unused);
+                    Resume::Ack
+                }
+            };
+            effects.push(effect);
+        }
+        effects
     }
 
     /// Hands `event` over at the next `Effect::Poll` (during a later `feed`) instead of `Ack`.
@@ -137,8 +145,10 @@ pub struct Mismatch {
     pub got: Option<Effect>,
 }
 
-/// Feeds the recorded events to `stepper` and checks it produces the recorded effects, in order.
-/// An event recorded right after an `Effect::Poll` was handed over at that poll (`at_poll`).
+/// Feeds the recorded events to a fresh `stepper` and checks it produces the recorded effects,
+/// in order, one yield at a time. An event recorded while the coroutine stands at an
+/// `Effect::Poll` is handed over at that poll; `Poll`s that were not recorded (the bridge does
+/// not record the ones it answers) are stepped over.
 pub fn replay(stepper: &mut Stepper, records: &[Record]) -> Result<(), Box<Mismatch>> {
     let mismatch = |index, expected, got| {
         Err(Box::new(Mismatch {
@@ -147,33 +157,63 @@ pub fn replay(stepper: &mut Stepper, records: &[Record]) -> Result<(), Box<Misma
             got,
         }))
     };
-    let at_poll = |index: usize| index > 0 && records[index - 1] == Record::Effect(Effect::Poll);
-    let mut produced: VecDeque<Effect> = VecDeque::new();
+    const POLL: Option<Yield> = Some(Yield::Do(Effect::Poll));
+    // where the coroutine stands: waiting, or an effect not acknowledged yet; None once complete
+    let mut current = stepper.outcome.is_none().then_some(Yield::Wait);
     for (index, record) in records.iter().enumerate() {
         match record {
-            Record::Event(_) if at_poll(index) => {}
-            Record::Event(event) => {
-                if let Some(got) = produced.pop_front() {
-                    return mismatch(index, None, Some(got));
+            Record::Event(event) => match current {
+                Some(Yield::Wait) | Some(Yield::Do(Effect::Poll)) => {
+                    current = stepper.resume(Resume::Event(event.clone()))
                 }
-                let segment = (index + 1..records.len())
-                    .take_while(|&j| !matches!(records[j], Record::Event(_)) || at_poll(j));
-                for j in segment {
-                    if let Record::Event(answer) = &records[j] {
-                        stepper.at_poll(answer.clone());
-                    }
-                }
-                produced.extend(stepper.feed(event.clone()));
-            }
-            Record::Effect(expected) => match produced.pop_front() {
-                Some(got) if &got == expected => {}
-                got => return mismatch(index, Some(expected.clone()), got),
+                Some(Yield::Do(got)) => return mismatch(index, None, Some(got)),
+                None => return mismatch(index, None, None),
             },
+            // left standing: the next record says whether an event answered it
+            Record::Effect(Effect::Poll) if current == POLL => {}
+            Record::Effect(expected) => {
+                while current == POLL {
+                    current = stepper.resume(Resume::Ack);
+                }
+                match current {
+                    Some(Yield::Do(got)) if &got == expected => {
+                        current = stepper.resume(Resume::Ack)
+                    }
+                    Some(Yield::Do(got)) => {
+                        return mismatch(index, Some(expected.clone()), Some(got))
+                    }
+                    _ => return mismatch(index, Some(expected.clone()), None),
+                }
+            }
         }
     }
-    match produced.pop_front() {
-        Some(got) => mismatch(records.len(), None, Some(got)),
-        None => Ok(()),
+    while current == POLL {
+        current = stepper.resume(Resume::Ack);
+    }
+    match current {
+        Some(Yield::Do(got)) => mismatch(records.len(), None, Some(got)),
+        _ => Ok(()),
+    }
+}
+
+impl Record {
+    /// Reads one recorded line: `{"event": ...}` or `{"effect": ...}`, other keys (the bridge's
+    /// `peer` and `time`) ignored.
+    pub fn parse_line(line: &str) -> Result<Record, String> {
+        let mut value: serde_json::Value =
+            serde_json::from_str(line).map_err(|error| error.to_string())?;
+        let object = value.as_object_mut().ok_or("a record is a JSON object")?;
+        if let Some(event) = object.remove("event") {
+            return serde_json::from_value(event)
+                .map(Record::Event)
+                .map_err(|error| error.to_string());
+        }
+        if let Some(effect) = object.remove("effect") {
+            return serde_json::from_value(effect)
+                .map(Record::Effect)
+                .map_err(|error| error.to_string());
+        }
+        Err("a record has an \"event\" or an \"effect\"".into())
     }
 }
 
@@ -216,15 +256,25 @@ impl RibOut for MemoryRib {
         }
         for family in families {
             if enhanced {
-                self.queue
-                    .push_back(protocol::route_refresh(family, protocol::REFRESH_BEGIN));
+                self.queue.push_back(
+                    RouteRefresh {
+                        family,
+                        subtype: RouteRefresh::BEGIN,
+                    }
+                    .encode(),
+                );
             }
             for (_, update) in self.table.iter().filter(|(f, _)| *f == family) {
                 self.queue.push_back(update.clone());
             }
             if enhanced {
-                self.queue
-                    .push_back(protocol::route_refresh(family, protocol::REFRESH_END));
+                self.queue.push_back(
+                    RouteRefresh {
+                        family,
+                        subtype: RouteRefresh::END,
+                    }
+                    .encode(),
+                );
             }
         }
     }

@@ -60,6 +60,12 @@ impl Update {
             return Ok(Update::eor(Family::IPV4_UNICAST));
         }
         let decoded = Attributes::decode(attributes, negotiated)?;
+        if !decoded.discarded.is_empty() {
+            log::debug!(
+                "UPDATE attributes discarded (RFC 7606): {:?}",
+                decoded.discarded
+            );
+        }
         let mut update = Update {
             attributes: decoded.attributes,
             treat_as_withdraw: decoded.treat_as_withdraw,
@@ -111,7 +117,8 @@ impl Update {
                 }
             }
         }
-        if update.treat_as_withdraw.is_some() {
+        if let Some(code) = update.treat_as_withdraw {
+            log::debug!("UPDATE treated as withdraw (RFC 7606) because of attribute {code}");
             let announces = std::mem::take(&mut update.announces);
             update
                 .withdraws
@@ -193,7 +200,9 @@ impl Update {
                 }
                 match nexthop {
                     Some(ip) => {
-                        let _ = std::fmt::Write::write_fmt(out, format_args!("\"{ip}\": [ "));
+                        out.push('"');
+                        nlri::cidr::write_ip(out, *ip);
+                        out.push_str("\": [ ");
                     }
                     None => out.push_str("\"null\": [ "),
                 }
@@ -237,6 +246,41 @@ impl Update {
                 nlri.json(out);
             }
             out.push_str(" ]");
+        }
+    }
+
+    /// ExaBGP's text API lines for the routes of the UPDATE (`text.py` `update`, between its
+    /// `start` and `end` lines), each starting with `prefix` (`neighbor 10.0.0.1 receive update`):
+    /// `<prefix> announced 10.0.0.0/24 next-hop 192.0.2.1 origin igp ...`,
+    /// `<prefix> withdrawn 10.0.0.0/24`, or `<prefix> route eor 1/1 (ipv4 unicast)`.
+    pub fn text(&self, prefix: &str, out: &mut String) {
+        if let Some(family) = self.eor {
+            let _ = std::fmt::Write::write_fmt(
+                out,
+                format_args!(
+                    "{prefix} route eor {}/{} ({family})\n",
+                    family.afi.0, family.safi.0
+                ),
+            );
+            return;
+        }
+        let attributes = self.attributes.text();
+        for route in &self.announces {
+            out.push_str(prefix);
+            out.push_str(" announced ");
+            route.nlri.text(out);
+            if let Some(nexthop) = route.nexthop {
+                out.push_str(" next-hop ");
+                nlri::cidr::write_ip(out, nexthop);
+            }
+            out.push_str(&attributes);
+            out.push('\n');
+        }
+        for nlri in &self.withdraws {
+            out.push_str(prefix);
+            out.push_str(" withdrawn ");
+            nlri.text(out);
+            out.push('\n');
         }
     }
 

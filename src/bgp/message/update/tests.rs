@@ -600,3 +600,137 @@ fn lone_as4_path_json_is_exabgp_unknown_attribute_text() {
         r#"{ "update": { "attribute": { "origin": "igp", "attribute-0x11-0xC0": "( 4200000001 1 )" } } }"#
     );
 }
+
+#[test]
+fn rfc7606_ibgp_only_attributes_from_an_external_peer_are_discarded() {
+    let ebgp = Negotiated {
+        local_as: 65000,
+        peer_as: 65001,
+        ..all_families()
+    };
+    let local_pref: &[u8] = &[0x40, 5, 4, 0, 0, 0, 100];
+    let originator: &[u8] = &[0x80, 9, 4, 1, 2, 3, 4];
+    let cluster: &[u8] = &[0x80, 10, 4, 1, 2, 3, 4];
+    let wire = body(
+        &[],
+        &[
+            ORIGIN_IGP,
+            AS_PATH_EMPTY,
+            NEXT_HOP,
+            local_pref,
+            originator,
+            cluster,
+        ],
+        NLRI,
+    );
+    let update = Update::decode_slice(&wire, &ebgp).unwrap();
+    assert_eq!(update.announces.len(), 1);
+    for code in [Code::LOCAL_PREF, Code::ORIGINATOR_ID, Code::CLUSTER_LIST] {
+        assert!(!update.attributes.contains(code));
+    }
+    // from an internal peer they are kept
+    let update = decode(&wire);
+    assert!(update.to_json().contains(
+        r#""local-preference": 100, "originator-id": "1.2.3.4", "cluster-list": [ "1.2.3.4" ]"#
+    ));
+}
+
+#[test]
+fn link_local_next_hop_follows_the_global_one() {
+    // qa/encoding/conf-llnh-update.ci: 2001:db8:1::1/128 next-hop 2001:db8::ffff, local-link-local
+    // fe80::1, link-local next-hop negotiated
+    let negotiated = Negotiated {
+        local_as: 1,
+        peer_as: 1,
+        linklocal_nexthop: true,
+        link_local: Some("fe80::1".parse().unwrap()),
+        ..all_families()
+    };
+    let mut update = Update::default();
+    update.attributes.insert(Attribute::Origin(Origin::IGP));
+    update
+        .attributes
+        .insert(Attribute::AsPath(AsPath::default()));
+    update.announces.push(RoutedNlri {
+        nlri: prefix("2001:db8:1::1", 128),
+        nexthop: Some("2001:db8::ffff".parse().unwrap()),
+    });
+    let mut reach = vec![0x80, 14, 0x36, 0, 2, 1, 32];
+    reach.extend_from_slice(
+        &"2001:db8::ffff"
+            .parse::<std::net::Ipv6Addr>()
+            .unwrap()
+            .octets(),
+    );
+    reach.extend_from_slice(&"fe80::1".parse::<std::net::Ipv6Addr>().unwrap().octets());
+    reach.extend_from_slice(&[0, 128]);
+    reach.extend_from_slice(
+        &"2001:db8:1::1"
+            .parse::<std::net::Ipv6Addr>()
+            .unwrap()
+            .octets(),
+    );
+    let expected = body(
+        &[],
+        &[
+            ORIGIN_IGP,
+            AS_PATH_EMPTY,
+            &[0x40, 5, 4, 0, 0, 0, 100],
+            &reach,
+        ],
+        &[],
+    );
+    assert_eq!(&update.messages(&negotiated, true)[0][19..], &expected[..]);
+    // without the capability, sixteen bytes
+    let plain = Negotiated {
+        link_local: None,
+        ..negotiated
+    };
+    assert_eq!(update.messages(&plain, true)[0][19 + 4 + 4 + 3 + 7 + 6], 16);
+}
+
+#[test]
+fn text_lines() {
+    let update = decode(&body(
+        NLRI,
+        &[
+            ORIGIN_IGP,
+            AS_PATH_EMPTY,
+            NEXT_HOP,
+            &[0x80, 4, 4, 0, 0, 0, 5],
+        ],
+        &[24, 10, 2, 0],
+    ));
+    let mut text = String::new();
+    update.text("neighbor 127.0.0.1 receive update", &mut text);
+    assert_eq!(
+        text,
+        "neighbor 127.0.0.1 receive update announced 10.2.0.0/24 next-hop 10.0.0.1 origin igp med 5\n\
+         neighbor 127.0.0.1 receive update withdrawn 10.1.0.0/16\n"
+    );
+    let mut text = String::new();
+    Update::eor(Family::IPV6_UNICAST).text("p", &mut text);
+    assert_eq!(text, "p route eor 2/1 (ipv6 unicast)\n");
+}
+
+#[test]
+fn rfc7606_confederation_segments_from_an_external_peer() {
+    let confed: &[u8] = &[0x40, 2, 6, 3, 1, 0, 0, 0xfd, 0xe8];
+    let wire = body(&[], &[ORIGIN_IGP, confed, NEXT_HOP], NLRI);
+    let ebgp = Negotiated {
+        local_as: 65000,
+        peer_as: 65001,
+        ..all_families()
+    };
+    assert_eq!(
+        Update::decode_slice(&wire, &ebgp)
+            .unwrap()
+            .treat_as_withdraw,
+        Some(Code::AS_PATH)
+    );
+    assert_eq!(
+        decode(&wire).treat_as_withdraw,
+        None,
+        "accepted from an internal peer"
+    );
+}

@@ -141,21 +141,13 @@ pub(super) fn action(cursor: &mut Cursor<'_>) -> Result<Action, ParseError> {
             let mut words = statement.args();
             // ExaBGP's `announce flow route { ... }` one-liner: the family follows from the prefixes
             words.accept("route");
-            let afi = if rest
-                .iter()
-                .any(|t| t.text.contains(':') && t.text.contains('/'))
-            {
-                Afi::IPV6
-            } else {
-                Afi::IPV4
-            };
             let safi = if rest.iter().any(|t| t.text == "rd") {
                 Safi::FLOW_VPN
             } else {
                 Safi::FLOW_IP
             };
             let flow =
-                crate::configuration::flow::announce(&mut words, statement.location(), afi, safi)?;
+                crate::configuration::flow::announce(&mut words, statement.location(), None, safi)?;
             Ok(flows(vec![flow]))
         }
         "vpls" => {

@@ -71,6 +71,10 @@ pub struct Negotiated {
     pub operational: bool,
     pub aigp: bool,
     pub linklocal_nexthop: bool,
+    /// Our link-local address, sent after a global IPv6 next-hop in MP_REACH_NLRI: set when
+    /// the link-local next-hop capability is agreed, the neighbour has a `local-link-local`
+    /// and the session is single-hop (ExaBGP's `link_local_address`, `is_multihop`).
+    pub link_local: Option<std::net::Ipv6Addr>,
     /// Both sides announced multisession (draft-ietf-idr-bgp-multisession, RFC or Cisco code).
     pub multisession: bool,
     /// ADD-PATH paths limit the peer asked of us, for families we send path identifiers for.
@@ -97,6 +101,7 @@ impl Default for Negotiated {
             operational: false,
             aigp: false,
             linklocal_nexthop: false,
+            link_local: None,
             multisession: false,
             paths_limit: BTreeMap::new(),
             mismatch: Vec::new(),
@@ -260,6 +265,15 @@ impl Negotiated {
             operational: both(CapabilityCode::OPERATIONAL),
             aigp: neighbor.capability.aigp,
             linklocal_nexthop: both(CapabilityCode::LINK_LOCAL_NEXTHOP),
+            link_local: match neighbor.local_link_local {
+                Some(std::net::IpAddr::V6(address))
+                    if both(CapabilityCode::LINK_LOCAL_NEXTHOP)
+                        && !neighbor.outgoing_ttl.is_some_and(|ttl| ttl > 1) =>
+                {
+                    Some(address)
+                }
+                _ => None,
+            },
             multisession,
             paths_limit,
             mismatch,

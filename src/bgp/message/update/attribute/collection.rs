@@ -150,6 +150,13 @@ impl Attributes {
                     decoded.discarded.push(code);
                     continue;
                 }
+                // RFC 7606 §7.5, §7.9, §7.10: iBGP-only attributes from an external peer
+                Code::LOCAL_PREF | Code::ORIGINATOR_ID | Code::CLUSTER_LIST
+                    if negotiated.local_as != negotiated.peer_as =>
+                {
+                    decoded.discarded.push(code);
+                    continue;
+                }
                 // RFC 6793 §3: between two four-byte speakers these are meaningless
                 Code::AS4_PATH | Code::AS4_AGGREGATOR if negotiated.asn4 => {
                     decoded.discarded.push(code);
@@ -165,6 +172,22 @@ impl Attributes {
                 Attribute::decode(code, value, negotiated)
             } else {
                 Err(super::Malformed(4))
+            };
+            // RFC 7606 §7.2 (RFC 5065 §5.3): confederation segments from an external peer
+            // (this speaker is never in a confederation) make the AS_PATH malformed
+            let result = match result {
+                Ok(Attribute::AsPath(path))
+                    if negotiated.local_as != negotiated.peer_as
+                        && path.segments.iter().any(|s| {
+                            matches!(
+                                s.kind,
+                                super::SegmentType::ConfedSequence | super::SegmentType::ConfedSet
+                            )
+                        }) =>
+                {
+                    Err(super::Malformed(11))
+                }
+                other => other,
             };
             match result {
                 Ok(attribute) => {
@@ -239,6 +262,14 @@ impl Attributes {
             }
         }
         defaults.for_each(|d| d.encode(negotiated, out));
+    }
+
+    /// ExaBGP's text of the attributes (`str(attributes)`): ` origin igp med 100 ...`, ordered
+    /// by code, NEXT_HOP left out.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        self.0.iter().for_each(|a| a.text(&mut out));
+        out
     }
 
     /// ExaBGP's `"attribute"` members, comma separated, ordered by code. NEXT_HOP is only

@@ -350,6 +350,81 @@ impl Attribute {
     }
 }
 
+impl Attribute {
+    /// ExaBGP's text for the attribute, as it follows a route in the text API and logs
+    /// (`collection.py` `_generate_text`): a space then `name value`. NEXT_HOP and an empty
+    /// AS_PATH or community list write nothing (ExaBGP shows the next-hop with the route).
+    pub fn text(&self, out: &mut String) {
+        match self {
+            Attribute::Origin(v) => {
+                let _ = write!(out, " origin {}", v.name());
+            }
+            Attribute::AsPath(v) if !v.is_empty() => {
+                let _ = write!(out, " as-path {}", v.text());
+            }
+            Attribute::Med(v) => {
+                let _ = write!(out, " med {}", v.0);
+            }
+            Attribute::LocalPreference(v) => {
+                let _ = write!(out, " local-preference {}", v.0);
+            }
+            Attribute::AtomicAggregate(_) => out.push_str(" atomic-aggregate"),
+            Attribute::Aggregator(v) | Attribute::As4Aggregator(v) => {
+                let _ = write!(out, " aggregator ( {} )", v.text());
+            }
+            Attribute::Communities(v) if !v.0.is_empty() => {
+                let _ = write!(out, " community {v}");
+            }
+            Attribute::OriginatorId(v) => {
+                let _ = write!(out, " originator-id {}", v.0);
+            }
+            Attribute::ClusterList(v) => match v.0.as_slice() {
+                [one] => {
+                    let _ = write!(out, " cluster-list {one}");
+                }
+                many => {
+                    out.push_str(" cluster-list [");
+                    many.iter().for_each(|id| {
+                        let _ = write!(out, " {id}");
+                    });
+                    out.push_str(" ]");
+                }
+            },
+            Attribute::ExtendedCommunities(v) if !v.0.is_empty() => {
+                let _ = write!(out, " extended-community {v}");
+            }
+            Attribute::As4Path(v) => {
+                let _ = write!(
+                    out,
+                    " attribute [ 0x{:02X} 0x{:02X} {} ]",
+                    Code::AS4_PATH,
+                    self.flag(),
+                    v.text()
+                );
+            }
+            Attribute::Aigp(v) => {
+                let _ = write!(out, " aigp {}", v.text());
+            }
+            Attribute::Ipv6ExtendedCommunities(v) if !v.0.is_empty() => {
+                let _ = write!(out, " extended-community-ipv6 {v}");
+            }
+            Attribute::LargeCommunities(v) if !v.0.is_empty() => {
+                let _ = write!(out, " large-community {v}");
+            }
+            Attribute::Generic(v) => {
+                let _ = write!(
+                    out,
+                    " attribute [ 0x{:02X} 0x{:02X} {} ]",
+                    v.code,
+                    v.flag,
+                    v.hex()
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Writes flags, code and length (one byte, or two with the extended length flag when the
 /// value is longer than 255 bytes or the flag was already set).
 pub fn write_header(out: &mut BytesMut, flag: u8, code: u8, len: usize) {
@@ -369,5 +444,127 @@ pub(crate) fn four_bytes(data: &[u8]) -> Result<u32, Malformed> {
     match *data {
         [a, b, c, d] => Ok(u32::from_be_bytes([a, b, c, d])),
         _ => Err(Malformed(5)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whole attributes (flags, code, length, value) worked out by hand from RFC 4271 §4.3,
+    /// RFC 4456 §8, RFC 7311 §3, and the JSON member ExaBGP writes for each.
+    const GOLDEN: &[(&[u8], &str)] = &[
+        (&[0x40, 1, 1, 2], r#""origin": "incomplete""#),
+        (
+            &[0x40, 2, 10, 2, 2, 0, 0, 0, 1, 0, 0, 0, 2],
+            r#""as-path": {"0": {"element": "as-sequence", "value": [1, 2]}}"#,
+        ),
+        (
+            &[0x40, 2, 12, 3, 1, 0, 0, 0xfd, 0xe8, 4, 1, 0, 0, 0xfd, 0xe9],
+            r#""as-path": {"0": {"element": "as-confed-sequence", "value": [65000]}, "1": {"element": "as-confed-set", "value": [65001]}}"#,
+        ),
+        (&[0x40, 3, 4, 192, 0, 2, 1], r#""next-hop": "192.0.2.1""#),
+        (&[0x80, 4, 4, 0, 0, 1, 0], r#""med": 256"#),
+        (
+            &[0x40, 5, 4, 0xff, 0xff, 0xff, 0xff],
+            r#""local-preference": 4294967295"#,
+        ),
+        (&[0x40, 6, 0], r#""atomic-aggregate": true"#),
+        (
+            &[0xc0, 7, 8, 0, 0, 0xfd, 0xe8, 10, 0, 0, 1],
+            r#""aggregator": "65000:10.0.0.1""#,
+        ),
+        (
+            &[0xc0, 8, 8, 0xfd, 0xe8, 0, 1, 0xff, 0xff, 0xff, 0x01],
+            r#""community": [ [ 65000, 1 ], [ 65535, 65281 ] ]"#,
+        ),
+        (&[0x80, 9, 4, 10, 0, 0, 2], r#""originator-id": "10.0.0.2""#),
+        (
+            &[0x80, 10, 8, 1, 1, 1, 1, 2, 2, 2, 2],
+            r#""cluster-list": [ "1.1.1.1", "2.2.2.2" ]"#,
+        ),
+        (
+            &[0x80, 26, 11, 1, 0, 11, 0, 0, 0, 0, 0, 0, 0, 10],
+            r#""aigp": "0x000000000000000a""#,
+        ),
+        (
+            &[0xe0, 0x99, 2, 0xde, 0xad],
+            r#""attribute-0x99-0xE0": "0xdead""#,
+        ),
+    ];
+
+    /// ExaBGP's text of the same attributes, in the same order (NEXT_HOP has none).
+    const GOLDEN_TEXT: &[&str] = &[
+        " origin incomplete",
+        " as-path ( 1 2 )",
+        " as-path {( 65000 )} {[ 65001 ]}",
+        "",
+        " med 256",
+        " local-preference 4294967295",
+        " atomic-aggregate",
+        " aggregator ( 65000:10.0.0.1 )",
+        " community [ 65000:1 no-export ]",
+        " originator-id 10.0.0.2",
+        " cluster-list [ 1.1.1.1 2.2.2.2 ]",
+        " aigp 0x000000000000000a",
+        " attribute [ 0x99 0xE0 0xdead ]",
+    ];
+
+    #[test]
+    fn golden_attributes_both_ways() {
+        let negotiated = Negotiated {
+            aigp: true,
+            ..Negotiated::default()
+        };
+        for (wire, json) in GOLDEN {
+            let (flag, code, value) = (wire[0], wire[1], &wire[3..]);
+            let attribute = if Code::flags(code).is_some() {
+                Attribute::decode(code, value, &negotiated).unwrap()
+            } else {
+                Attribute::Generic(GenericAttribute {
+                    code,
+                    flag,
+                    value: bytes::Bytes::copy_from_slice(value),
+                })
+            };
+            let mut out = BytesMut::new();
+            attribute.encode(&negotiated, &mut out);
+            assert_eq!(&out[..], *wire, "{attribute:?}");
+            let mut text = String::new();
+            assert!(attribute.json(&mut text));
+            assert_eq!(text, *json);
+        }
+        for ((wire, _), text) in GOLDEN.iter().zip(GOLDEN_TEXT) {
+            let attribute = match Code::flags(wire[1]) {
+                Some(_) => Attribute::decode(wire[1], &wire[3..], &negotiated).unwrap(),
+                None => Attribute::Generic(GenericAttribute {
+                    code: wire[1],
+                    flag: wire[0],
+                    value: bytes::Bytes::copy_from_slice(&wire[3..]),
+                }),
+            };
+            let mut out = String::new();
+            attribute.text(&mut out);
+            assert_eq!(out, *text);
+        }
+    }
+
+    #[test]
+    fn long_values_use_the_extended_length() {
+        let path = AsPath::sequence((1..=100).collect());
+        let mut out = BytesMut::new();
+        Attribute::AsPath(path).encode(&Negotiated::default(), &mut out);
+        assert_eq!(&out[..4], &[0x50, 2, 1, 146]);
+        assert_eq!(out.len(), 4 + 2 + 400);
+    }
+
+    #[test]
+    fn aigp_tlvs() {
+        // an unknown TLV (type 9, length 4) before the AIGP TLV is skipped
+        let wire = [9, 0, 4, 0xff, 1, 0, 11, 0, 0, 0, 0, 0, 0, 1, 0];
+        assert_eq!(Aigp::decode(&wire), Ok(Aigp(256)));
+        assert!(Aigp::decode(&[1, 0, 10, 0, 0, 0, 0, 0, 0, 0]).is_err());
+        assert!(Aigp::decode(&[1, 0, 11, 0]).is_err());
+        assert!(Aigp::decode(&[9, 0, 3]).is_err());
     }
 }

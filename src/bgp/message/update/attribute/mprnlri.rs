@@ -107,8 +107,16 @@ pub(crate) fn encode(
                 header.put_slice(&a.octets());
             }
             Some(IpAddr::V6(a)) => {
-                header.put_u8(16);
+                // a global next-hop of an IPv6 route is followed by our link-local address
+                // when the link-local next-hop capability allows it (RFC 2545 §3)
+                let link_local = negotiated
+                    .link_local
+                    .filter(|_| family.afi == Afi::IPV6 && a.segments()[0] & 0xffc0 != 0xfe80);
+                header.put_u8(if link_local.is_some() { 32 } else { 16 });
                 header.put_slice(&a.octets());
+                if let Some(link_local) = link_local {
+                    header.put_slice(&link_local.octets());
+                }
             }
             None => header.put_u8(0),
         }

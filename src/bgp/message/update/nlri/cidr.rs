@@ -100,26 +100,73 @@ impl Cidr {
         (raw, Cidr::size(self.mask))
     }
 
-    /// `10.0.0.0/24` into `out`. IPv4 is written digit by digit: it is most of the JSON an
-    /// UPDATE produces, and the formatting machinery costs several times more.
+    /// `10.0.0.0/24` into `out`.
     pub fn write(&self, out: &mut String) {
-        match self.addr {
-            IpAddr::V4(a) => {
-                let [b0, b1, b2, b3] = a.octets();
-                push_u8(out, b0);
-                out.push('.');
-                push_u8(out, b1);
-                out.push('.');
-                push_u8(out, b2);
-                out.push('.');
-                push_u8(out, b3);
-            }
-            IpAddr::V6(a) => {
-                let _ = write!(out, "{a}");
-            }
-        }
+        write_ip(out, self.addr);
         out.push('/');
         push_u8(out, self.mask);
+    }
+}
+
+/// An address as ExaBGP prints it (Python's `socket.inet_ntop`, i.e. the C library's): IPv6
+/// with the longest run of two or more zero groups as `::` and an address whose first 96 bits
+/// are zero (or that is IPv4-mapped) ending in dotted IPv4. Written by hand: addresses are
+/// most of the JSON an UPDATE produces, and the formatting machinery costs several times more.
+pub fn write_ip(out: &mut String, addr: IpAddr) {
+    match addr {
+        IpAddr::V4(a) => write_ipv4(out, a.octets()),
+        IpAddr::V6(a) => write_ipv6(out, a),
+    }
+}
+
+fn write_ipv4(out: &mut String, [b0, b1, b2, b3]: [u8; 4]) {
+    push_u8(out, b0);
+    out.push('.');
+    push_u8(out, b1);
+    out.push('.');
+    push_u8(out, b2);
+    out.push('.');
+    push_u8(out, b3);
+}
+
+fn write_ipv6(out: &mut String, addr: Ipv6Addr) {
+    let words = addr.segments();
+    // the longest run of zero groups, the first one on a tie, only if two or more long
+    let (mut best, mut best_len, mut run, mut run_len) = (0, 0, 0, 0);
+    for (i, word) in words.iter().enumerate() {
+        if *word == 0 {
+            if run_len == 0 {
+                run = i;
+            }
+            run_len += 1;
+            if run_len > best_len {
+                (best, best_len) = (run, run_len);
+            }
+        } else {
+            run_len = 0;
+        }
+    }
+    if best_len < 2 {
+        best_len = 0;
+    }
+    let embedded_ipv4 = best == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff));
+    let mut i = 0;
+    while i < 8 {
+        if best_len > 0 && i == best {
+            out.push_str(if i == 0 { "::" } else { ":" });
+            i += best_len;
+            continue;
+        }
+        if embedded_ipv4 && i == 6 {
+            let [.., a, b, c, d] = addr.octets();
+            write_ipv4(out, [a, b, c, d]);
+            break;
+        }
+        let _ = write!(out, "{:x}", words[i]);
+        if i < 7 {
+            out.push(':');
+        }
+        i += 1;
     }
 }
 
@@ -135,7 +182,9 @@ fn push_u8(out: &mut String, value: u8) {
 
 impl fmt::Display for Cidr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.addr, self.mask)
+        let mut text = String::with_capacity(43);
+        self.write(&mut text);
+        f.write_str(&text)
     }
 }
 
@@ -171,6 +220,32 @@ mod tests {
             .0
             .write(&mut text);
         assert_eq!(text, "100.9.0.249/32");
+    }
+
+    #[test]
+    fn addresses_print_as_inet_ntop() {
+        let text = |a: &str| {
+            let mut out = String::new();
+            write_ip(&mut out, a.parse().unwrap());
+            out
+        };
+        for (given, printed) in [
+            ("2001:db8::", "2001:db8::"),
+            ("::", "::"),
+            ("::1", "::1"),
+            ("1::", "1::"),
+            ("2001:db8:0:1:0:0:0:1", "2001:db8:0:1::1"),
+            ("2001:0:0:1:0:0:0:1", "2001:0:0:1::1"),
+            ("2001:db8:1:1:1:1:1:0", "2001:db8:1:1:1:1:1:0"),
+            ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"),
+            ("::ffff:10.0.0.1", "::ffff:10.0.0.1"),
+            ("::10.0.0.1", "::10.0.0.1"),
+            ("fe80::1:2:3:4", "fe80::1:2:3:4"),
+            ("10.0.0.1", "10.0.0.1"),
+            ("255.255.255.255", "255.255.255.255"),
+        ] {
+            assert_eq!(text(given), printed, "{given}");
+        }
     }
 
     #[test]

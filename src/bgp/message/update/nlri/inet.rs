@@ -63,6 +63,12 @@ impl Inet {
         self.cidr.len() + if addpath_send { PathInfo::LEN } else { 0 }
     }
 
+    /// ExaBGP's text (`extensive`): `10.0.0.0/24 path-information 0.0.0.1`.
+    pub fn text(&self, out: &mut String) {
+        self.cidr.write(out);
+        self.path_info.text(out);
+    }
+
     /// `{ "nlri": "10.0.0.0/24" }`, with `"path-information"` when ADD-PATH is in use.
     pub fn json(&self, out: &mut String) {
         out.push_str("{ \"nlri\": \"");

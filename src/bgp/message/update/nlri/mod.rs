@@ -71,6 +71,13 @@ impl Nlri {
         }
     }
 
+    /// ExaBGP's text for the NLRI (`extensive`): `10.0.0.0/24`.
+    pub fn text(&self, out: &mut String) {
+        match self {
+            Nlri::Inet(inet) => inet.text(out),
+        }
+    }
+
     /// ExaBGP orders NLRI by family, path identifier, then packed bytes (mask first) when it
     /// builds UPDATEs, so `/24`s go out before `/32`s.
     fn sort_key(&self) -> (Family, PathInfo, u8, [u8; 16]) {
@@ -98,6 +105,14 @@ impl Ord for Nlri {
             .then_with(|| match (self, other) {
                 (Nlri::Inet(a), Nlri::Inet(b)) => a.cidr.addr().cmp(&b.cidr.addr()),
             })
+    }
+}
+
+impl std::fmt::Display for Nlri {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut text = String::new();
+        self.text(&mut text);
+        f.write_str(&text)
     }
 }
 

@@ -27,6 +27,14 @@ impl PathInfo {
         }
     }
 
+    /// ExaBGP's text: ` path-information 0.0.0.1`, nothing when disabled.
+    pub fn text(self, out: &mut String) {
+        if let PathInfo::Id(id) = self {
+            let [a, b, c, d] = id.to_be_bytes();
+            let _ = write!(out, " path-information {a}.{b}.{c}.{d}");
+        }
+    }
+
     /// ExaBGP prints the identifier as a dotted quad: `"path-information": "0.0.0.1"`.
     /// Writes nothing when disabled; returns whether it wrote.
     pub fn json(self, out: &mut String) -> bool {

@@ -3,6 +3,7 @@
 use super::super::{list_values, CommunityError};
 use super::LargeCommunity;
 use bytes::BytesMut;
+use std::collections::HashSet;
 use std::fmt;
 
 /// The LARGE_COMMUNITY attribute (type 32), in wire order.
@@ -21,9 +22,11 @@ impl LargeCommunities {
             });
         }
         let mut list: Vec<LargeCommunity> = Vec::with_capacity(data.len() / 12);
+        // a set, not `list.contains`: thousands of values in one attribute must stay linear
+        let mut seen = HashSet::with_capacity(data.len() / 12);
         for chunk in data.chunks_exact(12) {
             let lc = LargeCommunity::decode(chunk)?;
-            if !list.contains(&lc) {
+            if seen.insert(lc) {
                 list.push(lc);
             }
         }
