@@ -120,9 +120,10 @@ pub fn run(args: &[String]) -> i32 {
             .map_err(|error| error.to_string())
     });
     let peer_settings = environment.peer.clone();
+    let version = environment.version;
     let factory = Box::new(move |config: &PeerConfig| {
         peer::daemon(
-            config.neighbor.clone(),
+            with_version(&config.neighbor, version.as_deref()),
             peer_settings.clone(),
             adj_rib_out(config),
         )
@@ -293,6 +294,16 @@ pub fn example(args: &[String]) -> i32 {
     Reactor::new(settings, load, factory).run()
 }
 
+/// The neighbour as its peer runs it: `exabgp_version` is daemon-wide in ExaBGP, so it replaces
+/// the version every neighbour announces in the software-version capability.
+fn with_version(neighbor: &Neighbor, version: Option<&str>) -> Neighbor {
+    let mut neighbor = neighbor.clone();
+    if let Some(version) = version {
+        neighbor.software_version = version.to_string();
+    }
+    neighbor
+}
+
 /// A neighbour's adj-rib-out, loaded with the routes its configuration gives it.
 pub fn adj_rib_out(config: &PeerConfig) -> AdjRibOut {
     let neighbor = &config.neighbor;
@@ -329,6 +340,8 @@ struct Environment {
     level: log::LevelFilter,
     daemon: Daemon,
     peer: PeerSettings,
+    /// `exabgp_version`, for the software-version capability.
+    version: Option<String>,
 }
 
 impl Environment {
@@ -354,6 +367,7 @@ impl Environment {
                 environment.daemon.umask,
             ),
             peer: peer_settings(environment),
+            version: environment.version.clone(),
         }
     }
 }
@@ -501,5 +515,34 @@ mod tests {
         assert!(parse(&[]).is_err());
         assert!(parse(&["--bogus".to_string(), "a.conf".to_string()]).is_err());
         assert!(parse(&["a.conf".to_string(), "--record".to_string()]).is_err());
+    }
+
+    /// The software-version capability of a neighbour as the server runs it, from the
+    /// environment as ExaBGP's functional tests set it (qa conf-cap-software-version).
+    #[test]
+    fn software_version_from_environment() {
+        use crate::bgp::message::open::capability::{Capabilities, Capability, CapabilityCode};
+        let text = "neighbor 127.0.0.1 { router-id 10.0.0.2; local-as 65533; peer-as 65533; \
+                    capability { software-version enable; } family { ipv4 unicast; } }";
+        let configured = Configuration::parse(text, std::path::Path::new("test.conf"))
+            .unwrap()
+            .neighbors
+            .remove(0)
+            .neighbor;
+        let announced = |vars: &[(String, String)]| {
+            let environment =
+                Environment::new(&crate::environment::Environment::load(None, vars).unwrap());
+            let neighbor = with_version(&configured, environment.version.as_deref());
+            match Capabilities::new(&neighbor, false).get(CapabilityCode::SOFTWARE_VERSION) {
+                Some(Capability::Software(software)) => software.0.clone(),
+                other => panic!("no software-version capability: {other:?}"),
+            }
+        };
+        let test = [("exabgp_version".to_string(), "5.0.0-0+test".to_string())];
+        assert_eq!(announced(&test), "ExaBGP/5.0.0-0+test");
+        assert_eq!(
+            announced(&[]),
+            format!("ExaBGP/{}", env!("CARGO_PKG_VERSION"))
+        );
     }
 }
