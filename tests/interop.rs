@@ -1,5 +1,9 @@
 //! Interoperability tests (issue 3): real BGP daemons (BIRD 2, GoBGP, FRR) started on loopback
 //! high ports, peered with each other to validate the harness, then with exabgp-rs.
+//!
+//! `cargo test --test interop` (add `-- --nocapture` to see each wait's duration). A missing
+//! daemon, or an exabgp-rs without `server`, skips with a message; under `CI=true` it fails.
+//! `EXABGP_INTEROP_SPEAKER=/path/to/exabgp` runs the exabgp-rs tests against ExaBGP itself.
 
 mod common;
 
