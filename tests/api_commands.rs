@@ -12,7 +12,6 @@ use exabgp_rs::reactor::api::command::{self, announce, Action, Command};
 use exabgp_rs::rib::outgoing::OutgoingRib;
 use exabgp_rs::rib::route::Route;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 fn qa_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("EXABGP_QA_DIR") {
@@ -173,7 +172,7 @@ fn encode(command: &Command, asn: u32) -> Option<Result<Vec<Vec<u8>>, String>> {
     for change in changes {
         if announce {
             rib.add_to_rib(
-                Route::new(change.nlri, change.nexthop, Arc::new(change.attributes)),
+                Route::new(change.nlri, change.nexthop, change.attributes),
                 false,
             );
         } else {

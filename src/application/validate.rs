@@ -2,7 +2,7 @@
 //! `configuration validate`) checks configuration files; exit 0 when every one is valid.
 
 use crate::bgp::message::open::capability::negotiated::{AddPath, Negotiated};
-use crate::bgp::message::update::attribute::Attribute;
+use crate::bgp::message::update::attribute::{Attribute, Attributes};
 use crate::bgp::message::update::nlri::{Inet, Nlri, PathInfo};
 use crate::bgp::message::update::{RoutedNlri, Update};
 use crate::bgp::message::HEADER_LEN;
@@ -137,7 +137,7 @@ fn check_generation(configuration: &Configuration) -> Result<(), String> {
                     nlri: change.nlri.clone(),
                     nexthop: change.nexthop,
                 }],
-                attributes: change.attributes.clone(),
+                attributes: Attributes::clone(&change.attributes),
                 ..Update::default()
             };
             // a generic attribute is sent as written, even one a receiver must refuse (ExaBGP's

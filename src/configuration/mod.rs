@@ -79,8 +79,9 @@ impl Configuration {
     }
 
     fn parse_text(text: &str, path: &Path) -> Result<Configuration> {
-        let tokens = self::core::format::tokens(text)?;
-        let nodes = self::core::parser::tree(&tokens)?;
+        let mut tree = self::core::parser::Tree::default();
+        self::core::format::tokenize(text, |token| tree.push(token))?;
+        let nodes = tree.finish()?;
         let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
 
         let mut configuration = Configuration {

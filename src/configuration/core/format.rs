@@ -50,19 +50,37 @@ fn escape(c: char) -> char {
 /// Splits `text` into tokens.
 pub fn tokens(text: &str) -> Result<Vec<Token>> {
     let mut out = Vec::new();
+    tokenize(text, |token| {
+        out.push(token);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Splits `text` into tokens, handing each to `emit` as soon as it is complete: a large
+/// configuration is never held as one list of tokens (its first error stops the split).
+pub fn tokenize(text: &str, mut emit: impl FnMut(Token) -> Result<()>) -> Result<()> {
     let mut chars = text.chars().peekable();
     let (mut line, mut column) = (1u32, 1u32);
     let mut word = String::new();
     let mut word_at = Location::default();
 
-    fn flush(out: &mut Vec<Token>, word: &mut String, at: Location) {
-        if !word.is_empty() {
-            out.push(Token {
-                text: std::mem::take(word),
-                kind: Kind::Word,
-                location: at,
-            });
+    fn flush(
+        emit: &mut impl FnMut(Token) -> Result<()>,
+        word: &mut String,
+        at: Location,
+    ) -> Result<()> {
+        if word.is_empty() {
+            return Ok(());
         }
+        // exact size: the token lives as long as the configuration's tree
+        let text = word.as_str().into();
+        word.clear();
+        emit(Token {
+            text,
+            kind: Kind::Word,
+            location: at,
+        })
     }
 
     while let Some(c) = chars.next() {
@@ -70,20 +88,20 @@ pub fn tokens(text: &str) -> Result<Vec<Token>> {
         column += 1;
         match c {
             '\n' => {
-                flush(&mut out, &mut word, word_at);
+                flush(&mut emit, &mut word, word_at)?;
                 line += 1;
                 column = 1;
             }
-            ' ' | '\t' | '\r' => flush(&mut out, &mut word, word_at),
+            ' ' | '\t' | '\r' => flush(&mut emit, &mut word, word_at)?,
             '#' => {
-                flush(&mut out, &mut word, word_at);
+                flush(&mut emit, &mut word, word_at)?;
                 while chars.peek().is_some_and(|&n| n != '\n') {
                     chars.next();
                 }
             }
             '\\' if word.is_empty() || chars.peek().is_some_and(|n| n.is_whitespace()) => {
                 // a continuation: only blanks may follow it on its line
-                flush(&mut out, &mut word, word_at);
+                flush(&mut emit, &mut word, word_at)?;
                 while chars
                     .peek()
                     .is_some_and(|&n| n == ' ' || n == '\t' || n == '\r')
@@ -99,21 +117,21 @@ pub fn tokens(text: &str) -> Result<Vec<Token>> {
                 }
             }
             ';' | '{' | '}' | '[' | ']' | '(' | ')' | ',' => {
-                flush(&mut out, &mut word, word_at);
+                flush(&mut emit, &mut word, word_at)?;
                 let kind = match c {
                     ';' => Kind::End,
                     '{' => Kind::Open,
                     '}' => Kind::Close,
                     _ => Kind::Word,
                 };
-                out.push(Token {
+                emit(Token {
                     text: c.to_string(),
                     kind,
                     location: here,
-                });
+                })?;
             }
             '"' | '\'' => {
-                flush(&mut out, &mut word, word_at);
+                flush(&mut emit, &mut word, word_at)?;
                 let mut quoted = String::new();
                 loop {
                     match chars.next() {
@@ -165,11 +183,11 @@ pub fn tokens(text: &str) -> Result<Vec<Token>> {
                         }
                     }
                 }
-                out.push(Token {
+                emit(Token {
                     text: quoted,
                     kind: Kind::Quoted,
                     location: here,
-                });
+                })?;
             }
             other => {
                 if word.is_empty() {
@@ -179,8 +197,7 @@ pub fn tokens(text: &str) -> Result<Vec<Token>> {
             }
         }
     }
-    flush(&mut out, &mut word, word_at);
-    Ok(out)
+    flush(&mut emit, &mut word, word_at)
 }
 
 #[cfg(test)]

@@ -58,22 +58,37 @@ impl Statement {
 
 /// Builds the section tree from tokens.
 pub fn tree(tokens: &[Token]) -> Result<Vec<Node>> {
-    let mut stack: Vec<(Section, Vec<Node>)> = Vec::new();
-    let mut top = Vec::new();
-    let mut words: Vec<Token> = Vec::new();
+    let mut tree = Tree::default();
     for token in tokens {
+        tree.push(token.clone())?;
+    }
+    tree.finish()
+}
+
+/// The section tree, built one token at a time (see `format::tokenize`), so that a token
+/// is moved into its statement rather than kept in a list and copied.
+#[derive(Default)]
+pub struct Tree {
+    stack: Vec<(Section, Vec<Node>)>,
+    top: Vec<Node>,
+    words: Vec<Token>,
+}
+
+impl Tree {
+    pub fn push(&mut self, token: Token) -> Result<()> {
+        let Tree { stack, top, words } = self;
         match token.kind {
-            Kind::Word | Kind::Quoted => words.push(token.clone()),
+            Kind::Word | Kind::Quoted => words.push(token),
             Kind::End => {
                 if !words.is_empty() {
                     let node = Node::Statement(Statement {
-                        words: std::mem::take(&mut words),
+                        words: std::mem::take(words),
                         end: token.location,
                     });
                     stack
                         .last_mut()
                         .map(|(_, body)| body)
-                        .unwrap_or(&mut top)
+                        .unwrap_or(top)
                         .push(node);
                 }
             }
@@ -85,7 +100,7 @@ pub fn tree(tokens: &[Token]) -> Result<Vec<Node>> {
                     ));
                 }
                 let section = Section {
-                    words: std::mem::take(&mut words),
+                    words: std::mem::take(words),
                     body: Vec::new(),
                     open: token.location,
                 };
@@ -101,37 +116,44 @@ pub fn tree(tokens: &[Token]) -> Result<Vec<Node>> {
                         ),
                     ));
                 }
-                let Some((mut section, body)) = stack.pop() else {
+                let Some((mut section, mut body)) = stack.pop() else {
                     return Err(Error::new(
                         token.location,
                         "unexpected '}' with no section to close",
                     ));
                 };
+                // a section of a million routes would otherwise keep up to twice the room
+                body.shrink_to_fit();
                 section.body = body;
                 stack
                     .last_mut()
                     .map(|(_, body)| body)
-                    .unwrap_or(&mut top)
+                    .unwrap_or(top)
                     .push(Node::Section(section));
             }
         }
+        Ok(())
     }
-    if let Some(first) = words.first() {
-        return Err(Error::new(
-            first.location,
-            format!("expected ';' to end the statement '{}'", first.text),
-        ));
+
+    /// The top-level nodes, once every token was pushed.
+    pub fn finish(self) -> Result<Vec<Node>> {
+        if let Some(first) = self.words.first() {
+            return Err(Error::new(
+                first.location,
+                format!("expected ';' to end the statement '{}'", first.text),
+            ));
+        }
+        if let Some((section, _)) = self.stack.last() {
+            return Err(Error::new(
+                section.location(),
+                format!(
+                    "section '{}' is not closed: expected '}}' before the end of the file",
+                    section.keyword()
+                ),
+            ));
+        }
+        Ok(self.top)
     }
-    if let Some((section, _)) = stack.last() {
-        return Err(Error::new(
-            section.location(),
-            format!(
-                "section '{}' is not closed: expected '}}' before the end of the file",
-                section.keyword()
-            ),
-        ));
-    }
-    Ok(top)
 }
 
 /// A cursor over the words of a statement, after its keyword.

@@ -360,11 +360,18 @@ impl Builder {
             }
         }
 
+        let mut interned = std::collections::HashSet::new();
         for route in &self.peer.routes {
             if let Some(changes) = super::r#static::parser::build(route, neighbor)? {
-                self.peer.changes.extend(changes);
+                for mut change in changes {
+                    change.attributes =
+                        super::r#static::parser::intern(&mut interned, change.attributes);
+                    self.peer.changes.push(change);
+                }
             }
         }
+        self.peer.routes.shrink_to_fit();
+        self.peer.changes.shrink_to_fit();
 
         // multi-session: one neighbour per family (ExaBGP's `post`)
         if neighbor.capability.multi_session && families.len() > 1 {

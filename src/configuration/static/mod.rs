@@ -62,6 +62,7 @@ pub fn parse(section: &Section, routes: &mut Vec<Route>) -> Result<()> {
                         location: statement.location(),
                     });
                 }
+                fields.shrink_to_fit();
                 let family = route::ip_family(prefix.0, &fields, None);
                 routes.push(Route {
                     location: inner.location(),

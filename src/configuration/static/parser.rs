@@ -16,7 +16,9 @@ use crate::bgp::neighbor::Neighbor;
 use crate::configuration::core::parser::{parse_asn, parse_number};
 use crate::configuration::core::{Error, Location, Result};
 use bytes::Bytes;
+use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
 
 /// A route ready for the adj-rib-out: ExaBGP's `Route(nlri, attributes, nexthop)` with the
 /// configuration-only settings (watchdog, withdraw, name) beside it.
@@ -25,8 +27,9 @@ pub struct Change {
     pub nlri: Nlri,
     /// The next-hop, `self` already resolved for the neighbour; `None` when none was given.
     pub nexthop: Option<IpAddr>,
-    /// Path attributes (NEXT_HOP is carried by `nexthop`, not here).
-    pub attributes: Attributes,
+    /// Path attributes (NEXT_HOP is carried by `nexthop`, not here), shared by the routes
+    /// of a neighbour that have the same (see `intern`).
+    pub attributes: Arc<Attributes>,
     /// `withdraw`: configured, but not announced until the watchdog announces it.
     pub withdraw: bool,
     /// `watchdog NAME`: the API group that announces or withdraws it.
@@ -95,12 +98,13 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
         }
         _ => vec![cidr],
     };
+    let attributes = Arc::new(attributes);
     let changes = prefixes
         .into_iter()
         .map(|cidr| Change {
             nlri: Nlri::Inet(Inet::new(family, cidr, path_info)),
             nexthop,
-            attributes: attributes.clone(),
+            attributes: Arc::clone(&attributes),
             withdraw: change_withdraw,
             watchdog: watchdog.clone(),
             name: name.clone(),
@@ -108,6 +112,19 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
         })
         .collect();
     Ok(Some(changes))
+}
+
+/// The shared copy of `attributes`: a configuration of many routes with the same attributes
+/// keeps one set, as the adj-rib-out does.
+pub fn intern(
+    interned: &mut HashSet<Arc<Attributes>>,
+    attributes: Arc<Attributes>,
+) -> Arc<Attributes> {
+    if let Some(existing) = interned.get(&attributes) {
+        return Arc::clone(existing);
+    }
+    interned.insert(Arc::clone(&attributes));
+    attributes
 }
 
 /// The address with the bits after `mask` cleared.
@@ -363,7 +380,7 @@ mod tests {
                 nlri: change.nlri.clone(),
                 nexthop: change.nexthop,
             }],
-            attributes: change.attributes.clone(),
+            attributes: Attributes::clone(&change.attributes),
             ..Update::default()
         };
         let messages = update.messages(&negotiated, true);
@@ -453,7 +470,7 @@ mod tests {
                 nlri: change.nlri.clone(),
                 nexthop: change.nexthop,
             }],
-            attributes: change.attributes.clone(),
+            attributes: Attributes::clone(&change.attributes),
             ..Update::default()
         };
         let hex: String = update

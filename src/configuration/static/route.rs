@@ -299,6 +299,8 @@ pub fn fields(
             location: token.location,
         });
     }
+    // a route usually has one or two fields and a configuration may hold a million routes
+    fields.shrink_to_fit();
     Ok(())
 }
 
