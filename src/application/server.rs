@@ -325,6 +325,7 @@ pub fn adj_rib_out(config: &PeerConfig) -> AdjRibOut {
         neighbor.adj_rib_out,
         neighbor.group_updates,
     );
+    rib.rib.reserve(config.changes.len());
     for change in &config.changes {
         let route = Route::new(
             change.nlri.clone(),

@@ -19,7 +19,7 @@ pub mod tcpao;
 use self::core::parser::{Node, Section};
 use self::core::{Error, Result};
 use crate::bgp::neighbor::Neighbor;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub use self::flow::FlowRoute;
@@ -88,10 +88,13 @@ impl Configuration {
             path: path.to_path_buf(),
             ..Configuration::default()
         };
-        let mut templates: HashMap<String, &Section> = HashMap::new();
-        let mut neighbors: Vec<&Section> = Vec::new();
+        // sections are moved out of the tree so that a neighbour's statements (a million
+        // routes' tokens) can be dropped as soon as it is read
+        let mut template_names: HashSet<String> = HashSet::new();
+        let mut template_blocks: Vec<Section> = Vec::new();
+        let mut neighbors: Vec<Section> = Vec::new();
 
-        for node in &nodes {
+        for node in nodes {
             let section = match node {
                 Node::Section(section) => section,
                 Node::Statement(statement) => {
@@ -104,9 +107,10 @@ impl Configuration {
                     ))
                 }
             };
-            match section.keyword() {
+            let keyword = section.keyword().to_string();
+            match keyword.as_str() {
                 "process" => {
-                    let process = process::parse(section, &folder)?;
+                    let process = process::parse(&section, &folder)?;
                     if configuration
                         .processes
                         .iter()
@@ -143,7 +147,7 @@ impl Configuration {
                         let mut args = template.args();
                         let name = args.next("a template name")?;
                         args.finish()?;
-                        if templates.insert(name.to_string(), template).is_some() {
+                        if !template_names.insert(name.to_string()) {
                             return Err(Error::new(
                                 template.location(),
                                 format!("duplicate template '{name}'"),
@@ -152,6 +156,7 @@ impl Configuration {
                         // a template is checked on its own too, so its errors point at it
                         neighbor::check_template(template)?;
                     }
+                    template_blocks.push(section);
                 }
                 "neighbor" => neighbors.push(section),
                 other => {
@@ -165,7 +170,18 @@ impl Configuration {
             }
         }
 
+        let mut templates: HashMap<String, &Section> = HashMap::new();
+        for block in &template_blocks {
+            for inner in &block.body {
+                if let Node::Section(template) = inner {
+                    let name = template.args().next("a template name")?;
+                    templates.insert(name.to_string(), template);
+                }
+            }
+        }
+
         for section in neighbors {
+            let location = section.location();
             let peers = neighbor::parse(section, &templates)?;
             for peer in peers {
                 let duplicate = configuration.neighbors.iter().any(|p| {
@@ -175,12 +191,12 @@ impl Configuration {
                 });
                 if duplicate {
                     return Err(Error::new(
-                        section.location(),
+                        location,
                         format!("duplicate peer definition {}", peer.neighbor.peer_address),
                     ));
                 }
                 peer.api
-                    .check(&configuration.processes, section.location(), &peer.neighbor)?;
+                    .check(&configuration.processes, location, &peer.neighbor)?;
                 configuration.neighbors.push(peer);
             }
         }

@@ -141,6 +141,12 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         attributes
     }
 
+    /// Makes room for `additional` more queued announces (a configuration's table), so that
+    /// loading a large one does not rehash the queue as it grows.
+    pub fn reserve(&mut self, additional: usize) {
+        self.announces.reserve(additional);
+    }
+
     fn next_seq(&mut self) -> u64 {
         self.seq += 1;
         self.seq

@@ -361,6 +361,8 @@ impl Builder {
         }
 
         let mut interned = std::collections::HashSet::new();
+        // one change per route unless `split`: exact room for a large configuration
+        self.peer.changes.reserve_exact(self.peer.routes.len());
         for route in &self.peer.routes {
             if let Some(changes) = super::r#static::parser::build(route, neighbor)? {
                 for mut change in changes {
@@ -424,7 +426,7 @@ fn host_name(words: &mut Words<'_>, what: &str) -> Result<String> {
 }
 
 /// Parses a `neighbor IP[/LEN] { }` section (one neighbour, or one per family with multi-session).
-pub fn parse(section: &Section, templates: &HashMap<String, &Section>) -> Result<Vec<PeerConfig>> {
+pub fn parse(section: Section, templates: &HashMap<String, &Section>) -> Result<Vec<PeerConfig>> {
     let mut args = section.args();
     let (address, len) = args.parse("an IP address or prefix for the neighbor", |s| {
         if s.contains('/') {
@@ -438,7 +440,10 @@ pub fn parse(section: &Section, templates: &HashMap<String, &Section>) -> Result
     let host = if address.is_ipv4() { 32 } else { 128 };
     builder.peer.neighbor.peer_range = len.filter(|l| *l != host);
     builder.apply(&section.body, templates, 0)?;
-    builder.finish(section.location())
+    let location = section.location();
+    // its routes were read: their tokens go before the routes are built into changes
+    drop(section);
+    builder.finish(location)
 }
 
 /// Checks a template's body on its own (its statements, not completeness).
