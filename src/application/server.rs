@@ -105,14 +105,19 @@ pub fn run(args: &[String]) -> i32 {
             }
         },
     };
+    if options.configurations.len() > 1 && !environment.rotate {
+        return one_process_each(args, &options.configurations);
+    }
+    // With `debug.rotate`, each load takes the next file, round robin (ExaBGP's FIFO of files).
     let paths = options.configurations.clone();
+    let next = std::cell::Cell::new(0);
     let load = Box::new(move || {
-        let mut peers = Vec::new();
-        for path in &paths {
-            let configuration = Configuration::load(path).map_err(|error| error.to_string())?;
-            peers.extend(configuration.neighbors);
-        }
-        Ok(peers)
+        let path = &paths[next.get() % paths.len()];
+        next.set(next.get() + 1);
+        log::info!(target: "configuration", "loading {}", path.display());
+        Configuration::load(path)
+            .map(|configuration| configuration.neighbors)
+            .map_err(|error| error.to_string())
     });
     let peer_settings = environment.peer.clone();
     let version = environment.version;
@@ -129,10 +134,52 @@ pub fn run(args: &[String]) -> i32 {
         attempts: environment.peer.attempts,
         daemon: environment.daemon,
         record,
+        notices: None,
         delay: environment.delay,
         run_for: None,
     };
     Reactor::new(settings, load, factory).run()
+}
+
+/// As ExaBGP with several configurations and no `debug.rotate`: one daemon process each (here
+/// the same binary run again with one configuration), waited for; ^C is left to them.
+fn one_process_each(args: &[String], configurations: &[PathBuf]) -> i32 {
+    let options: Vec<&String> = args
+        .iter()
+        .filter(|arg| !configurations.iter().any(|c| c.as_os_str() == arg.as_str()))
+        .collect();
+    let program = match std::env::current_exe() {
+        Ok(program) => program,
+        Err(error) => {
+            eprintln!("exabgp-rs: can not find this program to run it again: {error}");
+            return 1;
+        }
+    };
+    let mut children = Vec::new();
+    for configuration in configurations {
+        let child = std::process::Command::new(&program)
+            .arg("server")
+            .args(&options)
+            .arg(configuration)
+            .spawn();
+        match child {
+            Ok(child) => children.push(child),
+            Err(error) => {
+                eprintln!(
+                    "exabgp-rs: can not start a daemon for {}: {error}",
+                    configuration.display()
+                );
+                return 1;
+            }
+        }
+    }
+    let mut code = 0;
+    for mut child in children {
+        if !matches!(child.wait(), Ok(status) if status.success()) {
+            code = 1;
+        }
+    }
+    code
 }
 
 /// The built-in example's configuration: one process, two neighbours talking to each other over
@@ -240,6 +287,7 @@ pub fn example(args: &[String]) -> i32 {
         attempts: 0,
         daemon: environment.daemon,
         record: None,
+        notices: None,
         delay: 0,
         run_for: Some(std::time::Duration::from_secs(seconds)),
     };
@@ -280,6 +328,8 @@ pub fn adj_rib_out(config: &PeerConfig) -> AdjRibOut {
 struct Environment {
     /// `daemon.daemonize` was asked while logging to the terminal.
     refused_fork: bool,
+    /// `debug.rotate`: several configurations are one process, reloads take the next one.
+    rotate: bool,
     /// `log.destination` and `log.short`.
     destination: String,
     short: bool,
@@ -302,6 +352,7 @@ impl Environment {
             environment.log.enable && logger::on_terminal(&environment.log.destination);
         Environment {
             refused_fork: environment.daemon.daemonize && terminal_logs,
+            rotate: environment.debug.rotate,
             destination: environment.log.destination.clone(),
             short: environment.log.short,
             bind: environment.tcp.bind.clone(),

@@ -1,4 +1,5 @@
 //! Ports `exabgp/reactor/api/`: talking to helper processes.
 
 pub mod command;
+pub mod processes;
 pub mod response;
