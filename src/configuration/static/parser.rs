@@ -1,5 +1,5 @@
 //! Ports `exabgp/configuration/static/parser.py` and the split of `static/route.py`: builds
-//! the NLRI and path attributes of a checked IPv4/IPv6 unicast or multicast route.
+//! the NLRI and path attributes of a checked IPv4/IPv6 unicast, multicast or mpls-vpn route.
 //!
 //! Other families keep their neutral form until their NLRI types exist (issue 5).
 

@@ -1,6 +1,6 @@
 //! Ports `exabgp/bgp/message/update/nlri/`: Network Layer Reachability Information per family (RFC 4271 §4.3, RFC 4760).
 //!
-//! `Nlri` grows one variant per family module (label, ipvpn, flow, evpn, ... in issue 5).
+//! `Nlri` grows one variant per family module (inet and ipvpn so far; label, flow, evpn, ... in issue 5).
 
 pub mod cidr;
 pub mod inet;
