@@ -69,19 +69,28 @@ impl Configuration {
             )
             .in_file(&name)
         })?;
-        Configuration::parse(&text, path)
+        // the tokens own their text: the file is not kept while its routes are read
+        let nodes = Configuration::nodes(&text).map_err(|e| e.in_file(&name))?;
+        drop(text);
+        Configuration::from_nodes(nodes, path).map_err(|e| e.in_file(&name))
     }
 
     /// Checks `text`, as if read from `path` (`run` programs are resolved from its folder;
     /// errors name it).
     pub fn parse(text: &str, path: &Path) -> Result<Configuration> {
-        Configuration::parse_text(text, path).map_err(|e| e.in_file(&path.display().to_string()))
+        Configuration::nodes(text)
+            .and_then(|nodes| Configuration::from_nodes(nodes, path))
+            .map_err(|e| e.in_file(&path.display().to_string()))
     }
 
-    fn parse_text(text: &str, path: &Path) -> Result<Configuration> {
+    /// The section tree of `text`.
+    fn nodes(text: &str) -> Result<Vec<Node>> {
         let mut tree = self::core::parser::Tree::default();
         self::core::format::tokenize(text, |token| tree.push(token))?;
-        let nodes = tree.finish()?;
+        tree.finish()
+    }
+
+    fn from_nodes(nodes: Vec<Node>, path: &Path) -> Result<Configuration> {
         let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
 
         let mut configuration = Configuration {
