@@ -18,6 +18,7 @@ use crate::bgp::message::update::nlri::Nlri;
 use crate::bgp::message::update::{RoutedNlri, Update};
 use crate::protocol::family::{Afi, Family, Safi};
 use bytes::Bytes;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
 use std::net::IpAddr;
@@ -179,21 +180,34 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
             attributes,
             ..route
         };
-        self.withdraws.remove(&route.nlri);
-        if !force && self.cache.enabled() && self.cache.in_cache(&route) {
+        // each lookup hashes the NLRI: a configuration's table is loaded with none to spare
+        if !self.withdraws.is_empty() {
+            self.withdraws.remove(&route.nlri);
+        }
+        if !force && self.cache.enabled() && !self.cache.is_empty() && self.cache.in_cache(&route) {
             self.announces.remove(&route.nlri);
             return;
         }
-        let seq = match self.announces.get(&route.nlri) {
-            Some(p) if Arc::ptr_eq(&p.attributes, &route.attributes) => p.seq,
-            _ => self.next_seq(),
-        };
-        let pending = Pending {
+        let pending = |seq| Pending {
             seq,
             nexthop: route.nexthop,
-            attributes: route.attributes,
+            attributes: Arc::clone(&route.attributes),
         };
-        self.announces.insert(route.nlri, pending);
+        match self.announces.entry(route.nlri) {
+            Entry::Occupied(mut queued) => {
+                let seq = if Arc::ptr_eq(&queued.get().attributes, &route.attributes) {
+                    queued.get().seq
+                } else {
+                    self.seq += 1;
+                    self.seq
+                };
+                queued.insert(pending(seq));
+            }
+            Entry::Vacant(vacant) => {
+                self.seq += 1;
+                vacant.insert(pending(self.seq));
+            }
+        }
     }
 
     /// Queues a withdraw of `route`.
