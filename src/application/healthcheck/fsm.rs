@@ -239,3 +239,314 @@ pub fn ordered(ips: &[IpNetwork], options: &Options) -> Result<Vec<IpNetwork>, S
     }
     Ok(ordered)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(args: &[&str]) -> Options {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        super::super::options::parse(&args).unwrap()
+    }
+
+    /// Feeds check results (true = success) and collects the states entered.
+    fn run(machine: &mut Machine, results: &[bool], options: &Options) -> Vec<Option<State>> {
+        results
+            .iter()
+            .map(|ok| machine.step(false, *ok, options))
+            .collect()
+    }
+
+    #[test]
+    fn rises_after_rise_successes() {
+        let options = options(&["--rise", "3"]);
+        let mut machine = Machine::default();
+        let entered = run(&mut machine, &[true, true, true, true], &options);
+        assert_eq!(entered, [Some(State::Rising), None, Some(State::Up), None]);
+        assert_eq!(machine.state, State::Up);
+    }
+
+    #[test]
+    fn falls_after_fall_failures() {
+        let options = options(&["--fall", "2", "--rise", "1"]);
+        let mut machine = Machine::default();
+        let entered = run(&mut machine, &[true, false, false, false], &options);
+        assert_eq!(
+            entered,
+            [
+                Some(State::Up),
+                Some(State::Falling),
+                Some(State::Down),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn a_failure_while_rising_starts_falling_and_back() {
+        let options = options(&[]);
+        let mut machine = Machine::default();
+        let entered = run(
+            &mut machine,
+            &[true, true, false, true, true, true],
+            &options,
+        );
+        assert_eq!(
+            entered,
+            [
+                Some(State::Rising),
+                None,
+                Some(State::Falling),
+                Some(State::Rising),
+                None,
+                Some(State::Up)
+            ]
+        );
+        // The count restarted at the flip: the third success in a row makes it UP.
+        assert_eq!(machine.checks, 3);
+    }
+
+    #[test]
+    fn first_failure_goes_down_at_once_with_fall_one() {
+        let options = options(&["--fall", "1"]);
+        let mut machine = Machine::default();
+        assert_eq!(machine.step(false, false, &options), Some(State::Down));
+        // DOWN -> RISING on success, not straight UP with rise 3.
+        assert_eq!(machine.step(false, true, &options), Some(State::Rising));
+        assert_eq!(machine.step(false, false, &options), Some(State::Down));
+    }
+
+    #[test]
+    fn disabled_file_overrides_and_returns_through_init() {
+        let options = options(&["--rise", "1"]);
+        let mut machine = Machine::default();
+        assert_eq!(machine.step(false, true, &options), Some(State::Up));
+        assert_eq!(machine.step(true, false, &options), Some(State::Disabled));
+        assert_eq!(machine.step(true, false, &options), None);
+        assert_eq!(machine.step(false, false, &options), Some(State::Init));
+        assert_eq!(machine.step(false, false, &options), Some(State::Falling));
+    }
+
+    #[test]
+    fn hooks_per_state() {
+        let options = options(&[
+            "--up-execute",
+            "u",
+            "--down-execute",
+            "d",
+            "--disabled-execute",
+            "x",
+            "--execute",
+            "all",
+        ]);
+        assert_eq!(hooks(State::Up, &options), ["u", "all"]);
+        assert_eq!(hooks(State::Down, &options), ["d", "all"]);
+        assert_eq!(hooks(State::Disabled, &options), ["x", "all"]);
+        assert_eq!(hooks(State::Rising, &options), ["all"]);
+        assert_eq!(hooks(State::Init, &options), ["all"]);
+    }
+
+    fn lines(state: State, options: &Options) -> Vec<String> {
+        let ips = ordered(&options.ips, options).unwrap();
+        announce(state, options, &ips)
+            .into_iter()
+            .map(|effect| match effect {
+                Effect::Send(line) => line,
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn metrics_follow_the_state_and_increase_per_ip() {
+        let options = options(&[
+            "--ip",
+            "192.0.2.1",
+            "--ip",
+            "2001:db8::/64",
+            "--up-metric",
+            "10",
+            "--down-metric",
+            "20",
+            "--disabled-metric",
+            "30",
+            "--increase",
+            "5",
+            "--no-ip-setup",
+        ]);
+        assert_eq!(
+            lines(State::Up, &options),
+            [
+                "peer * announce route 192.0.2.1/32 next-hop self med 10",
+                "peer * announce route 2001:db8::/64 next-hop self med 15"
+            ]
+        );
+        assert_eq!(
+            lines(State::Down, &options)[0],
+            "peer * announce route 192.0.2.1/32 next-hop self med 20"
+        );
+        assert_eq!(
+            lines(State::Disabled, &options)[1],
+            "peer * announce route 2001:db8::/64 next-hop self med 35"
+        );
+        assert!(lines(State::Rising, &options).is_empty());
+        assert!(lines(State::Falling, &options).is_empty());
+        assert!(lines(State::Init, &options).is_empty());
+        assert!(lines(State::End, &options).is_empty());
+        assert_eq!(
+            lines(State::Exit, &options),
+            [
+                "peer * withdraw route 192.0.2.1/32 next-hop self",
+                "peer * withdraw route 2001:db8::/64 next-hop self"
+            ]
+        );
+    }
+
+    #[test]
+    fn withdraw_on_down_withdraws_instead_of_raising_the_metric() {
+        let options = options(&[
+            "--ip",
+            "10.0.0.1/32",
+            "--withdraw-on-down",
+            "--path-id",
+            "7",
+            "--no-ip-setup",
+        ]);
+        assert_eq!(
+            lines(State::Up, &options),
+            ["peer * announce route 10.0.0.1/32 next-hop self med 100 path-information 7"]
+        );
+        for state in [State::Down, State::Disabled, State::Exit] {
+            assert_eq!(
+                lines(state, &options),
+                ["peer * withdraw route 10.0.0.1/32 next-hop self path-information 7"]
+            );
+        }
+    }
+
+    #[test]
+    fn attributes_and_disabled_ones() {
+        let options = options(&[
+            "--ip",
+            "10.0.0.1",
+            "--next-hop",
+            "192.0.2.254",
+            "--local-preference",
+            "0",
+            "--community",
+            "65000:1",
+            "--disabled-community",
+            "65000:666",
+            "--extended-community",
+            "target:65000:1",
+            "--large-community",
+            "65000:1:2",
+            "--as-path",
+            "65001",
+            "--down-as-path",
+            "65001 65001",
+            "--neighbor",
+            "192.0.2.1",
+            "--neighbor",
+            "2001:db8::1",
+        ]);
+        let head =
+            "peer 192.0.2.1, peer 2001:db8::1 announce route 10.0.0.1/32 next-hop 192.0.2.254";
+        let tail = "extended-community [ target:65000:1 ] large-community [ 65000:1:2 ]";
+        assert_eq!(
+            lines(State::Up, &options),
+            [format!(
+                "{head} med 100 local-preference 0 community [ 65000:1 ] {tail} as-path [ 65001 ]"
+            )]
+        );
+        assert_eq!(
+            lines(State::Down, &options),
+            [format!(
+                "{head} med 1000 local-preference 0 community [ 65000:666 ] {tail} as-path [ 65001 65001 ]"
+            )]
+        );
+        assert_eq!(
+            lines(State::Disabled, &options),
+            [format!(
+                "{head} med 500 local-preference 0 community [ 65000:666 ] {tail} as-path [ 65001 ]"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_star_neighbor_means_every_peer_and_path_id_zero_none() {
+        let options = options(&[
+            "--ip",
+            "10.0.0.1",
+            "--neighbor",
+            "10.1.1.1",
+            "--neighbor",
+            "*",
+            "--path-id",
+            "0",
+        ]);
+        assert_eq!(
+            lines(State::Up, &options),
+            ["peer * announce route 10.0.0.1/32 next-hop self med 100"]
+        );
+    }
+
+    #[test]
+    fn address_management_around_the_announcements() {
+        let dynamic = options(&["--ip", "10.0.0.1", "--dynamic-ip-setup"]);
+        let up = lines(State::Up, &dynamic);
+        assert_eq!(up.first().map(String::as_str), Some("SetupIps"));
+        assert_eq!(
+            lines(State::Down, &dynamic).last().map(String::as_str),
+            Some("RemoveIps")
+        );
+        assert_eq!(
+            lines(State::Disabled, &dynamic).last().map(String::as_str),
+            Some("RemoveIps")
+        );
+        // Without --dynamic-ip-setup only leaving removes them, and only if they were set up.
+        let static_setup = options(&["--ip", "10.0.0.1"]);
+        assert_eq!(lines(State::Down, &static_setup).len(), 1);
+        assert_eq!(
+            lines(State::Exit, &static_setup).last().map(String::as_str),
+            Some("RemoveIps")
+        );
+        let none = options(&["--ip", "10.0.0.1", "--no-ip-setup"]);
+        assert_eq!(lines(State::Exit, &none).len(), 1);
+    }
+
+    #[test]
+    fn start_ip_rotates_and_networks_deaggregate() {
+        let options = options(&[
+            "--ip",
+            "10.0.0.1",
+            "--ip",
+            "10.0.0.8/31",
+            "--deaggregate-networks",
+            "--start-ip",
+            "1",
+        ]);
+        let routes: Vec<String> = lines(State::Up, &options)
+            .iter()
+            .map(|line| line.split(' ').nth(4).unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(routes, ["10.0.0.8/32", "10.0.0.9/32", "10.0.0.1/32"]);
+    }
+
+    #[test]
+    fn pauses() {
+        let options = options(&["--interval", "7", "--fast-interval", "0.5"]);
+        assert_eq!(
+            pause(State::Rising, &options),
+            Some(Duration::from_millis(500))
+        );
+        assert_eq!(
+            pause(State::Falling, &options),
+            Some(Duration::from_millis(500))
+        );
+        assert_eq!(pause(State::Up, &options), Some(Duration::from_secs(7)));
+        let once = super::super::options::parse(&["--interval".into(), "0".into()]).unwrap();
+        assert_eq!(pause(State::Up, &once), None);
+        assert_eq!(pause(State::Rising, &once), Some(Duration::from_secs(1)));
+    }
+}

@@ -691,3 +691,193 @@ fn ip_ifname(value: &str) -> Result<(IpNetwork, String), String> {
     }
     Ok((ip, ifname.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_words(words: &[&str]) -> Result<Options, Error> {
+        let args: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        parse(&args)
+    }
+
+    #[test]
+    fn defaults_are_exabgps() {
+        let options = parse_words(&[]).unwrap();
+        assert_eq!(
+            (options.interval, options.fast, options.timeout),
+            (5.0, 1.0, 5)
+        );
+        assert_eq!((options.rise, options.fall), (3, 3));
+        assert_eq!(
+            (
+                options.up_metric,
+                options.down_metric,
+                options.disabled_metric,
+                options.increase
+            ),
+            (100, 1000, 500, 1)
+        );
+        assert_eq!(options.local_preference, -1);
+        assert!(options.ip_setup && !options.ip_dynamic && !options.withdraw_on_down);
+        assert_eq!(options.syslog_facility, "daemon");
+        assert_eq!(options.neighbors, None);
+    }
+
+    #[test]
+    fn qa_module_invocation() {
+        // The arguments of ExaBGP's etc/exabgp/run/api-healthcheck-module.run.
+        let options = parse_words(&[
+            "--cmd",
+            "test ! -f /tmp/m && touch /tmp/m || exit 1",
+            "--withdraw-on-down",
+            "--no-ip-setup",
+            "--no-syslog",
+            "--no-ack",
+            "--rise",
+            "1",
+            "--fall",
+            "1",
+            "--interval",
+            "1",
+            "--fast-interval",
+            "0.5",
+            "--ip",
+            "10.0.0.1/32",
+        ])
+        .unwrap();
+        assert_eq!(
+            options.command.as_deref(),
+            Some("test ! -f /tmp/m && touch /tmp/m || exit 1")
+        );
+        assert!(
+            options.withdraw_on_down && !options.ip_setup && options.no_syslog && options.no_ack
+        );
+        assert_eq!(
+            (options.rise, options.fall, options.interval, options.fast),
+            (1, 1, 1.0, 0.5)
+        );
+        assert_eq!(options.ips, [IpNetwork::parse("10.0.0.1/32").unwrap()]);
+    }
+
+    #[test]
+    fn argparse_spellings() {
+        let options = parse_words(&[
+            "-ds",
+            "-i2.5",
+            "--fast=0.25",
+            "-c",
+            "true",
+            "--local-preference",
+            "-1",
+            "-sF",
+        ]);
+        // -s and -sF are mutually exclusive in ExaBGP.
+        assert!(matches!(options, Err(Error::Usage(_))));
+        let options = parse_words(&[
+            "-d",
+            "-i2.5",
+            "--fast=0.25",
+            "--cmd",
+            "-x y",
+            "--local-pref",
+            "-1",
+            "-sF",
+            "local3",
+        ])
+        .unwrap();
+        assert!(options.debug);
+        assert_eq!((options.interval, options.fast), (2.5, 0.25));
+        assert_eq!(options.command.as_deref(), Some("-x y"));
+        assert_eq!(options.local_preference, -1);
+        assert_eq!(options.syslog_facility, "local3");
+        assert_eq!(
+            parse_words(&["-sF", "-d"]).unwrap().syslog_facility,
+            "daemon"
+        );
+        assert_eq!(parse_words(&["--help"]), Err(Error::Help));
+    }
+
+    #[test]
+    fn refusals() {
+        for words in [
+            &["--rise"][..],
+            &["--rise", "x"],
+            &["--ip", "10.0.0.1/24"],
+            &["--next-hop", "self"],
+            &["--neighbor", "peer1"],
+            &["--debug=yes"],
+            &["--no"],
+            &["--interval", "-1"],
+            &["stray"],
+            &[
+                "--community",
+                "65000:1\nannounce route 0.0.0.0/0 next-hop self",
+            ],
+            &["--ip-ifname", "10.0.0.1%eth0"],
+            &[
+                "--ip",
+                "10.0.0.1",
+                "--ip-ifname",
+                "10.0.0.1%this-is-far-too-long",
+            ],
+            &["--ip", "10.0.0.1", "--ip-ifname", "10.0.0.1"],
+        ] {
+            assert!(
+                matches!(parse_words(words), Err(Error::Usage(_))),
+                "{words:?}"
+            );
+        }
+        let options =
+            parse_words(&["--ip", "10.0.0.1", "--ip-ifname", "10.0.0.1%eth0.100"]).unwrap();
+        assert_eq!(options.ip_ifnames[0].1, "eth0.100");
+        let star = parse_words(&["--neighbor", " * ", "--neighbor", "192.0.2.1"]).unwrap();
+        assert_eq!(
+            star.neighbors,
+            Some(vec!["*".to_string(), "192.0.2.1".to_string()])
+        );
+    }
+
+    #[test]
+    fn configuration_file_then_command_line() {
+        // The example of ExaBGP's healthcheck.py documentation.
+        let text = "debug\nname = haproxy\ninterval = 10\n# comment\n\nfast-interval = 1\ncommand = curl -sf http://127.0.0.1/healthcheck\nip = 192.0.2.1\n";
+        assert_eq!(
+            config_arguments(text),
+            [
+                "--debug",
+                "--name",
+                "haproxy",
+                "--interval",
+                "10",
+                "--fast-interval",
+                "1",
+                "--command",
+                "curl -sf http://127.0.0.1/healthcheck",
+                "--ip",
+                "192.0.2.1"
+            ]
+        );
+        let path = std::env::temp_dir().join(format!("healthcheck-config-{}", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        let file = path.to_string_lossy().to_string();
+        let options = parse_words(&["--config", &file, "--interval", "3", "--ip", "192.0.2.2"]);
+        std::fs::remove_file(&path).unwrap();
+        let options = options.unwrap();
+        assert!(options.debug);
+        assert_eq!(options.name.as_deref(), Some("haproxy"));
+        assert_eq!(
+            options.command.as_deref(),
+            Some("curl -sf http://127.0.0.1/healthcheck")
+        );
+        assert_eq!(
+            options.interval, 3.0,
+            "the command line comes last and wins"
+        );
+        assert_eq!(options.ips.len(), 2, "lists gather both");
+        assert!(matches!(
+            parse_words(&["-F", "/nonexistent/healthcheck.conf"]),
+            Err(Error::Usage(_))
+        ));
+    }
+}
