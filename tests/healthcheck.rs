@@ -266,7 +266,7 @@ fn qa_module_case_announces_then_withdraws() {
     let dir = scratch("module");
     let marker = dir.join("marker");
     let command = format!("test ! -f {0} && touch {0} || exit 1", marker.display());
-    let mut hc = Healthcheck::start(&[
+    let hc = Healthcheck::start(&[
         "--cmd",
         &command,
         "--withdraw-on-down",
