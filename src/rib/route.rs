@@ -31,6 +31,7 @@ impl RibNlri for Nlri {
                 path_info: PathInfo::Disabled,
                 ..*inet
             }),
+            other => other.clone(),
         }
     }
 }

@@ -213,7 +213,7 @@ impl Update {
                         nlri::cidr::write_ip(out, *ip);
                         out.push_str("\": [ ");
                     }
-                    None => out.push_str("\"null\": [ "),
+                    None => out.push_str("\"no-nexthop\": [ "),
                 }
                 let routes = self
                     .announces

@@ -32,23 +32,26 @@ pub(crate) fn decode(
     // IPv4 routes have an IPv4 next-hop and IPv6 routes an IPv6 one (16 bytes, or 32 with
     // the link-local address), unless extended next-hop was negotiated (RFC 8950)
     let extended = !negotiated.nexthop.is_empty();
+    // FlowSpec routes may have none (RFC 8955 §4); BGP-LS ones either kind (RFC 9552 §5.5)
     let expected = match nexthop.len() {
-        4 => family.afi == Afi::IPV4,
-        16 | 32 => family.afi == Afi::IPV6,
+        0 => matches!(family.safi, Safi::FLOW_IP | Safi::FLOW_VPN),
+        4 => matches!(family.afi, Afi::IPV4 | Afi::BGPLS),
+        16 | 32 => matches!(family.afi, Afi::IPV6 | Afi::BGPLS),
         _ => false,
     };
     if !(expected || extended && matches!(nexthop.len(), 4 | 16 | 32)) {
         return Err(optional_attribute_error());
     }
     let nexthop = match nexthop.len() {
-        4 => IpAddr::V4(Ipv4Addr::new(
+        0 => None,
+        4 => Some(IpAddr::V4(Ipv4Addr::new(
             nexthop[0], nexthop[1], nexthop[2], nexthop[3],
-        )),
+        ))),
         // 32: global address then link-local (RFC 2545 §3); the global one is the next-hop
         16 | 32 => {
             let mut raw = [0u8; 16];
             raw.copy_from_slice(&nexthop[..16]);
-            IpAddr::V6(Ipv6Addr::from(raw))
+            Some(IpAddr::V6(Ipv6Addr::from(raw)))
         }
         _ => return Err(optional_attribute_error()),
     };
@@ -57,7 +60,7 @@ pub(crate) fn decode(
         let (parsed, used) = Nlri::decode(family, nlri, addpath)?;
         announces.push(RoutedNlri {
             nlri: parsed,
-            nexthop: Some(nexthop),
+            nexthop,
         });
         nlri = &nlri[used..];
     }

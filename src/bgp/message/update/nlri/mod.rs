@@ -3,6 +3,7 @@
 //! `Nlri` grows one variant per family module (label, ipvpn, flow, evpn, ... in issue 5).
 
 pub mod cidr;
+pub mod flow;
 pub mod inet;
 pub mod qualifier;
 
@@ -13,6 +14,7 @@ use bytes::{Bytes, BytesMut};
 use std::cmp::Ordering;
 
 pub use cidr::Cidr;
+pub use flow::Flow;
 pub use inet::Inet;
 pub use qualifier::PathInfo;
 
@@ -21,19 +23,25 @@ pub use qualifier::PathInfo;
 pub enum Nlri {
     /// IPv4/IPv6 unicast and multicast.
     Inet(Inet),
+    /// FlowSpec, IPv4/IPv6, plain and VPN.
+    Flow(Flow),
 }
 
 impl Nlri {
     pub fn family(&self) -> Family {
         match self {
             Nlri::Inet(inet) => inet.family,
+            Nlri::Flow(flow) => flow.family,
         }
     }
 
     /// Whether this speaker can decode NLRI of `family`.
     pub fn supported(family: Family) -> bool {
         matches!(family.afi, Afi::IPV4 | Afi::IPV6)
-            && matches!(family.safi, Safi::UNICAST | Safi::MULTICAST)
+            && matches!(
+                family.safi,
+                Safi::UNICAST | Safi::MULTICAST | Safi::FLOW_IP | Safi::FLOW_VPN
+            )
     }
 
     /// Decodes one NLRI of `family` at the front of `data`, returning it and the bytes used.
@@ -46,6 +54,11 @@ impl Nlri {
         if !Nlri::supported(family) {
             return Err(Notification::new(3, 0, Bytes::new()));
         }
+        if matches!(family.safi, Safi::FLOW_IP | Safi::FLOW_VPN) {
+            // ADD-PATH for FlowSpec is not supported, as ExaBGP
+            let (flow, used) = Flow::decode(family, data)?;
+            return Ok((Nlri::Flow(flow), used));
+        }
         let (inet, used) = Inet::decode(family, data, addpath)?;
         Ok((Nlri::Inet(inet), used))
     }
@@ -54,6 +67,7 @@ impl Nlri {
     pub fn encode(&self, negotiated: &Negotiated, out: &mut BytesMut) {
         match self {
             Nlri::Inet(inet) => inet.encode(negotiated.addpath_send(inet.family), out),
+            Nlri::Flow(flow) => flow.encode(out),
         }
     }
 
@@ -61,6 +75,7 @@ impl Nlri {
     pub fn encoded_len(&self, negotiated: &Negotiated) -> usize {
         match self {
             Nlri::Inet(inet) => inet.encoded_len(negotiated.addpath_send(inet.family)),
+            Nlri::Flow(flow) => flow.encoded_len(),
         }
     }
 
@@ -68,6 +83,7 @@ impl Nlri {
     pub fn json(&self, out: &mut String) {
         match self {
             Nlri::Inet(inet) => inet.json(out),
+            Nlri::Flow(flow) => flow.json(out),
         }
     }
 
@@ -75,6 +91,7 @@ impl Nlri {
     pub fn text(&self, out: &mut String) {
         match self {
             Nlri::Inet(inet) => inet.text(out),
+            Nlri::Flow(flow) => flow.text(out),
         }
     }
 
@@ -82,6 +99,7 @@ impl Nlri {
     /// builds UPDATEs, so `/24`s go out before `/32`s.
     fn sort_key(&self) -> (Family, PathInfo, u8, [u8; 16]) {
         match self {
+            Nlri::Flow(flow) => (flow.family, PathInfo::Disabled, 0, [0; 16]),
             Nlri::Inet(inet) => {
                 let (raw, size) = inet.cidr.packed();
                 let mut masked = [0u8; 16];
@@ -89,6 +107,18 @@ impl Nlri {
                 (inet.family, inet.path_info, inet.cidr.mask(), masked)
             }
         }
+    }
+}
+
+impl Nlri {
+    /// The NLRI on the wire without ADD-PATH, to order families ExaBGP sorts by bytes.
+    fn packed(&self) -> BytesMut {
+        let mut out = BytesMut::new();
+        match self {
+            Nlri::Inet(inet) => inet.encode(false, &mut out),
+            Nlri::Flow(flow) => flow.encode(&mut out),
+        }
+        out
     }
 }
 
@@ -104,6 +134,8 @@ impl Ord for Nlri {
             .cmp(&other.sort_key())
             .then_with(|| match (self, other) {
                 (Nlri::Inet(a), Nlri::Inet(b)) => a.cidr.addr().cmp(&b.cidr.addr()),
+                // other families: by packed bytes, as ExaBGP
+                _ => self.packed().cmp(&other.packed()),
             })
     }
 }
