@@ -173,7 +173,7 @@ fn next_hop_for(prefix: IpAddr, nexthop: IpAddr) -> IpAddr {
 
 /// `next-hop self` (ExaBGP's `Session.ip_self`): the local address when of the route's family,
 /// else the router-id for an IPv4 route.
-fn ip_self(neighbor: &Neighbor, prefix: IpAddr, at: Location) -> Result<IpAddr> {
+pub(crate) fn ip_self(neighbor: &Neighbor, prefix: IpAddr, at: Location) -> Result<IpAddr> {
     if let Some(local) = neighbor
         .local_address
         .filter(|l| l.is_ipv4() == prefix.is_ipv4())
@@ -204,7 +204,7 @@ fn path_id(words: &[String], at: Location) -> Result<u32> {
 }
 
 /// The path attribute of one checked route keyword.
-fn attribute(field: &Field) -> Result<Attribute> {
+pub(crate) fn attribute(field: &Field) -> Result<Attribute> {
     let at = field.location;
     let bad = |why: String| Error::new(at, why);
     let words = |value: &Value| match value {

@@ -569,7 +569,8 @@ fn decode_prefix6(data: &[u8]) -> Result<(FlowPrefix, usize), Notification> {
     let [length, offset, ref rest @ ..] = *data else {
         return Err(invalid());
     };
-    if length > 128 || offset > length {
+    // RFC 8956 §3.1: offset < length < 129, unless both are 0 (any address)
+    if length > 128 || (offset >= length && length != 0) {
         return Err(invalid());
     }
     let bits = u32::from(length - offset);
@@ -701,7 +702,17 @@ mod tests {
             "05011004ABC0",
             "flow destination-ipv6 abc::/16/4",
         );
-        assert!(Flow::decode(family(Afi::IPV6, Safi::FLOW_IP), &hex("0402107801")).is_err());
+        for bad in ["0402107801", "03018080", "0301818100"] {
+            assert!(
+                Flow::decode(family(Afi::IPV6, Safi::FLOW_IP), &hex(bad)).is_err(),
+                "{bad}"
+            );
+        }
+        both_ways(
+            family(Afi::IPV6, Safi::FLOW_IP),
+            "03010000",
+            "flow destination-ipv6 ::/0/0",
+        );
     }
 
     #[test]
