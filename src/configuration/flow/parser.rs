@@ -119,7 +119,7 @@ pub fn build(route: &FlowRoute, neighbor: &Neighbor) -> Result<Change> {
         attributes.insert(Attribute::Ipv6ExtendedCommunities(ipv6));
     }
     Ok(Change {
-        nlri: Nlri::Flow(nlri),
+        nlri: Nlri::Flow(Box::new(nlri)),
         nexthop,
         attributes,
         withdraw: false,

@@ -23,8 +23,9 @@ pub use qualifier::PathInfo;
 pub enum Nlri {
     /// IPv4/IPv6 unicast and multicast.
     Inet(Inet),
-    /// FlowSpec, IPv4/IPv6, plain and VPN.
-    Flow(Flow),
+    /// FlowSpec, IPv4/IPv6, plain and VPN (boxed: unicast routes are most of a RIB and the
+    /// enum is as large as its largest variant).
+    Flow(Box<Flow>),
 }
 
 impl Nlri {
@@ -57,7 +58,7 @@ impl Nlri {
         if matches!(family.safi, Safi::FLOW_IP | Safi::FLOW_VPN) {
             // ADD-PATH for FlowSpec is not supported, as ExaBGP
             let (flow, used) = Flow::decode(family, data)?;
-            return Ok((Nlri::Flow(flow), used));
+            return Ok((Nlri::Flow(Box::new(flow)), used));
         }
         let (inet, used) = Inet::decode(family, data, addpath)?;
         Ok((Nlri::Inet(inet), used))
