@@ -15,6 +15,8 @@ const MUST_PASS: &[&str] = &[
     "bgp-flow-4",
     "bgp-flow-5",
     "bgp-open-sofware-version",
+    "bgp-sr-policy-1",
+    "bgp-sr-policy-2",
     "ipv4-unicast-1",
     "ipv4-unicast-2",
 ];

@@ -6,6 +6,7 @@ pub mod cidr;
 pub mod flow;
 pub mod inet;
 pub mod qualifier;
+pub mod sr_policy;
 
 use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::Notification;
@@ -17,6 +18,7 @@ pub use cidr::Cidr;
 pub use flow::Flow;
 pub use inet::Inet;
 pub use qualifier::PathInfo;
+pub use sr_policy::SrPolicy;
 
 /// One NLRI of any supported family.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -26,6 +28,8 @@ pub enum Nlri {
     /// FlowSpec, IPv4/IPv6, plain and VPN (boxed: unicast routes are most of a RIB and the
     /// enum is as large as its largest variant).
     Flow(Box<Flow>),
+    /// SR Policy (SAFI 73).
+    SrPolicy(Box<SrPolicy>),
 }
 
 impl Nlri {
@@ -33,6 +37,7 @@ impl Nlri {
         match self {
             Nlri::Inet(inet) => inet.family,
             Nlri::Flow(flow) => flow.family,
+            Nlri::SrPolicy(policy) => policy.family,
         }
     }
 
@@ -41,7 +46,7 @@ impl Nlri {
         matches!(family.afi, Afi::IPV4 | Afi::IPV6)
             && matches!(
                 family.safi,
-                Safi::UNICAST | Safi::MULTICAST | Safi::FLOW_IP | Safi::FLOW_VPN
+                Safi::UNICAST | Safi::MULTICAST | Safi::FLOW_IP | Safi::FLOW_VPN | Safi::SR_POLICY
             )
     }
 
@@ -60,6 +65,10 @@ impl Nlri {
             let (flow, used) = Flow::decode(family, data)?;
             return Ok((Nlri::Flow(Box::new(flow)), used));
         }
+        if family.safi == Safi::SR_POLICY {
+            let (policy, used) = SrPolicy::decode(family, data)?;
+            return Ok((Nlri::SrPolicy(Box::new(policy)), used));
+        }
         let (inet, used) = Inet::decode(family, data, addpath)?;
         Ok((Nlri::Inet(inet), used))
     }
@@ -69,6 +78,7 @@ impl Nlri {
         match self {
             Nlri::Inet(inet) => inet.encode(negotiated.addpath_send(inet.family), out),
             Nlri::Flow(flow) => flow.encode(out),
+            Nlri::SrPolicy(policy) => policy.encode(out),
         }
     }
 
@@ -77,6 +87,7 @@ impl Nlri {
         match self {
             Nlri::Inet(inet) => inet.encoded_len(negotiated.addpath_send(inet.family)),
             Nlri::Flow(flow) => flow.encoded_len(),
+            Nlri::SrPolicy(policy) => policy.encoded_len(),
         }
     }
 
@@ -85,6 +96,7 @@ impl Nlri {
         match self {
             Nlri::Inet(inet) => inet.json(out),
             Nlri::Flow(flow) => flow.json(out),
+            Nlri::SrPolicy(policy) => policy.json(out),
         }
     }
 
@@ -93,6 +105,7 @@ impl Nlri {
         match self {
             Nlri::Inet(inet) => inet.text(out),
             Nlri::Flow(flow) => flow.text(out),
+            Nlri::SrPolicy(policy) => policy.text(out),
         }
     }
 
@@ -100,7 +113,7 @@ impl Nlri {
     /// builds UPDATEs, so `/24`s go out before `/32`s.
     fn sort_key(&self) -> (Family, PathInfo, u8, [u8; 16]) {
         match self {
-            Nlri::Flow(flow) => (flow.family, PathInfo::Disabled, 0, [0; 16]),
+            Nlri::Flow(_) | Nlri::SrPolicy(_) => (self.family(), PathInfo::Disabled, 0, [0; 16]),
             Nlri::Inet(inet) => {
                 let (raw, size) = inet.cidr.packed();
                 let mut masked = [0u8; 16];
@@ -118,6 +131,7 @@ impl Nlri {
         match self {
             Nlri::Inet(inet) => inet.encode(false, &mut out),
             Nlri::Flow(flow) => flow.encode(&mut out),
+            Nlri::SrPolicy(policy) => policy.encode(&mut out),
         }
         out
     }
