@@ -44,6 +44,9 @@ pub fn buildable(route: &Route) -> bool {
 /// Builds the changes of an IP route for `neighbor` (`split /N` gives several), or `None`
 /// when its family is not one `buildable` accepts.
 pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> {
+    if route.kind == RouteKind::SrPolicy {
+        return super::sr_policy::build(route, neighbor).map(|change| Some(vec![change]));
+    }
     let Some((prefix, mask)) = route.prefix.filter(|_| buildable(route)) else {
         return Ok(None);
     };
