@@ -2,6 +2,7 @@
 //!
 //! `Nlri` grows one variant per family module (label, ipvpn, flow, evpn, ... in issue 5).
 
+pub mod bgpls;
 pub mod cidr;
 pub mod flow;
 pub mod inet;
@@ -14,6 +15,7 @@ use crate::protocol::family::{Afi, Family, Safi};
 use bytes::{Bytes, BytesMut};
 use std::cmp::Ordering;
 
+pub use bgpls::BgpLs;
 pub use cidr::Cidr;
 pub use flow::Flow;
 pub use inet::Inet;
@@ -30,6 +32,8 @@ pub enum Nlri {
     Flow(Box<Flow>),
     /// SR Policy (SAFI 73).
     SrPolicy(Box<SrPolicy>),
+    /// BGP-LS and BGP-LS VPN (decoded, kept as received).
+    BgpLs(Box<BgpLs>),
 }
 
 impl Nlri {
@@ -38,16 +42,22 @@ impl Nlri {
             Nlri::Inet(inet) => inet.family,
             Nlri::Flow(flow) => flow.family,
             Nlri::SrPolicy(policy) => policy.family,
+            Nlri::BgpLs(ls) => ls.family,
         }
     }
 
     /// Whether this speaker can decode NLRI of `family`.
     pub fn supported(family: Family) -> bool {
-        matches!(family.afi, Afi::IPV4 | Afi::IPV6)
-            && matches!(
-                family.safi,
-                Safi::UNICAST | Safi::MULTICAST | Safi::FLOW_IP | Safi::FLOW_VPN | Safi::SR_POLICY
-            )
+        (family.afi == Afi::BGPLS && matches!(family.safi, Safi::BGPLS | Safi::BGPLS_VPN))
+            || matches!(family.afi, Afi::IPV4 | Afi::IPV6)
+                && matches!(
+                    family.safi,
+                    Safi::UNICAST
+                        | Safi::MULTICAST
+                        | Safi::FLOW_IP
+                        | Safi::FLOW_VPN
+                        | Safi::SR_POLICY
+                )
     }
 
     /// Decodes one NLRI of `family` at the front of `data`, returning it and the bytes used.
@@ -65,6 +75,10 @@ impl Nlri {
             let (flow, used) = Flow::decode(family, data)?;
             return Ok((Nlri::Flow(Box::new(flow)), used));
         }
+        if family.afi == Afi::BGPLS {
+            let (ls, used) = BgpLs::decode(family, data)?;
+            return Ok((Nlri::BgpLs(Box::new(ls)), used));
+        }
         if family.safi == Safi::SR_POLICY {
             let (policy, used) = SrPolicy::decode(family, data)?;
             return Ok((Nlri::SrPolicy(Box::new(policy)), used));
@@ -79,6 +93,7 @@ impl Nlri {
             Nlri::Inet(inet) => inet.encode(negotiated.addpath_send(inet.family), out),
             Nlri::Flow(flow) => flow.encode(out),
             Nlri::SrPolicy(policy) => policy.encode(out),
+            Nlri::BgpLs(ls) => ls.encode(out),
         }
     }
 
@@ -88,6 +103,7 @@ impl Nlri {
             Nlri::Inet(inet) => inet.encoded_len(negotiated.addpath_send(inet.family)),
             Nlri::Flow(flow) => flow.encoded_len(),
             Nlri::SrPolicy(policy) => policy.encoded_len(),
+            Nlri::BgpLs(ls) => ls.encoded_len(),
         }
     }
 
@@ -97,6 +113,7 @@ impl Nlri {
             Nlri::Inet(inet) => inet.json(out),
             Nlri::Flow(flow) => flow.json(out),
             Nlri::SrPolicy(policy) => policy.json(out),
+            Nlri::BgpLs(ls) => ls.json(out),
         }
     }
 
@@ -106,6 +123,7 @@ impl Nlri {
             Nlri::Inet(inet) => inet.text(out),
             Nlri::Flow(flow) => flow.text(out),
             Nlri::SrPolicy(policy) => policy.text(out),
+            Nlri::BgpLs(ls) => ls.text(out),
         }
     }
 
@@ -113,7 +131,9 @@ impl Nlri {
     /// builds UPDATEs, so `/24`s go out before `/32`s.
     fn sort_key(&self) -> (Family, PathInfo, u8, [u8; 16]) {
         match self {
-            Nlri::Flow(_) | Nlri::SrPolicy(_) => (self.family(), PathInfo::Disabled, 0, [0; 16]),
+            Nlri::Flow(_) | Nlri::SrPolicy(_) | Nlri::BgpLs(_) => {
+                (self.family(), PathInfo::Disabled, 0, [0; 16])
+            }
             Nlri::Inet(inet) => {
                 let (raw, size) = inet.cidr.packed();
                 let mut masked = [0u8; 16];
@@ -132,6 +152,7 @@ impl Nlri {
             Nlri::Inet(inet) => inet.encode(false, &mut out),
             Nlri::Flow(flow) => flow.encode(&mut out),
             Nlri::SrPolicy(policy) => policy.encode(&mut out),
+            Nlri::BgpLs(ls) => ls.encode(&mut out),
         }
         out
     }
