@@ -11,6 +11,12 @@ use std::process::Command;
 const MUST_PASS: &[&str] = &[
     "bgp-flow-1",
     "bgp-ls-1",
+    "bgp-ls-10",
+    "bgp-ls-2",
+    "bgp-ls-3",
+    "bgp-ls-4",
+    "bgp-ls-5",
+    "bgp-ls-6",
     "bgp-flow-2",
     "bgp-flow-3",
     "bgp-flow-4",

@@ -247,7 +247,7 @@ pub fn attributes(attributes: &Attributes) -> String {
             Attribute::Aigp(aigp) => write!(out, " aigp {}", aigp.0),
             Attribute::Ipv6ExtendedCommunities(c) => write!(out, " extended-community-ipv6 {c}"),
             Attribute::LargeCommunities(c) => write!(out, " large-community {c}"),
-            Attribute::TunnelEncap(_) => {
+            Attribute::TunnelEncap(_) | Attribute::LinkState(_) => {
                 attribute.text(&mut out);
                 Ok(())
             }

@@ -4,6 +4,7 @@ pub mod aggregator;
 pub mod aigp;
 pub mod aspath;
 pub mod atomicaggregate;
+pub mod bgpls;
 pub mod clusterlist;
 pub mod collection;
 pub mod community;
@@ -21,6 +22,7 @@ pub use aggregator::Aggregator;
 pub use aigp::Aigp;
 pub use aspath::{AsPath, Segment, SegmentType};
 pub use atomicaggregate::AtomicAggregate;
+pub use bgpls::LinkState;
 pub use clusterlist::ClusterList;
 pub use collection::Attributes;
 pub use community::extended::{ExtendedCommunities, Ipv6ExtendedCommunities};
@@ -70,6 +72,7 @@ impl Code {
     pub const TUNNEL_ENCAP: u8 = 23;
     pub const IPV6_EXTENDED_COMMUNITY: u8 = 25;
     pub const AIGP: u8 = 26;
+    pub const BGP_LS: u8 = 29;
     pub const LARGE_COMMUNITY: u8 = 32;
 
     /// The flags (optional and transitive bits) RFC 4271 and the attribute's RFC give a
@@ -83,7 +86,9 @@ impl Code {
             | Code::NEXT_HOP
             | Code::LOCAL_PREF
             | Code::ATOMIC_AGGREGATE => WELL_KNOWN,
-            Code::MED | Code::ORIGINATOR_ID | Code::CLUSTER_LIST | Code::AIGP => Flag::OPTIONAL,
+            Code::MED | Code::ORIGINATOR_ID | Code::CLUSTER_LIST | Code::AIGP | Code::BGP_LS => {
+                Flag::OPTIONAL
+            }
             Code::MP_REACH_NLRI | Code::MP_UNREACH_NLRI => Flag::OPTIONAL,
             Code::AGGREGATOR
             | Code::COMMUNITY
@@ -118,9 +123,11 @@ impl ErrorAction {
     /// The action of RFC 7606 §7 (and RFC 6793 §6, RFC 7311 §4, RFC 8092 §6) for `code`.
     pub fn of(code: u8) -> ErrorAction {
         match code {
-            Code::ATOMIC_AGGREGATE | Code::AGGREGATOR | Code::AS4_PATH | Code::AS4_AGGREGATOR => {
-                ErrorAction::Discard
-            }
+            Code::ATOMIC_AGGREGATE
+            | Code::AGGREGATOR
+            | Code::AS4_PATH
+            | Code::AS4_AGGREGATOR
+            | Code::BGP_LS => ErrorAction::Discard,
             Code::MP_REACH_NLRI | Code::MP_UNREACH_NLRI => ErrorAction::SessionReset,
             _ => ErrorAction::TreatAsWithdraw,
         }
@@ -150,6 +157,8 @@ pub enum Attribute {
     Ipv6ExtendedCommunities(Ipv6ExtendedCommunities),
     LargeCommunities(LargeCommunities),
     TunnelEncap(TunnelEncap),
+    /// BGP-LS (decoded, kept as received).
+    LinkState(LinkState),
     Generic(GenericAttribute),
 }
 
@@ -173,6 +182,7 @@ impl Attribute {
             Attribute::Ipv6ExtendedCommunities(_) => Code::IPV6_EXTENDED_COMMUNITY,
             Attribute::LargeCommunities(_) => Code::LARGE_COMMUNITY,
             Attribute::TunnelEncap(_) => Code::TUNNEL_ENCAP,
+            Attribute::LinkState(_) => Code::BGP_LS,
             Attribute::Generic(generic) => generic.code,
         }
     }
@@ -217,6 +227,7 @@ impl Attribute {
                 LargeCommunities::decode(data).map_err(|_| Malformed(5))?,
             ),
             Code::TUNNEL_ENCAP => Attribute::TunnelEncap(TunnelEncap::decode(data)?),
+            Code::BGP_LS => Attribute::LinkState(LinkState::decode(data)?),
             _ => return Err(Malformed(2)),
         })
     }
@@ -244,6 +255,7 @@ impl Attribute {
             Attribute::Ipv6ExtendedCommunities(v) => v.encode(&mut value),
             Attribute::LargeCommunities(v) => v.encode(&mut value),
             Attribute::TunnelEncap(v) => v.encode(&mut value),
+            Attribute::LinkState(v) => value.extend_from_slice(&v.raw),
             Attribute::Generic(v) => value.extend_from_slice(&v.value),
         }
         // ExaBGP writes no optional attribute with an empty value (Attribute._attribute)
@@ -348,6 +360,10 @@ impl Attribute {
                 out.push_str("\"tunnel-encap\": ");
                 v.json(out);
             }
+            Attribute::LinkState(v) => {
+                out.push_str("\"bgp-ls\": ");
+                v.json(out);
+            }
             Attribute::Generic(v) => {
                 let _ = write!(
                     out,
@@ -426,6 +442,10 @@ impl Attribute {
             Attribute::TunnelEncap(v) => {
                 out.push(' ');
                 v.text(out);
+            }
+            Attribute::LinkState(v) => {
+                out.push_str(" bgp-ls ");
+                v.json(out);
             }
             Attribute::Generic(v) => {
                 let _ = write!(
