@@ -153,6 +153,12 @@ impl Update {
     /// End-of-RIB. Announces are grouped by family then next-hop, withdraws by family, each
     /// in order of first appearance (`json.py` `_update`).
     pub fn json(&self, out: &mut String) {
+        self.json_api(false, out)
+    }
+
+    /// The JSON of API version 4 (`v4`) or 6: version 4 repeats the next-hop inside some NLRI
+    /// (ExaBGP's `v4_json`: flow, BGP-LS node and prefix).
+    pub fn json_api(&self, v4: bool, out: &mut String) {
         if let Some(family) = self.eor {
             eor::json(family, out);
             return;
@@ -170,7 +176,7 @@ impl Update {
                 out.push_str(", ");
             }
             out.push_str("\"announce\": { ");
-            self.announce_json(out);
+            self.announce_json(v4, out);
             out.push_str(" }");
             wrote = true;
         }
@@ -185,7 +191,7 @@ impl Update {
         out.push_str(" } }");
     }
 
-    fn announce_json(&self, out: &mut String) {
+    fn announce_json(&self, v4: bool, out: &mut String) {
         let mut families: Vec<Family> = Vec::new();
         for route in &self.announces {
             if !families.contains(&route.nlri.family()) {
@@ -223,7 +229,11 @@ impl Update {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    route.nlri.json(out);
+                    if v4 {
+                        route.nlri.json_v4(route.nexthop, out);
+                    } else {
+                        route.nlri.json(out);
+                    }
                 }
                 out.push_str(" ]");
             }

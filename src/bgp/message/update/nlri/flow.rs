@@ -510,6 +510,11 @@ impl Flow {
 
     /// ExaBGP's `json()`: `{"source-ipv4": [ "10.0.0.1/32" ], "rd": "1:1", "string": "flow ..." }`.
     pub fn json(&self, out: &mut String) {
+        self.json_v4(None, out)
+    }
+
+    /// API version 4 repeats the next-hop before the string (ExaBGP's `v4_json`).
+    pub fn json_v4(&self, nexthop: Option<IpAddr>, out: &mut String) {
         out.push('{');
         for component in &self.components {
             let elements = self.elements(component);
@@ -528,6 +533,11 @@ impl Flow {
         if let Some(rd) = &self.rd {
             rd.json(out);
             out.push_str(", ");
+        }
+        if let Some(nexthop) = nexthop {
+            out.push_str("\"next-hop\": \"");
+            super::cidr::write_ip(out, nexthop);
+            out.push_str("\", ");
         }
         out.push_str("\"string\": \"");
         self.text(out);
@@ -741,6 +751,22 @@ mod tests {
         assert_eq!(&packed[..3], &[0xF0, 0xF4, PACKET_LENGTH]);
         assert_eq!(packed.len(), 2 + 244);
         assert_eq!(Flow::decode(flow.family, &packed).unwrap().0, flow);
+    }
+
+    #[test]
+    fn api_v4_json_repeats_the_next_hop() {
+        // the jsv4 line of conf-flow: flow source-ipv4 10.0.0.2/32 next-hop 1.2.3.4
+        let flow = both_ways(
+            family(Afi::IPV4, Safi::FLOW_IP),
+            "0602200A000002",
+            "flow source-ipv4 10.0.0.2/32",
+        );
+        let mut json = String::new();
+        flow.json_v4(Some(IpAddr::V4(Ipv4Addr::new(1, 2, 3, 4))), &mut json);
+        assert_eq!(
+            json,
+            r#"{"source-ipv4": [ "10.0.0.2/32" ], "next-hop": "1.2.3.4", "string": "flow source-ipv4 10.0.0.2/32" }"#
+        );
     }
 
     #[test]

@@ -117,6 +117,16 @@ impl Nlri {
         }
     }
 
+    /// ExaBGP's JSON of API version 4 (`v4_json`), which repeats the next-hop in flow and
+    /// BGP-LS node and prefix NLRI.
+    pub fn json_v4(&self, nexthop: Option<std::net::IpAddr>, out: &mut String) {
+        match self {
+            Nlri::Flow(flow) => flow.json_v4(nexthop, out),
+            Nlri::BgpLs(ls) => ls.json_v4(nexthop, out),
+            _ => self.json(out),
+        }
+    }
+
     /// ExaBGP's text for the NLRI (`extensive`): `10.0.0.0/24`.
     pub fn text(&self, out: &mut String) {
         match self {

@@ -81,6 +81,18 @@ impl BgpLs {
         out.push_str(&self.json);
     }
 
+    /// API version 4 adds the next-hop to node and prefix NLRI (ExaBGP's `v4_json`).
+    pub fn json_v4(&self, nexthop: Option<std::net::IpAddr>, out: &mut String) {
+        let code = self.raw.get(..2).map(|c| u16::from_be_bytes([c[0], c[1]]));
+        match (nexthop, self.json.strip_suffix(" }")) {
+            (Some(nexthop), Some(open)) if matches!(code, Some(NODE | PREFIX_V4 | PREFIX_V6)) => {
+                out.push_str(open);
+                let _ = write!(out, ", \"nexthop\": \"{}\" }}", ip_text(nexthop));
+            }
+            _ => self.json(out),
+        }
+    }
+
     /// ExaBGP's text: `bgp-ls:link:0x...` with the value after the type and length.
     pub fn text(&self, out: &mut String) {
         let code = self
