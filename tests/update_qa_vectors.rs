@@ -36,7 +36,18 @@ fn negotiated(json: &serde_json::Value) -> Negotiated {
     negotiated.peer_as = asn["local"].as_u64().unwrap_or(0) as u32;
     negotiated.families = [Afi::IPV4, Afi::IPV6]
         .into_iter()
-        .flat_map(|afi| [Safi::UNICAST, Safi::MULTICAST].map(|safi| Family::new(afi, safi)))
+        .flat_map(|afi| {
+            [
+                Safi::UNICAST,
+                Safi::MULTICAST,
+                Safi::MPLS_VPN,
+                Safi::FLOW_IP,
+                Safi::FLOW_VPN,
+                Safi::SR_POLICY,
+            ]
+            .map(|safi| Family::new(afi, safi))
+        })
+        .chain([Safi::BGPLS, Safi::BGPLS_VPN].map(|safi| Family::new(Afi::BGPLS, safi)))
         .collect();
     negotiated.aigp = true;
     // as `exabgp decode` does: extended next-hop (RFC 8950) both ways
@@ -135,6 +146,16 @@ fn qa_updates_decode_to_exabgp_json_and_encode_back() {
             // ExaBGP accepts an unknown attribute without the optional bit (0x60, 0x70);
             // RFC 4271 §6.3 makes it an Unrecognized Well-known Attribute error
             Err(e) if file == "conf-generic-attribute.ci" && (e.code, e.subcode) == (3, 2) => {
+                checked += 1;
+                continue;
+            }
+            // ExaBGP sends the whole address of an IPv6 flow prefix with an offset; RFC 8956
+            // §3.1 only the bits after the offset (docs/deviations.md)
+            Err(e)
+                if file == "conf-flow.ci"
+                    && (e.code, e.subcode) == (3, 10)
+                    && hex(raw).contains("0280780000") =>
+            {
                 checked += 1;
                 continue;
             }

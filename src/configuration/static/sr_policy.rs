@@ -353,14 +353,7 @@ fn segment_list_of(items: &[String], at: Location) -> Result<SegmentList> {
                     behavior,
                 });
             }
-            ["segment", kind, ..] => {
-                return Err(Error::new(
-                    at,
-                    format!(
-                        "segment {kind} can not be announced yet (issue 5): only type-a and type-b"
-                    ),
-                ))
-            }
+            ["segment", kind, ..] => list.segments.push(other_segment(kind, &words, at)?),
             _ => {
                 return Err(Error::new(
                     at,
@@ -369,15 +362,172 @@ fn segment_list_of(items: &[String], at: Location) -> Result<SegmentList> {
             }
         }
     }
-    if let Some(Segment::A { s, .. }) = list
-        .segments
-        .iter_mut()
-        .rev()
-        .find(|s| matches!(s, Segment::A { .. }))
-    {
-        *s = true;
+    // the bottom of the stack is the last type A, or type C with a label (RFC 3032)
+    let last = list.segments.iter_mut().rev().find(|s| {
+        matches!(s, Segment::A { .. })
+            || matches!(s, Segment::Other { kind: 3, value } if value.len() == 10)
+    });
+    match last {
+        Some(Segment::A { s, .. }) => *s = true,
+        Some(Segment::Other { value, .. }) => value[8] |= 0x01,
+        _ => {}
     }
     Ok(list)
+}
+
+/// Segment types C to K (RFC 9830 §2.4.4.2.3 to .11) from their neutral form, as ExaBGP
+/// encodes them: flags (A when an algorithm other than 0 is given, B with an endpoint
+/// behavior), algorithm or reserved, the addresses and interface IDs, then the optional SID
+/// (an MPLS label stack entry for C to H, an SRv6 SID for I to K) and endpoint behavior.
+fn other_segment(kind: &str, words: &[&str], at: Location) -> Result<Segment> {
+    let bad = |what: &str| Error::new(at, format!("segment {kind}: invalid or missing {what}"));
+    let value = |key: &str| {
+        words
+            .iter()
+            .position(|w| *w == key)
+            .and_then(|i| words.get(i + 1).copied())
+    };
+    let v4 = |key: &str| -> Result<[u8; 4]> {
+        value(key)
+            .and_then(|v| v.parse::<Ipv4Addr>().ok())
+            .map(|a| a.octets())
+            .ok_or_else(|| bad(key))
+    };
+    let v6 = |key: &str| -> Result<[u8; 16]> {
+        value(key)
+            .and_then(|v| v.parse::<Ipv6Addr>().ok())
+            .map(|a| a.octets())
+            .ok_or_else(|| bad(key))
+    };
+    let id = |key: &str| -> Result<[u8; 4]> {
+        value(key)
+            .and_then(|v| v.parse::<u32>().ok())
+            .map(u32::to_be_bytes)
+            .ok_or_else(|| bad(key))
+    };
+    let algorithm: u8 = match value("algorithm") {
+        Some(a) => a.parse().map_err(|_| bad("algorithm"))?,
+        None => 0,
+    };
+    let behavior = match words.iter().position(|w| *w == "endpoint-behavior") {
+        Some(i) => {
+            let numbers: Vec<u16> = words
+                .get(i + 1..i + 6)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            match numbers.as_slice() {
+                [behavior, rest @ ..] if rest.len() == 4 && rest.iter().all(|n| *n < 256) => {
+                    let mut raw = behavior.to_be_bytes().to_vec();
+                    raw.extend_from_slice(&[0, 0]);
+                    raw.extend(rest.iter().map(|n| *n as u8));
+                    Some(raw)
+                }
+                _ => return Err(bad("endpoint-behavior")),
+            }
+        }
+        None => None,
+    };
+    let label = || -> Result<Option<[u8; 4]>> {
+        value("sid")
+            .map(|sid| {
+                sid.parse::<u32>()
+                    .ok()
+                    .filter(|l| *l < 1 << 20)
+                    .map(|l| (l << 12).to_be_bytes())
+                    .ok_or_else(|| bad("sid (an MPLS label)"))
+            })
+            .transpose()
+    };
+    let srv6 = || -> Result<Option<[u8; 16]>> {
+        value("sid")
+            .map(|sid| {
+                sid.parse::<Ipv6Addr>()
+                    .map(|a| a.octets())
+                    .map_err(|_| bad("sid (an SRv6 SID)"))
+            })
+            .transpose()
+    };
+    let a_flag = if algorithm != 0 { 0x40 } else { 0 };
+    let b_flag = if behavior.is_some() { 0x10 } else { 0 };
+    let mut out: Vec<u8> = Vec::new();
+    let code = match kind {
+        "type-c" | "type-d" => {
+            out.extend_from_slice(&[a_flag, algorithm]);
+            if kind == "type-c" {
+                out.extend_from_slice(&v4("ipv4")?);
+            } else {
+                out.extend_from_slice(&v6("ipv6")?);
+            }
+            out.extend(label()?.into_iter().flatten());
+            if kind == "type-c" {
+                3
+            } else {
+                4
+            }
+        }
+        "type-e" => {
+            out.extend_from_slice(&[0, 0]);
+            out.extend_from_slice(&id("local-if-id")?);
+            out.extend_from_slice(&v4("ipv4")?);
+            out.extend(label()?.into_iter().flatten());
+            5
+        }
+        "type-f" => {
+            out.extend_from_slice(&[0, 0]);
+            out.extend_from_slice(&v4("local")?);
+            out.extend_from_slice(&v4("remote")?);
+            out.extend(label()?.into_iter().flatten());
+            6
+        }
+        "type-g" | "type-j" => {
+            if kind == "type-g" {
+                out.extend_from_slice(&[0, 0]);
+            } else {
+                out.extend_from_slice(&[a_flag | b_flag, algorithm]);
+            }
+            out.extend_from_slice(&id("local-if-id")?);
+            out.extend_from_slice(&v6("local-ipv6")?);
+            out.extend_from_slice(&id("remote-if-id")?);
+            out.extend_from_slice(&v6("remote-ipv6")?);
+            if kind == "type-g" {
+                out.extend(label()?.into_iter().flatten());
+                7
+            } else {
+                out.extend(srv6()?.into_iter().flatten());
+                out.extend(behavior.into_iter().flatten());
+                15
+            }
+        }
+        "type-h" => {
+            out.extend_from_slice(&[0, 0]);
+            out.extend_from_slice(&v6("local")?);
+            out.extend_from_slice(&v6("remote")?);
+            out.extend(label()?.into_iter().flatten());
+            8
+        }
+        "type-i" => {
+            out.extend_from_slice(&[a_flag | b_flag, algorithm]);
+            out.extend_from_slice(&v6("ipv6")?);
+            out.extend(srv6()?.into_iter().flatten());
+            out.extend(behavior.into_iter().flatten());
+            14
+        }
+        "type-k" => {
+            out.extend_from_slice(&[a_flag | b_flag, algorithm]);
+            out.extend_from_slice(&v6("local")?);
+            out.extend_from_slice(&v6("remote")?);
+            out.extend(srv6()?.into_iter().flatten());
+            out.extend(behavior.into_iter().flatten());
+            16
+        }
+        _ => return Err(Error::new(at, format!("unknown segment {kind}"))),
+    };
+    Ok(Segment::Other {
+        kind: code,
+        value: out,
+    })
 }
 
 #[cfg(test)]
@@ -424,6 +574,28 @@ mod build_tests {
                     .collect()
             })
             .collect()
+    }
+
+    #[test]
+    fn segment_types_c_to_k_are_encoded() {
+        // worked out by hand from RFC 9830 §2.4.4.2.3/.5/.9: type C 10.0.0.2 with label 16001
+        // at the bottom of the stack (S set), type E interface 1 on 10.0.0.1, type I
+        // 2001:db8::1 with algorithm 128 (A flag) and no SID
+        let built = messages(
+            "ipv4 {\n sr-policy distinguisher 0 color 1 endpoint 10.0.0.9 next-hop 192.0.2.1 preference 1 segment-list weight 1 \
+             segment type-e local-if-id 1 ipv4 10.0.0.1 segment type-c ipv4 10.0.0.2 algorithm 0 sid 16001 \
+             segment type-i ipv6 2001:db8::1 algorithm 128;\n}",
+        );
+        let want = [
+            "050A",
+            "0000000000010A000001",
+            "030A",
+            "00000A00000203E81100",
+            "0E12",
+            "408020010DB8000000000000000000000001",
+        ]
+        .concat();
+        assert!(built[0].contains(&want), "{}", built[0]);
     }
 
     #[test]

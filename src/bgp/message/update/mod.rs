@@ -533,6 +533,27 @@ mod encode {
                 .copied()
                 .filter(|n| n.family() == family)
                 .collect();
+            // ExaBGP keeps an IPv4 next-hop as the NEXT_HOP attribute whatever the family, so
+            // it goes beside MP_REACH_NLRI too (RFC 4760 §3 asks receivers to ignore it)
+            // (not for flow and SR policy routes, whose next-hop the configuration keeps out
+            // of the attributes: qa conf-flow, conf-sr-policy)
+            let nexthop_attribute = !matches!(
+                family.safi,
+                Safi::FLOW_IP | Safi::FLOW_VPN | Safi::SR_POLICY
+            );
+            let attr = match reach_routes.first().and_then(|r| r.nexthop) {
+                Some(IpAddr::V4(address)) if nexthop_attribute => {
+                    let mut attributes = update.attributes.clone();
+                    attributes.insert(Attribute::NextHop(NextHop(address)));
+                    let mut with_nexthop = BytesMut::new();
+                    attributes.encode(negotiated, defaults, &mut with_nexthop);
+                    with_nexthop
+                }
+                _ => attr.clone(),
+            };
+            let Some(room) = self::room(negotiated, attr.len()) else {
+                return sent;
+            };
             let mut reach = BytesMut::new();
             for attribute in mprnlri::encode(family, &reach_routes, negotiated, room) {
                 if !reach.is_empty() {
@@ -556,7 +577,13 @@ mod encode {
                 }
             }
             if !reach.is_empty() || !unreach.is_empty() {
-                let with_attr: &[u8] = if reach.is_empty() { &[] } else { &attr };
+                // withdrawals alone carry the attributes too unless only unicast/multicast
+                // routes go (ExaBGP packs none then, `defaults` is false)
+                let with_attr: &[u8] = if reach.is_empty() && !defaults {
+                    &[]
+                } else {
+                    &attr
+                };
                 sent.push(message(&[], &[&unreach, with_attr, &reach], &[]));
             }
         }

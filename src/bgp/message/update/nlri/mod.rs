@@ -1,11 +1,12 @@
 //! Ports `exabgp/bgp/message/update/nlri/`: Network Layer Reachability Information per family (RFC 4271 §4.3, RFC 4760).
 //!
-//! `Nlri` grows one variant per family module (label, ipvpn, flow, evpn, ... in issue 5).
+//! `Nlri` grows one variant per family module (inet and ipvpn so far; label, flow, evpn, ... in issue 5).
 
 pub mod bgpls;
 pub mod cidr;
 pub mod flow;
 pub mod inet;
+pub mod ipvpn;
 pub mod qualifier;
 pub mod sr_policy;
 
@@ -19,7 +20,8 @@ pub use bgpls::BgpLs;
 pub use cidr::Cidr;
 pub use flow::Flow;
 pub use inet::Inet;
-pub use qualifier::PathInfo;
+pub use ipvpn::IpVpn;
+pub use qualifier::{Labels, PathInfo, Rd};
 pub use sr_policy::SrPolicy;
 
 /// One NLRI of any supported family.
@@ -27,6 +29,8 @@ pub use sr_policy::SrPolicy;
 pub enum Nlri {
     /// IPv4/IPv6 unicast and multicast.
     Inet(Inet),
+    /// IPv4/IPv6 mpls-vpn; boxed so that unicast routes, most of a table, stay small.
+    IpVpn(Box<IpVpn>),
     /// FlowSpec, IPv4/IPv6, plain and VPN (boxed: unicast routes are most of a RIB and the
     /// enum is as large as its largest variant).
     Flow(Box<Flow>),
@@ -40,9 +44,31 @@ impl Nlri {
     pub fn family(&self) -> Family {
         match self {
             Nlri::Inet(inet) => inet.family,
+            Nlri::IpVpn(vpn) => vpn.family,
             Nlri::Flow(flow) => flow.family,
             Nlri::SrPolicy(policy) => policy.family,
             Nlri::BgpLs(ls) => ls.family,
+        }
+    }
+
+    /// The ADD-PATH identifier (families without ADD-PATH support here have none).
+    pub fn path_info(&self) -> PathInfo {
+        match self {
+            Nlri::Inet(inet) => inet.path_info,
+            Nlri::IpVpn(vpn) => vpn.path_info,
+            Nlri::Flow(_) | Nlri::SrPolicy(_) | Nlri::BgpLs(_) => PathInfo::Disabled,
+        }
+    }
+
+    /// The same NLRI with another ADD-PATH identifier.
+    pub fn with_path_info(&self, path_info: PathInfo) -> Nlri {
+        match self {
+            Nlri::Inet(inet) => Nlri::Inet(Inet { path_info, ..*inet }),
+            Nlri::IpVpn(vpn) => Nlri::IpVpn(Box::new(IpVpn {
+                path_info,
+                ..IpVpn::clone(vpn)
+            })),
+            other => other.clone(),
         }
     }
 
@@ -54,6 +80,7 @@ impl Nlri {
                     family.safi,
                     Safi::UNICAST
                         | Safi::MULTICAST
+                        | Safi::MPLS_VPN
                         | Safi::FLOW_IP
                         | Safi::FLOW_VPN
                         | Safi::SR_POLICY
@@ -83,6 +110,10 @@ impl Nlri {
             let (policy, used) = SrPolicy::decode(family, data)?;
             return Ok((Nlri::SrPolicy(Box::new(policy)), used));
         }
+        if family.safi == Safi::MPLS_VPN {
+            let (vpn, used) = IpVpn::decode(family, data, addpath)?;
+            return Ok((Nlri::IpVpn(Box::new(vpn)), used));
+        }
         let (inet, used) = Inet::decode(family, data, addpath)?;
         Ok((Nlri::Inet(inet), used))
     }
@@ -91,6 +122,7 @@ impl Nlri {
     pub fn encode(&self, negotiated: &Negotiated, out: &mut BytesMut) {
         match self {
             Nlri::Inet(inet) => inet.encode(negotiated.addpath_send(inet.family), out),
+            Nlri::IpVpn(vpn) => vpn.encode(negotiated.addpath_send(vpn.family), out),
             Nlri::Flow(flow) => flow.encode(out),
             Nlri::SrPolicy(policy) => policy.encode(out),
             Nlri::BgpLs(ls) => ls.encode(out),
@@ -101,6 +133,7 @@ impl Nlri {
     pub fn encoded_len(&self, negotiated: &Negotiated) -> usize {
         match self {
             Nlri::Inet(inet) => inet.encoded_len(negotiated.addpath_send(inet.family)),
+            Nlri::IpVpn(vpn) => vpn.encoded_len(negotiated.addpath_send(vpn.family)),
             Nlri::Flow(flow) => flow.encoded_len(),
             Nlri::SrPolicy(policy) => policy.encoded_len(),
             Nlri::BgpLs(ls) => ls.encoded_len(),
@@ -111,6 +144,7 @@ impl Nlri {
     pub fn json(&self, out: &mut String) {
         match self {
             Nlri::Inet(inet) => inet.json(out),
+            Nlri::IpVpn(vpn) => vpn.json(out),
             Nlri::Flow(flow) => flow.json(out),
             Nlri::SrPolicy(policy) => policy.json(out),
             Nlri::BgpLs(ls) => ls.json(out),
@@ -131,6 +165,7 @@ impl Nlri {
     pub fn text(&self, out: &mut String) {
         match self {
             Nlri::Inet(inet) => inet.text(out),
+            Nlri::IpVpn(vpn) => vpn.text(out),
             Nlri::Flow(flow) => flow.text(out),
             Nlri::SrPolicy(policy) => policy.text(out),
             Nlri::BgpLs(ls) => ls.text(out),
@@ -140,17 +175,17 @@ impl Nlri {
     /// ExaBGP orders NLRI by family, path identifier, then packed bytes (mask first) when it
     /// builds UPDATEs, so `/24`s go out before `/32`s.
     fn sort_key(&self) -> (Family, PathInfo, u8, [u8; 16]) {
-        match self {
+        let cidr = match self {
+            Nlri::Inet(inet) => inet.cidr,
+            Nlri::IpVpn(vpn) => vpn.cidr,
             Nlri::Flow(_) | Nlri::SrPolicy(_) | Nlri::BgpLs(_) => {
-                (self.family(), PathInfo::Disabled, 0, [0; 16])
+                return (self.family(), PathInfo::Disabled, 0, [0; 16])
             }
-            Nlri::Inet(inet) => {
-                let (raw, size) = inet.cidr.packed();
-                let mut masked = [0u8; 16];
-                masked[..size].copy_from_slice(&raw[..size]);
-                (inet.family, inet.path_info, inet.cidr.mask(), masked)
-            }
-        }
+        };
+        let (raw, size) = cidr.packed();
+        let mut masked = [0u8; 16];
+        masked[..size].copy_from_slice(&raw[..size]);
+        (self.family(), self.path_info(), cidr.mask(), masked)
     }
 }
 
@@ -160,6 +195,7 @@ impl Nlri {
         let mut out = BytesMut::new();
         match self {
             Nlri::Inet(inet) => inet.encode(false, &mut out),
+            Nlri::IpVpn(vpn) => vpn.encode(false, &mut out),
             Nlri::Flow(flow) => flow.encode(&mut out),
             Nlri::SrPolicy(policy) => policy.encode(&mut out),
             Nlri::BgpLs(ls) => ls.encode(&mut out),
@@ -180,8 +216,12 @@ impl Ord for Nlri {
             .cmp(&other.sort_key())
             .then_with(|| match (self, other) {
                 (Nlri::Inet(a), Nlri::Inet(b)) => a.cidr.addr().cmp(&b.cidr.addr()),
+                (Nlri::IpVpn(a), Nlri::IpVpn(b)) => {
+                    (a.rd, &a.labels, a.cidr.addr()).cmp(&(b.rd, &b.labels, b.cidr.addr()))
+                }
                 // other families: by packed bytes, as ExaBGP
-                _ => self.packed().cmp(&other.packed()),
+                (a, b) if a.family() == b.family() => a.packed().cmp(&b.packed()),
+                (a, b) => a.family().cmp(&b.family()),
             })
     }
 }

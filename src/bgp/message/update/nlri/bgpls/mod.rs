@@ -4,7 +4,7 @@
 
 pub mod tlvs;
 
-use super::qualifier::rd::RouteDistinguisher;
+use super::qualifier::Rd;
 use crate::bgp::message::Notification;
 use crate::protocol::family::{Family, Safi};
 use bytes::{BufMut, Bytes, BytesMut};
@@ -56,8 +56,8 @@ impl BgpLs {
         let raw = data[..4 + length].to_vec();
         let mut rd = None;
         if family.safi == Safi::BGPLS_VPN && matches!(code, NODE..=PREFIX_V6) {
-            rd = Some(RouteDistinguisher::decode(payload).ok_or_else(invalid)?);
-            payload = &payload[RouteDistinguisher::LEN..];
+            rd = Some(Rd::decode(payload).ok_or_else(invalid)?);
+            payload = &payload[Rd::LEN..];
         }
         let json = match code {
             NODE..=PREFIX_V6 => describe(code, payload, rd).ok_or_else(invalid)?,
@@ -115,7 +115,7 @@ impl BgpLs {
 
 /// The JSON of a node, link or prefix NLRI value (after any RD): protocol ID, identifier,
 /// then descriptor TLVs. `None` when it does not parse.
-fn describe(code: u16, payload: &[u8], rd: Option<RouteDistinguisher>) -> Option<String> {
+fn describe(code: u16, payload: &[u8], rd: Option<Rd>) -> Option<String> {
     let (&protocol, rest) = payload.split_first()?;
     if !PROTOCOLS.contains(&protocol) {
         return None;

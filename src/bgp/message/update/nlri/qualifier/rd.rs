@@ -1,69 +1,79 @@
-//! Ports `exabgp/bgp/message/update/nlri/qualifier/rd.py`: the route distinguisher (RFC 4364 §4.2).
+//! Ports `exabgp/bgp/message/update/nlri/qualifier/rd.py`: the route distinguisher of VPN NLRI (RFC 4364 §4.2).
 
-use bytes::{BufMut, BytesMut};
-use std::fmt;
+use std::fmt::{self, Write};
 use std::net::Ipv4Addr;
 
-/// An eight-byte route distinguisher, kept as received so unknown types print as hex.
+/// A route distinguisher, kept as its eight bytes: type then value.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-pub struct RouteDistinguisher(pub [u8; 8]);
+pub struct Rd(pub [u8; 8]);
 
-impl RouteDistinguisher {
+impl Rd {
     pub const LEN: usize = 8;
 
-    /// The RD at the front of `data`, or `None` when fewer than eight bytes are left.
-    pub fn decode(data: &[u8]) -> Option<RouteDistinguisher> {
-        let raw: [u8; 8] = data.get(..Self::LEN)?.try_into().ok()?;
-        Some(RouteDistinguisher(raw))
-    }
-
-    pub fn encode(&self, out: &mut BytesMut) {
-        out.put_slice(&self.0);
-    }
-
-    /// `ASN:N` or `IPv4:N` as ExaBGP's `make_from_elements` reads them: type 0 when the
-    /// administrator fits two bytes and the number four, type 2 for a four-byte ASN and a
-    /// two-byte number, type 1 for an IPv4 administrator.
-    pub fn parse(text: &str) -> Option<RouteDistinguisher> {
-        let (admin, number) = text.rsplit_once(':')?;
-        let number: u64 = number.parse().ok()?;
+    /// `ASN:N` (type 0, or type 2 when the ASN needs four bytes) or `IPv4:N` (type 1), as
+    /// ExaBGP's configuration reads them; `None` when a part does not fit its type.
+    pub fn parse(text: &str) -> Option<Rd> {
+        let (admin, assigned) = text.split_once(':')?;
         let mut raw = [0u8; 8];
-        if let Ok(ip) = admin.parse::<Ipv4Addr>() {
-            let number = u16::try_from(number).ok()?;
+        if admin.contains('.') {
+            let ip: Ipv4Addr = admin.parse().ok()?;
+            let number: u16 = assigned.parse().ok()?;
             raw[..2].copy_from_slice(&1u16.to_be_bytes());
             raw[2..6].copy_from_slice(&ip.octets());
             raw[6..].copy_from_slice(&number.to_be_bytes());
-            return Some(RouteDistinguisher(raw));
+            return Some(Rd(raw));
         }
-        let admin: u64 = admin.parse().ok()?;
-        if let (Ok(admin), Ok(number)) = (u16::try_from(admin), u32::try_from(number)) {
-            raw[2..4].copy_from_slice(&admin.to_be_bytes());
-            raw[4..].copy_from_slice(&number.to_be_bytes());
-        } else {
-            let admin = u32::try_from(admin).ok()?;
-            let number = u16::try_from(number).ok()?;
-            raw[..2].copy_from_slice(&2u16.to_be_bytes());
-            raw[2..6].copy_from_slice(&admin.to_be_bytes());
-            raw[6..].copy_from_slice(&number.to_be_bytes());
+        let asn: u32 = admin.parse().ok()?;
+        let number: u64 = assigned.parse().ok()?;
+        match (
+            u16::try_from(asn),
+            u32::try_from(number),
+            u16::try_from(number),
+        ) {
+            (Ok(asn), Ok(number), _) => {
+                raw[2..4].copy_from_slice(&asn.to_be_bytes());
+                raw[4..].copy_from_slice(&number.to_be_bytes());
+            }
+            (_, _, Ok(number)) => {
+                raw[..2].copy_from_slice(&2u16.to_be_bytes());
+                raw[2..6].copy_from_slice(&asn.to_be_bytes());
+                raw[6..].copy_from_slice(&number.to_be_bytes());
+            }
+            _ => return None,
         }
-        Some(RouteDistinguisher(raw))
+        Some(Rd(raw))
     }
 
-    /// `"rd": "65535:65536"`.
+    /// The RD at the front of `data`.
+    pub fn decode(data: &[u8]) -> Option<Rd> {
+        data.get(..Rd::LEN)?.try_into().ok().map(Rd)
+    }
+
+    /// ExaBGP's JSON member: `"rd": "100:100"`.
     pub fn json(&self, out: &mut String) {
-        let _ = fmt::Write::write_fmt(out, format_args!("\"rd\": \"{self}\""));
+        let _ = write!(out, "\"rd\": \"{self}\"");
     }
 }
 
-impl fmt::Display for RouteDistinguisher {
+/// `ASN:N`, `IPv4:N`, or the hexadecimal bytes for an unknown type (as ExaBGP).
+impl fmt::Display for Rd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = &self.0;
         let word = |i: usize| u16::from_be_bytes([r[i], r[i + 1]]);
-        let long = |i: usize| u32::from_be_bytes([r[i], r[i + 1], r[i + 2], r[i + 3]]);
         match word(0) {
-            0 => write!(f, "{}:{}", word(2), long(4)),
+            0 => write!(
+                f,
+                "{}:{}",
+                word(2),
+                u32::from_be_bytes([r[4], r[5], r[6], r[7]])
+            ),
             1 => write!(f, "{}.{}.{}.{}:{}", r[2], r[3], r[4], r[5], word(6)),
-            2 => write!(f, "{}:{}", long(2), word(6)),
+            2 => write!(
+                f,
+                "{}:{}",
+                u32::from_be_bytes([r[2], r[3], r[4], r[5]]),
+                word(6)
+            ),
             _ => {
                 f.write_str("0x")?;
                 r.iter().try_for_each(|b| write!(f, "{b:02X}"))
@@ -77,23 +87,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_three_types_both_ways() {
-        // bytes of the conf-flow qa case: rd 65535:65536 is type 0 with a four-byte number
-        let cases: [(&str, [u8; 8]); 3] = [
-            ("65535:65536", [0, 0, 0xFF, 0xFF, 0, 1, 0, 0]),
-            ("1.2.3.4:5", [0, 1, 1, 2, 3, 4, 0, 5]),
-            ("65536:1", [0, 2, 0, 1, 0, 0, 0, 1]),
-        ];
-        for (text, raw) in cases {
-            let rd = RouteDistinguisher::parse(text).unwrap();
-            assert_eq!(rd.0, raw);
-            assert_eq!(rd.to_string(), text);
-        }
-        assert_eq!(RouteDistinguisher::parse("65536:65536"), None);
-        assert_eq!(
-            RouteDistinguisher([0, 9, 1, 2, 3, 4, 5, 6]).to_string(),
-            "0x0009010203040506"
-        );
-        assert_eq!(RouteDistinguisher::decode(&[0; 7]), None);
+    fn the_three_types_as_configured_and_printed() {
+        // qa conf-addpath `rd 100:100` is 0000 0064 00000064 on the wire
+        let rd = Rd::parse("100:100").unwrap();
+        assert_eq!(rd.0, [0, 0, 0, 100, 0, 0, 0, 100]);
+        assert_eq!(rd.to_string(), "100:100");
+        // qa conf-parity `rd 3215:583457597`: 0000 0C8F 22C6DB3D
+        let rd = Rd::parse("3215:583457597").unwrap();
+        assert_eq!(rd.0, [0, 0, 0x0C, 0x8F, 0x22, 0xC6, 0xDB, 0x3D]);
+        let rd = Rd::parse("192.168.201.1:123").unwrap();
+        assert_eq!(rd.0, [0, 1, 192, 168, 201, 1, 0, 123]);
+        assert_eq!(rd.to_string(), "192.168.201.1:123");
+        let rd = Rd::parse("4200000000:7").unwrap();
+        assert_eq!(rd.0, [0, 2, 0xFA, 0x56, 0xEA, 0x00, 0, 7]);
+        assert_eq!(rd.to_string(), "4200000000:7");
+        assert_eq!(Rd::parse("4200000000:70000"), None);
+        assert_eq!(Rd::parse("1.2.3.4:70000"), None);
     }
 }
