@@ -1,10 +1,10 @@
 //! Ports `exabgp/bgp/message/update/attribute/bgpls/link/` (localremoteid.py,
 //! remoterouterid.py, admingroup.py, maxbw.py, maxreservablebw.py, unreservedbw.py,
-//! temetric.py, igpmetric.py, srlg.py, linkname.py, adjacencysid.py, srv6endx.py,
+//! temetric.py, igpmetric.py, srlg.py, linkname.py, protection.py, mplsmask.py, opaque.py, adjacencysid.py, srv6endx.py,
 //! srv6lanendx.py, srv6sidstructure.py, delaymetric.py): link attribute TLVs (RFC 9552
 //! §5.3.2, RFC 9085 §2.2, RFC 9514 §4, RFC 8571 §2).
 
-use super::{address, flags, float, hex, number, sized, Malformed, Render};
+use super::{address, flags, float, hex, number, opaque, sized, Malformed, Render};
 use crate::bgp::message::update::nlri::cidr::write_ip;
 use std::net::Ipv6Addr;
 
@@ -32,6 +32,31 @@ pub(crate) fn render(code: u16, value: &[u8]) -> Option<Result<Render, Malformed
             let floats = v.chunks(4).map(float).collect::<Result<Vec<_>, _>>()?;
             one("unreserved-bandwidth", format!("[{}]", floats.join(", ")))
         }),
+        1093 => sized(value, 2).and_then(|v| {
+            one(
+                "link-protection-flags",
+                flags(
+                    v[0],
+                    &[
+                        "ExtraTrafic",
+                        "Unprotected",
+                        "Shared",
+                        "Dedicated 1:1",
+                        "Dedicated 1+1",
+                        "Enhanced",
+                        "RSV",
+                        "RSV",
+                    ],
+                ),
+            )
+        }),
+        1094 => sized(value, 1).and_then(|v| {
+            one(
+                "mpls-mask",
+                flags(v[0], &["LDP", "RSVP-TE", "RSV", "RSV", "RSV", "RSV", "RSV", "RSV"]),
+            )
+        }),
+        1097 => one("opaque-link", opaque(value)),
         1092 => sized(value, 4).and_then(|v| one("te-metric", number(v).to_string())),
         // one byte: an IS-IS narrow metric (six bits); two: OSPF; three: IS-IS wide
         1095 => match value.len() {
@@ -88,6 +113,29 @@ pub(crate) fn render(code: u16, value: &[u8]) -> Option<Result<Render, Malformed
             one(
                 "unidirectional-delay-variation",
                 number(&v[1..4]).to_string(),
+            )
+        }),
+        // loss in units of 0.000003 % (RFC 8571 §4.4)
+        1117 => sized(value, 4).and_then(|v| {
+            one(
+                "unidirectional-link-loss",
+                format!(
+                    "{{\"loss-percent\": {:?}, \"anomalous\": {}}}",
+                    number(&v[1..4]) as f64 * 0.000003,
+                    v[0] & 0x80 != 0
+                ),
+            )
+        }),
+        1118 => float(value).and_then(|f| one("unidirectional-residual-bandwidth", f)),
+        1119 => float(value).and_then(|f| one("unidirectional-available-bandwidth", f)),
+        1120 => float(value).and_then(|f| one("unidirectional-utilized-bandwidth", f)),
+        1252 => sized(value, 4).and_then(|v| {
+            one(
+                "srv6-sid-structure",
+                format!(
+                    "{{\"loc_block_len\": {}, \"loc_node_len\": {}, \"func_len\": {}, \"arg_len\": {}}}",
+                    v[0], v[1], v[2], v[3]
+                ),
             )
         }),
         _ => return None,

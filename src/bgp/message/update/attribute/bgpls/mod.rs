@@ -90,6 +90,16 @@ pub(crate) fn hex(value: &[u8]) -> String {
     out
 }
 
+/// Lower-case hexadecimal without prefix, as ExaBGP shows opaque TLVs.
+pub(crate) fn opaque(value: &[u8]) -> String {
+    let mut out = String::from("\"");
+    for byte in value {
+        let _ = write!(out, "{byte:02x}");
+    }
+    out.push('"');
+    out
+}
+
 /// A big-endian number of up to eight bytes.
 pub(crate) fn number(value: &[u8]) -> u64 {
     value.iter().fold(0, |n, b| n << 8 | u64::from(*b))
@@ -189,6 +199,17 @@ mod tests {
         let got = json("010A0002010A04020006726F7574657204030003490090040400040A860029040A000C8000001F4004890003003E80040B00020001040C000C00000003E804890003003A98");
         let want: serde_json::Value = serde_json::from_str(r#"{ "generic-lsid-266": ["0x010A"], "node-name": "router", "area-ids": ["4784272"], "local-router-ids": ["10.134.0.41"], "sr-capability-flags": {"I": 1, "V": 0, "RSV": 0}, "sids": [[8000, 16000]], "sr-algorithms": [0, 1], "generic-lsid-1036": ["0x00000003E804890003003A98"] }"#).unwrap();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn prefix_sid_mpls_mask_and_opaque() {
+        // worked out by hand: an index prefix SID of 16 (RFC 9085 §2.3.1), the LDP bit of the
+        // MPLS protocol mask (RFC 9552 §5.3.2.2), an opaque link attribute
+        let got = json("048600080000000000000010044600018004490002ABCD");
+        let want: serde_json::Value = serde_json::from_str(r#"{ "sr-prefix-sids": [{"sr-prefix-flags": {"R": 0, "N": 0, "P": 0, "E": 0, "V": 0, "L": 0, "RSV": 0}, "sids": [16], "undecoded-sids": [], "sr-algorithm": 0}], "mpls-mask": {"LDP": 1, "RSVP-TE": 0, "RSV": 0}, "opaque-link": "abcd" }"#).unwrap();
+        assert_eq!(got, want);
+        // an index must be four bytes
+        assert!(LinkState::decode(&unhex("04860007000000000000FF")).is_err());
     }
 
     #[test]

@@ -1,8 +1,8 @@
-//! Ports `exabgp/bgp/message/update/attribute/bgpls/node/` (nodeflags.py, nodename.py,
+//! Ports `exabgp/bgp/message/update/attribute/bgpls/node/` (nodeflags.py, opaque.py, nodename.py,
 //! isisarea.py, localrouterid.py, srcap.py, sralgo.py): node attribute TLVs (RFC 9552
 //! §5.3.1, RFC 9085 §2.1).
 
-use super::{address, flags, number, sized, Malformed, Render};
+use super::{address, flags, number, opaque, sized, Malformed, Render};
 
 /// The rendering of node TLV `code`, `None` when it is not one.
 pub(crate) fn render(code: u16, value: &[u8]) -> Option<Result<Render, Malformed>> {
@@ -14,6 +14,7 @@ pub(crate) fn render(code: u16, value: &[u8]) -> Option<Result<Render, Malformed
                 flags(v[0], &["O", "T", "E", "B", "R", "V", "RSV", "RSV"]),
             )
         }),
+        1025 => one("opaque", opaque(value)),
         1026 => match std::str::from_utf8(value) {
             Ok(name) => {
                 let mut json = String::new();
