@@ -189,6 +189,25 @@ mod tests {
     }
 
     #[test]
+    fn segment_types_c_e_i() {
+        // worked out by hand (RFC 9830 §2.4.4.2.3, .5, .9): weight 1, type E interface 1 on
+        // 10.0.0.1, type C 10.0.0.2 with label 16001 at the bottom of the stack, type I
+        // 2001:db8::1 with algorithm 128
+        both_ways(
+            &[
+                "000F0038",
+                "80003500",
+                "0906000000000001",
+                "050A0000000000010A000001",
+                "030A00000A00000203E81100",
+                "0E12408020010DB8000000000000000000000001",
+            ]
+            .concat(),
+            r#"{"sr-policy": {"segment-lists": [{"weight": 1, "segments": [{"type": "E", "local_if_id": 1, "ipv4_node": "10.0.0.1"}, {"type": "C", "ipv4_node": "10.0.0.2", "algorithm": 0, "sid": 16001, "tc": 0, "s": true, "ttl": 0}, {"type": "I", "ipv6_node": "2001:db8::1", "algorithm": 128}]}]}}"#,
+        );
+    }
+
+    #[test]
     fn unknown_tunnels_and_sub_tlvs_are_kept() {
         both_ways("000800020102", r#"{"tunnel-type-8": "0x0102"}"#);
         both_ways(

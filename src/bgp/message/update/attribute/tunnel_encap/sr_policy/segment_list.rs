@@ -166,15 +166,131 @@ impl Segment {
                 }
                 out.push('}');
             }
-            Segment::Other { kind, value } => {
-                let _ = write!(
-                    out,
-                    "{{\"type\": \"unknown-{kind}\", \"value\": \"{}\"}}",
-                    hex(value)
-                );
-            }
+            Segment::Other { kind, value } => match typed_json(*kind, value) {
+                Some(json) => out.push_str(&json),
+                None => {
+                    let _ = write!(
+                        out,
+                        "{{\"type\": \"unknown-{kind}\", \"value\": \"{}\"}}",
+                        hex(value)
+                    );
+                }
+            },
         }
     }
+}
+
+/// The next `n` bytes of `rest`.
+fn take<'a>(rest: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+    let head = rest.get(..n)?;
+    *rest = &rest[n..];
+    Some(head)
+}
+
+/// ExaBGP's JSON of segment types C to K (RFC 9830 §2.4.4.2.3 to .11): flags, algorithm or
+/// reserved, the type's addresses and interface IDs, then an optional SID (an MPLS label for
+/// C to H, an SRv6 SID for I to K) and, with flag B, an endpoint behavior. `None` when the
+/// value does not have one of the type's sizes.
+fn typed_json(kind: u8, value: &[u8]) -> Option<String> {
+    let (&flags, rest) = value.split_first()?;
+    let (&algorithm, mut rest) = rest.split_first()?;
+    let mut parts: Vec<String> = Vec::new();
+    let v4 = |key: &str, bytes: &[u8]| {
+        let address = std::net::Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]);
+        format!("\"{key}\": \"{address}\"")
+    };
+    let v6 = |key: &str, bytes: &[u8]| -> Option<String> {
+        let raw: [u8; 16] = bytes.try_into().ok()?;
+        Some(format!("\"{key}\": \"{}\"", ip(Ipv6Addr::from(raw))))
+    };
+    let id = |key: &str, bytes: &[u8]| {
+        format!(
+            "\"{key}\": {}",
+            u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+        )
+    };
+    let (letter, mpls) = match kind {
+        3 => {
+            parts.push(v4("ipv4_node", take(&mut rest, 4)?));
+            parts.push(format!("\"algorithm\": {algorithm}"));
+            ("C", true)
+        }
+        4 => {
+            parts.push(v6("ipv6_node", take(&mut rest, 16)?)?);
+            parts.push(format!("\"algorithm\": {algorithm}"));
+            ("D", true)
+        }
+        5 => {
+            parts.push(id("local_if_id", take(&mut rest, 4)?));
+            parts.push(v4("ipv4_node", take(&mut rest, 4)?));
+            ("E", true)
+        }
+        6 => {
+            parts.push(v4("local_ipv4", take(&mut rest, 4)?));
+            parts.push(v4("remote_ipv4", take(&mut rest, 4)?));
+            ("F", true)
+        }
+        7 | 15 => {
+            parts.push(id("local_if_id", take(&mut rest, 4)?));
+            parts.push(v6("local_ipv6", take(&mut rest, 16)?)?);
+            parts.push(id("remote_if_id", take(&mut rest, 4)?));
+            parts.push(v6("remote_ipv6", take(&mut rest, 16)?)?);
+            if kind == 7 {
+                ("G", true)
+            } else {
+                parts.push(format!("\"algorithm\": {algorithm}"));
+                ("J", false)
+            }
+        }
+        8 | 16 => {
+            parts.push(v6("local_ipv6", take(&mut rest, 16)?)?);
+            parts.push(v6("remote_ipv6", take(&mut rest, 16)?)?);
+            if kind == 8 {
+                ("H", true)
+            } else {
+                parts.push(format!("\"algorithm\": {algorithm}"));
+                ("K", false)
+            }
+        }
+        14 => {
+            parts.push(v6("ipv6_node", take(&mut rest, 16)?)?);
+            parts.push(format!("\"algorithm\": {algorithm}"));
+            ("I", false)
+        }
+        _ => return None,
+    };
+    if mpls {
+        match take(&mut rest, 4) {
+            Some(entry) if rest.is_empty() => {
+                let entry = u32::from_be_bytes([entry[0], entry[1], entry[2], entry[3]]);
+                parts.push(format!("\"sid\": {}", entry >> 12));
+                if kind == 3 {
+                    parts.push(format!(
+                        "\"tc\": {}, \"s\": {}, \"ttl\": {}",
+                        entry >> 9 & 0x7,
+                        entry & 0x100 != 0,
+                        entry & 0xFF
+                    ));
+                }
+            }
+            None if rest.is_empty() => {}
+            _ => return None,
+        }
+    } else {
+        let behavior = flags & SEGMENT_B != 0;
+        if rest.len() == 16 + if behavior { 8 } else { 0 } {
+            parts.push(v6("sid", take(&mut rest, 16)?)?);
+        }
+        if behavior {
+            let mut json = String::new();
+            EndpointBehavior::decode(take(&mut rest, 8)?)?.json(&mut json);
+            parts.push(json);
+        }
+        if !rest.is_empty() {
+            return None;
+        }
+    }
+    Some(format!("{{\"type\": \"{letter}\", {}}}", parts.join(", ")))
 }
 
 /// A weighted list of segments.
