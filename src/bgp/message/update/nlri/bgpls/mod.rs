@@ -1,5 +1,5 @@
 //! Ports `exabgp/bgp/message/update/nlri/bgpls/` (nlri.py, node.py, link.py, prefixv4.py,
-//! prefixv6.py): BGP-LS NLRI (RFC 9552 §5.2, AFI 16388, SAFI 71 and 72), decoded for ExaBGP's
+//! prefixv6.py, srv6sid.py): BGP-LS NLRI (RFC 9552 §5.2, AFI 16388, SAFI 71 and 72), decoded for ExaBGP's
 //! JSON and kept as received for re-encoding.
 
 pub mod tlvs;
@@ -15,6 +15,7 @@ const NODE: u16 = 1;
 const LINK: u16 = 2;
 const PREFIX_V4: u16 = 3;
 const PREFIX_V6: u16 = 4;
+const SRV6_SID: u16 = 6;
 
 /// Descriptor TLVs (RFC 9552 §5.2).
 const LOCAL_NODE: u16 = 256;
@@ -27,6 +28,7 @@ const IPV6_NEIGHBOR: u16 = 262;
 const MULTI_TOPOLOGY: u16 = 263;
 const OSPF_ROUTE_TYPE: u16 = 264;
 const IP_REACHABILITY: u16 = 265;
+const SRV6_SID_INFORMATION: u16 = 518;
 
 /// Protocol IDs ExaBGP accepts (IS-IS L1/L2, OSPFv2, direct, static, OSPFv3, freeRtr).
 const PROTOCOLS: &[u8] = &[1, 2, 3, 4, 5, 6, 227];
@@ -55,12 +57,13 @@ impl BgpLs {
         let mut payload = rest.get(..length).ok_or_else(invalid)?;
         let raw = data[..4 + length].to_vec();
         let mut rd = None;
-        if family.safi == Safi::BGPLS_VPN && matches!(code, NODE..=PREFIX_V6) {
+        let known = matches!(code, NODE..=PREFIX_V6 | SRV6_SID);
+        if family.safi == Safi::BGPLS_VPN && known {
             rd = Some(Rd::decode(payload).ok_or_else(invalid)?);
             payload = &payload[Rd::LEN..];
         }
         let json = match code {
-            NODE..=PREFIX_V6 => describe(code, payload, rd).ok_or_else(invalid)?,
+            _ if known => describe(code, payload, rd).ok_or_else(invalid)?,
             _ => {
                 let hex: String = raw.iter().map(|b| format!("{b:02X}")).collect();
                 format!("{{ \"code\": {code}, \"parsed\": false, \"raw\": \"{hex}\" }}")
@@ -104,6 +107,7 @@ impl BgpLs {
             LINK => "link",
             PREFIX_V4 => "prefix_v4",
             PREFIX_V6 => "prefix_v6",
+            SRV6_SID => "srv6_sid",
             _ => "unknown",
         };
         let _ = write!(out, "bgp-ls:{name}:0x");
@@ -126,7 +130,8 @@ fn describe(code: u16, payload: &[u8], rd: Option<Rd>) -> Option<String> {
         NODE => "bgpls-node",
         LINK => "bgpls-link",
         PREFIX_V4 => "bgpls-prefix-v4",
-        _ => "bgpls-prefix-v6",
+        PREFIX_V6 => "bgpls-prefix-v6",
+        _ => "bgpls-srv6sid",
     };
     let mut out = format!(
         "{{ \"ls-nlri-type\": \"{name}\", \"l3-routing-topology\": {identifier}, \"protocol-id\": {protocol}, "
@@ -136,6 +141,12 @@ fn describe(code: u16, payload: &[u8], rd: Option<Rd>) -> Option<String> {
     let (mut interfaces, mut neighbors, mut topologies, mut links) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut reach = None;
+    let mut sid = None;
+    let mut generic: Vec<(u16, Vec<String>)> = Vec::new();
+    // an SRv6 SID NLRI starts with its local node (RFC 9514 §6)
+    if code == SRV6_SID && descriptors.first().map(|(kind, _)| *kind) != Some(LOCAL_NODE) {
+        return None;
+    }
     let mut ospf = None;
     for (kind, value) in descriptors {
         match kind {
@@ -149,6 +160,15 @@ fn describe(code: u16, payload: &[u8], rd: Option<Rd>) -> Option<String> {
             MULTI_TOPOLOGY => topologies.push(mtid(value)?.to_string()),
             OSPF_ROUTE_TYPE => ospf = Some(*value.first()?),
             IP_REACHABILITY => reach = Some(ip_reach(value, code == PREFIX_V6)?),
+            SRV6_SID_INFORMATION if value.len() == 16 => sid = Some(ip_text(ip(value)?)),
+            SRV6_SID_INFORMATION => return None,
+            other if code == SRV6_SID => {
+                let hex: String = value.iter().map(|b| format!("{b:02X}")).collect();
+                match generic.iter_mut().find(|(k, _)| *k == other) {
+                    Some((_, list)) => list.push(format!("\"0x{hex}\"")),
+                    None => generic.push((other, vec![format!("\"0x{hex}\"")])),
+                }
+            }
             _ => {}
         }
     }
@@ -164,6 +184,28 @@ fn describe(code: u16, payload: &[u8], rd: Option<Rd>) -> Option<String> {
             neighbors.join(", "),
             topologies.join(", "),
             links.join(", ")
+        );
+    } else if code == SRV6_SID {
+        // ExaBGP renders the descriptors with json.dumps: MT-IDs as strings
+        let mut members = vec![format!(
+            "\"multi-topology-ids\": [{}]",
+            topologies
+                .iter()
+                .map(|t| format!("\"{t}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )];
+        if let Some(sid) = sid {
+            members.push(format!("\"srv6-sid\": \"{sid}\""));
+        }
+        for (kind, list) in generic {
+            members.push(format!("\"generic-tlv-{kind}\": [{}]", list.join(", ")));
+        }
+        let _ = write!(
+            out,
+            "\"node-descriptors\": [ {} ], \"srv6-sid-descriptors\": {{{}}}",
+            local.join(", "),
+            members.join(", ")
         );
     } else {
         let _ = write!(out, "\"node-descriptors\": [ {} ]", local.join(", "));
@@ -233,12 +275,31 @@ mod tests {
         let mut json = String::new();
         nlri.json(&mut json);
         assert!(json.ends_with("{ \"router-id\": \"010135000041\" } ], \"ip-reachability-tlv\": \"10.134.2.88/30\", \"ip-reach-prefix\": \"10.134.2.88/30\" }"), "{json}");
-        let (nlri, _) = BgpLs::decode(family(), &unhex("00060002ABCD")).unwrap();
+        let (nlri, _) = BgpLs::decode(family(), &unhex("00090002ABCD")).unwrap();
         let mut json = String::new();
         nlri.json(&mut json);
         assert_eq!(
             json,
-            "{ \"code\": 6, \"parsed\": false, \"raw\": \"00060002ABCD\" }"
+            "{ \"code\": 9, \"parsed\": false, \"raw\": \"00090002ABCD\" }"
+        );
+        // an SRv6 SID NLRI (RFC 9514 §6), worked out by hand: IS-IS L2, AS 65001, MT-ID 2,
+        // SID fc00::1
+        let wire = [
+            "0006002F",
+            "020000000000000000",
+            "01000008020000040000FDE9",
+            "010700020002",
+            "02060010FC000000000000000000000000000001",
+        ]
+        .concat();
+        let (nlri, _) = BgpLs::decode(family(), &unhex(&wire)).unwrap();
+        let mut json = String::new();
+        nlri.json(&mut json);
+        assert_eq!(
+            json,
+            "{ \"ls-nlri-type\": \"bgpls-srv6sid\", \"l3-routing-topology\": 0, \"protocol-id\": 2, \
+             \"node-descriptors\": [ { \"autonomous-system\": 65001 } ], \
+             \"srv6-sid-descriptors\": {\"multi-topology-ids\": [\"2\"], \"srv6-sid\": \"fc00::1\"} }"
         );
         // an unknown protocol, a short identifier
         assert!(BgpLs::decode(family(), &unhex("00010009090000000000000000")).is_err());
