@@ -1,7 +1,8 @@
 //! Ports `exabgp/bgp/message/update/attribute/bgpls/link/` (localremoteid.py,
 //! remoterouterid.py, admingroup.py, maxbw.py, maxreservablebw.py, unreservedbw.py,
 //! temetric.py, igpmetric.py, srlg.py, linkname.py, protection.py, mplsmask.py, opaque.py, adjacencysid.py, srv6endx.py,
-//! srv6lanendx.py, srv6sidstructure.py, delaymetric.py): link attribute TLVs (RFC 9552
+//! srv6lanendx.py, srv6sidstructure.py, srv6capabilities.py, srv6locator.py,
+//! srv6endpointbehavior.py, delaymetric.py): link attribute TLVs (RFC 9552
 //! §5.3.2, RFC 9085 §2.2, RFC 9514 §4, RFC 8571 §2).
 
 use super::{address, flags, float, hex, number, opaque, sized, Malformed, Render};
@@ -129,6 +130,34 @@ pub(crate) fn render(code: u16, value: &[u8]) -> Option<Result<Render, Malformed
         1118 => float(value).and_then(|f| one("unidirectional-residual-bandwidth", f)),
         1119 => float(value).and_then(|f| one("unidirectional-available-bandwidth", f)),
         1120 => float(value).and_then(|f| one("unidirectional-utilized-bandwidth", f)),
+        // the O flag as ExaBGP shows it: the bit's value (64), not 1
+        1038 => sized(value, 4).and_then(|v| {
+            one(
+                "srv6-capabilities",
+                format!("{{\"flags\": {{\"O\": {}}}}}", v[1] & 0x40),
+            )
+        }),
+        1162 => match *value {
+            [first, algorithm, _, _, m0, m1, m2, m3, ..] => Ok(Render::Merge(
+                "srv6-locators".into(),
+                format!(
+                    "{{\"flags\": {}, \"algorithm\": {algorithm}, \"metric\": {}}}",
+                    flags(first, &["D", "RSV", "RSV", "RSV", "RSV", "RSV", "RSV", "RSV"]),
+                    u32::from_be_bytes([m0, m1, m2, m3])
+                ),
+            )),
+            _ => Err(Malformed(5)),
+        },
+        1250 => match *value {
+            [b0, b1, _, algorithm, ..] => one(
+                "srv6-endpoint-behavior",
+                format!(
+                    "{{\"endpoint-behavior\": {}, \"flags\": [], \"algorithm\": {algorithm}}}",
+                    u16::from_be_bytes([b0, b1])
+                ),
+            ),
+            _ => Err(Malformed(5)),
+        },
         1252 => sized(value, 4).and_then(|v| {
             one(
                 "srv6-sid-structure",

@@ -208,6 +208,11 @@ mod tests {
         let got = json("048600080000000000000010044600018004490002ABCD");
         let want: serde_json::Value = serde_json::from_str(r#"{ "sr-prefix-sids": [{"sr-prefix-flags": {"R": 0, "N": 0, "P": 0, "E": 0, "V": 0, "L": 0, "RSV": 0}, "sids": [16], "undecoded-sids": [], "sr-algorithm": 0}], "mpls-mask": {"LDP": 1, "RSVP-TE": 0, "RSV": 0}, "opaque-link": "abcd" }"#).unwrap();
         assert_eq!(got, want);
+        // SRv6 capabilities with O, a locator of metric 10, End.X behavior 57 (RFC 9514 §3,
+        // §5.1, §7.1), by hand
+        let got = json("040E000400400000048A0008800000000000000A04E2000400390000");
+        let want: serde_json::Value = serde_json::from_str(r#"{ "srv6-capabilities": {"flags": {"O": 64}}, "srv6-locators": [{"flags": {"D": 1, "RSV": 0}, "algorithm": 0, "metric": 10}], "srv6-endpoint-behavior": {"endpoint-behavior": 57, "flags": [], "algorithm": 0} }"#).unwrap();
+        assert_eq!(got, want);
         // an index must be four bytes
         assert!(LinkState::decode(&unhex("04860007000000000000FF")).is_err());
     }
