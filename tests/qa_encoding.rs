@@ -32,6 +32,7 @@ const MUST_PASS: &[&str] = &[
     "conf-split",
     "conf-template",
     "conf-unknowncap",
+    "conf-vpn",
 ];
 
 /// `$EXABGP_QA_DIR`, else `shared/exabgp-qa` beside the crate root or beside one of its parents.

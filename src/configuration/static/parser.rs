@@ -7,14 +7,18 @@ use super::route::{Field, Route, RouteKind, Value};
 use crate::bgp::message::update::attribute::community::extended::ExtendedCommunities;
 use crate::bgp::message::update::attribute::community::initial::Communities;
 use crate::bgp::message::update::attribute::community::large::LargeCommunities;
+use crate::bgp::message::update::attribute::NextHop;
 use crate::bgp::message::update::attribute::{
     Aggregator, Aigp, AsPath, AtomicAggregate, Attribute, Attributes, ClusterList,
     GenericAttribute, LocalPreference, Med, Origin, OriginatorId, Segment, SegmentType,
 };
-use crate::bgp::message::update::nlri::{Cidr, Inet, Nlri, PathInfo};
+use crate::bgp::message::update::nlri::{
+    Cidr, Inet, IpVpn, Label, Labels, Nlri, PathInfo, RouteDistinguisher,
+};
 use crate::bgp::neighbor::Neighbor;
 use crate::configuration::core::parser::{parse_asn, parse_number};
 use crate::configuration::core::{Error, Location, Result};
+use crate::protocol::family::Safi;
 use bytes::Bytes;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -51,6 +55,8 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
     let mut nexthop = None;
     let mut path_info = PathInfo::Disabled;
     let mut split = None;
+    let mut labels = None;
+    let mut rd = None;
     let mut change_withdraw = false;
     let (mut watchdog, mut name) = (None, None);
     for field in &route.fields {
@@ -62,6 +68,10 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
                 path_info = PathInfo::Id(path_id(words, at)?)
             }
             ("split", Value::Number(n)) => split = Some(*n as u8),
+            ("label", Value::Words(words)) => labels = Some(label_stack(words, at)?),
+            ("rd" | "route-distinguisher", Value::Word(text)) => {
+                rd = Some(RouteDistinguisher::parse(text).map_err(|why| Error::new(at, why))?)
+            }
             ("withdraw", _) => change_withdraw = true,
             ("watchdog", Value::Word(w)) => {
                 if w.eq_ignore_ascii_case("announce") || w.eq_ignore_ascii_case("withdraw") {
@@ -79,6 +89,12 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
         }
     }
     let family = route.family;
+    // ExaBGP keeps the configured next-hop as a NEXT_HOP attribute too, sent when IPv4
+    // (`pack_attribute`); IPv4 unicast gets its own from the UPDATE builder
+    if let (Some(IpAddr::V4(address)), Safi::NLRI_MPLS | Safi::MPLS_VPN) = (nexthop, family.safi) {
+        attributes.insert(Attribute::NextHop(NextHop(address)));
+    }
+    let labels = labels.unwrap_or_default();
     let cidr = Cidr::new(network(prefix, mask), mask).ok_or_else(|| {
         Error::new(
             route.location,
@@ -98,7 +114,17 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
     let changes = prefixes
         .into_iter()
         .map(|cidr| Change {
-            nlri: Nlri::Inet(Inet::new(family, cidr, path_info)),
+            nlri: match family.safi {
+                Safi::NLRI_MPLS => Nlri::Label(Label::new(family, cidr, labels.clone(), path_info)),
+                Safi::MPLS_VPN => Nlri::IpVpn(IpVpn::new(
+                    family,
+                    cidr,
+                    labels.clone(),
+                    rd.unwrap_or_default(),
+                    path_info,
+                )),
+                _ => Nlri::Inet(Inet::new(family, cidr, path_info)),
+            },
             nexthop,
             attributes: attributes.clone(),
             withdraw: change_withdraw,
@@ -193,6 +219,23 @@ fn ip_self(neighbor: &Neighbor, prefix: IpAddr, at: Location) -> Result<IpAddr> 
         at,
         format!("use of \"next-hop self\": the route ({afi}) does not have the same family as the BGP tcp session ({local})"),
     ))
+}
+
+/// `label N` or `label [ N N ]`: the stack, bottom of stack bit on the last label.
+fn label_stack(words: &[String], at: Location) -> Result<Labels> {
+    let values = words
+        .iter()
+        .map(|w| parse_number::<u32>(w).filter(|l| *l <= Labels::MAX))
+        .collect::<Option<Vec<u32>>>()
+        .ok_or_else(|| Error::new(at, "invalid MPLS label"))?;
+    // the NLRI length is one byte of bits: a VPN-IPv6 /128 leaves room for 2 labels
+    if values.len() > 2 {
+        return Err(Error::new(
+            at,
+            "at most two labels are supported in a route",
+        ));
+    }
+    Ok(Labels::new(&values))
 }
 
 /// `path-information N` or `A.B.C.D`.
@@ -397,6 +440,58 @@ mod tests {
             );
             assert_eq!(wire(change), expected);
         }
+    }
+
+    #[test]
+    fn vpn_route_conf_vpn() {
+        let text = "neighbor 127.0.0.1 {\n router-id 127.1.1.1;\n local-address 127.0.0.1;\n local-as 65000;\n peer-as 65000;\n \
+                    static {\n  route 10.0.0.0/24 rd 65000:1 next-hop 200.10.0.101 extended-community [ 0x0002fde800000001 0x0002271000000001 ] label 1000 split /25;\n }\n}\n";
+        let configuration = Configuration::parse(text, Path::new("test.conf")).unwrap();
+        let built = &configuration.neighbors[0].changes;
+        assert_eq!(built.len(), 2);
+        let negotiated = Negotiated {
+            local_as: 65000,
+            peer_as: 65000,
+            families: vec![crate::protocol::family::Family::new(
+                crate::protocol::family::Afi::IPV4,
+                Safi::MPLS_VPN,
+            )],
+            ..Negotiated::default()
+        };
+        let update = Update {
+            announces: vec![RoutedNlri {
+                nlri: built[1].nlri.clone(),
+                nexthop: built[1].nexthop,
+            }],
+            attributes: built[1].attributes.clone(),
+            ..Update::default()
+        };
+        let hex: String = update
+            .messages(&negotiated, true)
+            .iter()
+            .flat_map(|m| m.iter())
+            .map(|b| format!("{b:02X}"))
+            .collect();
+        assert_eq!(
+            hex,
+            format!("{MARKER}0063020000004C40010100400200400304C80A006540050400000064C0101000022710000000010002FDE800000001800E210001800C0000000000000000C80A00650071003E810000FDE8000000010A000080")
+        );
+    }
+
+    #[test]
+    fn labeled_unicast_route() {
+        let text = "neighbor 127.0.0.1 {\n router-id 127.1.1.1;\n local-as 1;\n peer-as 1;\n \
+                    static {\n  route 10.0.0.0/24 next-hop 1.1.1.1 label [ 100 200 ];\n }\n}\n";
+        let configuration = Configuration::parse(text, Path::new("test.conf")).unwrap();
+        let change = &configuration.neighbors[0].changes[0];
+        assert_eq!(
+            change.nlri.to_string(),
+            "10.0.0.0/24 label [ 100 (1600) 200 (3201) ]"
+        );
+        let Nlri::Label(label) = &change.nlri else {
+            panic!("not labeled: {:?}", change.nlri)
+        };
+        assert_eq!(label.labels.values().collect::<Vec<_>>(), vec![100, 200]);
     }
 
     #[test]

@@ -176,7 +176,9 @@ pub fn operational(
 /// An NLRI as ExaBGP's `extensive()`: the prefix, and its path identifier when ADD-PATH is used.
 /// Families without a text form yet (issue 5) show their JSON.
 fn nlri_text(nlri: &Nlri) -> String {
-    #[allow(irrefutable_let_patterns)]
+    if let Nlri::Label(_) | Nlri::IpVpn(_) = nlri {
+        return nlri.to_string();
+    }
     if let Nlri::Inet(inet) = nlri {
         return match inet.path_info {
             PathInfo::Disabled => inet.cidr.to_string(),

@@ -24,7 +24,11 @@ pub(crate) fn decode(
     let family = Family::new(Afi(u16::from_be_bytes([afi_hi, afi_lo])), Safi(safi));
     check_family(family, negotiated)?;
     let nh_len = nh_len as usize;
-    let nexthop = rest.get(..nh_len).ok_or_else(optional_attribute_error)?;
+    let mut nexthop = rest.get(..nh_len).ok_or_else(optional_attribute_error)?;
+    // VPN next-hops are VPN addresses whose RD is zero (RFC 4364 §4.3.2, RFC 4659 §3.2.1)
+    if family.safi == Safi::MPLS_VPN {
+        nexthop = vpn_nexthop(nexthop)?;
+    }
     // the reserved byte (RFC 4760 §3: "SHOULD be ignored upon receipt")
     let mut nlri = rest
         .get(nh_len + 1..)
@@ -62,6 +66,17 @@ pub(crate) fn decode(
         nlri = &nlri[used..];
     }
     Ok(family)
+}
+
+/// The address of a VPN next-hop: `RD address`, or `RD global RD link-local` (48 bytes, RFC
+/// 4659 §3.2.1; 40 bytes with one RD as ExaBGP accepts); every RD must be zero.
+fn vpn_nexthop(nexthop: &[u8]) -> Result<&[u8], Notification> {
+    let rd_zero = |rd: &[u8]| rd.iter().all(|b| *b == 0);
+    match nexthop.len() {
+        12 | 24 | 40 if rd_zero(&nexthop[..8]) => Ok(&nexthop[8..]),
+        48 if rd_zero(&nexthop[..8]) && rd_zero(&nexthop[24..32]) => Ok(&nexthop[8..24]),
+        _ => Err(optional_attribute_error()),
+    }
 }
 
 /// A family must have been negotiated and be one this speaker decodes (ExaBGP: (3, 0)).
@@ -102,6 +117,15 @@ pub(crate) fn encode(
         header.put_u16(family.afi.0);
         header.put_u8(family.safi.0);
         match nexthop {
+            Some(address) if family.safi == Safi::MPLS_VPN => {
+                let octets = match address {
+                    IpAddr::V4(a) => a.octets().to_vec(),
+                    IpAddr::V6(a) => a.octets().to_vec(),
+                };
+                header.put_u8(8 + octets.len() as u8);
+                header.put_u64(0);
+                header.put_slice(&octets);
+            }
             Some(IpAddr::V4(a)) => {
                 header.put_u8(4);
                 header.put_slice(&a.octets());

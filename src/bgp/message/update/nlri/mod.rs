@@ -4,6 +4,8 @@
 
 pub mod cidr;
 pub mod inet;
+pub mod ipvpn;
+pub mod label;
 pub mod qualifier;
 
 use crate::bgp::message::open::capability::negotiated::Negotiated;
@@ -14,26 +16,57 @@ use std::cmp::Ordering;
 
 pub use cidr::Cidr;
 pub use inet::Inet;
-pub use qualifier::PathInfo;
+pub use ipvpn::IpVpn;
+pub use label::Label;
+pub use qualifier::{Labels, PathInfo, RouteDistinguisher};
 
 /// One NLRI of any supported family.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub enum Nlri {
     /// IPv4/IPv6 unicast and multicast.
     Inet(Inet),
+    /// Labeled unicast (SAFI 4).
+    Label(Label),
+    /// VPN-IPv4/VPN-IPv6 (SAFI 128).
+    IpVpn(IpVpn),
 }
 
 impl Nlri {
     pub fn family(&self) -> Family {
         match self {
             Nlri::Inet(inet) => inet.family,
+            Nlri::Label(label) => label.family,
+            Nlri::IpVpn(vpn) => vpn.family,
         }
+    }
+
+    /// The ADD-PATH identifier.
+    pub fn path_info(&self) -> PathInfo {
+        match self {
+            Nlri::Inet(inet) => inet.path_info,
+            Nlri::Label(label) => label.path_info,
+            Nlri::IpVpn(vpn) => vpn.path_info,
+        }
+    }
+
+    /// The same NLRI with another ADD-PATH identifier.
+    pub fn with_path_info(&self, path_info: PathInfo) -> Nlri {
+        let mut nlri = self.clone();
+        match &mut nlri {
+            Nlri::Inet(inet) => inet.path_info = path_info,
+            Nlri::Label(label) => label.path_info = path_info,
+            Nlri::IpVpn(vpn) => vpn.path_info = path_info,
+        }
+        nlri
     }
 
     /// Whether this speaker can decode NLRI of `family`.
     pub fn supported(family: Family) -> bool {
         matches!(family.afi, Afi::IPV4 | Afi::IPV6)
-            && matches!(family.safi, Safi::UNICAST | Safi::MULTICAST)
+            && matches!(
+                family.safi,
+                Safi::UNICAST | Safi::MULTICAST | Safi::NLRI_MPLS | Safi::MPLS_VPN
+            )
     }
 
     /// Decodes one NLRI of `family` at the front of `data`, returning it and the bytes used.
@@ -46,14 +79,28 @@ impl Nlri {
         if !Nlri::supported(family) {
             return Err(Notification::new(3, 0, Bytes::new()));
         }
-        let (inet, used) = Inet::decode(family, data, addpath)?;
-        Ok((Nlri::Inet(inet), used))
+        Ok(match family.safi {
+            Safi::NLRI_MPLS => {
+                let (label, used) = Label::decode(family, data, addpath)?;
+                (Nlri::Label(label), used)
+            }
+            Safi::MPLS_VPN => {
+                let (vpn, used) = IpVpn::decode(family, data, addpath)?;
+                (Nlri::IpVpn(vpn), used)
+            }
+            _ => {
+                let (inet, used) = Inet::decode(family, data, addpath)?;
+                (Nlri::Inet(inet), used)
+            }
+        })
     }
 
     /// Writes the NLRI, with a path identifier when ADD-PATH send is negotiated for its family.
     pub fn encode(&self, negotiated: &Negotiated, out: &mut BytesMut) {
         match self {
             Nlri::Inet(inet) => inet.encode(negotiated.addpath_send(inet.family), out),
+            Nlri::Label(label) => label.encode(negotiated.addpath_send(label.family), out),
+            Nlri::IpVpn(vpn) => vpn.encode(negotiated.addpath_send(vpn.family), out),
         }
     }
 
@@ -61,6 +108,8 @@ impl Nlri {
     pub fn encoded_len(&self, negotiated: &Negotiated) -> usize {
         match self {
             Nlri::Inet(inet) => inet.encoded_len(negotiated.addpath_send(inet.family)),
+            Nlri::Label(label) => label.encoded_len(negotiated.addpath_send(label.family)),
+            Nlri::IpVpn(vpn) => vpn.encoded_len(negotiated.addpath_send(vpn.family)),
         }
     }
 
@@ -68,6 +117,8 @@ impl Nlri {
     pub fn json(&self, out: &mut String) {
         match self {
             Nlri::Inet(inet) => inet.json(out),
+            Nlri::Label(label) => label.json(out),
+            Nlri::IpVpn(vpn) => vpn.json(out),
         }
     }
 
@@ -75,19 +126,24 @@ impl Nlri {
     pub fn text(&self, out: &mut String) {
         match self {
             Nlri::Inet(inet) => inet.text(out),
+            Nlri::Label(label) => label.text(out),
+            Nlri::IpVpn(vpn) => vpn.text(out),
         }
     }
 
     /// ExaBGP orders NLRI by family, path identifier, then packed bytes (mask first) when it
     /// builds UPDATEs, so `/24`s go out before `/32`s.
     fn sort_key(&self) -> (Family, PathInfo, u8, [u8; 16]) {
+        let key = |family: Family, path_info: PathInfo, cidr: &Cidr| {
+            let (raw, size) = cidr.packed();
+            let mut masked = [0u8; 16];
+            masked[..size].copy_from_slice(&raw[..size]);
+            (family, path_info, cidr.mask(), masked)
+        };
         match self {
-            Nlri::Inet(inet) => {
-                let (raw, size) = inet.cidr.packed();
-                let mut masked = [0u8; 16];
-                masked[..size].copy_from_slice(&raw[..size]);
-                (inet.family, inet.path_info, inet.cidr.mask(), masked)
-            }
+            Nlri::Inet(inet) => key(inet.family, inet.path_info, &inet.cidr),
+            Nlri::Label(label) => key(label.family, label.path_info, &label.cidr),
+            Nlri::IpVpn(vpn) => key(vpn.family, vpn.path_info, &vpn.cidr),
         }
     }
 }
@@ -104,6 +160,14 @@ impl Ord for Nlri {
             .cmp(&other.sort_key())
             .then_with(|| match (self, other) {
                 (Nlri::Inet(a), Nlri::Inet(b)) => a.cidr.addr().cmp(&b.cidr.addr()),
+                (Nlri::Label(a), Nlri::Label(b)) => {
+                    (a.cidr.addr(), &a.labels).cmp(&(b.cidr.addr(), &b.labels))
+                }
+                (Nlri::IpVpn(a), Nlri::IpVpn(b)) => {
+                    (a.rd, a.cidr.addr(), &a.labels).cmp(&(b.rd, b.cidr.addr(), &b.labels))
+                }
+                // one family is one variant, and the family is in the sort key
+                _ => Ordering::Equal,
             })
     }
 }
