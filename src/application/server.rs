@@ -134,6 +134,7 @@ pub fn run(args: &[String]) -> i32 {
         attempts: environment.peer.attempts,
         daemon: environment.daemon,
         record,
+        notices: None,
         delay: environment.delay,
         run_for: None,
     };
@@ -286,6 +287,7 @@ pub fn example(args: &[String]) -> i32 {
         attempts: 0,
         daemon: environment.daemon,
         record: None,
+        notices: None,
         delay: 0,
         run_for: Some(std::time::Duration::from_secs(seconds)),
     };
