@@ -12,6 +12,7 @@ const MUST_PASS: &[&str] = &[
     "bgp-open-sofware-version",
     "ipv4-unicast-1",
     "ipv4-unicast-2",
+    "vpnv4-extended-nexthop-1",
 ];
 
 /// Keys that differ from run to run.

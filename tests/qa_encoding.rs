@@ -29,6 +29,7 @@ const MUST_PASS: &[&str] = &[
     "conf-new-v6",
     "conf-no-asn4",
     "conf-path-information",
+    "conf-prefix-sid",
     "conf-split",
     "conf-template",
     "conf-unknowncap",

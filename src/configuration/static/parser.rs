@@ -7,11 +7,11 @@ use super::route::{Field, Route, RouteKind, Value};
 use crate::bgp::message::update::attribute::community::extended::ExtendedCommunities;
 use crate::bgp::message::update::attribute::community::initial::Communities;
 use crate::bgp::message::update::attribute::community::large::LargeCommunities;
-use crate::bgp::message::update::attribute::NextHop;
 use crate::bgp::message::update::attribute::{
     Aggregator, Aigp, AsPath, AtomicAggregate, Attribute, Attributes, ClusterList,
     GenericAttribute, LocalPreference, Med, Origin, OriginatorId, Segment, SegmentType,
 };
+use crate::bgp::message::update::attribute::{NextHop, PrefixSid};
 use crate::bgp::message::update::nlri::{
     Cidr, Inet, IpVpn, Label, Labels, Nlri, PathInfo, RouteDistinguisher,
 };
@@ -295,6 +295,10 @@ fn attribute(field: &Field) -> Result<Attribute> {
             Attribute::ExtendedCommunities(ExtendedCommunities::parse(strs()).map_err(bad)?)
         }
         ("attribute", _) => Attribute::Generic(generic(&items, at)?),
+        ("bgp-prefix-sid", _) => Attribute::PrefixSid(PrefixSid::parse_mpls(&items).map_err(bad)?),
+        ("bgp-prefix-sid-srv6", _) => {
+            Attribute::PrefixSid(PrefixSid::parse_srv6(&items).map_err(bad)?)
+        }
         (keyword, _) => {
             return Err(Error::new(
                 at,

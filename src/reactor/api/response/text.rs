@@ -249,6 +249,11 @@ pub fn attributes(attributes: &Attributes) -> String {
             Attribute::Aigp(aigp) => write!(out, " aigp {}", aigp.0),
             Attribute::Ipv6ExtendedCommunities(c) => write!(out, " extended-community-ipv6 {c}"),
             Attribute::LargeCommunities(c) => write!(out, " large-community {c}"),
+            Attribute::PrefixSid(sid) => {
+                let mut text = String::new();
+                sid.text(&mut text);
+                write!(out, " bgp-prefix-sid {text}")
+            }
             Attribute::Generic(generic) => {
                 let value: String = generic.value.iter().map(|b| format!("{b:02x}")).collect();
                 write!(

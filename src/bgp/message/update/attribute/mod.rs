@@ -15,6 +15,7 @@ pub mod mpurnlri;
 pub mod nexthop;
 pub mod origin;
 pub mod originatorid;
+pub mod sr;
 
 pub use aggregator::Aggregator;
 pub use aigp::Aigp;
@@ -31,6 +32,7 @@ pub use med::Med;
 pub use nexthop::NextHop;
 pub use origin::Origin;
 pub use originatorid::OriginatorId;
+pub use sr::PrefixSid;
 
 use crate::bgp::message::open::capability::negotiated::Negotiated;
 use bytes::{BufMut, BytesMut};
@@ -68,6 +70,7 @@ impl Code {
     pub const IPV6_EXTENDED_COMMUNITY: u8 = 25;
     pub const AIGP: u8 = 26;
     pub const LARGE_COMMUNITY: u8 = 32;
+    pub const BGP_PREFIX_SID: u8 = 40;
 
     /// The flags (optional and transitive bits) RFC 4271 and the attribute's RFC give a
     /// known attribute, or None for an attribute this speaker does not decode.
@@ -88,7 +91,8 @@ impl Code {
             | Code::AS4_PATH
             | Code::AS4_AGGREGATOR
             | Code::IPV6_EXTENDED_COMMUNITY
-            | Code::LARGE_COMMUNITY => OPTIONAL_TRANSITIVE,
+            | Code::LARGE_COMMUNITY
+            | Code::BGP_PREFIX_SID => OPTIONAL_TRANSITIVE,
             _ => return None,
         })
     }
@@ -145,6 +149,7 @@ pub enum Attribute {
     Aigp(Aigp),
     Ipv6ExtendedCommunities(Ipv6ExtendedCommunities),
     LargeCommunities(LargeCommunities),
+    PrefixSid(PrefixSid),
     Generic(GenericAttribute),
 }
 
@@ -167,6 +172,7 @@ impl Attribute {
             Attribute::Aigp(_) => Code::AIGP,
             Attribute::Ipv6ExtendedCommunities(_) => Code::IPV6_EXTENDED_COMMUNITY,
             Attribute::LargeCommunities(_) => Code::LARGE_COMMUNITY,
+            Attribute::PrefixSid(_) => Code::BGP_PREFIX_SID,
             Attribute::Generic(generic) => generic.code,
         }
     }
@@ -210,6 +216,7 @@ impl Attribute {
             Code::LARGE_COMMUNITY => Attribute::LargeCommunities(
                 LargeCommunities::decode(data).map_err(|_| Malformed(5))?,
             ),
+            Code::BGP_PREFIX_SID => Attribute::PrefixSid(PrefixSid::decode(data)?),
             _ => return Err(Malformed(2)),
         })
     }
@@ -236,6 +243,7 @@ impl Attribute {
             Attribute::Aigp(v) => v.encode(&mut value),
             Attribute::Ipv6ExtendedCommunities(v) => v.encode(&mut value),
             Attribute::LargeCommunities(v) => v.encode(&mut value),
+            Attribute::PrefixSid(v) => v.encode(&mut value),
             Attribute::Generic(v) => value.extend_from_slice(&v.value),
         }
         // ExaBGP writes no optional attribute with an empty value (Attribute._attribute)
@@ -336,6 +344,10 @@ impl Attribute {
                 out.push_str("\"large-community\": ");
                 v.json(out);
             }
+            Attribute::PrefixSid(v) => {
+                out.push_str("\"bgp-prefix-sid\": ");
+                v.json(out);
+            }
             Attribute::Generic(v) => {
                 let _ = write!(
                     out,
@@ -410,6 +422,10 @@ impl Attribute {
             }
             Attribute::LargeCommunities(v) if !v.0.is_empty() => {
                 let _ = write!(out, " large-community {v}");
+            }
+            Attribute::PrefixSid(v) => {
+                out.push_str(" bgp-prefix-sid ");
+                v.text(out);
             }
             Attribute::Generic(v) => {
                 let _ = write!(
