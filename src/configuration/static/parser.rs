@@ -42,15 +42,34 @@ pub struct Change {
 
 /// Whether the route's family has NLRI types to build into yet.
 pub fn buildable(route: &Route) -> bool {
-    route.kind == RouteKind::Ip && Nlri::supported(route.family)
+    match route.kind {
+        RouteKind::Ip => Nlri::supported(route.family),
+        RouteKind::Vpls => true,
+        _ => false,
+    }
 }
 
-/// Builds the changes of an IP route for `neighbor` (`split /N` gives several), or `None`
+/// The keywords a family's own builder reads from the fields (not path attributes).
+fn nlri_keyword(kind: RouteKind, keyword: &str) -> bool {
+    match kind {
+        RouteKind::Vpls => crate::configuration::l2vpn::NLRI_KEYWORDS.contains(&keyword),
+        _ => false,
+    }
+}
+
+/// Builds the changes of a route for `neighbor` (`split /N` gives several), or `None`
 /// when its family is not one `buildable` accepts.
 pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> {
-    let Some((prefix, mask)) = route.prefix.filter(|_| buildable(route)) else {
+    if !buildable(route) {
         return Ok(None);
-    };
+    }
+    // `next-hop self` of routes without a prefix is the session's local address
+    let family_of = route.prefix.map_or(
+        neighbor
+            .local_address
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+        |(prefix, _)| prefix,
+    );
     let mut attributes = Attributes::new();
     let mut nexthop = None;
     let mut path_info = PathInfo::Disabled;
@@ -62,8 +81,14 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
     for field in &route.fields {
         let at = field.location;
         match (field.keyword.as_str(), &field.value) {
-            ("next-hop", Value::NextHopSelf) => nexthop = Some(ip_self(neighbor, prefix, at)?),
-            ("next-hop", Value::Ip(ip)) => nexthop = Some(next_hop_for(prefix, *ip)),
+            ("next-hop", Value::NextHopSelf) => nexthop = Some(ip_self(neighbor, family_of, at)?),
+            ("next-hop", Value::Ip(ip)) => {
+                nexthop = Some(
+                    route
+                        .prefix
+                        .map_or(*ip, |(prefix, _)| next_hop_for(prefix, *ip)),
+                )
+            }
             ("path-information", Value::Words(words)) => {
                 path_info = PathInfo::Id(path_id(words, at)?)
             }
@@ -83,6 +108,7 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
                 watchdog = Some(w.clone());
             }
             ("name", Value::Word(w)) => name = Some(w.clone()),
+            (keyword, _) if nlri_keyword(route.kind, keyword) => {}
             _ => {
                 attributes.insert(attribute(field)?);
             }
@@ -94,6 +120,24 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
     if let (Some(IpAddr::V4(address)), Safi::NLRI_MPLS | Safi::MPLS_VPN) = (nexthop, family.safi) {
         attributes.insert(Attribute::NextHop(NextHop(address)));
     }
+    let change = |nlri: Nlri| Change {
+        nlri,
+        nexthop,
+        attributes: attributes.clone(),
+        withdraw: change_withdraw,
+        watchdog: watchdog.clone(),
+        name: name.clone(),
+        location: route.location,
+    };
+    let (prefix, mask) = match (route.kind, route.prefix) {
+        (RouteKind::Ip, Some(prefix)) => prefix,
+        (RouteKind::Vpls, _) => {
+            return Ok(Some(vec![change(crate::configuration::l2vpn::nlri(
+                route,
+            )?)]))
+        }
+        _ => return Ok(None),
+    };
     let labels = labels.unwrap_or_default();
     let cidr = Cidr::new(network(prefix, mask), mask).ok_or_else(|| {
         Error::new(
@@ -113,8 +157,8 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
     };
     let changes = prefixes
         .into_iter()
-        .map(|cidr| Change {
-            nlri: match family.safi {
+        .map(|cidr| {
+            change(match family.safi {
                 Safi::NLRI_MPLS => Nlri::Label(Label::new(family, cidr, labels.clone(), path_info)),
                 Safi::MPLS_VPN => Nlri::IpVpn(IpVpn::new(
                     family,
@@ -124,13 +168,7 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
                     path_info,
                 )),
                 _ => Nlri::Inet(Inet::new(family, cidr, path_info)),
-            },
-            nexthop,
-            attributes: attributes.clone(),
-            withdraw: change_withdraw,
-            watchdog: watchdog.clone(),
-            name: name.clone(),
-            location: route.location,
+            })
         })
         .collect();
     Ok(Some(changes))

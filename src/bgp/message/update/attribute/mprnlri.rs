@@ -37,7 +37,8 @@ pub(crate) fn decode(
     // the link-local address), unless extended next-hop was negotiated (RFC 8950)
     let extended = !negotiated.nexthop.is_empty();
     let expected = match nexthop.len() {
-        4 => family.afi == Afi::IPV4,
+        // RFC 4761 §3.2.2: VPLS next-hops are IPv4 addresses
+        4 => matches!(family.afi, Afi::IPV4 | Afi::L2VPN),
         16 | 32 => family.afi == Afi::IPV6,
         _ => false,
     };

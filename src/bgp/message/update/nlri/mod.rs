@@ -7,6 +7,7 @@ pub mod inet;
 pub mod ipvpn;
 pub mod label;
 pub mod qualifier;
+pub mod vpls;
 
 use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::Notification;
@@ -19,6 +20,7 @@ pub use inet::Inet;
 pub use ipvpn::IpVpn;
 pub use label::Label;
 pub use qualifier::{Labels, PathInfo, RouteDistinguisher};
+pub use vpls::Vpls;
 
 /// One NLRI of any supported family.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -29,6 +31,8 @@ pub enum Nlri {
     Label(Label),
     /// VPN-IPv4/VPN-IPv6 (SAFI 128).
     IpVpn(IpVpn),
+    /// L2VPN VPLS (AFI 25, SAFI 65).
+    Vpls(Vpls),
 }
 
 impl Nlri {
@@ -37,6 +41,7 @@ impl Nlri {
             Nlri::Inet(inet) => inet.family,
             Nlri::Label(label) => label.family,
             Nlri::IpVpn(vpn) => vpn.family,
+            Nlri::Vpls(_) => Family::new(Afi::L2VPN, Safi::VPLS),
         }
     }
 
@@ -46,6 +51,7 @@ impl Nlri {
             Nlri::Inet(inet) => inet.path_info,
             Nlri::Label(label) => label.path_info,
             Nlri::IpVpn(vpn) => vpn.path_info,
+            Nlri::Vpls(_) => PathInfo::Disabled,
         }
     }
 
@@ -56,17 +62,22 @@ impl Nlri {
             Nlri::Inet(inet) => inet.path_info = path_info,
             Nlri::Label(label) => label.path_info = path_info,
             Nlri::IpVpn(vpn) => vpn.path_info = path_info,
+            // as ExaBGP, VPLS NLRI carry no path identifier
+            Nlri::Vpls(_) => {}
         }
         nlri
     }
 
     /// Whether this speaker can decode NLRI of `family`.
     pub fn supported(family: Family) -> bool {
-        matches!(family.afi, Afi::IPV4 | Afi::IPV6)
-            && matches!(
+        match family.afi {
+            Afi::IPV4 | Afi::IPV6 => matches!(
                 family.safi,
                 Safi::UNICAST | Safi::MULTICAST | Safi::NLRI_MPLS | Safi::MPLS_VPN
-            )
+            ),
+            Afi::L2VPN => matches!(family.safi, Safi::VPLS),
+            _ => false,
+        }
     }
 
     /// Decodes one NLRI of `family` at the front of `data`, returning it and the bytes used.
@@ -80,6 +91,10 @@ impl Nlri {
             return Err(Notification::new(3, 0, Bytes::new()));
         }
         Ok(match family.safi {
+            Safi::VPLS => {
+                let (vpls, used) = Vpls::decode(data)?;
+                (Nlri::Vpls(vpls), used)
+            }
             Safi::NLRI_MPLS => {
                 let (label, used) = Label::decode(family, data, addpath)?;
                 (Nlri::Label(label), used)
@@ -101,6 +116,7 @@ impl Nlri {
             Nlri::Inet(inet) => inet.encode(negotiated.addpath_send(inet.family), out),
             Nlri::Label(label) => label.encode(negotiated.addpath_send(label.family), out),
             Nlri::IpVpn(vpn) => vpn.encode(negotiated.addpath_send(vpn.family), out),
+            Nlri::Vpls(vpls) => vpls.encode(out),
         }
     }
 
@@ -110,6 +126,7 @@ impl Nlri {
             Nlri::Inet(inet) => inet.encoded_len(negotiated.addpath_send(inet.family)),
             Nlri::Label(label) => label.encoded_len(negotiated.addpath_send(label.family)),
             Nlri::IpVpn(vpn) => vpn.encoded_len(negotiated.addpath_send(vpn.family)),
+            Nlri::Vpls(_) => Vpls::LEN,
         }
     }
 
@@ -119,6 +136,7 @@ impl Nlri {
             Nlri::Inet(inet) => inet.json(out),
             Nlri::Label(label) => label.json(out),
             Nlri::IpVpn(vpn) => vpn.json(out),
+            Nlri::Vpls(vpls) => vpls.json(out),
         }
     }
 
@@ -128,6 +146,7 @@ impl Nlri {
             Nlri::Inet(inet) => inet.text(out),
             Nlri::Label(label) => label.text(out),
             Nlri::IpVpn(vpn) => vpn.text(out),
+            Nlri::Vpls(vpls) => vpls.text(out),
         }
     }
 
@@ -144,6 +163,7 @@ impl Nlri {
             Nlri::Inet(inet) => key(inet.family, inet.path_info, &inet.cidr),
             Nlri::Label(label) => key(label.family, label.path_info, &label.cidr),
             Nlri::IpVpn(vpn) => key(vpn.family, vpn.path_info, &vpn.cidr),
+            Nlri::Vpls(_) => (self.family(), PathInfo::Disabled, 0, [0; 16]),
         }
     }
 }
@@ -166,6 +186,7 @@ impl Ord for Nlri {
                 (Nlri::IpVpn(a), Nlri::IpVpn(b)) => {
                     (a.rd, a.cidr.addr(), &a.labels).cmp(&(b.rd, b.cidr.addr(), &b.labels))
                 }
+                (Nlri::Vpls(a), Nlri::Vpls(b)) => a.cmp(b),
                 // one family is one variant, and the family is in the sort key
                 _ => Ordering::Equal,
             })
