@@ -176,7 +176,7 @@ pub fn operational(
 /// An NLRI as ExaBGP's `extensive()`: the prefix, and its path identifier when ADD-PATH is used.
 /// Families without a text form yet (issue 5) show their JSON.
 fn nlri_text(nlri: &Nlri) -> String {
-    if let Nlri::Label(_) | Nlri::IpVpn(_) | Nlri::Vpls(_) = nlri {
+    if let Nlri::Label(_) | Nlri::IpVpn(_) | Nlri::Vpls(_) | Nlri::Evpn(_) = nlri {
         return nlri.to_string();
     }
     if let Nlri::Inet(inet) = nlri {

@@ -37,8 +37,9 @@ pub(crate) fn decode(
     // the link-local address), unless extended next-hop was negotiated (RFC 8950)
     let extended = !negotiated.nexthop.is_empty();
     let expected = match nexthop.len() {
-        // RFC 4761 §3.2.2: VPLS next-hops are IPv4 addresses
+        // RFC 4761 §3.2.2, RFC 7432 §7: L2VPN next-hops are IPv4 or IPv6 addresses
         4 => matches!(family.afi, Afi::IPV4 | Afi::L2VPN),
+        16 if family.afi == Afi::L2VPN => true,
         16 | 32 => family.afi == Afi::IPV6,
         _ => false,
     };

@@ -3,6 +3,7 @@
 //! `Nlri` grows one variant per family module (label, ipvpn, flow, evpn, ... in issue 5).
 
 pub mod cidr;
+pub mod evpn;
 pub mod inet;
 pub mod ipvpn;
 pub mod label;
@@ -16,6 +17,7 @@ use bytes::{Bytes, BytesMut};
 use std::cmp::Ordering;
 
 pub use cidr::Cidr;
+pub use evpn::Evpn;
 pub use inet::Inet;
 pub use ipvpn::IpVpn;
 pub use label::Label;
@@ -33,6 +35,8 @@ pub enum Nlri {
     IpVpn(IpVpn),
     /// L2VPN VPLS (AFI 25, SAFI 65).
     Vpls(Vpls),
+    /// L2VPN EVPN (AFI 25, SAFI 70).
+    Evpn(Evpn),
 }
 
 impl Nlri {
@@ -42,6 +46,7 @@ impl Nlri {
             Nlri::Label(label) => label.family,
             Nlri::IpVpn(vpn) => vpn.family,
             Nlri::Vpls(_) => Family::new(Afi::L2VPN, Safi::VPLS),
+            Nlri::Evpn(_) => Family::new(Afi::L2VPN, Safi::EVPN),
         }
     }
 
@@ -52,6 +57,7 @@ impl Nlri {
             Nlri::Label(label) => label.path_info,
             Nlri::IpVpn(vpn) => vpn.path_info,
             Nlri::Vpls(_) => PathInfo::Disabled,
+            Nlri::Evpn(evpn) => evpn.path_info,
         }
     }
 
@@ -64,6 +70,7 @@ impl Nlri {
             Nlri::IpVpn(vpn) => vpn.path_info = path_info,
             // as ExaBGP, VPLS NLRI carry no path identifier
             Nlri::Vpls(_) => {}
+            Nlri::Evpn(evpn) => evpn.path_info = path_info,
         }
         nlri
     }
@@ -75,7 +82,7 @@ impl Nlri {
                 family.safi,
                 Safi::UNICAST | Safi::MULTICAST | Safi::NLRI_MPLS | Safi::MPLS_VPN
             ),
-            Afi::L2VPN => matches!(family.safi, Safi::VPLS),
+            Afi::L2VPN => matches!(family.safi, Safi::VPLS | Safi::EVPN),
             _ => false,
         }
     }
@@ -91,6 +98,10 @@ impl Nlri {
             return Err(Notification::new(3, 0, Bytes::new()));
         }
         Ok(match family.safi {
+            Safi::EVPN => {
+                let (evpn, used) = Evpn::decode(data, addpath)?;
+                (Nlri::Evpn(evpn), used)
+            }
             Safi::VPLS => {
                 let (vpls, used) = Vpls::decode(data)?;
                 (Nlri::Vpls(vpls), used)
@@ -117,6 +128,7 @@ impl Nlri {
             Nlri::Label(label) => label.encode(negotiated.addpath_send(label.family), out),
             Nlri::IpVpn(vpn) => vpn.encode(negotiated.addpath_send(vpn.family), out),
             Nlri::Vpls(vpls) => vpls.encode(out),
+            Nlri::Evpn(evpn) => evpn.encode(negotiated.addpath_send(self.family()), out),
         }
     }
 
@@ -127,6 +139,7 @@ impl Nlri {
             Nlri::Label(label) => label.encoded_len(negotiated.addpath_send(label.family)),
             Nlri::IpVpn(vpn) => vpn.encoded_len(negotiated.addpath_send(vpn.family)),
             Nlri::Vpls(_) => Vpls::LEN,
+            Nlri::Evpn(evpn) => evpn.encoded_len(negotiated.addpath_send(self.family())),
         }
     }
 
@@ -137,6 +150,7 @@ impl Nlri {
             Nlri::Label(label) => label.json(out),
             Nlri::IpVpn(vpn) => vpn.json(out),
             Nlri::Vpls(vpls) => vpls.json(out),
+            Nlri::Evpn(evpn) => evpn.json(out),
         }
     }
 
@@ -147,6 +161,7 @@ impl Nlri {
             Nlri::Label(label) => label.text(out),
             Nlri::IpVpn(vpn) => vpn.text(out),
             Nlri::Vpls(vpls) => vpls.text(out),
+            Nlri::Evpn(evpn) => evpn.text(out),
         }
     }
 
@@ -164,6 +179,7 @@ impl Nlri {
             Nlri::Label(label) => key(label.family, label.path_info, &label.cidr),
             Nlri::IpVpn(vpn) => key(vpn.family, vpn.path_info, &vpn.cidr),
             Nlri::Vpls(_) => (self.family(), PathInfo::Disabled, 0, [0; 16]),
+            Nlri::Evpn(evpn) => (self.family(), evpn.path_info, 0, [0; 16]),
         }
     }
 }
@@ -187,6 +203,7 @@ impl Ord for Nlri {
                     (a.rd, a.cidr.addr(), &a.labels).cmp(&(b.rd, b.cidr.addr(), &b.labels))
                 }
                 (Nlri::Vpls(a), Nlri::Vpls(b)) => a.cmp(b),
+                (Nlri::Evpn(a), Nlri::Evpn(b)) => a.cmp(b),
                 // one family is one variant, and the family is in the sort key
                 _ => Ordering::Equal,
             })
