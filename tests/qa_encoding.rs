@@ -24,6 +24,7 @@ const MUST_PASS: &[&str] = &[
     "conf-largecommunity",
     "conf-llnh-lla-only",
     "conf-llnh-update",
+    "conf-mvpn",
     "conf-name",
     "conf-new-v4",
     "conf-new-v6",

@@ -16,6 +16,7 @@ use crate::bgp::message::update::nlri::{
     Cidr, Inet, IpVpn, Label, Labels, Nlri, PathInfo, RouteDistinguisher,
 };
 use crate::bgp::neighbor::Neighbor;
+use crate::configuration::announce::mvpn;
 use crate::configuration::core::parser::{parse_asn, parse_number};
 use crate::configuration::core::{Error, Location, Result};
 use crate::protocol::family::Safi;
@@ -44,7 +45,7 @@ pub struct Change {
 pub fn buildable(route: &Route) -> bool {
     match route.kind {
         RouteKind::Ip => Nlri::supported(route.family),
-        RouteKind::Vpls => true,
+        RouteKind::Vpls | RouteKind::McastVpn => true,
         _ => false,
     }
 }
@@ -53,6 +54,7 @@ pub fn buildable(route: &Route) -> bool {
 fn nlri_keyword(kind: RouteKind, keyword: &str) -> bool {
     match kind {
         RouteKind::Vpls => crate::configuration::l2vpn::NLRI_KEYWORDS.contains(&keyword),
+        RouteKind::McastVpn => mvpn::NLRI_KEYWORDS.contains(&keyword),
         _ => false,
     }
 }
@@ -117,7 +119,9 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
     let family = route.family;
     // ExaBGP keeps the configured next-hop as a NEXT_HOP attribute too, sent when IPv4
     // (`pack_attribute`); IPv4 unicast gets its own from the UPDATE builder
-    if let (Some(IpAddr::V4(address)), Safi::NLRI_MPLS | Safi::MPLS_VPN) = (nexthop, family.safi) {
+    if let (Some(IpAddr::V4(address)), Safi::NLRI_MPLS | Safi::MPLS_VPN | Safi::MCAST_VPN) =
+        (nexthop, family.safi)
+    {
         attributes.insert(Attribute::NextHop(NextHop(address)));
     }
     let change = |nlri: Nlri| Change {
@@ -136,6 +140,7 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
                 route,
             )?)]))
         }
+        (RouteKind::McastVpn, _) => return Ok(Some(vec![change(mvpn::nlri(route)?)])),
         _ => return Ok(None),
     };
     let labels = labels.unwrap_or_default();

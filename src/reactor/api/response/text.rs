@@ -6,7 +6,7 @@ use crate::bgp::message::notification::hexstring;
 use crate::bgp::message::operational::Operational;
 use crate::bgp::message::refresh::RouteRefresh;
 use crate::bgp::message::update::attribute::{Attribute, Attributes, SegmentType};
-use crate::bgp::message::update::nlri::{Nlri, PathInfo};
+use crate::bgp::message::update::nlri::Nlri;
 use crate::bgp::message::update::Update;
 use crate::bgp::message::Notification;
 use std::fmt::Write;
@@ -173,25 +173,10 @@ pub fn operational(
     }
 }
 
-/// An NLRI as ExaBGP's `extensive()`: the prefix, and its path identifier when ADD-PATH is used.
-/// Families without a text form yet (issue 5) show their JSON.
+/// An NLRI as ExaBGP's `extensive()`: each family's text (for IP prefixes the prefix, and
+/// its path identifier when ADD-PATH is used).
 fn nlri_text(nlri: &Nlri) -> String {
-    if let Nlri::Label(_) | Nlri::IpVpn(_) | Nlri::Vpls(_) | Nlri::Evpn(_) = nlri {
-        return nlri.to_string();
-    }
-    if let Nlri::Inet(inet) = nlri {
-        return match inet.path_info {
-            PathInfo::Disabled => inet.cidr.to_string(),
-            PathInfo::Id(id) => format!(
-                "{} path-information {}",
-                inet.cidr,
-                std::net::Ipv4Addr::from(id)
-            ),
-        };
-    }
-    let mut json = String::new();
-    nlri.json(&mut json);
-    oneline(&json)
+    nlri.to_string()
 }
 
 /// The attributes as ExaBGP's `AttributeCollection._generate_text`: ordered by code, each

@@ -36,11 +36,14 @@ pub(crate) fn decode(
     // IPv4 routes have an IPv4 next-hop and IPv6 routes an IPv6 one (16 bytes, or 32 with
     // the link-local address), unless extended next-hop was negotiated (RFC 8950)
     let extended = !negotiated.nexthop.is_empty();
+    // L2VPN (RFC 4761 §3.2.2, RFC 7432 §7), MCAST-VPN, MUP and RTC routes take either
+    // (ExaBGP's `Family.size`)
+    let either =
+        family.afi == Afi::L2VPN || matches!(family.safi, Safi::MCAST_VPN | Safi::MUP | Safi::RTC);
     let expected = match nexthop.len() {
-        // RFC 4761 §3.2.2, RFC 7432 §7: L2VPN next-hops are IPv4 or IPv6 addresses
-        4 => matches!(family.afi, Afi::IPV4 | Afi::L2VPN),
-        16 if family.afi == Afi::L2VPN => true,
-        16 | 32 => family.afi == Afi::IPV6,
+        4 => family.afi == Afi::IPV4 || either,
+        16 => family.afi == Afi::IPV6 || either,
+        32 => family.afi == Afi::IPV6,
         _ => false,
     };
     if !(expected || extended && matches!(nexthop.len(), 4 | 16 | 32)) {

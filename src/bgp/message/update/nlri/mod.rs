@@ -7,6 +7,7 @@ pub mod evpn;
 pub mod inet;
 pub mod ipvpn;
 pub mod label;
+pub mod mvpn;
 pub mod qualifier;
 pub mod vpls;
 
@@ -21,6 +22,7 @@ pub use evpn::Evpn;
 pub use inet::Inet;
 pub use ipvpn::IpVpn;
 pub use label::Label;
+pub use mvpn::Mvpn;
 pub use qualifier::{Labels, PathInfo, RouteDistinguisher};
 pub use vpls::Vpls;
 
@@ -37,6 +39,8 @@ pub enum Nlri {
     Vpls(Vpls),
     /// L2VPN EVPN (AFI 25, SAFI 70).
     Evpn(Evpn),
+    /// IPv4/IPv6 MCAST-VPN (SAFI 5).
+    Mvpn(Mvpn),
 }
 
 impl Nlri {
@@ -47,6 +51,7 @@ impl Nlri {
             Nlri::IpVpn(vpn) => vpn.family,
             Nlri::Vpls(_) => Family::new(Afi::L2VPN, Safi::VPLS),
             Nlri::Evpn(_) => Family::new(Afi::L2VPN, Safi::EVPN),
+            Nlri::Mvpn(mvpn) => mvpn.family(),
         }
     }
 
@@ -58,6 +63,7 @@ impl Nlri {
             Nlri::IpVpn(vpn) => vpn.path_info,
             Nlri::Vpls(_) => PathInfo::Disabled,
             Nlri::Evpn(evpn) => evpn.path_info,
+            Nlri::Mvpn(mvpn) => mvpn.path_info,
         }
     }
 
@@ -71,6 +77,7 @@ impl Nlri {
             // as ExaBGP, VPLS NLRI carry no path identifier
             Nlri::Vpls(_) => {}
             Nlri::Evpn(evpn) => evpn.path_info = path_info,
+            Nlri::Mvpn(mvpn) => mvpn.path_info = path_info,
         }
         nlri
     }
@@ -80,7 +87,11 @@ impl Nlri {
         match family.afi {
             Afi::IPV4 | Afi::IPV6 => matches!(
                 family.safi,
-                Safi::UNICAST | Safi::MULTICAST | Safi::NLRI_MPLS | Safi::MPLS_VPN
+                Safi::UNICAST
+                    | Safi::MULTICAST
+                    | Safi::NLRI_MPLS
+                    | Safi::MPLS_VPN
+                    | Safi::MCAST_VPN
             ),
             Afi::L2VPN => matches!(family.safi, Safi::VPLS | Safi::EVPN),
             _ => false,
@@ -98,6 +109,10 @@ impl Nlri {
             return Err(Notification::new(3, 0, Bytes::new()));
         }
         Ok(match family.safi {
+            Safi::MCAST_VPN => {
+                let (mvpn, used) = Mvpn::decode(family.afi, data, addpath)?;
+                (Nlri::Mvpn(mvpn), used)
+            }
             Safi::EVPN => {
                 let (evpn, used) = Evpn::decode(data, addpath)?;
                 (Nlri::Evpn(evpn), used)
@@ -129,6 +144,7 @@ impl Nlri {
             Nlri::IpVpn(vpn) => vpn.encode(negotiated.addpath_send(vpn.family), out),
             Nlri::Vpls(vpls) => vpls.encode(out),
             Nlri::Evpn(evpn) => evpn.encode(negotiated.addpath_send(self.family()), out),
+            Nlri::Mvpn(mvpn) => mvpn.encode(negotiated.addpath_send(self.family()), out),
         }
     }
 
@@ -140,6 +156,7 @@ impl Nlri {
             Nlri::IpVpn(vpn) => vpn.encoded_len(negotiated.addpath_send(vpn.family)),
             Nlri::Vpls(_) => Vpls::LEN,
             Nlri::Evpn(evpn) => evpn.encoded_len(negotiated.addpath_send(self.family())),
+            Nlri::Mvpn(mvpn) => mvpn.encoded_len(negotiated.addpath_send(self.family())),
         }
     }
 
@@ -151,6 +168,7 @@ impl Nlri {
             Nlri::IpVpn(vpn) => vpn.json(out),
             Nlri::Vpls(vpls) => vpls.json(out),
             Nlri::Evpn(evpn) => evpn.json(out),
+            Nlri::Mvpn(mvpn) => mvpn.json(out),
         }
     }
 
@@ -162,6 +180,7 @@ impl Nlri {
             Nlri::IpVpn(vpn) => vpn.text(out),
             Nlri::Vpls(vpls) => vpls.text(out),
             Nlri::Evpn(evpn) => evpn.text(out),
+            Nlri::Mvpn(mvpn) => mvpn.text(out),
         }
     }
 
@@ -180,6 +199,7 @@ impl Nlri {
             Nlri::IpVpn(vpn) => key(vpn.family, vpn.path_info, &vpn.cidr),
             Nlri::Vpls(_) => (self.family(), PathInfo::Disabled, 0, [0; 16]),
             Nlri::Evpn(evpn) => (self.family(), evpn.path_info, 0, [0; 16]),
+            Nlri::Mvpn(mvpn) => (self.family(), mvpn.path_info, 0, [0; 16]),
         }
     }
 }
@@ -204,6 +224,7 @@ impl Ord for Nlri {
                 }
                 (Nlri::Vpls(a), Nlri::Vpls(b)) => a.cmp(b),
                 (Nlri::Evpn(a), Nlri::Evpn(b)) => a.cmp(b),
+                (Nlri::Mvpn(a), Nlri::Mvpn(b)) => a.cmp(b),
                 // one family is one variant, and the family is in the sort key
                 _ => Ordering::Equal,
             })
