@@ -32,6 +32,8 @@ const MUST_PASS: &[&str] = &[
     "conf-path-information",
     "conf-prefix-sid",
     "conf-split",
+    "conf-srv6-mup",
+    "conf-srv6-mup-v3",
     "conf-template",
     "conf-unknowncap",
     "conf-vpn",

@@ -100,7 +100,7 @@ pub fn nlri(route: &Route) -> Result<Nlri> {
             group: ip("group")?,
         }),
     };
-    Ok(Nlri::Mvpn(Mvpn::new(route.family.afi, mvpn)))
+    Ok(Nlri::Mvpn(Box::new(Mvpn::new(route.family.afi, mvpn))))
 }
 
 #[cfg(test)]

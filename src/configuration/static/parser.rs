@@ -16,7 +16,7 @@ use crate::bgp::message::update::nlri::{
     Cidr, Inet, IpVpn, Label, Labels, Nlri, PathInfo, RouteDistinguisher,
 };
 use crate::bgp::neighbor::Neighbor;
-use crate::configuration::announce::mvpn;
+use crate::configuration::announce::{mup, mvpn};
 use crate::configuration::core::parser::{parse_asn, parse_number};
 use crate::configuration::core::{Error, Location, Result};
 use crate::protocol::family::Safi;
@@ -45,7 +45,7 @@ pub struct Change {
 pub fn buildable(route: &Route) -> bool {
     match route.kind {
         RouteKind::Ip => Nlri::supported(route.family),
-        RouteKind::Vpls | RouteKind::McastVpn => true,
+        RouteKind::Vpls | RouteKind::McastVpn | RouteKind::Mup => true,
         _ => false,
     }
 }
@@ -55,6 +55,7 @@ fn nlri_keyword(kind: RouteKind, keyword: &str) -> bool {
     match kind {
         RouteKind::Vpls => crate::configuration::l2vpn::NLRI_KEYWORDS.contains(&keyword),
         RouteKind::McastVpn => mvpn::NLRI_KEYWORDS.contains(&keyword),
+        RouteKind::Mup => mup::NLRI_KEYWORDS.contains(&keyword),
         _ => false,
     }
 }
@@ -72,6 +73,14 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
             .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
         |(prefix, _)| prefix,
     );
+    // IPv4 next-hops of IPv6 IP and MUP routes are written IPv4-mapped, as ExaBGP
+    let mapped_for = match route.kind {
+        RouteKind::Ip => route.prefix.map(|(prefix, _)| prefix),
+        RouteKind::Mup if route.family.afi == crate::protocol::family::Afi::IPV6 => {
+            Some(IpAddr::V6(Ipv6Addr::UNSPECIFIED))
+        }
+        _ => None,
+    };
     let mut attributes = Attributes::new();
     let mut nexthop = None;
     let mut path_info = PathInfo::Disabled;
@@ -85,11 +94,7 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
         match (field.keyword.as_str(), &field.value) {
             ("next-hop", Value::NextHopSelf) => nexthop = Some(ip_self(neighbor, family_of, at)?),
             ("next-hop", Value::Ip(ip)) => {
-                nexthop = Some(
-                    route
-                        .prefix
-                        .map_or(*ip, |(prefix, _)| next_hop_for(prefix, *ip)),
-                )
+                nexthop = Some(mapped_for.map_or(*ip, |prefix| next_hop_for(prefix, *ip)))
             }
             ("path-information", Value::Words(words)) => {
                 path_info = PathInfo::Id(path_id(words, at)?)
@@ -119,8 +124,10 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
     let family = route.family;
     // ExaBGP keeps the configured next-hop as a NEXT_HOP attribute too, sent when IPv4
     // (`pack_attribute`); IPv4 unicast gets its own from the UPDATE builder
-    if let (Some(IpAddr::V4(address)), Safi::NLRI_MPLS | Safi::MPLS_VPN | Safi::MCAST_VPN) =
-        (nexthop, family.safi)
+    if let (
+        Some(IpAddr::V4(address)),
+        Safi::NLRI_MPLS | Safi::MPLS_VPN | Safi::MCAST_VPN | Safi::MUP,
+    ) = (nexthop, family.safi)
     {
         attributes.insert(Attribute::NextHop(NextHop(address)));
     }
@@ -141,6 +148,7 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
             )?)]))
         }
         (RouteKind::McastVpn, _) => return Ok(Some(vec![change(mvpn::nlri(route)?)])),
+        (RouteKind::Mup, _) => return Ok(Some(vec![change(mup::nlri(route)?)])),
         _ => return Ok(None),
     };
     let labels = labels.unwrap_or_default();
@@ -164,14 +172,19 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
         .into_iter()
         .map(|cidr| {
             change(match family.safi {
-                Safi::NLRI_MPLS => Nlri::Label(Label::new(family, cidr, labels.clone(), path_info)),
-                Safi::MPLS_VPN => Nlri::IpVpn(IpVpn::new(
+                Safi::NLRI_MPLS => Nlri::Label(Box::new(Label::new(
+                    family,
+                    cidr,
+                    labels.clone(),
+                    path_info,
+                ))),
+                Safi::MPLS_VPN => Nlri::IpVpn(Box::new(IpVpn::new(
                     family,
                     cidr,
                     labels.clone(),
                     rd.unwrap_or_default(),
                     path_info,
-                )),
+                ))),
                 _ => Nlri::Inet(Inet::new(family, cidr, path_info)),
             })
         })

@@ -7,6 +7,7 @@ pub mod evpn;
 pub mod inet;
 pub mod ipvpn;
 pub mod label;
+pub mod mup;
 pub mod mvpn;
 pub mod qualifier;
 pub mod vpls;
@@ -22,25 +23,29 @@ pub use evpn::Evpn;
 pub use inet::Inet;
 pub use ipvpn::IpVpn;
 pub use label::Label;
+pub use mup::Mup;
 pub use mvpn::Mvpn;
 pub use qualifier::{Labels, PathInfo, RouteDistinguisher};
 pub use vpls::Vpls;
 
-/// One NLRI of any supported family.
+/// One NLRI of any supported family. Variants larger than an IP prefix are boxed so that a
+/// unicast route stays within the adj-rib-out's memory budget.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub enum Nlri {
     /// IPv4/IPv6 unicast and multicast.
     Inet(Inet),
     /// Labeled unicast (SAFI 4).
-    Label(Label),
+    Label(Box<Label>),
     /// VPN-IPv4/VPN-IPv6 (SAFI 128).
-    IpVpn(IpVpn),
+    IpVpn(Box<IpVpn>),
     /// L2VPN VPLS (AFI 25, SAFI 65).
     Vpls(Vpls),
     /// L2VPN EVPN (AFI 25, SAFI 70).
-    Evpn(Evpn),
+    Evpn(Box<Evpn>),
     /// IPv4/IPv6 MCAST-VPN (SAFI 5).
-    Mvpn(Mvpn),
+    Mvpn(Box<Mvpn>),
+    /// IPv4/IPv6 Mobile User Plane (SAFI 85).
+    Mup(Box<Mup>),
 }
 
 impl Nlri {
@@ -52,6 +57,7 @@ impl Nlri {
             Nlri::Vpls(_) => Family::new(Afi::L2VPN, Safi::VPLS),
             Nlri::Evpn(_) => Family::new(Afi::L2VPN, Safi::EVPN),
             Nlri::Mvpn(mvpn) => mvpn.family(),
+            Nlri::Mup(mup) => mup.family(),
         }
     }
 
@@ -64,6 +70,7 @@ impl Nlri {
             Nlri::Vpls(_) => PathInfo::Disabled,
             Nlri::Evpn(evpn) => evpn.path_info,
             Nlri::Mvpn(mvpn) => mvpn.path_info,
+            Nlri::Mup(mup) => mup.path_info,
         }
     }
 
@@ -78,6 +85,7 @@ impl Nlri {
             Nlri::Vpls(_) => {}
             Nlri::Evpn(evpn) => evpn.path_info = path_info,
             Nlri::Mvpn(mvpn) => mvpn.path_info = path_info,
+            Nlri::Mup(mup) => mup.path_info = path_info,
         }
         nlri
     }
@@ -92,6 +100,7 @@ impl Nlri {
                     | Safi::NLRI_MPLS
                     | Safi::MPLS_VPN
                     | Safi::MCAST_VPN
+                    | Safi::MUP
             ),
             Afi::L2VPN => matches!(family.safi, Safi::VPLS | Safi::EVPN),
             _ => false,
@@ -109,13 +118,17 @@ impl Nlri {
             return Err(Notification::new(3, 0, Bytes::new()));
         }
         Ok(match family.safi {
+            Safi::MUP => {
+                let (mup, used) = Mup::decode(family.afi, data, addpath)?;
+                (Nlri::Mup(Box::new(mup)), used)
+            }
             Safi::MCAST_VPN => {
                 let (mvpn, used) = Mvpn::decode(family.afi, data, addpath)?;
-                (Nlri::Mvpn(mvpn), used)
+                (Nlri::Mvpn(Box::new(mvpn)), used)
             }
             Safi::EVPN => {
                 let (evpn, used) = Evpn::decode(data, addpath)?;
-                (Nlri::Evpn(evpn), used)
+                (Nlri::Evpn(Box::new(evpn)), used)
             }
             Safi::VPLS => {
                 let (vpls, used) = Vpls::decode(data)?;
@@ -123,11 +136,11 @@ impl Nlri {
             }
             Safi::NLRI_MPLS => {
                 let (label, used) = Label::decode(family, data, addpath)?;
-                (Nlri::Label(label), used)
+                (Nlri::Label(Box::new(label)), used)
             }
             Safi::MPLS_VPN => {
                 let (vpn, used) = IpVpn::decode(family, data, addpath)?;
-                (Nlri::IpVpn(vpn), used)
+                (Nlri::IpVpn(Box::new(vpn)), used)
             }
             _ => {
                 let (inet, used) = Inet::decode(family, data, addpath)?;
@@ -145,6 +158,7 @@ impl Nlri {
             Nlri::Vpls(vpls) => vpls.encode(out),
             Nlri::Evpn(evpn) => evpn.encode(negotiated.addpath_send(self.family()), out),
             Nlri::Mvpn(mvpn) => mvpn.encode(negotiated.addpath_send(self.family()), out),
+            Nlri::Mup(mup) => mup.encode(negotiated.addpath_send(self.family()), out),
         }
     }
 
@@ -157,6 +171,7 @@ impl Nlri {
             Nlri::Vpls(_) => Vpls::LEN,
             Nlri::Evpn(evpn) => evpn.encoded_len(negotiated.addpath_send(self.family())),
             Nlri::Mvpn(mvpn) => mvpn.encoded_len(negotiated.addpath_send(self.family())),
+            Nlri::Mup(mup) => mup.encoded_len(negotiated.addpath_send(self.family())),
         }
     }
 
@@ -169,6 +184,7 @@ impl Nlri {
             Nlri::Vpls(vpls) => vpls.json(out),
             Nlri::Evpn(evpn) => evpn.json(out),
             Nlri::Mvpn(mvpn) => mvpn.json(out),
+            Nlri::Mup(mup) => mup.json(out),
         }
     }
 
@@ -181,6 +197,7 @@ impl Nlri {
             Nlri::Vpls(vpls) => vpls.text(out),
             Nlri::Evpn(evpn) => evpn.text(out),
             Nlri::Mvpn(mvpn) => mvpn.text(out),
+            Nlri::Mup(mup) => mup.text(out),
         }
     }
 
@@ -200,6 +217,7 @@ impl Nlri {
             Nlri::Vpls(_) => (self.family(), PathInfo::Disabled, 0, [0; 16]),
             Nlri::Evpn(evpn) => (self.family(), evpn.path_info, 0, [0; 16]),
             Nlri::Mvpn(mvpn) => (self.family(), mvpn.path_info, 0, [0; 16]),
+            Nlri::Mup(mup) => (self.family(), mup.path_info, 0, [0; 16]),
         }
     }
 }
@@ -225,6 +243,7 @@ impl Ord for Nlri {
                 (Nlri::Vpls(a), Nlri::Vpls(b)) => a.cmp(b),
                 (Nlri::Evpn(a), Nlri::Evpn(b)) => a.cmp(b),
                 (Nlri::Mvpn(a), Nlri::Mvpn(b)) => a.cmp(b),
+                (Nlri::Mup(a), Nlri::Mup(b)) => a.cmp(b),
                 // one family is one variant, and the family is in the sort key
                 _ => Ordering::Equal,
             })
