@@ -3,7 +3,7 @@
 use super::collection::write_attribute;
 use super::{Code, Flag};
 use crate::bgp::message::open::capability::negotiated::Negotiated;
-use crate::bgp::message::update::nlri::Nlri;
+use crate::bgp::message::update::nlri::{Nlri, RouteDistinguisher};
 use crate::bgp::message::update::RoutedNlri;
 use crate::bgp::message::Notification;
 use crate::protocol::family::{Afi, Family, Safi};
@@ -74,7 +74,7 @@ pub(crate) fn decode(
 }
 
 /// The address of a VPN next-hop: `RD address`, or `RD global RD link-local` (48 bytes, RFC
-/// 4659 §3.2.1; 40 bytes with one RD as ExaBGP accepts); every RD must be zero.
+/// 4659 §3.2.1; 40 bytes with one RD as ExaBGP accepts); every RD must be zero (ExaBGP).
 fn vpn_nexthop(nexthop: &[u8]) -> Result<&[u8], Notification> {
     let rd_zero = |rd: &[u8]| rd.iter().all(|b| *b == 0);
     match nexthop.len() {
@@ -101,6 +101,26 @@ pub(crate) fn attribute_len(len: usize) -> usize {
     len + if len > 255 { 4 } else { 3 }
 }
 
+/// The next-hop as written in MP_REACH_NLRI. An IPv4 next-hop of an IPv6 unicast, multicast or
+/// VPN route goes IPv4-mapped (RFC 2545 §3, RFC 4659 §3.2.1.2) unless extended next-hop
+/// was negotiated, when the peer reads the next-hop's family from its length (as ExaBGP,
+/// which always sends it as is; qa extended-nexthop).
+fn wire_nexthop(family: Family, nexthop: IpAddr, negotiated: &Negotiated) -> IpAddr {
+    match nexthop {
+        IpAddr::V4(v4)
+            if family.afi == Afi::IPV6
+                && matches!(
+                    family.safi,
+                    Safi::UNICAST | Safi::MULTICAST | Safi::NLRI_MPLS | Safi::MPLS_VPN
+                )
+                && negotiated.nexthop.is_empty() =>
+        {
+            IpAddr::V6(v4.to_ipv6_mapped())
+        }
+        _ => nexthop,
+    }
+}
+
 /// Builds MP_REACH_NLRI attributes (header included) for `routes` of one family, one series
 /// per next-hop in order of first appearance, each attribute at most `maximum` bytes
 /// (ExaBGP's `packed_reach_attributes`). An NLRI too large to fit alone is skipped.
@@ -121,18 +141,15 @@ pub(crate) fn encode(
         let mut header = BytesMut::new();
         header.put_u16(family.afi.0);
         header.put_u8(family.safi.0);
-        match nexthop {
-            Some(address) if family.safi == Safi::MPLS_VPN => {
-                let octets = match address {
-                    IpAddr::V4(a) => a.octets().to_vec(),
-                    IpAddr::V6(a) => a.octets().to_vec(),
-                };
-                header.put_u8(8 + octets.len() as u8);
-                header.put_u64(0);
-                header.put_slice(&octets);
-            }
+        let rd = if family.safi == Safi::MPLS_VPN {
+            RouteDistinguisher::LEN
+        } else {
+            0
+        };
+        match nexthop.map(|n| wire_nexthop(family, n, negotiated)) {
             Some(IpAddr::V4(a)) => {
-                header.put_u8(4);
+                header.put_u8((rd + 4) as u8);
+                header.put_bytes(0, rd);
                 header.put_slice(&a.octets());
             }
             Some(IpAddr::V6(a)) => {
@@ -141,7 +158,8 @@ pub(crate) fn encode(
                 let link_local = negotiated
                     .link_local
                     .filter(|_| family.afi == Afi::IPV6 && a.segments()[0] & 0xffc0 != 0xfe80);
-                header.put_u8(if link_local.is_some() { 32 } else { 16 });
+                header.put_u8((rd + if link_local.is_some() { 32 } else { 16 }) as u8);
+                header.put_bytes(0, rd);
                 header.put_slice(&a.octets());
                 if let Some(link_local) = link_local {
                     header.put_slice(&link_local.octets());
