@@ -10,6 +10,7 @@ pub mod label;
 pub mod mup;
 pub mod mvpn;
 pub mod qualifier;
+pub mod rtc;
 pub mod vpls;
 
 use crate::bgp::message::open::capability::negotiated::Negotiated;
@@ -26,6 +27,7 @@ pub use label::Label;
 pub use mup::Mup;
 pub use mvpn::Mvpn;
 pub use qualifier::{Labels, PathInfo, RouteDistinguisher};
+pub use rtc::Rtc;
 pub use vpls::Vpls;
 
 /// One NLRI of any supported family. Variants larger than an IP prefix are boxed so that a
@@ -46,6 +48,8 @@ pub enum Nlri {
     Mvpn(Box<Mvpn>),
     /// IPv4/IPv6 Mobile User Plane (SAFI 85).
     Mup(Box<Mup>),
+    /// IPv4 Route Target membership (SAFI 132).
+    Rtc(Rtc),
 }
 
 impl Nlri {
@@ -58,6 +62,7 @@ impl Nlri {
             Nlri::Evpn(_) => Family::new(Afi::L2VPN, Safi::EVPN),
             Nlri::Mvpn(mvpn) => mvpn.family(),
             Nlri::Mup(mup) => mup.family(),
+            Nlri::Rtc(_) => Family::new(Afi::IPV4, Safi::RTC),
         }
     }
 
@@ -71,6 +76,7 @@ impl Nlri {
             Nlri::Evpn(evpn) => evpn.path_info,
             Nlri::Mvpn(mvpn) => mvpn.path_info,
             Nlri::Mup(mup) => mup.path_info,
+            Nlri::Rtc(rtc) => rtc.path_info,
         }
     }
 
@@ -86,6 +92,7 @@ impl Nlri {
             Nlri::Evpn(evpn) => evpn.path_info = path_info,
             Nlri::Mvpn(mvpn) => mvpn.path_info = path_info,
             Nlri::Mup(mup) => mup.path_info = path_info,
+            Nlri::Rtc(rtc) => rtc.path_info = path_info,
         }
         nlri
     }
@@ -93,6 +100,7 @@ impl Nlri {
     /// Whether this speaker can decode NLRI of `family`.
     pub fn supported(family: Family) -> bool {
         match family.afi {
+            Afi::IPV4 if family.safi == Safi::RTC => true,
             Afi::IPV4 | Afi::IPV6 => matches!(
                 family.safi,
                 Safi::UNICAST
@@ -118,6 +126,10 @@ impl Nlri {
             return Err(Notification::new(3, 0, Bytes::new()));
         }
         Ok(match family.safi {
+            Safi::RTC => {
+                let (rtc, used) = Rtc::decode(data, addpath)?;
+                (Nlri::Rtc(rtc), used)
+            }
             Safi::MUP => {
                 let (mup, used) = Mup::decode(family.afi, data, addpath)?;
                 (Nlri::Mup(Box::new(mup)), used)
@@ -159,6 +171,7 @@ impl Nlri {
             Nlri::Evpn(evpn) => evpn.encode(negotiated.addpath_send(self.family()), out),
             Nlri::Mvpn(mvpn) => mvpn.encode(negotiated.addpath_send(self.family()), out),
             Nlri::Mup(mup) => mup.encode(negotiated.addpath_send(self.family()), out),
+            Nlri::Rtc(rtc) => rtc.encode(negotiated.addpath_send(self.family()), out),
         }
     }
 
@@ -172,6 +185,7 @@ impl Nlri {
             Nlri::Evpn(evpn) => evpn.encoded_len(negotiated.addpath_send(self.family())),
             Nlri::Mvpn(mvpn) => mvpn.encoded_len(negotiated.addpath_send(self.family())),
             Nlri::Mup(mup) => mup.encoded_len(negotiated.addpath_send(self.family())),
+            Nlri::Rtc(rtc) => rtc.encoded_len(negotiated.addpath_send(self.family())),
         }
     }
 
@@ -185,6 +199,7 @@ impl Nlri {
             Nlri::Evpn(evpn) => evpn.json(out),
             Nlri::Mvpn(mvpn) => mvpn.json(out),
             Nlri::Mup(mup) => mup.json(out),
+            Nlri::Rtc(rtc) => rtc.json(out),
         }
     }
 
@@ -198,6 +213,7 @@ impl Nlri {
             Nlri::Evpn(evpn) => evpn.text(out),
             Nlri::Mvpn(mvpn) => mvpn.text(out),
             Nlri::Mup(mup) => mup.text(out),
+            Nlri::Rtc(rtc) => rtc.text(out),
         }
     }
 
@@ -218,6 +234,7 @@ impl Nlri {
             Nlri::Evpn(evpn) => (self.family(), evpn.path_info, 0, [0; 16]),
             Nlri::Mvpn(mvpn) => (self.family(), mvpn.path_info, 0, [0; 16]),
             Nlri::Mup(mup) => (self.family(), mup.path_info, 0, [0; 16]),
+            Nlri::Rtc(rtc) => (self.family(), rtc.path_info, 0, [0; 16]),
         }
     }
 }
@@ -244,6 +261,7 @@ impl Ord for Nlri {
                 (Nlri::Evpn(a), Nlri::Evpn(b)) => a.cmp(b),
                 (Nlri::Mvpn(a), Nlri::Mvpn(b)) => a.cmp(b),
                 (Nlri::Mup(a), Nlri::Mup(b)) => a.cmp(b),
+                (Nlri::Rtc(a), Nlri::Rtc(b)) => a.cmp(b),
                 // one family is one variant, and the family is in the sort key
                 _ => Ordering::Equal,
             })
