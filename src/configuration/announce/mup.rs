@@ -163,3 +163,52 @@ pub fn nlri(route: &Route) -> Result<Nlri> {
     };
     Ok(Nlri::Mup(Box::new(Mup::new(afi, mup))))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::bgp::message::update::nlri::Nlri;
+    use crate::configuration::announce::{parse_text, Announcement};
+    use crate::configuration::r#static::parser::build;
+    use crate::configuration::Configuration;
+    use bytes::BytesMut;
+    use std::path::Path;
+
+    /// API commands reuse the configuration grammar; each builds the NLRI ExaBGP sends
+    /// (bytes from conf-srv6-mup.ci, api-vpls.ci, api-mvpn.ci, conf-vpn.ci).
+    #[test]
+    fn api_announcements_build_nlri() {
+        let text = "neighbor 127.0.0.1 {\n router-id 10.0.0.1;\n local-address 127.0.0.1;\n local-as 65000;\n peer-as 65000;\n}\n";
+        let configuration = Configuration::parse(text, Path::new("api.conf")).unwrap();
+        let neighbor = &configuration.neighbors[0].neighbor;
+        let cases = [
+            ("ipv6 mup mup-t2st 2001::1 rd 100:100 teid 12345/32 next-hop 10.0.0.2 extended-community [target:10:10 mup:10:10]",
+             "0100041D0000006400000064A02001000000000000000000000000000100003039"),
+            ("ipv4 mup mup-isd 10.0.1.0/24 rd 100:100 next-hop 2001::1 bgp-prefix-sid-srv6 ( l3-service 2001:db8:1:1:: 0x48 [64,24,16,0,0,0] )",
+             "0100010C0000006400000064180A0001"),
+            ("vpls rd 192.168.201.1:123 endpoint 5 base 10702 offset 1 size 8 next-hop 192.168.201.1",
+             "00110001C0A8C901007B000500010008029CE1"),
+            ("ipv4 mcast-vpn source-ad source 10.99.12.4 group 239.251.255.228 rd 65000:99999 next-hop 10.10.6.4",
+             "05120000FDE80001869F200A630C0420EFFBFFE4"),
+            ("route 10.0.0.0/25 next-hop 200.10.0.101 rd 65000:1 label 1000",
+             "71003E810000FDE8000000010A000000"),
+        ];
+        for (command, nlri) in cases {
+            let Announcement::Route(route) = parse_text(command).unwrap() else {
+                panic!("{command}")
+            };
+            let changes = build(&route, neighbor).unwrap().unwrap();
+            let mut out = BytesMut::new();
+            let negotiated = Default::default();
+            changes[0].nlri.encode(&negotiated, &mut out);
+            let hex: String = out.iter().map(|b| format!("{b:02X}")).collect();
+            assert_eq!(hex, nlri, "{command}");
+        }
+        // an IPv4 next-hop of an IPv6 MUP route is IPv4-mapped (conf-srv6-mup.ci)
+        let Announcement::Route(route) = parse_text(cases[0].0).unwrap() else {
+            panic!()
+        };
+        let changes = build(&route, neighbor).unwrap().unwrap();
+        assert_eq!(changes[0].nexthop, Some("::ffff:10.0.0.2".parse().unwrap()));
+        assert!(matches!(changes[0].nlri, Nlri::Mup(_)));
+    }
+}
