@@ -15,6 +15,7 @@ pub mod mpurnlri;
 pub mod nexthop;
 pub mod origin;
 pub mod originatorid;
+pub mod pmsi;
 pub mod sr;
 
 pub use aggregator::Aggregator;
@@ -32,6 +33,7 @@ pub use med::Med;
 pub use nexthop::NextHop;
 pub use origin::Origin;
 pub use originatorid::OriginatorId;
+pub use pmsi::Pmsi;
 pub use sr::PrefixSid;
 
 use crate::bgp::message::open::capability::negotiated::Negotiated;
@@ -67,6 +69,7 @@ impl Code {
     pub const EXTENDED_COMMUNITY: u8 = 16;
     pub const AS4_PATH: u8 = 17;
     pub const AS4_AGGREGATOR: u8 = 18;
+    pub const PMSI_TUNNEL: u8 = 22;
     pub const IPV6_EXTENDED_COMMUNITY: u8 = 25;
     pub const AIGP: u8 = 26;
     pub const LARGE_COMMUNITY: u8 = 32;
@@ -92,6 +95,7 @@ impl Code {
             | Code::AS4_AGGREGATOR
             | Code::IPV6_EXTENDED_COMMUNITY
             | Code::LARGE_COMMUNITY
+            | Code::PMSI_TUNNEL
             | Code::BGP_PREFIX_SID => OPTIONAL_TRANSITIVE,
             _ => return None,
         })
@@ -149,6 +153,7 @@ pub enum Attribute {
     Aigp(Aigp),
     Ipv6ExtendedCommunities(Ipv6ExtendedCommunities),
     LargeCommunities(LargeCommunities),
+    Pmsi(Pmsi),
     PrefixSid(PrefixSid),
     Generic(GenericAttribute),
 }
@@ -172,6 +177,7 @@ impl Attribute {
             Attribute::Aigp(_) => Code::AIGP,
             Attribute::Ipv6ExtendedCommunities(_) => Code::IPV6_EXTENDED_COMMUNITY,
             Attribute::LargeCommunities(_) => Code::LARGE_COMMUNITY,
+            Attribute::Pmsi(_) => Code::PMSI_TUNNEL,
             Attribute::PrefixSid(_) => Code::BGP_PREFIX_SID,
             Attribute::Generic(generic) => generic.code,
         }
@@ -216,6 +222,7 @@ impl Attribute {
             Code::LARGE_COMMUNITY => Attribute::LargeCommunities(
                 LargeCommunities::decode(data).map_err(|_| Malformed(5))?,
             ),
+            Code::PMSI_TUNNEL => Attribute::Pmsi(Pmsi::decode(data)?),
             Code::BGP_PREFIX_SID => Attribute::PrefixSid(PrefixSid::decode(data)?),
             _ => return Err(Malformed(2)),
         })
@@ -243,6 +250,7 @@ impl Attribute {
             Attribute::Aigp(v) => v.encode(&mut value),
             Attribute::Ipv6ExtendedCommunities(v) => v.encode(&mut value),
             Attribute::LargeCommunities(v) => v.encode(&mut value),
+            Attribute::Pmsi(v) => v.encode(&mut value),
             Attribute::PrefixSid(v) => v.encode(&mut value),
             Attribute::Generic(v) => value.extend_from_slice(&v.value),
         }
@@ -344,6 +352,9 @@ impl Attribute {
                 out.push_str("\"large-community\": ");
                 v.json(out);
             }
+            Attribute::Pmsi(v) => {
+                let _ = write!(out, "\"pmsi\": \"{v}\"");
+            }
             Attribute::PrefixSid(v) => {
                 out.push_str("\"bgp-prefix-sid\": ");
                 v.json(out);
@@ -422,6 +433,9 @@ impl Attribute {
             }
             Attribute::LargeCommunities(v) if !v.0.is_empty() => {
                 let _ = write!(out, " large-community {v}");
+            }
+            Attribute::Pmsi(v) => {
+                let _ = write!(out, " pmsi {v}");
             }
             Attribute::PrefixSid(v) => {
                 out.push_str(" bgp-prefix-sid ");
