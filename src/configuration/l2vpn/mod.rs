@@ -4,7 +4,7 @@
 use super::core::parser::{Node, Section, Words};
 use super::core::{Error, Location, Result};
 use super::r#static::route::{self, Field, Route, RouteKind, Value};
-use crate::bgp::message::update::nlri::{Nlri, RouteDistinguisher, Vpls};
+use crate::bgp::message::update::nlri::{Nlri, PathInfo, RouteDistinguisher, Vpls};
 use crate::protocol::family::{Family, Safi};
 
 pub fn parse(section: &Section, routes: &mut Vec<Route>) -> Result<()> {
@@ -159,6 +159,7 @@ pub fn nlri(route: &Route) -> Result<Nlri> {
         offset: small("offset")?,
         size,
         base: base as u32,
+        path_info: PathInfo::Disabled,
     }))
 }
 

@@ -72,7 +72,7 @@ impl Nlri {
             Nlri::Inet(inet) => inet.path_info,
             Nlri::Label(label) => label.path_info,
             Nlri::IpVpn(vpn) => vpn.path_info,
-            Nlri::Vpls(_) => PathInfo::Disabled,
+            Nlri::Vpls(vpls) => vpls.path_info,
             Nlri::Evpn(evpn) => evpn.path_info,
             Nlri::Mvpn(mvpn) => mvpn.path_info,
             Nlri::Mup(mup) => mup.path_info,
@@ -87,8 +87,7 @@ impl Nlri {
             Nlri::Inet(inet) => inet.path_info = path_info,
             Nlri::Label(label) => label.path_info = path_info,
             Nlri::IpVpn(vpn) => vpn.path_info = path_info,
-            // as ExaBGP, VPLS NLRI carry no path identifier
-            Nlri::Vpls(_) => {}
+            Nlri::Vpls(vpls) => vpls.path_info = path_info,
             Nlri::Evpn(evpn) => evpn.path_info = path_info,
             Nlri::Mvpn(mvpn) => mvpn.path_info = path_info,
             Nlri::Mup(mup) => mup.path_info = path_info,
@@ -143,7 +142,7 @@ impl Nlri {
                 (Nlri::Evpn(Box::new(evpn)), used)
             }
             Safi::VPLS => {
-                let (vpls, used) = Vpls::decode(data)?;
+                let (vpls, used) = Vpls::decode(data, addpath)?;
                 (Nlri::Vpls(vpls), used)
             }
             Safi::NLRI_MPLS => {
@@ -167,7 +166,7 @@ impl Nlri {
             Nlri::Inet(inet) => inet.encode(negotiated.addpath_send(inet.family), out),
             Nlri::Label(label) => label.encode(negotiated.addpath_send(label.family), out),
             Nlri::IpVpn(vpn) => vpn.encode(negotiated.addpath_send(vpn.family), out),
-            Nlri::Vpls(vpls) => vpls.encode(out),
+            Nlri::Vpls(vpls) => vpls.encode(negotiated.addpath_send(self.family()), out),
             Nlri::Evpn(evpn) => evpn.encode(negotiated.addpath_send(self.family()), out),
             Nlri::Mvpn(mvpn) => mvpn.encode(negotiated.addpath_send(self.family()), out),
             Nlri::Mup(mup) => mup.encode(negotiated.addpath_send(self.family()), out),
@@ -181,7 +180,7 @@ impl Nlri {
             Nlri::Inet(inet) => inet.encoded_len(negotiated.addpath_send(inet.family)),
             Nlri::Label(label) => label.encoded_len(negotiated.addpath_send(label.family)),
             Nlri::IpVpn(vpn) => vpn.encoded_len(negotiated.addpath_send(vpn.family)),
-            Nlri::Vpls(_) => Vpls::LEN,
+            Nlri::Vpls(vpls) => vpls.encoded_len(negotiated.addpath_send(self.family())),
             Nlri::Evpn(evpn) => evpn.encoded_len(negotiated.addpath_send(self.family())),
             Nlri::Mvpn(mvpn) => mvpn.encoded_len(negotiated.addpath_send(self.family())),
             Nlri::Mup(mup) => mup.encoded_len(negotiated.addpath_send(self.family())),
@@ -230,7 +229,7 @@ impl Nlri {
             Nlri::Inet(inet) => key(inet.family, inet.path_info, &inet.cidr),
             Nlri::Label(label) => key(label.family, label.path_info, &label.cidr),
             Nlri::IpVpn(vpn) => key(vpn.family, vpn.path_info, &vpn.cidr),
-            Nlri::Vpls(_) => (self.family(), PathInfo::Disabled, 0, [0; 16]),
+            Nlri::Vpls(vpls) => (self.family(), vpls.path_info, 0, [0; 16]),
             Nlri::Evpn(evpn) => (self.family(), evpn.path_info, 0, [0; 16]),
             Nlri::Mvpn(mvpn) => (self.family(), mvpn.path_info, 0, [0; 16]),
             Nlri::Mup(mup) => (self.family(), mup.path_info, 0, [0; 16]),

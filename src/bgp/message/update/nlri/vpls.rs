@@ -1,6 +1,6 @@
 //! Ports `exabgp/bgp/message/update/nlri/vpls.py`: the L2VPN VPLS NLRI, AFI 25 SAFI 65 (RFC 4761 §3.2.2).
 
-use super::qualifier::RouteDistinguisher;
+use super::qualifier::{PathInfo, RouteDistinguisher};
 use crate::bgp::message::Notification;
 use bytes::{BufMut, Bytes, BytesMut};
 use std::fmt::Write;
@@ -15,6 +15,7 @@ pub struct Vpls {
     pub size: u16,
     /// The label base (20 bits).
     pub base: u32,
+    pub path_info: PathInfo,
 }
 
 impl Vpls {
@@ -22,11 +23,20 @@ impl Vpls {
     const PAYLOAD: usize = 17;
     pub const LEN: usize = 2 + Self::PAYLOAD;
 
-    /// Decodes `length (2) RD VE-ID offset size base` at the front of `data`. A length over
-    /// 17 is accepted and the extra bytes skipped, as ExaBGP.
-    pub fn decode(data: &[u8]) -> Result<(Vpls, usize), Notification> {
+    /// Decodes `[path id] length (2) RD VE-ID offset size base` at the front of `data`. A
+    /// length over 17 is accepted and the extra bytes skipped, as ExaBGP.
+    pub fn decode(data: &[u8], addpath: bool) -> Result<(Vpls, usize), Notification> {
         let invalid = || Notification::new(3, 10, Bytes::new());
-        let [hi, lo, ref rest @ ..] = *data else {
+        let (path_info, at) = if addpath {
+            let id = data.get(..PathInfo::LEN).ok_or_else(invalid)?;
+            (
+                PathInfo::Id(u32::from_be_bytes([id[0], id[1], id[2], id[3]])),
+                PathInfo::LEN,
+            )
+        } else {
+            (PathInfo::Disabled, 0)
+        };
+        let [hi, lo, ref rest @ ..] = *data.get(at..).unwrap_or_default() else {
             return Err(invalid());
         };
         let length = u16::from_be_bytes([hi, lo]) as usize;
@@ -42,19 +52,25 @@ impl Vpls {
                 offset: u16_at(10),
                 size: u16_at(12),
                 base: u32::from_be_bytes([0, rest[14], rest[15], rest[16]]) >> 4,
+                path_info,
             },
-            2 + length,
+            at + 2 + length,
         ))
     }
 
     /// Writes the NLRI, the label base with its bottom of stack bit.
-    pub fn encode(&self, out: &mut BytesMut) {
+    pub fn encode(&self, addpath_send: bool, out: &mut BytesMut) {
+        self.path_info.encode(addpath_send, out);
         out.put_u16(Self::PAYLOAD as u16);
         self.rd.encode(out);
         out.put_u16(self.endpoint);
         out.put_u16(self.offset);
         out.put_u16(self.size);
         out.put_slice(&(((self.base & 0xF_FFFF) << 4) | 1).to_be_bytes()[1..]);
+    }
+
+    pub fn encoded_len(&self, addpath_send: bool) -> usize {
+        Self::LEN + if addpath_send { PathInfo::LEN } else { 0 }
     }
 
     /// `{ "rd": "192.168.201.1:123", "endpoint": 5, "base": 10702, "offset": 1, "size": 8 }`.
@@ -75,6 +91,7 @@ impl Vpls {
             "vpls rd {} endpoint {} base {} offset {} size {}",
             self.rd, self.endpoint, self.base, self.offset, self.size
         );
+        self.path_info.text(out);
     }
 }
 
@@ -91,7 +108,7 @@ mod tests {
 
     #[test]
     fn conf_l2vpn_both_ways() {
-        let (vpls, used) = Vpls::decode(&CONF_L2VPN).unwrap();
+        let (vpls, used) = Vpls::decode(&CONF_L2VPN, false).unwrap();
         assert_eq!(used, 19);
         assert_eq!(
             vpls,
@@ -101,10 +118,11 @@ mod tests {
                 offset: 1,
                 size: 8,
                 base: 10702,
+                path_info: PathInfo::Disabled,
             }
         );
         let mut out = BytesMut::new();
-        vpls.encode(&mut out);
+        vpls.encode(false, &mut out);
         assert_eq!(&out[..], &CONF_L2VPN);
         let mut json = String::new();
         vpls.json(&mut json);
@@ -125,7 +143,7 @@ mod tests {
         let mut short = CONF_L2VPN;
         short[1] = 16;
         for bad in [&CONF_L2VPN[..18], &short[..], &[0][..]] {
-            let error = Vpls::decode(bad).unwrap_err();
+            let error = Vpls::decode(bad, false).unwrap_err();
             assert_eq!((error.code, error.subcode), (3, 10));
         }
     }
@@ -133,15 +151,15 @@ mod tests {
     proptest! {
         #[test]
         fn arbitrary_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..40)) {
-            let _ = Vpls::decode(&data);
+            let _ = Vpls::decode(&data, true);
         }
 
         #[test]
-        fn round_trip(rd: [u8; 8], endpoint: u16, offset: u16, size: u16, base in 0u32..1 << 20) {
-            let vpls = Vpls { rd: RouteDistinguisher(rd), endpoint, offset, size, base };
+        fn round_trip(rd: [u8; 8], endpoint: u16, offset: u16, size: u16, base in 0u32..1 << 20, id: u32) {
+            let vpls = Vpls { rd: RouteDistinguisher(rd), endpoint, offset, size, base, path_info: PathInfo::Id(id) };
             let mut out = BytesMut::new();
-            vpls.encode(&mut out);
-            prop_assert_eq!(Vpls::decode(&out).unwrap(), (vpls, Vpls::LEN));
+            vpls.encode(true, &mut out);
+            prop_assert_eq!(Vpls::decode(&out, true).unwrap(), (vpls, vpls.encoded_len(true)));
         }
     }
 }
