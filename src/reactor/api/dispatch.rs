@@ -1,0 +1,753 @@
+//! Ports the glue of `exabgp/reactor/api/__init__.py` (`API.process`), `command/reactor.py`,
+//! `command/rib.py` and the message side of `processes.py`: a helper's command is run against
+//! the selected peers' adj-rib-out (the peer then sends the changes), acknowledged, and what
+//! the peers do is written to the helpers that subscribed to it.
+
+use super::command::{self, announce, Ack, Action, Command};
+use super::processes::{AckMode, Processes, Report, Settings};
+use super::response::json::{self, ApiVersion, Header, Peer};
+use super::response::text;
+use super::{Hook, Request};
+use crate::bgp::message::open::capability::negotiated::Negotiated;
+use crate::bgp::message::open::Open;
+use crate::bgp::message::operational::Operational;
+use crate::bgp::message::refresh::RouteRefresh;
+use crate::bgp::message::update::Update;
+use crate::bgp::message::{MessageType, Notification};
+use crate::bgp::neighbor::Neighbor;
+use crate::configuration::{Direction, PeerConfig, Process};
+use crate::protocol::family::{Afi, Family, Safi};
+use crate::reactor::peer::event::{ApiEvent, Command as PeerCommand};
+use crate::rib::outgoing::AdjRibOut;
+use crate::rib::Route;
+use async_executor::LocalExecutor;
+use bytes::Bytes;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// A peer as the API knows it: its configuration, its adj-rib-out (shared with the peer
+/// coroutine) and what its session agreed.
+struct Registered {
+    config: PeerConfig,
+    rib: Rc<RefCell<AdjRibOut>>,
+    negotiated: Option<Negotiated>,
+    local: Option<SocketAddr>,
+    counter: u64,
+    established: bool,
+}
+
+struct Inner {
+    processes: Option<Processes>,
+    configured: Vec<Process>,
+    peers: Vec<Registered>,
+    requests: VecDeque<Request>,
+}
+
+/// The API: helpers, their commands, and the messages they receive.
+pub struct Api {
+    settings: Settings,
+    version: ApiVersion,
+    host: String,
+    inner: RefCell<Inner>,
+    reports: RefCell<Option<async_channel::Receiver<Report>>>,
+}
+
+fn host_name() -> String {
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .find_map(|path| {
+            std::fs::read_to_string(path)
+                .ok()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        })
+        .unwrap_or_else(|| "localhost".to_string())
+}
+
+fn same(a: &Neighbor, b: &Neighbor) -> bool {
+    a.peer_address == b.peer_address
+        && a.local_address == b.local_address
+        && a.families == b.families
+}
+
+/// The message codes of `receive { ... }` / `send { ... }`.
+fn subscribed(direction: &Direction, kind: MessageType) -> bool {
+    match kind {
+        MessageType::OPEN => direction.open,
+        MessageType::UPDATE => direction.update,
+        MessageType::NOTIFICATION => direction.notification,
+        MessageType::KEEPALIVE => direction.keepalive,
+        MessageType::ROUTE_REFRESH => direction.refresh,
+        MessageType::OPERATIONAL => direction.operational,
+        _ => false,
+    }
+}
+
+impl Api {
+    /// `version`: `exabgp.api.version` (4: text or JSON helpers; 6: JSON only).
+    pub fn new(settings: Settings, version: u8) -> Api {
+        Api {
+            settings,
+            version: if version == 4 {
+                ApiVersion::V4
+            } else {
+                ApiVersion::V6
+            },
+            host: host_name(),
+            inner: RefCell::new(Inner {
+                processes: None,
+                configured: Vec::new(),
+                peers: Vec::new(),
+                requests: VecDeque::new(),
+            }),
+            reports: RefCell::new(None),
+        }
+    }
+
+    /// The `process` blocks of a (re)loaded configuration; running helpers follow it.
+    pub fn configure(&self, processes: Vec<Process>) {
+        let mut inner = self.inner.borrow_mut();
+        if let Some(running) = inner.processes.as_mut() {
+            running.start(&processes);
+        }
+        inner.configured = processes;
+    }
+
+    /// A peer is (re)started: its adj-rib-out, shared with the peer coroutine, is returned.
+    pub fn register(&self, config: &PeerConfig, rib: AdjRibOut) -> Rc<RefCell<AdjRibOut>> {
+        let rib = Rc::new(RefCell::new(rib));
+        let mut inner = self.inner.borrow_mut();
+        inner
+            .peers
+            .retain(|p| !same(&p.config.neighbor, &config.neighbor));
+        inner.peers.push(Registered {
+            config: config.clone(),
+            rib: rib.clone(),
+            negotiated: None,
+            local: None,
+            counter: 0,
+            established: false,
+        });
+        rib
+    }
+
+    fn json(&self, inner: &Inner, process: &str) -> bool {
+        self.version == ApiVersion::V6
+            || inner
+                .processes
+                .as_ref()
+                .is_some_and(|processes| processes.json(process))
+    }
+
+    fn header(&self, peer: &mut Registered, direction: Option<&'static str>) -> Header {
+        peer.counter += 1;
+        let neighbor = &peer.config.neighbor;
+        let local_address = peer
+            .local
+            .map(|s| s.ip())
+            .or(neighbor.local_address)
+            .map_or_else(|| "None".to_string(), |ip| ip.to_string());
+        Header {
+            api: self.version,
+            time: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_secs_f64()),
+            host: self.host.clone(),
+            pid: std::process::id(),
+            ppid: std::os::unix::process::parent_id(),
+            counter: Some(peer.counter),
+            peer: Some(Peer {
+                local_address,
+                peer_address: neighbor.peer_address.to_string(),
+                local_as: neighbor.local_as,
+                peer_as: neighbor.peer_as,
+                router_id: neighbor.router_id,
+            }),
+            direction,
+        }
+    }
+
+    /// Runs one line of `process`; a request for the reactor may be queued.
+    fn command(&self, inner: &mut Inner, process: &str, line: &str) {
+        let Some(processes) = inner.processes.as_mut() else {
+            return;
+        };
+        let command = match command::parse(line) {
+            Ok(command) => command,
+            Err(error) => {
+                log::warn!(target: "api", "process {process}: could not parse '{line}': {error}");
+                processes.answer(process, false);
+                return;
+            }
+        };
+        log::debug!(target: "api", "process {process}: {line}");
+        let ok = match command {
+            Command::Comment => return,
+            Command::Shutdown => {
+                inner.requests.push_back(Request::Shutdown);
+                true
+            }
+            Command::Reload => {
+                inner.requests.push_back(Request::Reload);
+                true
+            }
+            Command::Restart => {
+                inner.requests.push_back(Request::Restart);
+                true
+            }
+            Command::Ack(Ack::Enable) => {
+                processes.set_ack(process, AckMode::On);
+                true
+            }
+            Command::Ack(Ack::Disable) => {
+                // acknowledged, then silent
+                processes.answer(process, true);
+                processes.set_ack(process, AckMode::Off);
+                return;
+            }
+            Command::Ack(Ack::Silence) => {
+                processes.set_ack(process, AckMode::Off);
+                return;
+            }
+            Command::Version => {
+                processes.write(process, &format!("exabgp {}", env!("CARGO_PKG_VERSION")));
+                true
+            }
+            Command::Ping => {
+                processes.write(process, "pong");
+                true
+            }
+            Command::Help => {
+                processes.write(process, HELP);
+                true
+            }
+            Command::Bye | Command::Reset => true,
+            Command::Status | Command::ShowNeighbor { .. } => {
+                for peer in &inner.peers {
+                    let n = &peer.config.neighbor;
+                    let state = if peer.established { "up" } else { "down" };
+                    processes.write(
+                        process,
+                        &format!(
+                            "neighbor {} local-as {} peer-as {} state {state}",
+                            n.peer_address, n.local_as, n.peer_as
+                        ),
+                    );
+                }
+                true
+            }
+            Command::ShowAdjRib {
+                rib: command::Rib::Out,
+                selection,
+                ..
+            } => {
+                for peer in inner
+                    .peers
+                    .iter()
+                    .filter(|p| selection.matches(&p.config.neighbor))
+                {
+                    let rib = peer.rib.borrow();
+                    for route in rib.rib.cache().cached_routes(&peer.config.neighbor.families) {
+                        let mut update = Update::default();
+                        update
+                            .announces
+                            .push(crate::bgp::message::update::RoutedNlri {
+                                nlri: route.nlri.clone(),
+                                nexthop: route.nexthop,
+                            });
+                        update.attributes = (*route.attributes).clone();
+                        let lines = text::update(
+                            peer.config.neighbor.peer_address,
+                            "send",
+                            &update,
+                            &[],
+                            &[],
+                        );
+                        for line in lines.lines().filter(|l| l.contains(" announced ")) {
+                            processes.write(process, line);
+                        }
+                    }
+                }
+                true
+            }
+            Command::ShowAdjRib { .. } => true,
+            Command::CreateNeighbor { .. } | Command::DeleteNeighbor { .. } => {
+                log::warn!(target: "api", "process {process}: creating and deleting neighbours is not supported yet (issue 4)");
+                false
+            }
+            Command::FlushAdjRibOut { selection } => {
+                let configured = inner.configured.clone();
+                let targets = targets(&inner.peers, &configured, process, &selection);
+                for peer in &targets {
+                    peer.rib.borrow_mut().resend(None, false);
+                }
+                self.notify(inner, &targets_of(&targets), PeerCommand::RibUpdated);
+                true
+            }
+            Command::ClearAdjRib { rib, selection } => {
+                let configured = inner.configured.clone();
+                let targets = targets(&inner.peers, &configured, process, &selection);
+                if rib == command::Rib::Out {
+                    for peer in &targets {
+                        peer.rib.borrow_mut().rib.withdraw(None);
+                    }
+                    self.notify(inner, &targets_of(&targets), PeerCommand::RibUpdated);
+                }
+                true
+            }
+            Command::Peers { selection, action } => {
+                let configured = inner.configured.clone();
+                let targets = targets(&inner.peers, &configured, process, &selection);
+                if targets.is_empty() {
+                    log::warn!(target: "api", "process {process}: no neighbour matches '{line}'");
+                    false
+                } else {
+                    match peer_action(&targets, action) {
+                        Ok(command) => {
+                            self.notify(inner, &targets_of(&targets), command);
+                            true
+                        }
+                        Err(error) => {
+                            log::warn!(target: "api", "process {process}: '{line}': {error}");
+                            false
+                        }
+                    }
+                }
+            }
+        };
+        if let Some(processes) = inner.processes.as_mut() {
+            processes.answer(process, ok);
+        }
+    }
+
+    fn notify(&self, inner: &mut Inner, neighbors: &[Neighbor], command: PeerCommand) {
+        let neighbors = neighbors.to_vec();
+        inner.requests.push_back(Request::Peers {
+            select: Box::new(move |n| neighbors.iter().any(|t| same(t, n))),
+            command,
+        });
+    }
+
+    /// Writes `make(json)` to every helper of `peer` for which `wanted` holds.
+    fn deliver(
+        &self,
+        inner: &Inner,
+        api: &crate::configuration::Api,
+        wanted: impl Fn(&crate::configuration::Api) -> bool,
+        make: &mut dyn FnMut(bool) -> Option<String>,
+    ) {
+        let Some(processes) = inner.processes.as_ref() else {
+            return;
+        };
+        if !wanted(api) {
+            return;
+        }
+        for name in api.targets(&inner.configured) {
+            if let Some(text) = make(self.json(inner, &name)) {
+                processes.write(&name, text.trim_end_matches('\n'));
+            }
+        }
+    }
+
+    /// A message sent or received, for the helpers subscribed to its type.
+    fn message(&self, inner: &mut Inner, index: usize, direction: &'static str, raw: &[u8]) {
+        let Some(&kind) = raw.get(18) else {
+            return;
+        };
+        let kind = MessageType(kind);
+        let (header_bytes, body) = raw.split_at(19.min(raw.len()));
+        let api = inner.peers[index].config.api.clone();
+        let settings = if direction == "receive" {
+            api.receive
+        } else {
+            api.send
+        };
+        if subscribed(&settings, kind) {
+            let parsed = settings.parsed || !(settings.packets || settings.consolidate);
+            let ip = inner.peers[index].config.neighbor.peer_address;
+            let json_direction = if direction == "receive" { "in" } else { "out" };
+            let header = self.header(&mut inner.peers[index], Some(json_direction));
+            let negotiated = inner.peers[index].negotiated.clone();
+            let (raw_header, raw_body): (&[u8], &[u8]) = if settings.consolidate && settings.packets
+            {
+                (header_bytes, body)
+            } else {
+                (&[], &[])
+            };
+            if settings.packets && !settings.consolidate {
+                self.deliver(inner, &api, |_| true, &mut |json| {
+                    Some(if json {
+                        json::packets(&header, kind.0, header_bytes, body, negotiated.as_ref())
+                    } else {
+                        text::packets(ip, direction, kind.0, header_bytes, body)
+                    })
+                });
+            }
+            if parsed || settings.consolidate {
+                self.deliver(inner, &api, |_| true, &mut |json| {
+                    parsed_message(
+                        json,
+                        &header,
+                        ip,
+                        direction,
+                        kind,
+                        body,
+                        raw_header,
+                        raw_body,
+                        negotiated.as_ref(),
+                    )
+                });
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn parsed_message(
+    json: bool,
+    header: &Header,
+    ip: std::net::IpAddr,
+    direction: &str,
+    kind: MessageType,
+    body: &[u8],
+    raw_header: &[u8],
+    raw_body: &[u8],
+    negotiated: Option<&Negotiated>,
+) -> Option<String> {
+    Some(match kind {
+        MessageType::OPEN => {
+            let open = Open::decode(body).ok()?;
+            if json {
+                json::open(header, &open, raw_header, raw_body)
+            } else {
+                format!(
+                    "neighbor {ip} {direction} open version {} asn {} hold_time {} router_id {}\n",
+                    open.version, open.asn, open.hold_time, open.router_id
+                )
+            }
+        }
+        MessageType::UPDATE => {
+            let update = Update::decode(Bytes::copy_from_slice(body), negotiated?).ok()?;
+            if json {
+                let mut value = String::new();
+                update.json(&mut value);
+                json::update(header, &value, raw_header, raw_body, None)
+            } else {
+                text::update(ip, direction, &update, raw_header, raw_body)
+            }
+        }
+        MessageType::NOTIFICATION => {
+            let notification = Notification::decode(body);
+            if json {
+                json::notification(header, &notification, raw_header, raw_body)
+            } else {
+                text::notification(ip, direction, &notification, raw_header, raw_body)
+            }
+        }
+        MessageType::KEEPALIVE => {
+            if json {
+                json::keepalive(header, raw_header, raw_body)
+            } else {
+                text::keepalive(ip, direction, raw_header, raw_body)
+            }
+        }
+        MessageType::ROUTE_REFRESH => {
+            let refresh = RouteRefresh::decode(body).ok()?;
+            if json {
+                json::refresh(header, &refresh, raw_header, raw_body)
+            } else {
+                text::refresh(ip, direction, &refresh, raw_header, raw_body)
+            }
+        }
+        MessageType::OPERATIONAL => {
+            let operational = Operational::decode(body).ok()?;
+            if json {
+                json::operational(header, &operational, raw_header, raw_body)
+            } else {
+                text::operational(ip, direction, &operational, raw_header, raw_body)
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// The registered peers `process` may command that `selection` picks (ExaBGP's
+/// `reactor.peers(service)` then `match_neighbors`).
+fn targets<'a>(
+    peers: &'a [Registered],
+    configured: &[Process],
+    process: &str,
+    selection: &command::Selection,
+) -> Vec<&'a Registered> {
+    peers
+        .iter()
+        .filter(|p| {
+            p.config
+                .api
+                .targets(configured)
+                .iter()
+                .any(|name| name == process)
+        })
+        .filter(|p| selection.matches(&p.config.neighbor))
+        .collect()
+}
+
+fn targets_of(targets: &[&Registered]) -> Vec<Neighbor> {
+    targets.iter().map(|p| p.config.neighbor.clone()).collect()
+}
+
+/// Applies an action to the targets' adj-rib-out; returns the command the peers must run.
+fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, String> {
+    match action {
+        Action::Announce(routes) | Action::Withdraw(routes) if routes.is_empty() => {
+            Err("no route given".into())
+        }
+        Action::Announce(routes) => {
+            for peer in targets {
+                let changes = announce::changes(&routes, &peer.config.neighbor)?;
+                let mut rib = peer.rib.borrow_mut();
+                for change in changes {
+                    let route = Route::new(change.nlri, change.nexthop, Arc::new(change.attributes));
+                    rib.rib.add_to_rib_watchdog(
+                        route,
+                        change.watchdog.as_deref(),
+                        change.withdraw,
+                    );
+                }
+            }
+            Ok(PeerCommand::RibUpdated)
+        }
+        Action::Withdraw(routes) => {
+            for peer in targets {
+                let changes = announce::changes(&routes, &peer.config.neighbor)?;
+                let mut rib = peer.rib.borrow_mut();
+                for change in changes {
+                    rib.rib.del_nlri_from_rib(change.nlri, None);
+                }
+            }
+            Ok(PeerCommand::RibUpdated)
+        }
+        Action::Watchdog { announce, name } => {
+            for peer in targets {
+                let mut rib = peer.rib.borrow_mut();
+                if announce {
+                    rib.rib.announce_watchdog(&name);
+                } else {
+                    rib.rib.withdraw_watchdog(&name);
+                }
+            }
+            Ok(PeerCommand::RibUpdated)
+        }
+        Action::AnnounceFlow(_) | Action::WithdrawFlow(_) => {
+            Err("flow routes can not be announced yet (issue 5)".into())
+        }
+        Action::Eor(family) => Ok(PeerCommand::Eor {
+            family: Some(family.unwrap_or(Family::IPV4_UNICAST)),
+        }),
+        Action::RouteRefresh(family) => Ok(PeerCommand::RouteRefresh { family }),
+        Action::Teardown(subcode) => Ok(PeerCommand::Teardown {
+            subcode,
+            restart: true,
+        }),
+        Action::Operational(message) => {
+            let what = match message.name.as_str() {
+                "adm" => 1,
+                "asm" => 2,
+                _ => return Err(format!("operational {} is not supported", message.name)),
+            };
+            let advisory = message
+                .fields
+                .iter()
+                .find(|(k, _)| k == "advisory")
+                .map(|(_, v)| v.as_str())
+                .unwrap_or("");
+            let family = if message.family.afi == Afi::UNDEFINED {
+                Family::new(Afi::IPV4, Safi::UNICAST)
+            } else {
+                message.family
+            };
+            Ok(PeerCommand::Send {
+                message: Operational::advisory(what, family, advisory).encode(),
+            })
+        }
+    }
+}
+
+const HELP: &str = "\
+help: available commands (v4 syntax; v6: daemon, session, system, rib, peer)\n\
+shutdown | reload | restart | status | version | ping\n\
+enable-ack | disable-ack | silence-ack\n\
+show neighbor [summary|extensive|configuration] | show adj-rib in|out [extensive]\n\
+flush adj-rib out | clear adj-rib in|out\n\
+[neighbor IP [local-ip IP] [local-as N] [peer-as N] [router-id ID] [, neighbor ...]] \
+announce|withdraw route|attributes|ipv4|ipv6|watchdog ...\n\
+[neighbor ...] announce eor [AFI SAFI] | announce route-refresh AFI SAFI | \
+announce operational ... | teardown CODE";
+
+impl Hook for Api {
+    fn start(&self, executor: &Rc<LocalExecutor<'static>>) {
+        let mut inner = self.inner.borrow_mut();
+        let mut processes = Processes::new(self.settings, executor.clone());
+        processes.start(&inner.configured);
+        *self.reports.borrow_mut() = Some(processes.reports());
+        inner.processes = Some(processes);
+    }
+
+    fn next(&self) -> Pin<Box<dyn Future<Output = Request> + '_>> {
+        Box::pin(async move {
+            loop {
+                if let Some(request) = self.inner.borrow_mut().requests.pop_front() {
+                    return request;
+                }
+                let reports = self.reports.borrow().clone();
+                let Some(reports) = reports else {
+                    return futures_lite::future::pending().await;
+                };
+                let Ok(report) = reports.recv().await else {
+                    return futures_lite::future::pending().await;
+                };
+                let mut inner = self.inner.borrow_mut();
+                match report {
+                    Report::Line { process, line } => self.command(&mut inner, &process, &line),
+                    Report::Ended { process } => {
+                        let ended = inner
+                            .processes
+                            .as_mut()
+                            .map_or(Ok(()), |processes| processes.ended(&process));
+                        if let Err(why) = ended {
+                            log::error!(target: "processes", "{}, exabgp.api.terminate is set: stopping", why.0);
+                            inner.requests.push_back(Request::Shutdown);
+                        }
+                    }
+                }
+            }
+        })
+    }
+
+    fn event(&self, neighbor: &Neighbor, event: &ApiEvent) {
+        let mut inner = self.inner.borrow_mut();
+        let Some(index) = inner
+            .peers
+            .iter()
+            .position(|p| same(&p.config.neighbor, neighbor))
+        else {
+            return;
+        };
+        let ip = neighbor.peer_address;
+        match event {
+            ApiEvent::Connected { local, .. } => {
+                inner.peers[index].local = Some(*local);
+                let header = {
+                    let peer = &mut inner.peers[index];
+                    self.header(peer, None)
+                };
+                let peer = &inner.peers[index];
+                self.deliver(&inner, &peer.config.api, |api| api.neighbor_changes, &mut |json| {
+                    Some(if json {
+                        json::connected(&header)
+                    } else {
+                        text::connected(ip)
+                    })
+                });
+            }
+            ApiEvent::Up => {
+                inner.peers[index].established = true;
+                let header = self.header(&mut inner.peers[index], None);
+                let peer = &inner.peers[index];
+                self.deliver(&inner, &peer.config.api, |api| api.neighbor_changes, &mut |json| {
+                    Some(if json {
+                        json::up(&header)
+                    } else {
+                        text::up(ip)
+                    })
+                });
+            }
+            ApiEvent::Down(reason) => {
+                inner.peers[index].established = false;
+                let header = self.header(&mut inner.peers[index], None);
+                let peer = &inner.peers[index];
+                self.deliver(&inner, &peer.config.api, |api| api.neighbor_changes, &mut |json| {
+                    Some(if json {
+                        json::down(&header, reason)
+                    } else {
+                        text::down(ip, reason)
+                    })
+                });
+            }
+            ApiEvent::Negotiated { sent, received } => {
+                let negotiated = match (Open::decode(sent), Open::decode(received)) {
+                    (Ok(sent), Ok(received)) => Some(Negotiated::agree(neighbor, &sent, &received)),
+                    _ => None,
+                };
+                inner.peers[index].negotiated = negotiated.clone();
+                if let Some(negotiated) = negotiated {
+                    let header = self.header(&mut inner.peers[index], None);
+                    let peer = &inner.peers[index];
+                    self.deliver(&inner, &peer.config.api, |api| api.negotiated, &mut |json| {
+                        json.then(|| json::negotiated(&header, &negotiated))
+                    });
+                }
+                // the OPENs went by before the session could be decoded: tell them now
+                let sent = crate::bgp::message::message(MessageType::OPEN, sent);
+                let received = crate::bgp::message::message(MessageType::OPEN, received);
+                self.message(&mut inner, index, "send", &sent);
+                self.message(&mut inner, index, "receive", &received);
+            }
+            ApiEvent::Received { kind, body } => {
+                if *kind == MessageType::OPEN.0 {
+                    return;
+                }
+                let raw = crate::bgp::message::message(MessageType(*kind), body);
+                self.message(&mut inner, index, "receive", &raw);
+            }
+        }
+    }
+
+    fn sent(&self, neighbor: &Neighbor, message: &Bytes) {
+        if message.get(18) == Some(&MessageType::OPEN.0) {
+            return;
+        }
+        let mut inner = self.inner.borrow_mut();
+        if let Some(index) = inner
+            .peers
+            .iter()
+            .position(|p| same(&p.config.neighbor, neighbor))
+        {
+            self.message(&mut inner, index, "send", message);
+        }
+    }
+
+    fn stop(&self) -> Pin<Box<dyn Future<Output = ()> + '_>> {
+        Box::pin(async move {
+            let processes = self.inner.borrow_mut().processes.take();
+            if let Some(mut processes) = processes {
+                let (pid, ppid) = (std::process::id(), std::os::unix::process::parent_id());
+                let names: Vec<String> = processes.running().map(str::to_string).collect();
+                for name in names {
+                    let json = self.version == ApiVersion::V6 || processes.json(&name);
+                    let message = if json {
+                        json::shutdown(&Header {
+                            api: self.version,
+                            time: 0.0,
+                            host: self.host.clone(),
+                            pid,
+                            ppid,
+                            counter: None,
+                            peer: None,
+                            direction: None,
+                        })
+                    } else {
+                        text::shutdown(pid, ppid)
+                    };
+                    processes.write(&name, message.trim_end_matches('\n'));
+                }
+                processes.stop().await;
+            }
+        })
+    }
+}
