@@ -5,7 +5,7 @@
 # (/usr/bin/time -v).
 #
 # usage: bench/startup.sh [-n ROUTES] [SPEAKER...]
-#   SPEAKER: exabgp-rs (target/release, built if missing), exabgp5 (ExaBGP 5.0.15 from PyPI,
+#   SPEAKER: exabgp-rs (target/release, built first), exabgp5 (ExaBGP 5.0.15 from PyPI,
 #            in a venv under /tmp), exabgp4 (Debian's exabgp 4.2, /usr/sbin/exabgp).
 #            Default: all three; a speaker that is not available is reported and skipped.
 #   bench/startup.sh config N ADDRESS PEER PORT > exabgp.conf   writes the configuration only.
@@ -14,7 +14,8 @@
 set -euo pipefail
 
 ROUTES=1000000
-TIMEOUT=${BENCH_TIMEOUT:-1800}  # seconds allowed per phase
+TIMEOUT=${BENCH_TIMEOUT:-1800}  # seconds allowed to reach Established
+STALL=${BENCH_STALL:-60}        # seconds without a new route in BIRD before giving up
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VENV=/tmp/exabgp5-venv
 SPEAKER_AS=65000
@@ -76,9 +77,7 @@ speaker_command() {
     case $1 in
     exabgp-rs)
         local bin="$ROOT/target/release/exabgp-rs"
-        if [ ! -x "$bin" ]; then
-            (cd "$ROOT" && cargo build --release --quiet) >&2 || return 0
-        fi
+        (cd "$ROOT" && cargo build --release --quiet) >&2 || return 0
         if "$bin" help 2>&1 | awk '$1 == "server" { found = 1 } END { exit !found }'; then
             echo "$bin server"
         else
@@ -102,7 +101,8 @@ speaker_command() {
     esac
 }
 
-# Polls `birdc show protocols all speaker` until the awk program $2 succeeds on it.
+# Polls `birdc show protocols all speaker` until the awk program $2 succeeds on it (or the
+# speaker exits, or TIMEOUT seconds pass).
 wait_bird() {
     local dir=$1 test=$2 start=$3 speaker_pid=$4
     while :; do
@@ -115,6 +115,31 @@ wait_bird() {
         fi
         if [ "$(elapsed "$start" "$(now)" | cut -d. -f1)" -ge "$TIMEOUT" ]; then
             echo "timed out" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+}
+
+# Polls BIRD's imported route count until it reaches ROUTES; fails when the speaker exits or
+# the count has not moved for STALL seconds.
+wait_routes() {
+    local dir=$1 speaker_pid=$2 count last=-1 moved
+    moved=$(now)
+    while :; do
+        count=$(birdc -s "$dir/bird.ctl" show protocols all speaker 2>/dev/null |
+            awk '$1 == "Routes:" { print $2; exit }')
+        count=${count:-0}
+        [ "$count" -ge "$ROUTES" ] && return 0
+        if [ "$count" != "$last" ]; then
+            last=$count
+            moved=$(now)
+        elif [ "$(elapsed "$moved" "$(now)" | cut -d. -f1)" -ge "$STALL" ]; then
+            echo "stalled at $count routes" >&2
+            return 1
+        fi
+        if ! kill -0 "$speaker_pid" 2>/dev/null; then
+            echo "speaker exited at $count routes" >&2
             return 1
         fi
         sleep 0.1
@@ -138,7 +163,7 @@ run_one() {
     local bird_pid=$!
     until birdc -s "$dir/bird.ctl" show status >/dev/null 2>&1; do sleep 0.05; done
 
-    local start established loaded
+    local start established= loaded
     start=$(now)
     # ExaBGP's environment (read by exabgp-rs too): foreground, no CLI pipes, no privilege drop.
     env exabgp_daemon_daemonize=false exabgp_daemon_user=root exabgp_daemon_drop=false \
@@ -148,7 +173,7 @@ run_one() {
     local status=ok
     if wait_bird "$dir" '/BGP state:/ && /Established/ { up = 1 } END { exit !up }' "$start" $time_pid; then
         established=$(now)
-        if wait_bird "$dir" "/Routes:/ && \$2 >= $ROUTES { done = 1 } END { exit !done }" "$start" $time_pid; then
+        if wait_routes "$dir" $time_pid; then
             loaded=$(now)
         else
             status="routes not all received"
@@ -174,7 +199,10 @@ run_one() {
             "$name" "$ROUTES" "$(elapsed "$start" "$established")" "$(elapsed "$established" "$loaded")" "${rss:-?}"
         rm -rf "$dir"
     else
-        printf '%-10s routes %-8s FAILED: %s (logs kept in %s)\n' "$name" "$ROUTES" "$status" "$dir"
+        local up=never
+        [ -n "${established:-}" ] && up="$(elapsed "$start" "$established")s"
+        printf '%-10s routes %-8s FAILED: %s (start->established %s, peak-rss %s MiB; logs in %s)\n' \
+            "$name" "$ROUTES" "$status" "$up" "${rss:-?}" "$dir"
     fi
 }
 

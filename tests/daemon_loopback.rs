@@ -569,3 +569,56 @@ fn recorded_session_replays_through_the_stepper() {
     replay(&mut stepper, &records).unwrap_or_else(|mismatch| panic!("{mismatch:?}\n{text}"));
     let _ = std::fs::remove_file(&record);
 }
+
+#[test]
+fn rotate_reloads_the_next_configuration() {
+    // exabgp.debug.rotate: several configurations run as one process, each reload takes the next
+    // (ExaBGP's functional tests rely on it for api-reload).
+    let port = free_port();
+    let first = write_config(
+        "rotate-1",
+        &neighbor(
+            "127.0.0.1",
+            "127.0.0.1",
+            65001,
+            65002,
+            "10.0.0.1",
+            "  passive;\n",
+        ),
+    );
+    let second = write_config(
+        "rotate-2",
+        &neighbor(
+            "127.0.0.3",
+            "127.0.0.1",
+            65001,
+            65003,
+            "10.0.0.1",
+            "  passive;\n",
+        ),
+    );
+    let mut daemon = Daemon::spawn(
+        "rotate",
+        &[
+            "server",
+            "-d",
+            first.to_str().unwrap(),
+            second.to_str().unwrap(),
+        ],
+        &[
+            ("exabgp_tcp_bind", String::new()),
+            ("exabgp_tcp_port", port.to_string()),
+            ("exabgp_debug_rotate", "true".into()),
+        ],
+    );
+    daemon.wait_for("new peer: neighbor 127.0.0.1 ");
+    daemon.signal("USR1");
+    daemon.wait_for("removing peer: neighbor 127.0.0.1 ");
+    daemon.wait_for("new peer: neighbor 127.0.0.3 ");
+    daemon.signal("USR1");
+    wait_count(&daemon, "new peer: neighbor 127.0.0.1 ", 2);
+    daemon.signal("TERM");
+    assert_eq!(daemon.wait_exit(), 0);
+    let _ = std::fs::remove_file(first);
+    let _ = std::fs::remove_file(second);
+}

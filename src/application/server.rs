@@ -105,19 +105,25 @@ pub fn run(args: &[String]) -> i32 {
             }
         },
     };
+    if options.configurations.len() > 1 && !environment.rotate {
+        return one_process_each(args, &options.configurations);
+    }
+    // With `debug.rotate`, each load takes the next file, round robin (ExaBGP's FIFO of files).
     let paths = options.configurations.clone();
+    let next = std::cell::Cell::new(0);
     let load = Box::new(move || {
-        let mut peers = Vec::new();
-        for path in &paths {
-            let configuration = Configuration::load(path).map_err(|error| error.to_string())?;
-            peers.extend(configuration.neighbors);
-        }
-        Ok(peers)
+        let path = &paths[next.get() % paths.len()];
+        next.set(next.get() + 1);
+        log::info!(target: "configuration", "loading {}", path.display());
+        Configuration::load(path)
+            .map(|configuration| configuration.neighbors)
+            .map_err(|error| error.to_string())
     });
     let peer_settings = environment.peer.clone();
+    let version = environment.version;
     let factory = Box::new(move |config: &PeerConfig| {
         peer::daemon(
-            config.neighbor.clone(),
+            with_version(&config.neighbor, version.as_deref()),
             peer_settings.clone(),
             adj_rib_out(config),
         )
@@ -132,6 +138,47 @@ pub fn run(args: &[String]) -> i32 {
         run_for: None,
     };
     Reactor::new(settings, load, factory).run()
+}
+
+/// As ExaBGP with several configurations and no `debug.rotate`: one daemon process each (here
+/// the same binary run again with one configuration), waited for; ^C is left to them.
+fn one_process_each(args: &[String], configurations: &[PathBuf]) -> i32 {
+    let options: Vec<&String> = args
+        .iter()
+        .filter(|arg| !configurations.iter().any(|c| c.as_os_str() == arg.as_str()))
+        .collect();
+    let program = match std::env::current_exe() {
+        Ok(program) => program,
+        Err(error) => {
+            eprintln!("exabgp-rs: can not find this program to run it again: {error}");
+            return 1;
+        }
+    };
+    let mut children = Vec::new();
+    for configuration in configurations {
+        let child = std::process::Command::new(&program)
+            .arg("server")
+            .args(&options)
+            .arg(configuration)
+            .spawn();
+        match child {
+            Ok(child) => children.push(child),
+            Err(error) => {
+                eprintln!(
+                    "exabgp-rs: can not start a daemon for {}: {error}",
+                    configuration.display()
+                );
+                return 1;
+            }
+        }
+    }
+    let mut code = 0;
+    for mut child in children {
+        if !matches!(child.wait(), Ok(status) if status.success()) {
+            code = 1;
+        }
+    }
+    code
 }
 
 /// The built-in example's configuration: one process, two neighbours talking to each other over
@@ -245,6 +292,16 @@ pub fn example(args: &[String]) -> i32 {
     Reactor::new(settings, load, factory).run()
 }
 
+/// The neighbour as its peer runs it: `exabgp_version` is daemon-wide in ExaBGP, so it replaces
+/// the version every neighbour announces in the software-version capability.
+fn with_version(neighbor: &Neighbor, version: Option<&str>) -> Neighbor {
+    let mut neighbor = neighbor.clone();
+    if let Some(version) = version {
+        neighbor.software_version = version.to_string();
+    }
+    neighbor
+}
+
 /// A neighbour's adj-rib-out, loaded with the routes its configuration gives it.
 pub fn adj_rib_out(config: &PeerConfig) -> AdjRibOut {
     let neighbor = &config.neighbor;
@@ -269,6 +326,8 @@ pub fn adj_rib_out(config: &PeerConfig) -> AdjRibOut {
 struct Environment {
     /// `daemon.daemonize` was asked while logging to the terminal.
     refused_fork: bool,
+    /// `debug.rotate`: several configurations are one process, reloads take the next one.
+    rotate: bool,
     /// `log.destination` and `log.short`.
     destination: String,
     short: bool,
@@ -279,6 +338,8 @@ struct Environment {
     level: log::LevelFilter,
     daemon: Daemon,
     peer: PeerSettings,
+    /// `exabgp_version`, for the software-version capability.
+    version: Option<String>,
 }
 
 impl Environment {
@@ -289,6 +350,7 @@ impl Environment {
             environment.log.enable && logger::on_terminal(&environment.log.destination);
         Environment {
             refused_fork: environment.daemon.daemonize && terminal_logs,
+            rotate: environment.debug.rotate,
             destination: environment.log.destination.clone(),
             short: environment.log.short,
             bind: environment.tcp.bind.clone(),
@@ -303,6 +365,7 @@ impl Environment {
                 environment.daemon.umask,
             ),
             peer: peer_settings(environment),
+            version: environment.version.clone(),
         }
     }
 }
@@ -450,5 +513,34 @@ mod tests {
         assert!(parse(&[]).is_err());
         assert!(parse(&["--bogus".to_string(), "a.conf".to_string()]).is_err());
         assert!(parse(&["a.conf".to_string(), "--record".to_string()]).is_err());
+    }
+
+    /// The software-version capability of a neighbour as the server runs it, from the
+    /// environment as ExaBGP's functional tests set it (qa conf-cap-software-version).
+    #[test]
+    fn software_version_from_environment() {
+        use crate::bgp::message::open::capability::{Capabilities, Capability, CapabilityCode};
+        let text = "neighbor 127.0.0.1 { router-id 10.0.0.2; local-as 65533; peer-as 65533; \
+                    capability { software-version enable; } family { ipv4 unicast; } }";
+        let configured = Configuration::parse(text, std::path::Path::new("test.conf"))
+            .unwrap()
+            .neighbors
+            .remove(0)
+            .neighbor;
+        let announced = |vars: &[(String, String)]| {
+            let environment =
+                Environment::new(&crate::environment::Environment::load(None, vars).unwrap());
+            let neighbor = with_version(&configured, environment.version.as_deref());
+            match Capabilities::new(&neighbor, false).get(CapabilityCode::SOFTWARE_VERSION) {
+                Some(Capability::Software(software)) => software.0.clone(),
+                other => panic!("no software-version capability: {other:?}"),
+            }
+        };
+        let test = [("exabgp_version".to_string(), "5.0.0-0+test".to_string())];
+        assert_eq!(announced(&test), "ExaBGP/5.0.0-0+test");
+        assert_eq!(
+            announced(&[]),
+            format!("ExaBGP/{}", env!("CARGO_PKG_VERSION"))
+        );
     }
 }

@@ -91,6 +91,21 @@ struct Running<C> {
     task: Task<Outcome>,
     /// Start again with this configuration once the task ends (a changed neighbour, a restart).
     next: Option<C>,
+    /// A Stop was sent: the task is ending.
+    stopping: bool,
+}
+
+impl<C> Running<C> {
+    /// Asks the peer to stop with Cease / Peer De-configured (once), then start again with `next`.
+    fn stop(&mut self, next: Option<C>) {
+        self.next = next;
+        if !self.stopping {
+            self.stopping = true;
+            self.handle.send(Control::Stop {
+                subcode: CEASE_DECONFIGURED,
+            });
+        }
+    }
 }
 
 /// The reactor.
@@ -321,6 +336,7 @@ impl<C: Configured> Reactor<C> {
                 handle,
                 task,
                 next: None,
+                stopping: false,
             },
         );
     }
@@ -335,20 +351,19 @@ impl<C: Configured> Reactor<C> {
         let mut listen: Vec<Neighbor> = Vec::new();
         for (key, running) in &mut self.peers {
             match wanted.remove(key) {
+                // Already ending (an earlier reload): start again with what is wanted now.
+                next if running.stopping => {
+                    listen.extend(next.as_ref().map(|config| config.neighbor().clone()));
+                    running.next = next;
+                }
                 None => {
                     log::info!(target: "reactor", "removing peer: {key}");
-                    running.next = None;
-                    running.handle.send(Control::Stop {
-                        subcode: CEASE_DECONFIGURED,
-                    });
+                    running.stop(None);
                 }
                 Some(config) if config != running.config => {
                     log::info!(target: "reactor", "peer definition change, establishing a new connection for {key}");
                     listen.push(config.neighbor().clone());
-                    running.next = Some(config);
-                    running.handle.send(Control::Stop {
-                        subcode: CEASE_DECONFIGURED,
-                    });
+                    running.stop(Some(config));
                 }
                 Some(_) => {
                     log::debug!(target: "reactor", "peer definition identical for {key}");
@@ -412,10 +427,7 @@ impl<C: Configured> Reactor<C> {
                 .collect(),
         };
         for (key, running) in &mut self.peers {
-            running.next = wanted.remove(key);
-            running.handle.send(Control::Stop {
-                subcode: CEASE_DECONFIGURED,
-            });
+            running.stop(wanted.remove(key));
         }
         for (_, config) in wanted {
             self.spawn(config, executor);
@@ -478,5 +490,103 @@ impl<C: Configured> Reactor<C> {
             let _ = running.task.await;
         }
         self.settings.daemon.removepid();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reactor::peer::event::{Event, Resume, Yield};
+    use std::cell::RefCell;
+    use std::net::Ipv4Addr;
+
+    /// A peer that only waits for Stop, counting how many were started.
+    fn factory(started: Rc<RefCell<Vec<IpAddr>>>) -> PeerFactory<Neighbor> {
+        Box::new(move |neighbor: &Neighbor| {
+            started.borrow_mut().push(neighbor.peer_address);
+            genawaiter::rc::Gen::new(|co| {
+                Box::pin(async move {
+                    loop {
+                        if let Resume::Event(Event::Stop { .. }) = co.yield_(Yield::Wait).await {
+                            return Outcome::Stopped;
+                        }
+                    }
+                }) as std::pin::Pin<Box<dyn std::future::Future<Output = Outcome>>>
+            })
+        })
+    }
+
+    fn settings() -> Settings {
+        Settings {
+            bind: Vec::new(),
+            port: 179,
+            attempts: 0,
+            daemon: Daemon::new(None, String::new(), false, 0o022),
+            record: None,
+            delay: 0,
+            run_for: None,
+        }
+    }
+
+    #[test]
+    fn reload_diff_keeps_restarts_and_stops_peers() {
+        let one = Neighbor::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)));
+        let two = Neighbor::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2)));
+        let mut changed = two.clone();
+        changed.hold_time = 90;
+        let started = Rc::new(RefCell::new(Vec::new()));
+        let load: Loader<Neighbor> = Box::new(|| Ok(Vec::new()));
+        let mut reactor = Reactor::new(settings(), load, factory(started.clone()));
+        let executor = Rc::new(LocalExecutor::new());
+        let inner = executor.clone();
+        async_io::block_on(executor.run(async move {
+            let wait_done = |reactor: &mut Reactor<Neighbor>| {
+                let receiver = reactor.done.1.clone();
+                async move { receiver.recv().await.unwrap() }
+            };
+            reactor.apply(vec![one.clone(), two.clone()], &inner);
+            assert_eq!(reactor.peers.len(), 2);
+
+            // Identical: kept. Changed: stopped, then started again with the new definition.
+            reactor.apply(vec![one.clone(), changed.clone()], &inner);
+            let key = wait_done(&mut reactor).await;
+            reactor.finished(key, &inner).await;
+            assert_eq!(reactor.peers.len(), 2);
+            assert!(reactor
+                .peers
+                .values()
+                .any(|running| running.config == changed));
+
+            // Removed, then back before its task ended: it comes back.
+            reactor.apply(vec![one.clone()], &inner);
+            reactor.apply(vec![one.clone(), changed.clone()], &inner);
+            let key = wait_done(&mut reactor).await;
+            reactor.finished(key, &inner).await;
+            assert_eq!(reactor.peers.len(), 2);
+
+            // Removed for good.
+            reactor.apply(vec![one.clone()], &inner);
+            let key = wait_done(&mut reactor).await;
+            reactor.finished(key, &inner).await;
+            assert_eq!(reactor.peers.len(), 1);
+            reactor.shutdown().await;
+            assert!(reactor.peers.is_empty());
+        }));
+        let started = started.borrow();
+        let twos = started
+            .iter()
+            .filter(|ip| **ip == IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2)))
+            .count();
+        assert_eq!(
+            started
+                .iter()
+                .filter(|ip| **ip == IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)))
+                .count(),
+            1
+        );
+        assert_eq!(
+            twos, 3,
+            "started, restarted when changed, restarted when re-added"
+        );
     }
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A child process killed by PID when dropped, with its output in a log file.
+/// A child process stopped by PID when dropped (SIGTERM, then SIGKILL), its output in a log file.
 pub struct Process {
     child: Option<Child>,
     pub log: PathBuf,
@@ -88,20 +88,11 @@ impl Process {
         }
         let _ = child.wait();
     }
-
-    /// Kills the process at once (SIGKILL by PID): the peer sees the TCP session drop without
-    /// a NOTIFICATION.
-    pub fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
 }
 
 impl Drop for Process {
     fn drop(&mut self) {
-        self.kill();
+        self.stop();
     }
 }
 
@@ -807,6 +798,22 @@ impl Frr {
     }
 }
 
+/// FRR keeps a per-process directory in /var/tmp/frr (compiled in, not configurable) that it
+/// removes on SIGTERM; remove it ourselves in case the daemon had to be killed.
+fn remove_frr_tmpdir(pid: Option<u32>) {
+    if let Some(pid) = pid {
+        let _ = std::fs::remove_dir_all(format!("/var/tmp/frr/bgpd.{pid}"));
+    }
+}
+
+impl Drop for Frr {
+    fn drop(&mut self) {
+        let pid = self.process.pid();
+        self.process.stop();
+        remove_frr_tmpdir(pid);
+    }
+}
+
 impl Daemon for Frr {
     fn name(&self) -> &'static str {
         "FRR"
@@ -857,7 +864,9 @@ impl Daemon for Frr {
     }
 
     fn restart(&mut self) -> Result<(), String> {
+        let pid = self.process.pid();
         self.process.stop();
+        remove_frr_tmpdir(pid);
         self.process = Frr::spawn(&self.dir, self.endpoint)?;
         self.wait_ready()
     }

@@ -50,16 +50,25 @@ impl Update {
     /// Decodes an UPDATE body. RFC 7606 treat-as-withdraw and attribute-discard are applied
     /// inside; only errors that reset the session come back as a NOTIFICATION.
     pub fn decode(body: Bytes, negotiated: &Negotiated) -> Result<Update, Notification> {
-        Update::decode_slice(&body, negotiated)
+        Update::decode_from(&body, Some(&body), negotiated)
     }
 
     /// `decode` on borrowed bytes.
     pub fn decode_slice(body: &[u8], negotiated: &Negotiated) -> Result<Update, Notification> {
+        Update::decode_from(body, None, negotiated)
+    }
+
+    /// `source`, when given, holds `body`: values kept as bytes are then shared, not copied.
+    fn decode_from(
+        body: &[u8],
+        source: Option<&Bytes>,
+        negotiated: &Negotiated,
+    ) -> Result<Update, Notification> {
         let (withdrawn, attributes, announced) = split(body)?;
         if withdrawn.is_empty() && attributes.is_empty() && announced.is_empty() {
             return Ok(Update::eor(Family::IPV4_UNICAST));
         }
-        let decoded = Attributes::decode(attributes, negotiated)?;
+        let decoded = Attributes::decode(attributes, source, negotiated)?;
         if !decoded.discarded.is_empty() {
             log::debug!(
                 "UPDATE attributes discarded (RFC 7606): {:?}",

@@ -734,3 +734,27 @@ fn rfc7606_confederation_segments_from_an_external_peer() {
         "accepted from an internal peer"
     );
 }
+
+#[test]
+fn unknown_attribute_value_shares_the_message_bytes() {
+    let wire = bytes::Bytes::from(body(
+        &[],
+        &[
+            ORIGIN_IGP,
+            AS_PATH_EMPTY,
+            NEXT_HOP,
+            &[0xc0, 0x99, 2, 0xab, 0xcd],
+        ],
+        NLRI,
+    ));
+    let update = Update::decode(wire.clone(), &all_families()).unwrap();
+    let Some(Attribute::Generic(generic)) = update.attributes.get(0x99) else {
+        panic!("{update:?}")
+    };
+    assert_eq!(&generic.value[..], &[0xab, 0xcd]);
+    let range = wire.as_ptr() as usize..wire.as_ptr() as usize + wire.len();
+    assert!(
+        range.contains(&(generic.value.as_ptr() as usize)),
+        "a copy, not a view of the message"
+    );
+}

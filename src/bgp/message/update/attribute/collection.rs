@@ -83,11 +83,12 @@ impl Attributes {
         }
     }
 
-    /// Decodes the attribute section of an UPDATE, applying RFC 7606: malformed attributes
+    /// Decodes the attribute section of an UPDATE (`source`, when given, holds `data`), applying RFC 7606: malformed attributes
     /// are discarded or turn the UPDATE into a withdraw; only what resets the session is an
     /// error. Then merges AS4_PATH / AS4_AGGREGATOR (RFC 6793 §4.2.3).
     pub(crate) fn decode<'a>(
         data: &'a [u8],
+        source: Option<&Bytes>,
         negotiated: &Negotiated,
     ) -> Result<Decoded<'a>, Notification> {
         let mut decoded = Decoded::default();
@@ -130,7 +131,11 @@ impl Attributes {
                         .insert(Attribute::Generic(GenericAttribute {
                             code,
                             flag: flag | Flag::PARTIAL,
-                            value: Bytes::copy_from_slice(value),
+                            // shared with the message when it came as `Bytes`
+                            value: source.map_or_else(
+                                || Bytes::copy_from_slice(value),
+                                |b| b.slice_ref(value),
+                            ),
                         }));
                 }
                 continue;
