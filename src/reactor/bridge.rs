@@ -105,6 +105,8 @@ pub struct Bridge {
     negotiated: Option<Negotiated>,
     pending: VecDeque<Event>,
     record: Option<Recorder>,
+    /// The API helpers' side (issue 4): told of events and sent messages.
+    api: Option<Rc<dyn crate::reactor::api::Hook>>,
 }
 
 impl Bridge {
@@ -133,8 +135,15 @@ impl Bridge {
             // genawaiter drops the first resume value: the coroutine waits for Start first.
             pending: VecDeque::from([Event::Start]),
             record,
+            api: None,
         };
         (bridge, PeerHandle { sender })
+    }
+
+    /// Reports this peer's events and sent messages to the API helpers.
+    pub fn with_api(mut self, api: Option<Rc<dyn crate::reactor::api::Hook>>) -> Bridge {
+        self.api = api;
+        self
     }
 
     /// Runs the coroutine to completion (architecture.md §3); never resumes it after.
@@ -211,6 +220,9 @@ impl Bridge {
                 }
             }
             Effect::Send { message, priority } => {
+                if let Some(api) = &self.api {
+                    api.sent(&self.neighbor, &message);
+                }
                 // UPDATEs keep their order whatever their priority: an urgent End-of-RIB must not
                 // overtake the routes it closes (RFC 4724 §2).
                 let behind_updates =
@@ -256,8 +268,11 @@ impl Bridge {
         }
     }
 
-    /// What the API helpers will be told (issue 4); for now, the log.
+    /// Tells the API helpers, and the log.
     fn deliver(&mut self, event: ApiEvent) {
+        if let Some(api) = &self.api {
+            api.event(&self.neighbor, &event);
+        }
         match event {
             ApiEvent::Connected { local, peer } => {
                 log::info!(target: "network", "{} connected {local} -> {peer}", self.name)

@@ -252,7 +252,11 @@ impl Api {
                     .filter(|p| selection.matches(&p.config.neighbor))
                 {
                     let rib = peer.rib.borrow();
-                    for route in rib.rib.cache().cached_routes(&peer.config.neighbor.families) {
+                    for route in rib
+                        .rib
+                        .cache()
+                        .cached_routes(&peer.config.neighbor.families)
+                    {
                         let mut update = Update::default();
                         update
                             .announces
@@ -512,12 +516,10 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
                 let changes = announce::changes(&routes, &peer.config.neighbor)?;
                 let mut rib = peer.rib.borrow_mut();
                 for change in changes {
-                    let route = Route::new(change.nlri, change.nexthop, Arc::new(change.attributes));
-                    rib.rib.add_to_rib_watchdog(
-                        route,
-                        change.watchdog.as_deref(),
-                        change.withdraw,
-                    );
+                    let route =
+                        Route::new(change.nlri, change.nexthop, Arc::new(change.attributes));
+                    rib.rib
+                        .add_to_rib_watchdog(route, change.watchdog.as_deref(), change.withdraw);
                 }
             }
             Ok(PeerCommand::RibUpdated)
@@ -647,37 +649,52 @@ impl Hook for Api {
                     self.header(peer, None)
                 };
                 let peer = &inner.peers[index];
-                self.deliver(&inner, &peer.config.api, |api| api.neighbor_changes, &mut |json| {
-                    Some(if json {
-                        json::connected(&header)
-                    } else {
-                        text::connected(ip)
-                    })
-                });
+                self.deliver(
+                    &inner,
+                    &peer.config.api,
+                    |api| api.neighbor_changes,
+                    &mut |json| {
+                        Some(if json {
+                            json::connected(&header)
+                        } else {
+                            text::connected(ip)
+                        })
+                    },
+                );
             }
             ApiEvent::Up => {
                 inner.peers[index].established = true;
                 let header = self.header(&mut inner.peers[index], None);
                 let peer = &inner.peers[index];
-                self.deliver(&inner, &peer.config.api, |api| api.neighbor_changes, &mut |json| {
-                    Some(if json {
-                        json::up(&header)
-                    } else {
-                        text::up(ip)
-                    })
-                });
+                self.deliver(
+                    &inner,
+                    &peer.config.api,
+                    |api| api.neighbor_changes,
+                    &mut |json| {
+                        Some(if json {
+                            json::up(&header)
+                        } else {
+                            text::up(ip)
+                        })
+                    },
+                );
             }
             ApiEvent::Down(reason) => {
                 inner.peers[index].established = false;
                 let header = self.header(&mut inner.peers[index], None);
                 let peer = &inner.peers[index];
-                self.deliver(&inner, &peer.config.api, |api| api.neighbor_changes, &mut |json| {
-                    Some(if json {
-                        json::down(&header, reason)
-                    } else {
-                        text::down(ip, reason)
-                    })
-                });
+                self.deliver(
+                    &inner,
+                    &peer.config.api,
+                    |api| api.neighbor_changes,
+                    &mut |json| {
+                        Some(if json {
+                            json::down(&header, reason)
+                        } else {
+                            text::down(ip, reason)
+                        })
+                    },
+                );
             }
             ApiEvent::Negotiated { sent, received } => {
                 let negotiated = match (Open::decode(sent), Open::decode(received)) {
@@ -688,9 +705,12 @@ impl Hook for Api {
                 if let Some(negotiated) = negotiated {
                     let header = self.header(&mut inner.peers[index], None);
                     let peer = &inner.peers[index];
-                    self.deliver(&inner, &peer.config.api, |api| api.negotiated, &mut |json| {
-                        json.then(|| json::negotiated(&header, &negotiated))
-                    });
+                    self.deliver(
+                        &inner,
+                        &peer.config.api,
+                        |api| api.negotiated,
+                        &mut |json| json.then(|| json::negotiated(&header, &negotiated)),
+                    );
                 }
                 // the OPENs went by before the session could be decoded: tell them now
                 let sent = crate::bgp::message::message(MessageType::OPEN, sent);
