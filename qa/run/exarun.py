@@ -8,8 +8,12 @@ subscribed to, and `shutdown` when the daemon stops. Standard library only.
 import json
 import os
 import select
+import signal
 import sys
 import time
+
+# a daemon that stops closes our pipes: leave quietly, as ExaBGP's own helpers do
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
 def answer_of(line):

@@ -753,7 +753,9 @@ impl Hook for Api {
                     let message = if json {
                         json::shutdown(&Header {
                             api: self.version,
-                            time: 0.0,
+                            time: std::time::SystemTime::now()
+                                .duration_since(std::time::UNIX_EPOCH)
+                                .map_or(0.0, |d| d.as_secs_f64()),
                             host: self.host.clone(),
                             pid,
                             ppid,
