@@ -53,6 +53,9 @@ pub struct Api {
     settings: Settings,
     version: ApiVersion,
     host: String,
+    /// The daemon's id for `ping` and `status` (ExaBGP's `daemon_uuid`).
+    uuid: String,
+    started: std::time::Instant,
     inner: RefCell<Inner>,
     reports: RefCell<Option<async_channel::Receiver<Report>>>,
 }
@@ -67,6 +70,22 @@ fn host_name() -> String {
                 .filter(|s| !s.is_empty())
         })
         .unwrap_or_else(|| "localhost".to_string())
+}
+
+/// A random UUID from the kernel; the pid and start time when it is not available.
+fn daemon_uuid() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/random/uuid")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            format!(
+                "{:08x}-0000-4000-8000-{:012x}",
+                std::process::id(),
+                now & 0xffff_ffff_ffff
+            )
+        })
 }
 
 fn same(a: &Neighbor, b: &Neighbor) -> bool {
@@ -99,6 +118,8 @@ impl Api {
                 ApiVersion::V6
             },
             host: host_name(),
+            uuid: daemon_uuid(),
+            started: std::time::Instant::now(),
             inner: RefCell::new(Inner {
                 processes: None,
                 configured: Vec::new(),
@@ -218,8 +239,13 @@ impl Api {
                 processes.write(process, &format!("exabgp {}", env!("CARGO_PKG_VERSION")));
                 true
             }
-            Command::Ping => {
-                processes.write(process, "pong");
+            Command::Ping { text } => {
+                let reply = if text {
+                    format!("pong {} active=true", self.uuid)
+                } else {
+                    format!("{{\"pong\": \"{}\", \"active\": true}}", self.uuid)
+                };
+                processes.write(process, &reply);
                 true
             }
             Command::Help => {
@@ -227,7 +253,61 @@ impl Api {
                 true
             }
             Command::Bye | Command::Reset => true,
-            Command::Status | Command::ShowNeighbor { .. } => {
+            Command::Status { json } => {
+                let uptime = self.started.elapsed().as_secs();
+                let version = env!("CARGO_PKG_VERSION");
+                let pid = std::process::id();
+                let states: Vec<(String, &str)> = inner
+                    .peers
+                    .iter()
+                    .map(|p| {
+                        let state = if p.established { "established" } else { "idle" };
+                        (
+                            format!("neighbor {}", p.config.neighbor.peer_address),
+                            state,
+                        )
+                    })
+                    .collect();
+                if json {
+                    let mut peers = String::new();
+                    for (i, (name, state)) in states.iter().enumerate() {
+                        if i > 0 {
+                            peers.push_str(", ");
+                        }
+                        crate::bgp::message::json_string(&mut peers, name);
+                        peers.push_str(": ");
+                        crate::bgp::message::json_string(&mut peers, state);
+                    }
+                    processes.write(
+                        process,
+                        &format!(
+                            "{{\"version\": \"{version}\", \"uuid\": \"{}\", \"pid\": {pid}, \"uptime\": {uptime}, \"peers\": {{{peers}}}}}",
+                            self.uuid
+                        ),
+                    );
+                } else {
+                    let (h, m, sec) = (uptime / 3600, uptime % 3600 / 60, uptime % 60);
+                    let mut lines = vec![
+                        "ExaBGP Daemon Status".to_string(),
+                        "====================".to_string(),
+                        format!("Version: {version}"),
+                        format!("UUID: {}", self.uuid),
+                        format!("PID: {pid}"),
+                        format!("Uptime: {h}h {m}m {sec}s"),
+                        format!("Peers: {}", states.len()),
+                    ];
+                    lines.extend(
+                        states
+                            .iter()
+                            .map(|(name, state)| format!("  - {name}: {state}")),
+                    );
+                    for line in lines {
+                        processes.write(process, &line);
+                    }
+                }
+                true
+            }
+            Command::ShowNeighbor { .. } => {
                 for peer in &inner.peers {
                     let n = &peer.config.neighbor;
                     let state = if peer.established { "up" } else { "down" };
