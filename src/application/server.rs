@@ -121,7 +121,9 @@ pub fn run(args: &[String]) -> i32 {
         Configuration::load(path)
             .map(|configuration| {
                 helpers.configure(configuration.processes);
-                configuration.neighbors
+                let mut neighbors = configuration.neighbors;
+                neighbors.extend(helpers.created());
+                neighbors
             })
             .map_err(|error| error.to_string())
     });

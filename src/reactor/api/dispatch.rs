@@ -45,6 +45,8 @@ struct Inner {
     processes: Option<Processes>,
     configured: Vec<Process>,
     peers: Vec<Registered>,
+    /// Neighbours made by `create neighbor`, added to every (re)load of the configuration.
+    created: Vec<PeerConfig>,
     requests: VecDeque<Request>,
 }
 
@@ -124,6 +126,7 @@ impl Api {
                 processes: None,
                 configured: Vec::new(),
                 peers: Vec::new(),
+                created: Vec::new(),
                 requests: VecDeque::new(),
             }),
             reports: RefCell::new(None),
@@ -137,6 +140,11 @@ impl Api {
             running.start(&processes);
         }
         inner.configured = processes;
+    }
+
+    /// The neighbours helpers created (`create neighbor`), for the configuration loader.
+    pub fn created(&self) -> Vec<PeerConfig> {
+        self.inner.borrow().created.clone()
     }
 
     /// A peer is (re)started: its adj-rib-out, shared with the peer coroutine, is returned.
@@ -360,9 +368,31 @@ impl Api {
                 true
             }
             Command::ShowAdjRib { .. } => true,
-            Command::CreateNeighbor { .. } | Command::DeleteNeighbor { .. } => {
-                log::warn!(target: "api", "process {process}: creating and deleting neighbours is not supported yet (issue 4)");
-                false
+            Command::CreateNeighbor { configuration } => {
+                match create(&configuration, &inner.configured) {
+                    Ok(config) => {
+                        inner
+                            .created
+                            .retain(|c| !same(&c.neighbor, &config.neighbor));
+                        inner.created.push(config);
+                        inner.requests.push_back(Request::Reload);
+                        true
+                    }
+                    Err(error) => {
+                        log::warn!(target: "api", "process {process}: '{line}': {error}");
+                        false
+                    }
+                }
+            }
+            Command::DeleteNeighbor { selection } => {
+                let before = inner.created.len();
+                inner.created.retain(|c| !selection.matches(&c.neighbor));
+                if inner.created.len() == before {
+                    false
+                } else {
+                    inner.requests.push_back(Request::Reload);
+                    true
+                }
             }
             Command::FlushAdjRibOut { selection } => {
                 let configured = inner.configured.clone();
@@ -558,6 +588,73 @@ fn parsed_message(
         }
         _ => return None,
     })
+}
+
+/// `create neighbor IP KEY VALUE...` (ExaBGP's `peer create`): the neighbour is written as a
+/// configuration (with the helpers' `process` blocks, which its `api` keys name) and checked
+/// by the configuration parser.
+fn create(line: &str, processes: &[Process]) -> Result<PeerConfig, String> {
+    let mut words = line.split_whitespace();
+    let (Some("neighbor"), Some(address)) = (words.next(), words.next()) else {
+        return Err("expected 'neighbor IP'".into());
+    };
+    let mut body = String::new();
+    let mut apis = Vec::new();
+    let mut families = String::new();
+    while let Some(key) = words.next() {
+        let value = words
+            .next()
+            .ok_or_else(|| format!("'{key}' needs a value"))?;
+        match key {
+            "local-address" | "local-ip" => body.push_str(&format!("local-address {value}; ")),
+            "local-as" | "peer-as" | "router-id" | "group-updates" => {
+                body.push_str(&format!("{key} {value}; "))
+            }
+            "graceful-restart" => {
+                body.push_str(&format!("capability {{ graceful-restart {value}; }} "))
+            }
+            "family-allowed" => {
+                for family in value.split('/') {
+                    let (afi, safi) = family
+                        .split_once('-')
+                        .ok_or_else(|| format!("'{family}' is not AFI-SAFI"))?;
+                    families.push_str(&format!("{afi} {safi}; "));
+                }
+            }
+            "api" => apis.push(value.to_string()),
+            other => return Err(format!("unknown neighbour setting '{other}'")),
+        }
+    }
+    // ExaBGP's default for a created neighbour, where a configuration's is every family
+    if families.is_empty() {
+        families.push_str("ipv4 unicast; ");
+    }
+    body.push_str(&format!("family {{ {families}}} "));
+    if !apis.is_empty() {
+        body.push_str(&format!("api {{ processes [ {} ]; }} ", apis.join(" ")));
+    }
+    let mut text = String::new();
+    for process in processes {
+        let run: Vec<String> = process.run.iter().map(|w| format!("{w:?}")).collect();
+        let encoder = match process.encoder {
+            crate::configuration::Encoder::Json => "json",
+            crate::configuration::Encoder::Text => "text",
+        };
+        text.push_str(&format!(
+            "process {} {{ run {}; encoder {encoder}; }}\n",
+            process.name,
+            run.join(" ")
+        ));
+    }
+    text.push_str(&format!("neighbor {address} {{ {body}}}\n"));
+    let configuration =
+        crate::configuration::Configuration::parse(&text, std::path::Path::new("api"))
+            .map_err(|e| e.to_string())?;
+    configuration
+        .neighbors
+        .into_iter()
+        .next()
+        .ok_or_else(|| "no neighbour was defined".to_string())
 }
 
 /// The registered peers `process` may command that `selection` picks (ExaBGP's
@@ -851,5 +948,44 @@ impl Hook for Api {
                 processes.stop().await;
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_neighbor_as_exabgp() {
+        let config = create(
+            "neighbor 10.0.0.2 local-address 10.0.0.1 local-as 65000 peer-as 65001 router-id 1.1.1.1 family-allowed ipv4-unicast/ipv6-unicast",
+            &[],
+        )
+        .unwrap();
+        let neighbor = &config.neighbor;
+        assert_eq!(
+            neighbor.peer_address,
+            "10.0.0.2".parse::<std::net::IpAddr>().unwrap()
+        );
+        assert_eq!(neighbor.local_address, Some("10.0.0.1".parse().unwrap()));
+        assert_eq!((neighbor.local_as, neighbor.peer_as), (65000, 65001));
+        assert_eq!(
+            neighbor.families,
+            vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST]
+        );
+
+        let plain = create(
+            "neighbor 10.0.0.3 local-as 1 peer-as 1 router-id 1.2.3.4",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(plain.neighbor.families, vec![Family::IPV4_UNICAST]);
+
+        assert!(create("neighbor 10.0.0.3 colour blue", &[])
+            .unwrap_err()
+            .contains("colour"));
+        assert!(create("neighbor 10.0.0.3 local-as", &[]).is_err());
+        // the helper named must exist
+        assert!(create("neighbor 10.0.0.3 local-as 1 peer-as 1 api nobody", &[]).is_err());
     }
 }
