@@ -58,6 +58,8 @@ pub struct Api {
     /// The daemon's id for `ping` and `status` (ExaBGP's `daemon_uuid`).
     uuid: String,
     started: std::time::Instant,
+    /// The helpers were quiet: hand the pending requests over without waiting again.
+    draining: std::cell::Cell<bool>,
     inner: RefCell<Inner>,
     reports: RefCell<Option<async_channel::Receiver<Report>>>,
 }
@@ -122,6 +124,7 @@ impl Api {
             host: host_name(),
             uuid: daemon_uuid(),
             started: std::time::Instant::now(),
+            draining: std::cell::Cell::new(false),
             inner: RefCell::new(Inner {
                 processes: None,
                 configured: Vec::new(),
@@ -397,10 +400,12 @@ impl Api {
             Command::FlushAdjRibOut { selection } => {
                 let configured = inner.configured.clone();
                 let targets = targets(&inner.peers, &configured, process, &selection);
-                for peer in &targets {
-                    peer.rib.borrow_mut().resend(None, false);
-                }
-                self.notify(inner, &targets_of(&targets), PeerCommand::RibUpdated);
+                // the peer knows whether enhanced route refresh frames the resend
+                self.notify(
+                    inner,
+                    &targets_of(&targets),
+                    PeerCommand::Resend { family: None },
+                );
                 true
             }
             Command::ClearAdjRib { rib, selection } => {
@@ -757,6 +762,11 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
     }
 }
 
+/// How long the helpers must be quiet before the peers act on their commands.
+const BATCH_QUIET: std::time::Duration = std::time::Duration::from_millis(10);
+/// The longest commands wait for a quiet moment.
+const BATCH_MAX: std::time::Duration = std::time::Duration::from_millis(100);
+
 const HELP: &str = "\
 help: available commands (v4 syntax; v6: daemon, session, system, rib, peer)\n\
 shutdown | reload | restart | status | version | ping\n\
@@ -779,16 +789,45 @@ impl Hook for Api {
 
     fn next(&self) -> Pin<Box<dyn Future<Output = Request> + '_>> {
         Box::pin(async move {
-            loop {
+            let reports = self.reports.borrow().clone();
+            let Some(reports) = reports else {
+                return futures_lite::future::pending().await;
+            };
+            // commands written together are all applied before the peers act on any, as in
+            // ExaBGP, which reads every ready line before its peers run: requests wait until
+            // the helpers were quiet for BATCH_QUIET, at most BATCH_MAX after the first one
+            let mut first: Option<std::time::Instant> = None;
+            if self.draining.get() {
                 if let Some(request) = self.inner.borrow_mut().requests.pop_front() {
                     return request;
                 }
-                let reports = self.reports.borrow().clone();
-                let Some(reports) = reports else {
-                    return futures_lite::future::pending().await;
-                };
-                let Ok(report) = reports.recv().await else {
-                    return futures_lite::future::pending().await;
+                self.draining.set(false);
+            }
+            loop {
+                let report = if self.inner.borrow().requests.is_empty() {
+                    first = None;
+                    match reports.recv().await {
+                        Ok(report) => report,
+                        Err(_) => return futures_lite::future::pending().await,
+                    }
+                } else {
+                    let since = *first.get_or_insert_with(std::time::Instant::now);
+                    let wait = BATCH_QUIET.min(BATCH_MAX.saturating_sub(since.elapsed()));
+                    let line = async { reports.recv().await.ok() };
+                    let quiet = async {
+                        async_io::Timer::after(wait).await;
+                        None
+                    };
+                    match futures_lite::FutureExt::or(line, quiet).await {
+                        Some(report) => report,
+                        None => {
+                            if let Some(request) = self.inner.borrow_mut().requests.pop_front() {
+                                self.draining.set(true);
+                                return request;
+                            }
+                            continue;
+                        }
+                    }
                 };
                 let mut inner = self.inner.borrow_mut();
                 match report {
