@@ -463,12 +463,15 @@ impl Api {
         let Some(processes) = inner.processes.as_ref() else {
             return;
         };
-        if !wanted(api) {
-            return;
-        }
-        for name in api.targets(&inner.configured) {
-            if let Some(text) = make(self.json(inner, &name)) {
-                processes.write(&name, text.trim_end_matches('\n'));
+        let mut told = std::collections::BTreeSet::new();
+        for section in sections(api).filter(|section| wanted(section)) {
+            for name in section.targets(&inner.configured) {
+                if !told.insert(name.clone()) {
+                    continue;
+                }
+                if let Some(text) = make(self.json(inner, &name)) {
+                    processes.write(&name, text.trim_end_matches('\n'));
+                }
             }
         }
     }
@@ -481,17 +484,30 @@ impl Api {
         let kind = MessageType(kind);
         let (header_bytes, body) = raw.split_at(19.min(raw.len()));
         let api = inner.peers[index].config.api.clone();
-        let settings = if direction == "receive" {
-            api.receive
-        } else {
-            api.send
+        let settings_of = |section: &crate::configuration::Api| {
+            if direction == "receive" {
+                section.receive
+            } else {
+                section.send
+            }
         };
-        if subscribed(&settings, kind) {
+        let wanted: Vec<&crate::configuration::Api> = sections(&api)
+            .filter(|section| subscribed(&settings_of(section), kind))
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let ip = inner.peers[index].config.neighbor.peer_address;
+        let json_direction = if direction == "receive" { "in" } else { "out" };
+        let header = self.header(&mut inner.peers[index], Some(json_direction));
+        let negotiated = inner.peers[index].negotiated.clone();
+        for section in wanted {
+            let settings = settings_of(section);
+            let alone = crate::configuration::Api {
+                sections: Vec::new(),
+                ..section.clone()
+            };
             let parsed = settings.parsed || !(settings.packets || settings.consolidate);
-            let ip = inner.peers[index].config.neighbor.peer_address;
-            let json_direction = if direction == "receive" { "in" } else { "out" };
-            let header = self.header(&mut inner.peers[index], Some(json_direction));
-            let negotiated = inner.peers[index].negotiated.clone();
             let (raw_header, raw_body): (&[u8], &[u8]) = if settings.consolidate && settings.packets
             {
                 (header_bytes, body)
@@ -499,7 +515,7 @@ impl Api {
                 (&[], &[])
             };
             if settings.packets && !settings.consolidate {
-                self.deliver(inner, &api, |_| true, &mut |json| {
+                self.deliver(inner, &alone, |_| true, &mut |json| {
                     Some(if json {
                         json::packets(&header, kind.0, header_bytes, body, negotiated.as_ref())
                     } else {
@@ -508,7 +524,7 @@ impl Api {
                 });
             }
             if parsed || settings.consolidate {
-                self.deliver(inner, &api, |_| true, &mut |json| {
+                self.deliver(inner, &alone, |_| true, &mut |json| {
                     parsed_message(
                         json,
                         &header,
@@ -523,6 +539,17 @@ impl Api {
                 });
             }
         }
+    }
+}
+
+/// The `api { }` sections of a neighbour one by one (the merged one when it has none).
+fn sections(
+    api: &crate::configuration::Api,
+) -> Box<dyn Iterator<Item = &crate::configuration::Api> + '_> {
+    if api.sections.is_empty() {
+        Box::new(std::iter::once(api))
+    } else {
+        Box::new(api.sections.iter())
     }
 }
 
