@@ -172,7 +172,11 @@ run_one() {
     local time_pid=$!
     local status=ok
     if wait_bird "$dir" '/BGP state:/ && /Established/ { up = 1 } END { exit !up }' "$start" $time_pid; then
-        established=$(now)
+        # BIRD answers birdc only between its own work, so a poll can return late while it
+        # imports: take the moment of Established from BIRD's own "since" time stamp.
+        local since
+        since=$(birdc -s "$dir/bird.ctl" show protocols speaker | awk '$1 == "speaker" { print $5 }')
+        established=$(date -d "today $since" +%s.%N 2>/dev/null || now)
         if wait_routes "$dir" $time_pid; then
             loaded=$(now)
         else

@@ -1,5 +1,9 @@
 //! Interoperability tests (issue 3): real BGP daemons (BIRD 2, GoBGP, FRR) started on loopback
 //! high ports, peered with each other to validate the harness, then with exabgp-rs.
+//!
+//! `cargo test --test interop` (add `-- --nocapture` to see each wait's duration). A missing
+//! daemon, or an exabgp-rs without `server`, skips with a message; under `CI=true` it fails.
+//! `EXABGP_INTEROP_SPEAKER=/path/to/exabgp` runs the exabgp-rs tests against ExaBGP itself.
 
 mod common;
 
@@ -260,6 +264,20 @@ fn exabgp_reset_restart(kind: Kind, speaker_passive: bool) {
     ours_in_peer(s.peer.as_mut(), s.me, &s.ours);
 }
 
+/// The speaker stopped (SIGTERM: it sends a Cease) and started again: the peer sees the
+/// session come back and holds our routes again.
+fn exabgp_speaker_restart(kind: Kind) {
+    let Some(mut s) = session(kind, false, Transport::Ipv4) else {
+        return;
+    };
+    ours_in_peer(s.peer.as_mut(), s.me, &s.ours);
+    s.speaker
+        .restart()
+        .unwrap_or_else(|e| panic!("speaker restart: {e}"));
+    wait_reestablished(s.peer.as_mut(), s.me.address, &s.marker);
+    ours_in_peer(s.peer.as_mut(), s.me, &s.ours);
+}
+
 /// The speaker's static routes are in the peer's table: AS path = our AS then the configured
 /// path, our next hop, MED and communities as configured.
 fn ours_in_peer(peer: &mut dyn Daemon, me: Endpoint, ours: &[Static]) {
@@ -333,6 +351,11 @@ fn exabgp_frr_routes() {
 #[test]
 fn exabgp_frr_reset_restart() {
     exabgp_reset_restart(Kind::Frr, false);
+}
+
+#[test]
+fn exabgp_bird_speaker_restart() {
+    exabgp_speaker_restart(Kind::Bird);
 }
 
 #[test]

@@ -7,9 +7,11 @@ use std::process::Command;
 
 /// Cases that must pass; every other case is run and reported but does not fail the test yet.
 const MUST_PASS: &[&str] = &[
+    "conf-addpath",
     "conf-aggregator",
     "conf-attributes",
     "conf-cap-link-local-nexthop",
+    "conf-cap-software-version",
     "conf-ebgp",
     "conf-extended-attributes",
     "conf-generic-attribute",
@@ -28,10 +30,13 @@ const MUST_PASS: &[&str] = &[
     "conf-new-v4",
     "conf-new-v6",
     "conf-no-asn4",
+    "conf-parity",
     "conf-path-information",
     "conf-split",
     "conf-template",
     "conf-unknowncap",
+    "conf-vpn",
+    "extended-nexthop",
 ];
 
 /// `$EXABGP_QA_DIR`, else `shared/exabgp-qa` beside the crate root or beside one of its parents.

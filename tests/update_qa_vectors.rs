@@ -36,7 +36,9 @@ fn negotiated(json: &serde_json::Value) -> Negotiated {
     negotiated.peer_as = asn["local"].as_u64().unwrap_or(0) as u32;
     negotiated.families = [Afi::IPV4, Afi::IPV6]
         .into_iter()
-        .flat_map(|afi| [Safi::UNICAST, Safi::MULTICAST].map(|safi| Family::new(afi, safi)))
+        .flat_map(|afi| {
+            [Safi::UNICAST, Safi::MULTICAST, Safi::MPLS_VPN].map(|safi| Family::new(afi, safi))
+        })
         .collect();
     negotiated.aigp = true;
     // as `exabgp decode` does: extended next-hop (RFC 8950) both ways

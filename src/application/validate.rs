@@ -3,7 +3,7 @@
 
 use crate::bgp::message::open::capability::negotiated::{AddPath, Negotiated};
 use crate::bgp::message::update::attribute::Attribute;
-use crate::bgp::message::update::nlri::{Inet, Nlri, PathInfo};
+use crate::bgp::message::update::nlri::{Nlri, PathInfo};
 use crate::bgp::message::update::{RoutedNlri, Update};
 use crate::bgp::message::HEADER_LEN;
 use crate::configuration::Configuration;
@@ -180,19 +180,12 @@ fn check_generation(configuration: &Configuration) -> Result<(), String> {
 /// The NLRI as the peer sees it: without ADD-PATH no path identifier goes on the wire, and with
 /// it a route without one is sent with identifier 0.
 fn without_unsent_path(nlri: &Nlri, addpath: bool) -> Nlri {
-    match nlri {
-        Nlri::Inet(inet) => {
-            let path_info = match (addpath, inet.path_info) {
-                (false, _) => PathInfo::Disabled,
-                (true, PathInfo::Disabled) => PathInfo::Id(0),
-                (true, id) => id,
-            };
-            Nlri::Inet(Inet::new(inet.family, inet.cidr, path_info))
-        }
-        // families without path identifiers in their NLRI types yet (issue 5)
-        #[allow(unreachable_patterns)]
-        other => other.clone(),
-    }
+    let path_info = match (addpath, nlri.path_info()) {
+        (false, _) => PathInfo::Disabled,
+        (true, PathInfo::Disabled) => PathInfo::Id(0),
+        (true, id) => id,
+    };
+    nlri.with_path_info(path_info)
 }
 
 #[cfg(test)]

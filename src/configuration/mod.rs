@@ -40,7 +40,7 @@ pub struct PeerConfig {
     pub api: Api,
     /// `static`, `announce` and `l2vpn` routes, in file order, in their checked neutral form.
     pub routes: Vec<Route>,
-    /// The routes whose family has NLRI types (IPv4/IPv6 unicast and multicast), built for
+    /// The routes whose family has NLRI types (IPv4/IPv6 unicast, multicast, mpls-vpn), built for
     /// this neighbour (`next-hop self` resolved, `split` applied), in file order.
     pub changes: Vec<Change>,
     /// `flow { route NAME { } }` rules.

@@ -13,6 +13,8 @@ use std::task::Poll;
 
 /// Connections waiting to be accepted per socket (ExaBGP's default).
 const BACKLOG: i32 = 200;
+/// How long to wait before accepting again after an error such as running out of descriptors.
+const ACCEPT_RETRY: std::time::Duration = std::time::Duration::from_millis(100);
 
 struct Listening {
     local: IpAddr,
@@ -29,11 +31,6 @@ pub struct Listener {
 impl Listener {
     pub fn new() -> Listener {
         Listener::default()
-    }
-
-    /// Whether any socket listens.
-    pub fn serving(&self) -> bool {
-        !self.sockets.is_empty()
     }
 
     /// Listens on `local`:`port` for `peer` (any peer when `None`), with the peer's MD5 key and
@@ -130,38 +127,49 @@ impl Listener {
     /// Waits for the next connection on any socket. Cancel-safe: nothing is accepted until a
     /// connection is returned. Never completes when not listening.
     pub async fn accept(&self) -> Connection {
-        poll_fn(|cx| {
-            for socket in &self.sockets {
-                loop {
-                    if socket.io.poll_readable(cx).is_pending() {
-                        break;
+        loop {
+            match poll_fn(|cx| self.poll_accept(cx)).await {
+                Some(connection) => return connection,
+                // A persistent error (no file descriptor left, ...) would spin: retry a bit later.
+                None => {
+                    async_io::Timer::after(ACCEPT_RETRY).await;
+                }
+            }
+        }
+    }
+
+    /// Accepts one connection from any socket; `Ready(None)` after an error that readiness will
+    /// not clear.
+    fn poll_accept(&self, cx: &mut std::task::Context<'_>) -> Poll<Option<Connection>> {
+        for socket in &self.sockets {
+            loop {
+                if socket.io.poll_readable(cx).is_pending() {
+                    break;
+                }
+                match socket.io.get_ref().accept() {
+                    Ok((stream, _)) => {
+                        let accepted = stream
+                            .set_nonblocking(true)
+                            .and_then(|_| Async::new_nonblocking(stream))
+                            .map_err(|error| NetworkError::NotConnected(error.to_string()))
+                            .and_then(incoming::incoming);
+                        match accepted {
+                            Ok(connection) => return Poll::Ready(Some(connection)),
+                            Err(error) => log::error!(target: "network", "{error}"),
+                        }
                     }
-                    match socket.io.get_ref().accept() {
-                        Ok((stream, _)) => {
-                            let accepted = stream
-                                .set_nonblocking(true)
-                                .and_then(|_| Async::new_nonblocking(stream))
-                                .map_err(|error| NetworkError::NotConnected(error.to_string()))
-                                .and_then(incoming::incoming);
-                            match accepted {
-                                Ok(connection) => return Poll::Ready(connection),
-                                Err(error) => log::error!(target: "network", "{error}"),
-                            }
-                        }
-                        Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
-                            // Clears async-io's readiness so poll_readable registers the waker.
-                            continue;
-                        }
-                        Err(error) => {
-                            log::error!(target: "network", "{error}");
-                            break;
-                        }
+                    // Clears async-io's readiness so poll_readable registers the waker.
+                    Err(error) if error.kind() == io::ErrorKind::WouldBlock => continue,
+                    // The client gave up before we accepted: try the next one.
+                    Err(error) if error.kind() == io::ErrorKind::ConnectionAborted => continue,
+                    Err(error) => {
+                        log::error!(target: "network", "{error}");
+                        return Poll::Ready(None);
                     }
                 }
             }
-            Poll::Pending
-        })
-        .await
+        }
+        Poll::Pending
     }
 
     /// Closes every listening socket.

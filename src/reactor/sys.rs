@@ -9,7 +9,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::os::fd::AsRawFd;
 
 /// Longest TCP-MD5 key Linux accepts (`TCP_MD5SIG_MAXKEYLEN`).
-pub(crate) const MD5_MAX_KEY: usize = 80;
+const MD5_MAX_KEY: usize = 80;
 
 /// Linux's `struct tcp_md5sig` (include/uapi/linux/tcp.h): the peer address, the key length, the key.
 /// The bytes between them (`tcpm_flags`, `tcpm_prefixlen`, `tcpm_ifindex`) stay zero: no prefix,

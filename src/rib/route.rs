@@ -1,7 +1,7 @@
 //! Ports `exabgp/rib/route.py`: a route is an NLRI, its next-hop and its shared attributes.
 
 use crate::bgp::message::update::attribute::collection::Attributes;
-use crate::bgp::message::update::nlri::{Inet, Nlri, PathInfo};
+use crate::bgp::message::update::nlri::{Nlri, PathInfo};
 use crate::protocol::family::Family;
 use std::fmt;
 use std::hash::Hash;
@@ -26,12 +26,7 @@ impl RibNlri for Nlri {
     }
 
     fn prefix(&self) -> Nlri {
-        match self {
-            Nlri::Inet(inet) => Nlri::Inet(Inet {
-                path_info: PathInfo::Disabled,
-                ..*inet
-            }),
-        }
+        self.with_path_info(PathInfo::Disabled)
     }
 }
 

@@ -37,13 +37,19 @@ pub fn require(binary: &str) -> bool {
     false
 }
 
-/// Says why a test is skipped. Written to stderr directly, not with `eprintln!`, so the test
-/// harness does not capture it and the reader sees it even when the test "passes".
+/// Says why a test is skipped (see `notice`).
 pub fn skip(why: &str) {
+    notice(&format!("SKIP: {why}"));
+}
+
+/// Writes a line for the reader, naming the test. Written to stderr directly, not with
+/// `eprintln!`, so the test harness does not capture it and it is seen even when the test
+/// "passes".
+pub fn notice(message: &str) {
     use std::io::Write;
     let thread = std::thread::current();
     let test = thread.name().unwrap_or("test");
-    let _ = writeln!(std::io::stderr(), "SKIP {test}: {why}");
+    let _ = writeln!(std::io::stderr(), "{test}: {message}");
 }
 
 /// The full path of `binary` (absolute, or looked up in `PATH`), if it exists.
@@ -93,9 +99,10 @@ impl TempDir {
 
 impl Drop for TempDir {
     fn drop(&mut self) {
-        // Keep the logs of a failed test for the developer to read.
-        if std::thread::panicking() {
-            eprintln!("kept {} for inspection", self.path.display());
+        // INTEROP_KEEP=1 keeps a failed test's directory (configurations, logs) to inspect;
+        // otherwise the failure message already carries the daemon's log.
+        if std::thread::panicking() && std::env::var_os("INTEROP_KEEP").is_some() {
+            notice(&format!("kept {} for inspection", self.path.display()));
         } else {
             let _ = std::fs::remove_dir_all(&self.path);
         }

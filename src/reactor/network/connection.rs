@@ -80,11 +80,6 @@ impl Connection {
         )
     }
 
-    /// `outgoing-1`.
-    pub fn session(&self) -> String {
-        format!("{}-{}", self.direction.name(), self.id)
-    }
-
     /// Appends what the peer sent to `buffer`, waiting until something arrives. Returns the number
     /// of bytes read; a closed connection is an error. Cancel-safe.
     pub async fn read_into(&self, buffer: &mut BytesMut) -> Result<usize, NetworkError> {

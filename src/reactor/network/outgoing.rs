@@ -12,7 +12,6 @@ pub const BGP_PORT: u16 = 179;
 /// A connect in progress: the socket is kept here so racing the wait against timers loses nothing.
 #[derive(Debug)]
 pub struct Outgoing {
-    pub peer: SocketAddr,
     io: Async<TcpStream>,
 }
 
@@ -38,7 +37,7 @@ impl Outgoing {
             peer.port()
         );
         let io = tcp::connect(socket, peer, neighbor.md5_password.is_some())?;
-        Ok(Outgoing { peer, io })
+        Ok(Outgoing { io })
     }
 
     /// Waits for the connect to complete. Cancel-safe (see [`tcp::ready`]).

@@ -523,6 +523,21 @@ mod encode {
                 .copied()
                 .filter(|n| n.family() == family)
                 .collect();
+            // ExaBGP keeps an IPv4 next-hop as the NEXT_HOP attribute whatever the family, so
+            // it goes beside MP_REACH_NLRI too (RFC 4760 §3 asks receivers to ignore it)
+            let attr = match reach_routes.first().and_then(|r| r.nexthop) {
+                Some(IpAddr::V4(address)) => {
+                    let mut attributes = update.attributes.clone();
+                    attributes.insert(Attribute::NextHop(NextHop(address)));
+                    let mut with_nexthop = BytesMut::new();
+                    attributes.encode(negotiated, defaults, &mut with_nexthop);
+                    with_nexthop
+                }
+                _ => attr.clone(),
+            };
+            let Some(room) = self::room(negotiated, attr.len()) else {
+                return sent;
+            };
             let mut reach = BytesMut::new();
             for attribute in mprnlri::encode(family, &reach_routes, negotiated, room) {
                 if !reach.is_empty() {
@@ -546,7 +561,13 @@ mod encode {
                 }
             }
             if !reach.is_empty() || !unreach.is_empty() {
-                let with_attr: &[u8] = if reach.is_empty() { &[] } else { &attr };
+                // withdrawals alone carry the attributes too unless only unicast/multicast
+                // routes go (ExaBGP packs none then, `defaults` is false)
+                let with_attr: &[u8] = if reach.is_empty() && !defaults {
+                    &[]
+                } else {
+                    &attr
+                };
                 sent.push(message(&[], &[&unreach, with_attr, &reach], &[]));
             }
         }

@@ -3,7 +3,7 @@
 use super::collection::write_attribute;
 use super::{Code, Flag};
 use crate::bgp::message::open::capability::negotiated::Negotiated;
-use crate::bgp::message::update::nlri::Nlri;
+use crate::bgp::message::update::nlri::{Nlri, Rd};
 use crate::bgp::message::update::RoutedNlri;
 use crate::bgp::message::Notification;
 use crate::protocol::family::{Afi, Family, Safi};
@@ -25,6 +25,14 @@ pub(crate) fn decode(
     check_family(family, negotiated)?;
     let nh_len = nh_len as usize;
     let nexthop = rest.get(..nh_len).ok_or_else(optional_attribute_error)?;
+    // a VPN next-hop starts with an RD of zeros (RFC 4364 §4.3.2, RFC 4659 §3.2.1.1)
+    let nexthop = if family.safi == Safi::MPLS_VPN {
+        nexthop
+            .get(Rd::LEN..)
+            .ok_or_else(optional_attribute_error)?
+    } else {
+        nexthop
+    };
     // the reserved byte (RFC 4760 §3: "SHOULD be ignored upon receipt")
     let mut nlri = rest
         .get(nh_len + 1..)
@@ -81,6 +89,26 @@ pub(crate) fn attribute_len(len: usize) -> usize {
     len + if len > 255 { 4 } else { 3 }
 }
 
+/// The next-hop as written in MP_REACH_NLRI. An IPv4 next-hop of an IPv6 unicast, multicast or
+/// VPN route goes IPv4-mapped (RFC 2545 §3, RFC 4659 §3.2.1.2) unless extended next-hop
+/// was negotiated, when the peer reads the next-hop's family from its length (as ExaBGP,
+/// which always sends it as is; qa extended-nexthop).
+fn wire_nexthop(family: Family, nexthop: IpAddr, negotiated: &Negotiated) -> IpAddr {
+    match nexthop {
+        IpAddr::V4(v4)
+            if family.afi == Afi::IPV6
+                && matches!(
+                    family.safi,
+                    Safi::UNICAST | Safi::MULTICAST | Safi::NLRI_MPLS | Safi::MPLS_VPN
+                )
+                && negotiated.nexthop.is_empty() =>
+        {
+            IpAddr::V6(v4.to_ipv6_mapped())
+        }
+        _ => nexthop,
+    }
+}
+
 /// Builds MP_REACH_NLRI attributes (header included) for `routes` of one family, one series
 /// per next-hop in order of first appearance, each attribute at most `maximum` bytes
 /// (ExaBGP's `packed_reach_attributes`). An NLRI too large to fit alone is skipped.
@@ -101,9 +129,15 @@ pub(crate) fn encode(
         let mut header = BytesMut::new();
         header.put_u16(family.afi.0);
         header.put_u8(family.safi.0);
-        match nexthop {
+        let rd = if family.safi == Safi::MPLS_VPN {
+            Rd::LEN
+        } else {
+            0
+        };
+        match nexthop.map(|n| wire_nexthop(family, n, negotiated)) {
             Some(IpAddr::V4(a)) => {
-                header.put_u8(4);
+                header.put_u8((rd + 4) as u8);
+                header.put_bytes(0, rd);
                 header.put_slice(&a.octets());
             }
             Some(IpAddr::V6(a)) => {
@@ -112,7 +146,8 @@ pub(crate) fn encode(
                 let link_local = negotiated
                     .link_local
                     .filter(|_| family.afi == Afi::IPV6 && a.segments()[0] & 0xffc0 != 0xfe80);
-                header.put_u8(if link_local.is_some() { 32 } else { 16 });
+                header.put_u8((rd + if link_local.is_some() { 32 } else { 16 }) as u8);
+                header.put_bytes(0, rd);
                 header.put_slice(&a.octets());
                 if let Some(link_local) = link_local {
                     header.put_slice(&link_local.octets());
