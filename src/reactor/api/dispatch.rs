@@ -498,8 +498,8 @@ impl Api {
             return;
         }
         let ip = inner.peers[index].config.neighbor.peer_address;
-        let json_direction = if direction == "receive" { "in" } else { "out" };
-        let header = self.header(&mut inner.peers[index], Some(json_direction));
+        // ExaBGP's helpers see "receive" and "send" (`exabgp decode` says "in")
+        let header = self.header(&mut inner.peers[index], Some(direction));
         let negotiated = inner.peers[index].negotiated.clone();
         for section in wanted {
             let settings = settings_of(section);
