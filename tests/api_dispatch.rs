@@ -70,6 +70,13 @@ fn a_command_reaches_the_selected_peer_and_is_acknowledged() {
         assert!(messages[0].ends_with(&[24, 10, 0, 0]));
         assert!(!ribs[1].borrow().pending());
         assert!(matches!(api.next().await, Request::Shutdown));
+        // a reload restarts the peer with a fresh adj-rib-out: the helper's route stays
+        let config = &configuration.neighbors[0];
+        let fresh = AdjRibOut::new(config.neighbor.families.iter().copied(), true, true);
+        let restarted = api.register(config, fresh);
+        let messages = restarted.clone().updates(&negotiated, true, 10);
+        assert_eq!(messages.len(), 1);
+        assert!(messages[0].ends_with(&[24, 10, 0, 0]));
         api.stop().await;
     }));
 }

@@ -35,6 +35,9 @@ use std::sync::Arc;
 struct Registered {
     config: PeerConfig,
     rib: Rc<RefCell<AdjRibOut>>,
+    /// The routes helpers announced (and did not withdraw): they outlive a restart of the
+    /// peer on reload, as in ExaBGP where a reload only replaces the configured routes.
+    announced: RefCell<Vec<Route>>,
     negotiated: Option<Negotiated>,
     local: Option<SocketAddr>,
     counter: u64,
@@ -152,14 +155,24 @@ impl Api {
 
     /// A peer is (re)started: its adj-rib-out, shared with the peer coroutine, is returned.
     pub fn register(&self, config: &PeerConfig, rib: AdjRibOut) -> Rc<RefCell<AdjRibOut>> {
-        let rib = Rc::new(RefCell::new(rib));
+        let mut rib = rib;
         let mut inner = self.inner.borrow_mut();
-        inner
-            .peers
-            .retain(|p| !same(&p.config.neighbor, &config.neighbor));
+        let mut announced = Vec::new();
+        inner.peers.retain_mut(|p| {
+            let keep = !same(&p.config.neighbor, &config.neighbor);
+            if !keep {
+                announced = p.announced.take();
+            }
+            keep
+        });
+        for route in &announced {
+            rib.rib.add_to_rib(route.clone(), false);
+        }
+        let rib = Rc::new(RefCell::new(rib));
         inner.peers.push(Registered {
             config: config.clone(),
             rib: rib.clone(),
+            announced: RefCell::new(announced),
             negotiated: None,
             local: None,
             counter: 0,
@@ -414,6 +427,7 @@ impl Api {
                 if rib == command::Rib::Out {
                     for peer in &targets {
                         peer.rib.borrow_mut().rib.withdraw(None);
+                        peer.announced.borrow_mut().clear();
                     }
                     self.notify(inner, &targets_of(&targets), PeerCommand::RibUpdated);
                 }
@@ -724,9 +738,12 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
             for peer in targets {
                 let changes = announce::changes(&routes, &peer.config.neighbor)?;
                 let mut rib = peer.rib.borrow_mut();
+                let mut announced = peer.announced.borrow_mut();
                 for change in changes {
                     let route =
                         Route::new(change.nlri, change.nexthop, Arc::new(change.attributes));
+                    announced.retain(|r| r.nlri != route.nlri);
+                    announced.push(route.clone());
                     rib.rib
                         .add_to_rib_watchdog(route, change.watchdog.as_deref(), change.withdraw);
                 }
@@ -737,7 +754,9 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
             for peer in targets {
                 let changes = announce::changes(&routes, &peer.config.neighbor)?;
                 let mut rib = peer.rib.borrow_mut();
+                let mut announced = peer.announced.borrow_mut();
                 for change in changes {
+                    announced.retain(|r| r.nlri != change.nlri);
                     rib.rib.del_nlri_from_rib(change.nlri, None);
                 }
             }
