@@ -9,6 +9,7 @@ use std::process::Command;
 
 /// Cases that must pass; the others are reported but do not fail the test yet.
 const MUST_PASS: &[&str] = &[
+    "bgp-evpn-1",
     "bgp-flow-1",
     "bgp-ls-1",
     "bgp-ls-10",
@@ -29,6 +30,7 @@ const MUST_PASS: &[&str] = &[
     "bgp-sr-policy-2",
     "ipv4-unicast-1",
     "ipv4-unicast-2",
+    "vpnv4-extended-nexthop-1",
 ];
 
 /// Keys that differ from run to run.

@@ -8,7 +8,7 @@ use crate::bgp::message::update::attribute::community::extended::{
 };
 use crate::bgp::message::update::attribute::{Attribute, Attributes};
 use crate::bgp::message::update::nlri::flow::{self, Flow, FlowPrefix, Operation};
-use crate::bgp::message::update::nlri::qualifier::Rd;
+use crate::bgp::message::update::nlri::qualifier::RouteDistinguisher;
 use crate::bgp::message::update::nlri::{Cidr, Nlri};
 use crate::bgp::neighbor::Neighbor;
 use crate::configuration::core::parser::parse_number;
@@ -28,12 +28,10 @@ pub fn build(route: &FlowRoute, neighbor: &Neighbor) -> Result<Change> {
     for field in &route.fields {
         match (field.keyword.as_str(), &field.value) {
             ("rd" | "route-distinguisher", Value::Word(text)) => {
-                nlri.rd = Some(Rd::parse(text).ok_or_else(|| {
-                    Error::new(
-                        field.location,
-                        format!("invalid route-distinguisher {text}"),
-                    )
-                })?)
+                nlri.rd = Some(
+                    RouteDistinguisher::parse(text)
+                        .map_err(|why| Error::new(field.location, why))?,
+                )
             }
             ("next-hop", Value::Ip(ip)) => nexthop = Some(*ip),
             ("next-hop", Value::NextHopSelf) => {

@@ -359,7 +359,7 @@ mod encode {
     use super::attribute::{mprnlri, mpurnlri, NextHop};
     use super::*;
     use crate::bgp::message::{write_header, MessageType};
-    use crate::protocol::family::Safi;
+    use crate::protocol::family::{Afi, Safi};
     use bytes::{BufMut, BytesMut};
 
     fn message(withdrawn: &[u8], attributes: &[&[u8]], announced: &[u8]) -> Bytes {
@@ -534,13 +534,14 @@ mod encode {
                 .filter(|n| n.family() == family)
                 .collect();
             // ExaBGP keeps an IPv4 next-hop as the NEXT_HOP attribute whatever the family, so
-            // it goes beside MP_REACH_NLRI too (RFC 4760 §3 asks receivers to ignore it)
-            // (not for flow and SR policy routes, whose next-hop the configuration keeps out
-            // of the attributes: qa conf-flow, conf-sr-policy)
-            let nexthop_attribute = !matches!(
-                family.safi,
-                Safi::FLOW_IP | Safi::FLOW_VPN | Safi::SR_POLICY
-            );
+            // it goes beside MP_REACH_NLRI too (RFC 4760 §3 asks receivers to ignore it);
+            // not for L2VPN, flow and SR policy routes, whose configuration keeps it out of
+            // the attributes (qa conf-l2vpn, conf-flow, conf-sr-policy)
+            let nexthop_attribute = family.afi != Afi::L2VPN
+                && !matches!(
+                    family.safi,
+                    Safi::FLOW_IP | Safi::FLOW_VPN | Safi::SR_POLICY
+                );
             let attr = match reach_routes.first().and_then(|r| r.nexthop) {
                 Some(IpAddr::V4(address)) if nexthop_attribute => {
                     let mut attributes = update.attributes.clone();

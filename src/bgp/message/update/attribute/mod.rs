@@ -16,6 +16,8 @@ pub mod mpurnlri;
 pub mod nexthop;
 pub mod origin;
 pub mod originatorid;
+pub mod pmsi;
+pub mod sr;
 pub mod tunnel_encap;
 
 pub use aggregator::Aggregator;
@@ -34,6 +36,8 @@ pub use med::Med;
 pub use nexthop::NextHop;
 pub use origin::Origin;
 pub use originatorid::OriginatorId;
+pub use pmsi::Pmsi;
+pub use sr::PrefixSid;
 pub use tunnel_encap::TunnelEncap;
 
 use crate::bgp::message::open::capability::negotiated::Negotiated;
@@ -69,11 +73,13 @@ impl Code {
     pub const EXTENDED_COMMUNITY: u8 = 16;
     pub const AS4_PATH: u8 = 17;
     pub const AS4_AGGREGATOR: u8 = 18;
+    pub const PMSI_TUNNEL: u8 = 22;
     pub const TUNNEL_ENCAP: u8 = 23;
     pub const IPV6_EXTENDED_COMMUNITY: u8 = 25;
     pub const AIGP: u8 = 26;
     pub const BGP_LS: u8 = 29;
     pub const LARGE_COMMUNITY: u8 = 32;
+    pub const BGP_PREFIX_SID: u8 = 40;
 
     /// The flags (optional and transitive bits) RFC 4271 and the attribute's RFC give a
     /// known attribute, or None for an attribute this speaker does not decode.
@@ -97,7 +103,9 @@ impl Code {
             | Code::AS4_AGGREGATOR
             | Code::TUNNEL_ENCAP
             | Code::IPV6_EXTENDED_COMMUNITY
-            | Code::LARGE_COMMUNITY => OPTIONAL_TRANSITIVE,
+            | Code::LARGE_COMMUNITY
+            | Code::PMSI_TUNNEL
+            | Code::BGP_PREFIX_SID => OPTIONAL_TRANSITIVE,
             _ => return None,
         })
     }
@@ -156,6 +164,8 @@ pub enum Attribute {
     Aigp(Aigp),
     Ipv6ExtendedCommunities(Ipv6ExtendedCommunities),
     LargeCommunities(LargeCommunities),
+    Pmsi(Pmsi),
+    PrefixSid(PrefixSid),
     TunnelEncap(TunnelEncap),
     /// BGP-LS (decoded, kept as received).
     LinkState(LinkState),
@@ -181,6 +191,8 @@ impl Attribute {
             Attribute::Aigp(_) => Code::AIGP,
             Attribute::Ipv6ExtendedCommunities(_) => Code::IPV6_EXTENDED_COMMUNITY,
             Attribute::LargeCommunities(_) => Code::LARGE_COMMUNITY,
+            Attribute::Pmsi(_) => Code::PMSI_TUNNEL,
+            Attribute::PrefixSid(_) => Code::BGP_PREFIX_SID,
             Attribute::TunnelEncap(_) => Code::TUNNEL_ENCAP,
             Attribute::LinkState(_) => Code::BGP_LS,
             Attribute::Generic(generic) => generic.code,
@@ -226,6 +238,8 @@ impl Attribute {
             Code::LARGE_COMMUNITY => Attribute::LargeCommunities(
                 LargeCommunities::decode(data).map_err(|_| Malformed(5))?,
             ),
+            Code::PMSI_TUNNEL => Attribute::Pmsi(Pmsi::decode(data)?),
+            Code::BGP_PREFIX_SID => Attribute::PrefixSid(PrefixSid::decode(data)?),
             Code::TUNNEL_ENCAP => Attribute::TunnelEncap(TunnelEncap::decode(data)?),
             Code::BGP_LS => Attribute::LinkState(LinkState::decode(data)?),
             _ => return Err(Malformed(2)),
@@ -254,6 +268,8 @@ impl Attribute {
             Attribute::Aigp(v) => v.encode(&mut value),
             Attribute::Ipv6ExtendedCommunities(v) => v.encode(&mut value),
             Attribute::LargeCommunities(v) => v.encode(&mut value),
+            Attribute::Pmsi(v) => v.encode(&mut value),
+            Attribute::PrefixSid(v) => v.encode(&mut value),
             Attribute::TunnelEncap(v) => v.encode(&mut value),
             Attribute::LinkState(v) => value.extend_from_slice(&v.raw),
             Attribute::Generic(v) => value.extend_from_slice(&v.value),
@@ -356,6 +372,13 @@ impl Attribute {
                 out.push_str("\"large-community\": ");
                 v.json(out);
             }
+            Attribute::Pmsi(v) => {
+                let _ = write!(out, "\"pmsi\": \"{v}\"");
+            }
+            Attribute::PrefixSid(v) => {
+                out.push_str("\"bgp-prefix-sid\": ");
+                v.json(out);
+            }
             Attribute::TunnelEncap(v) => {
                 out.push_str("\"tunnel-encap\": ");
                 v.json(out);
@@ -438,6 +461,13 @@ impl Attribute {
             }
             Attribute::LargeCommunities(v) if !v.0.is_empty() => {
                 let _ = write!(out, " large-community {v}");
+            }
+            Attribute::Pmsi(v) => {
+                let _ = write!(out, " pmsi {v}");
+            }
+            Attribute::PrefixSid(v) => {
+                out.push_str(" bgp-prefix-sid ");
+                v.text(out);
             }
             Attribute::TunnelEncap(v) => {
                 out.push(' ');

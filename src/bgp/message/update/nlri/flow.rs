@@ -3,7 +3,7 @@
 //! `exabgp/protocol/ip/{fragment,icmp,tcp/flag}.py` and `exabgp/protocol/__init__.py`.
 
 use super::cidr::Cidr;
-use super::qualifier::Rd;
+use super::qualifier::RouteDistinguisher;
 use crate::bgp::message::Notification;
 use crate::protocol::family::{Afi, Family, Safi};
 use bytes::{BufMut, Bytes, BytesMut};
@@ -104,7 +104,7 @@ pub struct Component {
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct Flow {
     pub family: Family,
-    pub rd: Option<Rd>,
+    pub rd: Option<RouteDistinguisher>,
     pub components: Vec<Component>,
 }
 
@@ -294,8 +294,8 @@ impl Flow {
         let mut body = data.get(header..header + length).ok_or_else(invalid)?;
         let mut flow = Flow::new(family);
         if family.safi == Safi::FLOW_VPN {
-            flow.rd = Some(Rd::decode(body).ok_or_else(invalid)?);
-            body = &body[Rd::LEN..];
+            flow.rd = Some(RouteDistinguisher::decode(body).ok_or_else(invalid)?);
+            body = &body[RouteDistinguisher::LEN..];
         }
         let v6 = family.afi == Afi::IPV6;
         while let Some((&id, rest)) = body.split_first() {

@@ -4,7 +4,7 @@
 
 pub mod tlvs;
 
-use super::qualifier::Rd;
+use super::qualifier::RouteDistinguisher;
 use crate::bgp::message::Notification;
 use crate::protocol::family::{Family, Safi};
 use bytes::{BufMut, Bytes, BytesMut};
@@ -59,8 +59,8 @@ impl BgpLs {
         let mut rd = None;
         let known = matches!(code, NODE..=PREFIX_V6 | SRV6_SID);
         if family.safi == Safi::BGPLS_VPN && known {
-            rd = Some(Rd::decode(payload).ok_or_else(invalid)?);
-            payload = &payload[Rd::LEN..];
+            rd = Some(RouteDistinguisher::decode(payload).ok_or_else(invalid)?);
+            payload = &payload[RouteDistinguisher::LEN..];
         }
         let json = match code {
             _ if known => describe(code, payload, rd).ok_or_else(invalid)?,
@@ -119,7 +119,7 @@ impl BgpLs {
 
 /// The JSON of a node, link or prefix NLRI value (after any RD): protocol ID, identifier,
 /// then descriptor TLVs. `None` when it does not parse.
-fn describe(code: u16, payload: &[u8], rd: Option<Rd>) -> Option<String> {
+fn describe(code: u16, payload: &[u8], rd: Option<RouteDistinguisher>) -> Option<String> {
     let (&protocol, rest) = payload.split_first()?;
     if !PROTOCOLS.contains(&protocol) {
         return None;
