@@ -9,9 +9,28 @@ use std::process::Command;
 
 /// Cases that must pass; the others are reported but do not fail the test yet.
 const MUST_PASS: &[&str] = &[
+    "bgp-evpn-1",
+    "bgp-flow-1",
+    "bgp-ls-1",
+    "bgp-ls-10",
+    "bgp-ls-2",
+    "bgp-ls-3",
+    "bgp-ls-4",
+    "bgp-ls-5",
+    "bgp-ls-6",
+    "bgp-ls-7",
+    "bgp-ls-8",
+    "bgp-ls-9",
+    "bgp-flow-2",
+    "bgp-flow-3",
+    "bgp-flow-4",
+    "bgp-flow-5",
     "bgp-open-sofware-version",
+    "bgp-sr-policy-1",
+    "bgp-sr-policy-2",
     "ipv4-unicast-1",
     "ipv4-unicast-2",
+    "vpnv4-extended-nexthop-1",
 ];
 
 /// Keys that differ from run to run.

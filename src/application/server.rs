@@ -3,6 +3,7 @@
 
 use crate::bgp::neighbor::Neighbor;
 use crate::configuration::{Configuration, PeerConfig};
+use crate::reactor::api::dispatch::Api;
 use crate::reactor::bridge::Recorder;
 use crate::reactor::daemon::Daemon;
 use crate::reactor::peer::{self, Settings as PeerSettings};
@@ -111,21 +112,31 @@ pub fn run(args: &[String]) -> i32 {
     // With `debug.rotate`, each load takes the next file, round robin (ExaBGP's FIFO of files).
     let paths = options.configurations.clone();
     let next = std::cell::Cell::new(0);
+    let api = Rc::new(Api::new(environment.api, environment.api_version));
+    let helpers = api.clone();
     let load = Box::new(move || {
         let path = &paths[next.get() % paths.len()];
         next.set(next.get() + 1);
         log::info!(target: "configuration", "loading {}", path.display());
         Configuration::load(path)
-            .map(|configuration| configuration.neighbors)
+            .map(|configuration| {
+                helpers.configure(configuration.processes);
+                let mut neighbors = configuration.neighbors;
+                neighbors.extend(helpers.created());
+                neighbors
+            })
             .map_err(|error| error.to_string())
     });
     let peer_settings = environment.peer.clone();
     let version = environment.version;
+    let ribs = api.clone();
     let factory = Box::new(move |config: &PeerConfig| {
+        // the API changes the adj-rib-out the peer sends from
+        let rib = ribs.register(config, adj_rib_out(config));
         peer::daemon(
             with_version(&config.neighbor, version.as_deref()),
             peer_settings.clone(),
-            adj_rib_out(config),
+            rib,
         )
     });
     let settings = Settings {
@@ -138,7 +149,7 @@ pub fn run(args: &[String]) -> i32 {
         delay: environment.delay,
         run_for: None,
     };
-    Reactor::new(settings, load, factory).run()
+    Reactor::new(settings, load, factory).with_api(api).run()
 }
 
 /// As ExaBGP with several configurations and no `debug.rotate`: one daemon process each (here
@@ -342,6 +353,10 @@ struct Environment {
     peer: PeerSettings,
     /// `exabgp_version`, for the software-version capability.
     version: Option<String>,
+    /// `api.respawn`, `api.terminate`, `api.ack`.
+    api: crate::reactor::api::processes::Settings,
+    /// `api.version`.
+    api_version: u8,
 }
 
 impl Environment {
@@ -368,6 +383,12 @@ impl Environment {
             ),
             peer: peer_settings(environment),
             version: environment.version.clone(),
+            api: crate::reactor::api::processes::Settings {
+                respawn: environment.api.respawn,
+                terminate: environment.api.terminate,
+                ack: environment.api.ack,
+            },
+            api_version: environment.api.version,
         }
     }
 }

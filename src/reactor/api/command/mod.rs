@@ -47,11 +47,17 @@ pub enum Command {
     Shutdown,
     Reload,
     Restart,
-    Status,
+    /// `status [json]`: daemon status, as text lines unless `json`.
+    Status {
+        json: bool,
+    },
     Version,
     Help,
-    /// `ping`: answered `pong`.
-    Ping,
+    /// `ping [CLIENT-ID START-TIME] [text]`: answered `pong` with the daemon's id, in JSON
+    /// unless `text`.
+    Ping {
+        text: bool,
+    },
     /// `bye`: the helper is leaving.
     Bye,
     /// `reset`: drop the helper's queued asynchronous commands.
@@ -244,13 +250,10 @@ fn command(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
         "shutdown" => simple(Command::Shutdown, cursor),
         "reload" => simple(Command::Reload, cursor),
         "restart" => simple(Command::Restart, cursor),
-        "status" => simple(Command::Status, cursor),
+        "status" => status(cursor),
         "version" => simple(Command::Version, cursor),
         "help" => simple(Command::Help, cursor),
-        "ping" => {
-            // ExaBGP's ping takes an optional client id and start time; they only label the reply
-            Ok(Command::Ping)
-        }
+        "ping" => Ok(ping(cursor)),
         "bye" => simple(Command::Bye, cursor),
         "reset" => simple(Command::Reset, cursor),
         "enable-ack" => simple(Command::Ack(Ack::Enable), cursor),
@@ -260,7 +263,7 @@ fn command(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
             "shutdown" => simple(Command::Shutdown, cursor),
             "reload" => simple(Command::Reload, cursor),
             "restart" => simple(Command::Restart, cursor),
-            "status" => simple(Command::Status, cursor),
+            "status" => status(cursor),
             other => Err(cursor.error_at_previous(format!(
                 "unknown daemon command '{other}': expected shutdown, reload, restart or status"
             ))),
@@ -279,7 +282,7 @@ fn command(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
                 };
                 simple(Command::Ack(ack), cursor)
             }
-            "ping" => Ok(Command::Ping),
+            "ping" => Ok(ping(cursor)),
             "bye" => simple(Command::Bye, cursor),
             "reset" => simple(Command::Reset, cursor),
             other => Err(cursor.error_at_previous(format!(
@@ -354,6 +357,25 @@ fn command(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
         }
         other => Err(cursor.error_at_previous(format!("unknown command '{other}'"))),
     }
+}
+
+/// ExaBGP's ping takes an optional client id and start time, to track its CLI clients; only
+/// the `text` keyword changes the reply here.
+fn ping(cursor: &mut Cursor<'_>) -> Command {
+    let text = cursor
+        .rest()
+        .iter()
+        .any(|t| t.text.eq_ignore_ascii_case("text"));
+    cursor.index = cursor.tokens.len();
+    Command::Ping { text }
+}
+
+fn status(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
+    let json = cursor.accept("json");
+    if !json {
+        cursor.accept("text");
+    }
+    simple(Command::Status { json }, cursor)
 }
 
 fn expect(cursor: &mut Cursor<'_>, word: &str) -> Result<(), ParseError> {
@@ -494,7 +516,7 @@ mod tests {
             ("shutdown", "daemon shutdown", Command::Shutdown),
             ("reload", "daemon reload", Command::Reload),
             ("restart", "daemon restart", Command::Restart),
-            ("status", "daemon status", Command::Status),
+            ("status", "daemon status", Command::Status { json: false }),
             ("version", "system version", Command::Version),
             ("help", "system help", Command::Help),
             (
@@ -512,7 +534,17 @@ mod tests {
                 "session ack silence",
                 Command::Ack(Ack::Silence),
             ),
-            ("ping", "session ping", Command::Ping),
+            ("ping", "session ping", Command::Ping { text: false }),
+            (
+                "ping text",
+                "session ping 1234 1700000000.5 text",
+                Command::Ping { text: true },
+            ),
+            (
+                "status json",
+                "daemon status json",
+                Command::Status { json: true },
+            ),
         ] {
             assert_eq!(parse(v4).unwrap(), command, "{v4}");
             assert_eq!(parse(v6).unwrap(), command, "{v6}");
