@@ -1,10 +1,12 @@
 //! API commands against ExaBGP's own expectations: every `cmd:` line of `qa/encoding/*.ci` and
-//! `qa/api/*.ci` followed by `raw:` lines is parsed as a helper's command and, for IPv4/IPv6
-//! unicast routes and End-of-RIB, encoded for a default session; the UPDATEs must be the `raw:`
-//! bytes. The qa data is read from `$EXABGP_QA_DIR` or `shared/exabgp-qa` beside the crate.
+//! `qa/api/*.ci` followed by `raw:` lines is parsed as a helper's command and, for routes of the
+//! families that have NLRI types (IPv4/IPv6 unicast, multicast, mpls-vpn ...) and IPv4/IPv6
+//! unicast End-of-RIB, encoded for a default session with the route's family added; the UPDATEs
+//! must be the `raw:` bytes. The qa data is read from `$EXABGP_QA_DIR` or `shared/exabgp-qa` beside the crate.
 
 use exabgp_rs::bgp::message::open::capability::negotiated::{AddPath, Negotiated};
 use exabgp_rs::bgp::message::update::eor;
+use exabgp_rs::bgp::message::update::nlri::Nlri;
 use exabgp_rs::bgp::neighbor::Neighbor;
 use exabgp_rs::configuration::Configuration;
 use exabgp_rs::protocol::family::Family;
@@ -159,9 +161,10 @@ fn encode(command: &Command, asn: u32) -> Option<Result<Vec<Vec<u8>>, String>> {
         Action::Withdraw(routes) => (false, routes),
         _ => return None,
     };
-    if routes.iter().any(|r| !UNICAST.contains(&r.family)) {
+    if routes.iter().any(|r| !Nlri::supported(r.family)) {
         return None;
     }
+    let families: Vec<Family> = routes.iter().map(|r| r.family).collect();
     let addpath = routes
         .iter()
         .any(|r| r.fields.iter().any(|f| f.keyword == "path-information"));
@@ -169,7 +172,7 @@ fn encode(command: &Command, asn: u32) -> Option<Result<Vec<Vec<u8>>, String>> {
         Ok(changes) => changes,
         Err(error) => return Some(Err(error)),
     };
-    let mut rib: OutgoingRib = OutgoingRib::new(UNICAST, true);
+    let mut rib: OutgoingRib = OutgoingRib::new(families.iter().copied(), true);
     for change in changes {
         if announce {
             rib.add_to_rib(
@@ -177,10 +180,26 @@ fn encode(command: &Command, asn: u32) -> Option<Result<Vec<Vec<u8>>, String>> {
                 false,
             );
         } else {
-            rib.del_nlri_from_rib(change.nlri, None);
+            let attributes = announce::withdrawn_attributes(&change);
+            rib.del_nlri_from_rib(change.nlri, Some(Arc::new(attributes)));
         }
     }
-    let messages = rib.messages(&negotiated(asn, addpath), true, true);
+    let mut negotiated = negotiated(asn, addpath);
+    negotiated
+        .families
+        .extend(families.iter().filter(|f| !UNICAST.contains(f)));
+    if addpath {
+        for family in &families {
+            negotiated.addpath.insert(
+                *family,
+                AddPath {
+                    send: true,
+                    receive: true,
+                },
+            );
+        }
+    }
+    let messages = rib.messages(&negotiated, true, true);
     Some(Ok(messages.iter().map(|m| m.to_vec()).collect()))
 }
 
@@ -236,7 +255,7 @@ fn qa_commands_encode_to_exabgp_bytes() {
         }
     }
     eprintln!(
-        "qa commands: {passed} ipv4/ipv6 unicast passed, {} failed, {} not parsed, {other} of other families",
+        "qa commands: {passed} passed, {} failed, {} not parsed, {other} of families without NLRI types or sessions unlike the default",
         failures.len(),
         unparsed.len()
     );

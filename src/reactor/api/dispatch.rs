@@ -757,7 +757,9 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
                 let mut announced = peer.announced.borrow_mut();
                 for change in changes {
                     announced.retain(|r| r.nlri != change.nlri);
-                    rib.rib.del_nlri_from_rib(change.nlri, None);
+                    let attributes = announce::withdrawn_attributes(&change);
+                    rib.rib
+                        .del_nlri_from_rib(change.nlri, Some(Arc::new(attributes)));
                 }
             }
             Ok(PeerCommand::RibUpdated)

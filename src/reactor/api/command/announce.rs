@@ -265,3 +265,16 @@ pub fn changes(
     }
     Ok(changes)
 }
+
+/// The attributes a withdraw carries: ExaBGP keeps those written in the command, the IPv4
+/// next-hop included; the UPDATE codec writes them beside an MP_UNREACH_NLRI.
+pub fn withdrawn_attributes(
+    change: &crate::configuration::Change,
+) -> crate::bgp::message::update::attribute::Attributes {
+    use crate::bgp::message::update::attribute::{Attribute, NextHop};
+    let mut attributes = change.attributes.clone();
+    if let Some(std::net::IpAddr::V4(nexthop)) = change.nexthop {
+        attributes.insert(Attribute::NextHop(NextHop(nexthop)));
+    }
+    attributes
+}
