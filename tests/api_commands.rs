@@ -59,7 +59,7 @@ fn cases(qa: &Path) -> Vec<Case> {
         let text = std::fs::read_to_string(&file).unwrap();
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         let mut current: Option<Case> = None;
-        for line in text.lines() {
+        for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
             let mut parts = line.splitn(3, ':');
             let (_, kind, content) = (
                 parts.next(),
@@ -146,6 +146,11 @@ const UNICAST: [Family; 2] = [Family::IPV4_UNICAST, Family::IPV6_UNICAST];
 /// The messages a command makes on a fresh session, or `None` when it is not about the
 /// families checked here.
 fn encode(command: &Command, asn: u32) -> Option<Result<Vec<Vec<u8>>, String>> {
+    // a group of one route change (`group attributes ... ; withdraw ...`) is that change
+    let command = match command {
+        Command::Group(parts) if parts.len() == 1 => &parts[0],
+        other => other,
+    };
     let Command::Peers { action, .. } = command else {
         return None;
     };
@@ -218,11 +223,7 @@ fn qa_commands_encode_to_exabgp_bytes() {
     let (mut passed, mut other, mut failures) = (0, 0, Vec::new());
     let mut unparsed = Vec::new();
     for case in &cases {
-        // ExaBGP's v4 `group` (several commands separated by `;`) is out of this check
-        if case.command.starts_with("group ")
-            || case.command.contains(" ; ")
-            || OTHER_SESSION.contains(&case.file.as_str())
-        {
+        if OTHER_SESSION.contains(&case.file.as_str()) {
             other += 1;
             continue;
         }

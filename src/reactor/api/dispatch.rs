@@ -219,20 +219,43 @@ impl Api {
 
     /// Runs one line of `process`; a request for the reactor may be queued.
     fn command(&self, inner: &mut Inner, process: &str, line: &str) {
-        let Some(processes) = inner.processes.as_mut() else {
-            return;
-        };
         let command = match command::parse(line) {
             Ok(command) => command,
             Err(error) => {
                 log::warn!(target: "api", "process {process}: could not parse '{line}': {error}");
-                processes.answer(process, false);
+                if let Some(processes) = inner.processes.as_mut() {
+                    processes.answer(process, false);
+                }
                 return;
             }
         };
         log::debug!(target: "api", "process {process}: {line}");
+        if let Some(ok) = self.execute(inner, process, command, line) {
+            if let Some(processes) = inner.processes.as_mut() {
+                processes.answer(process, ok);
+            }
+        }
+    }
+
+    /// Runs a parsed command; the acknowledgement to give, if any.
+    fn execute(
+        &self,
+        inner: &mut Inner,
+        process: &str,
+        command: Command,
+        line: &str,
+    ) -> Option<bool> {
+        let processes = inner.processes.as_mut()?;
         let ok = match command {
-            Command::Comment => return,
+            Command::Comment => return None,
+            Command::Group(commands) => {
+                // one acknowledgement for the group: done if every part was
+                let mut ok = true;
+                for command in commands {
+                    ok &= self.execute(inner, process, command, line).unwrap_or(true);
+                }
+                ok
+            }
             Command::Shutdown => {
                 inner.requests.push_back(Request::Shutdown);
                 true
@@ -253,11 +276,11 @@ impl Api {
                 // acknowledged, then silent
                 processes.answer(process, true);
                 processes.set_ack(process, AckMode::Off);
-                return;
+                return None;
             }
             Command::Ack(Ack::Silence) => {
                 processes.set_ack(process, AckMode::Off);
-                return;
+                return None;
             }
             Command::Version => {
                 processes.write(process, &format!("exabgp {}", env!("CARGO_PKG_VERSION")));
@@ -453,9 +476,7 @@ impl Api {
                 }
             }
         };
-        if let Some(processes) = inner.processes.as_mut() {
-            processes.answer(process, ok);
-        }
+        Some(ok)
     }
 
     fn notify(&self, inner: &mut Inner, neighbors: &[Neighbor], command: PeerCommand) {
