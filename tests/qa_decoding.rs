@@ -9,9 +9,11 @@ use std::process::Command;
 
 /// Cases that must pass; the others are reported but do not fail the test yet.
 const MUST_PASS: &[&str] = &[
+    "bgp-evpn-1",
     "bgp-open-sofware-version",
     "ipv4-unicast-1",
     "ipv4-unicast-2",
+    "vpnv4-extended-nexthop-1",
 ];
 
 /// Keys that differ from run to run.

@@ -349,7 +349,7 @@ mod encode {
     use super::attribute::{mprnlri, mpurnlri, NextHop};
     use super::*;
     use crate::bgp::message::{write_header, MessageType};
-    use crate::protocol::family::Safi;
+    use crate::protocol::family::{Afi, Safi};
     use bytes::{BufMut, BytesMut};
 
     fn message(withdrawn: &[u8], attributes: &[&[u8]], announced: &[u8]) -> Bytes {
@@ -524,9 +524,10 @@ mod encode {
                 .filter(|n| n.family() == family)
                 .collect();
             // ExaBGP keeps an IPv4 next-hop as the NEXT_HOP attribute whatever the family, so
-            // it goes beside MP_REACH_NLRI too (RFC 4760 §3 asks receivers to ignore it)
+            // it goes beside MP_REACH_NLRI too (RFC 4760 §3 asks receivers to ignore it);
+            // not for L2VPN, whose configuration keeps it with the NLRI (qa conf-l2vpn)
             let attr = match reach_routes.first().and_then(|r| r.nexthop) {
-                Some(IpAddr::V4(address)) => {
+                Some(IpAddr::V4(address)) if family.afi != Afi::L2VPN => {
                     let mut attributes = update.attributes.clone();
                     attributes.insert(Attribute::NextHop(NextHop(address)));
                     let mut with_nexthop = BytesMut::new();

@@ -15,6 +15,8 @@ pub mod mpurnlri;
 pub mod nexthop;
 pub mod origin;
 pub mod originatorid;
+pub mod pmsi;
+pub mod sr;
 
 pub use aggregator::Aggregator;
 pub use aigp::Aigp;
@@ -31,6 +33,8 @@ pub use med::Med;
 pub use nexthop::NextHop;
 pub use origin::Origin;
 pub use originatorid::OriginatorId;
+pub use pmsi::Pmsi;
+pub use sr::PrefixSid;
 
 use crate::bgp::message::open::capability::negotiated::Negotiated;
 use bytes::{BufMut, BytesMut};
@@ -65,9 +69,11 @@ impl Code {
     pub const EXTENDED_COMMUNITY: u8 = 16;
     pub const AS4_PATH: u8 = 17;
     pub const AS4_AGGREGATOR: u8 = 18;
+    pub const PMSI_TUNNEL: u8 = 22;
     pub const IPV6_EXTENDED_COMMUNITY: u8 = 25;
     pub const AIGP: u8 = 26;
     pub const LARGE_COMMUNITY: u8 = 32;
+    pub const BGP_PREFIX_SID: u8 = 40;
 
     /// The flags (optional and transitive bits) RFC 4271 and the attribute's RFC give a
     /// known attribute, or None for an attribute this speaker does not decode.
@@ -88,7 +94,9 @@ impl Code {
             | Code::AS4_PATH
             | Code::AS4_AGGREGATOR
             | Code::IPV6_EXTENDED_COMMUNITY
-            | Code::LARGE_COMMUNITY => OPTIONAL_TRANSITIVE,
+            | Code::LARGE_COMMUNITY
+            | Code::PMSI_TUNNEL
+            | Code::BGP_PREFIX_SID => OPTIONAL_TRANSITIVE,
             _ => return None,
         })
     }
@@ -145,6 +153,8 @@ pub enum Attribute {
     Aigp(Aigp),
     Ipv6ExtendedCommunities(Ipv6ExtendedCommunities),
     LargeCommunities(LargeCommunities),
+    Pmsi(Pmsi),
+    PrefixSid(PrefixSid),
     Generic(GenericAttribute),
 }
 
@@ -167,6 +177,8 @@ impl Attribute {
             Attribute::Aigp(_) => Code::AIGP,
             Attribute::Ipv6ExtendedCommunities(_) => Code::IPV6_EXTENDED_COMMUNITY,
             Attribute::LargeCommunities(_) => Code::LARGE_COMMUNITY,
+            Attribute::Pmsi(_) => Code::PMSI_TUNNEL,
+            Attribute::PrefixSid(_) => Code::BGP_PREFIX_SID,
             Attribute::Generic(generic) => generic.code,
         }
     }
@@ -210,6 +222,8 @@ impl Attribute {
             Code::LARGE_COMMUNITY => Attribute::LargeCommunities(
                 LargeCommunities::decode(data).map_err(|_| Malformed(5))?,
             ),
+            Code::PMSI_TUNNEL => Attribute::Pmsi(Pmsi::decode(data)?),
+            Code::BGP_PREFIX_SID => Attribute::PrefixSid(PrefixSid::decode(data)?),
             _ => return Err(Malformed(2)),
         })
     }
@@ -236,6 +250,8 @@ impl Attribute {
             Attribute::Aigp(v) => v.encode(&mut value),
             Attribute::Ipv6ExtendedCommunities(v) => v.encode(&mut value),
             Attribute::LargeCommunities(v) => v.encode(&mut value),
+            Attribute::Pmsi(v) => v.encode(&mut value),
+            Attribute::PrefixSid(v) => v.encode(&mut value),
             Attribute::Generic(v) => value.extend_from_slice(&v.value),
         }
         // ExaBGP writes no optional attribute with an empty value (Attribute._attribute)
@@ -336,6 +352,13 @@ impl Attribute {
                 out.push_str("\"large-community\": ");
                 v.json(out);
             }
+            Attribute::Pmsi(v) => {
+                let _ = write!(out, "\"pmsi\": \"{v}\"");
+            }
+            Attribute::PrefixSid(v) => {
+                out.push_str("\"bgp-prefix-sid\": ");
+                v.json(out);
+            }
             Attribute::Generic(v) => {
                 let _ = write!(
                     out,
@@ -410,6 +433,13 @@ impl Attribute {
             }
             Attribute::LargeCommunities(v) if !v.0.is_empty() => {
                 let _ = write!(out, " large-community {v}");
+            }
+            Attribute::Pmsi(v) => {
+                let _ = write!(out, " pmsi {v}");
+            }
+            Attribute::PrefixSid(v) => {
+                out.push_str(" bgp-prefix-sid ");
+                v.text(out);
             }
             Attribute::Generic(v) => {
                 let _ = write!(
