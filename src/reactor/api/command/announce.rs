@@ -267,13 +267,14 @@ pub fn changes(
 }
 
 /// The attributes a withdraw carries: ExaBGP keeps those written in the command, the IPv4
-/// next-hop included; the UPDATE codec writes them beside an MP_UNREACH_NLRI.
+/// next-hop included unless 0.0.0.0 (its "no next-hop"); the UPDATE codec writes them beside an
+/// MP_UNREACH_NLRI.
 pub fn withdrawn_attributes(
     change: &crate::configuration::Change,
 ) -> crate::bgp::message::update::attribute::Attributes {
     use crate::bgp::message::update::attribute::{Attribute, NextHop};
     let mut attributes = change.attributes.clone();
-    if let Some(std::net::IpAddr::V4(nexthop)) = change.nexthop {
+    if let Some(std::net::IpAddr::V4(nexthop)) = change.nexthop.filter(|ip| !ip.is_unspecified()) {
         attributes.insert(Attribute::NextHop(NextHop(nexthop)));
     }
     attributes
