@@ -1013,6 +1013,26 @@ impl Hook for Api {
         }
     }
 
+    fn fsm(&self, neighbor: &Neighbor, state: crate::bgp::fsm::State) {
+        let mut inner = self.inner.borrow_mut();
+        let Some(index) = inner
+            .peers
+            .iter()
+            .position(|p| same(&p.config.neighbor, neighbor))
+        else {
+            return;
+        };
+        if !sections(&inner.peers[index].config.api).any(|api| api.fsm) {
+            return;
+        }
+        let header = self.header(&mut inner.peers[index], None);
+        let peer = &inner.peers[index];
+        // ExaBGP's text encoder has no fsm line
+        self.deliver(&inner, &peer.config.api, |api| api.fsm, &mut |json| {
+            json.then(|| json::fsm(&header, state.name()))
+        });
+    }
+
     fn sent(&self, neighbor: &Neighbor, message: &Bytes) {
         if message.get(18) == Some(&MessageType::OPEN.0) {
             return;
