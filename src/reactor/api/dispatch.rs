@@ -50,6 +50,8 @@ struct Inner {
     peers: Vec<Registered>,
     /// Neighbours made by `create neighbor`, added to every (re)load of the configuration.
     created: Vec<PeerConfig>,
+    /// Helpers inside `group start` ... `group end`, and the route commands they sent since.
+    grouping: std::collections::BTreeMap<String, Vec<Command>>,
     requests: VecDeque<Request>,
 }
 
@@ -133,6 +135,7 @@ impl Api {
                 configured: Vec::new(),
                 peers: Vec::new(),
                 created: Vec::new(),
+                grouping: std::collections::BTreeMap::new(),
                 requests: VecDeque::new(),
             }),
             reports: RefCell::new(None),
@@ -230,10 +233,82 @@ impl Api {
             }
         };
         log::debug!(target: "api", "process {process}: {line}");
+        let command = match self.grouped(inner, process, command) {
+            Some(command) => command,
+            None => return,
+        };
         if let Some(ok) = self.execute(inner, process, command, line) {
             if let Some(processes) = inner.processes.as_mut() {
                 processes.answer(process, ok);
             }
+        }
+    }
+
+    /// `group start` ... `group end` (ExaBGP's multi-line groups): route commands are kept and
+    /// acknowledged, then run together at `group end`. Returns the command to run now, if any.
+    fn grouped(&self, inner: &mut Inner, process: &str, command: Command) -> Option<Command> {
+        let processes = inner.processes.as_mut()?;
+        let grouping = inner.grouping.contains_key(process);
+        match command {
+            Command::GroupStart if grouping => {
+                processes.write(
+                    process,
+                    "error: already in group block (nested groups not allowed)",
+                );
+                processes.answer(process, false);
+                None
+            }
+            Command::GroupStart => {
+                inner.grouping.insert(process.to_string(), Vec::new());
+                processes.write(process, "group started");
+                processes.answer(process, true);
+                None
+            }
+            Command::GroupEnd if !grouping => {
+                processes.write(process, "error: not in group block");
+                processes.answer(process, false);
+                None
+            }
+            Command::GroupEnd => {
+                let commands = inner.grouping.remove(process).unwrap_or_default();
+                if commands.is_empty() {
+                    processes.write(process, "group ended (0 commands)");
+                    processes.answer(process, true);
+                    return None;
+                }
+                let (mut announced, mut withdrawn) = (0, 0);
+                for command in &commands {
+                    match command {
+                        Command::Peers {
+                            action: Action::Announce(routes),
+                            ..
+                        } => announced += routes.len(),
+                        Command::Peers {
+                            action: Action::Withdraw(routes),
+                            ..
+                        } => withdrawn += routes.len(),
+                        _ => {}
+                    }
+                }
+                processes.write(
+                    process,
+                    &format!("group processed: {announced} announced, {withdrawn} withdrawn"),
+                );
+                Some(Command::Group(commands))
+            }
+            command @ Command::Peers {
+                action: Action::Announce(_) | Action::Withdraw(_),
+                ..
+            } if grouping => {
+                inner
+                    .grouping
+                    .entry(process.to_string())
+                    .or_default()
+                    .push(command);
+                processes.answer(process, true);
+                None
+            }
+            command => Some(command),
         }
     }
 
@@ -247,7 +322,7 @@ impl Api {
     ) -> Option<bool> {
         let processes = inner.processes.as_mut()?;
         let ok = match command {
-            Command::Comment => return None,
+            Command::Comment | Command::GroupStart | Command::GroupEnd => return None,
             Command::Group(commands) => {
                 // one acknowledgement for the group: done if every part was
                 let mut ok = true;

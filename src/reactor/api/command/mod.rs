@@ -101,6 +101,10 @@ pub enum Command {
     /// `group CMD ; CMD ...`: applied together, acknowledged once. A leading `attributes ...`
     /// part gives its attributes to the routes of the others that do not set them.
     Group(Vec<Command>),
+    /// `group start`: the helper's `announce`/`withdraw` commands are kept until `group end`,
+    /// then applied together.
+    GroupStart,
+    GroupEnd,
 }
 
 /// Why a line is not a command, and where.
@@ -212,7 +216,11 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
     }
     let tokens = format::tokens(line)?;
     if tokens.first().and_then(Token::word) == Some("group") {
-        return group(&tokens[1..], line);
+        match tokens.get(1..).unwrap_or(&[]) {
+            [word] if word.text == "start" => return Ok(Command::GroupStart),
+            [word] if word.text == "end" => return Ok(Command::GroupEnd),
+            _ => return group(&tokens[1..], line),
+        }
     }
     let create = matches!(
         tokens
@@ -791,6 +799,8 @@ mod tests {
         // its own value wins
         assert_eq!(announced[0].field("med"), Some(&Value::Number(7)));
         assert!(error("group").contains("empty group"));
+        assert_eq!(parse("group start").unwrap(), Command::GroupStart);
+        assert_eq!(parse("group end").unwrap(), Command::GroupEnd);
         assert!(error("group attributes colour 1 ; announce eor").contains("colour"));
     }
 
