@@ -300,11 +300,18 @@ impl Api {
                 action: Action::Announce(_) | Action::Withdraw(_),
                 ..
             } if grouping => {
-                inner
-                    .grouping
-                    .entry(process.to_string())
-                    .or_default()
-                    .push(command);
+                let buffered = inner.grouping.entry(process.to_string()).or_default();
+                if buffered.len() >= GROUP_LIMIT {
+                    // a helper that never ends its group must not exhaust memory
+                    inner.grouping.remove(process);
+                    processes.write(
+                        process,
+                        "error: group buffer limit reached, group discarded",
+                    );
+                    processes.answer(process, false);
+                    return None;
+                }
+                buffered.push(command);
                 processes.answer(process, true);
                 None
             }
@@ -905,6 +912,9 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
         }
     }
 }
+
+/// Route commands one `group start` may hold (ExaBGP's `MAX_GROUP_COMMANDS`).
+const GROUP_LIMIT: usize = 100_000;
 
 /// How long the helpers must be quiet before the peers act on their commands.
 const BATCH_QUIET: std::time::Duration = std::time::Duration::from_millis(10);
