@@ -35,7 +35,7 @@ fn negotiated(json: &serde_json::Value) -> Negotiated {
     negotiated.local_as = asn["peer"].as_u64().unwrap_or(0) as u32;
     negotiated.peer_as = asn["local"].as_u64().unwrap_or(0) as u32;
     // every family this crate decodes
-    negotiated.families = [Afi::IPV4, Afi::IPV6, Afi::L2VPN]
+    negotiated.families = [Afi::IPV4, Afi::IPV6, Afi::L2VPN, Afi::BGPLS]
         .into_iter()
         .flat_map(|afi| (0..=255).map(move |safi| Family::new(afi, Safi(safi))))
         .filter(|family| Nlri::supported(*family))
@@ -140,6 +140,16 @@ fn qa_updates_decode_to_exabgp_json_and_encode_back() {
                 checked += 1;
                 continue;
             }
+            // ExaBGP sends the whole address of an IPv6 flow prefix with an offset; RFC 8956
+            // §3.1 only the bits after the offset (docs/deviations.md)
+            Err(e)
+                if file == "conf-flow.ci"
+                    && (e.code, e.subcode) == (3, 10)
+                    && hex(raw).contains("0280780000") =>
+            {
+                checked += 1;
+                continue;
+            }
             Ok(update) => update,
             Err(e) => {
                 failures.push(format!("{file}: decode error {e:?} for {}", hex(raw)));
@@ -161,6 +171,10 @@ fn qa_updates_decode_to_exabgp_json_and_encode_back() {
                 .replace("\"b''\"", "\"\""),
         )
         .unwrap();
+        // both through text once: serde_json's float parser does not always read back the
+        // text it wrote, so a number above u64 (IPv6 extended communities) must take the
+        // same path on both sides
+        let ours: serde_json::Value = serde_json::from_str(&ours.to_string()).unwrap();
         if ours != expected {
             failures.push(format!(
                 "{file}: JSON\n  ours   {ours}\n  exabgp {}",

@@ -40,7 +40,7 @@ fn usage() -> &'static str {
        -d, --debug      log everything (exabgp.log.level=DEBUG)\n  \
        --record FILE    write every peer's FSM events and effects to FILE as JSON lines\n\
      \n\
-     signals: TERM, INT and HUP stop (peers get a Cease), USR1 and USR2 reload the\n\
+     signals: TERM and INT stop (peers get a Cease), HUP, USR1 and USR2 reload the\n\
      configuration, ALRM restarts every session."
 }
 

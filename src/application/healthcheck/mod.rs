@@ -57,12 +57,19 @@ pub fn run(args: &[String]) -> i32 {
     }
     match start(&options, &log) {
         Ok(()) => 0,
+        Err(error) if error == NO_IP => {
+            log.error(NO_IP);
+            1
+        }
         Err(error) => {
             log.error(&format!("Uncaught exception: {error}"));
             1
         }
     }
 }
+
+/// ExaBGP reports this one alone, not as an uncaught exception.
+const NO_IP: &str = "No IP found";
 
 /// Sets up the addresses, drops privileges, then loops until a signal or `--interval 0`.
 fn start(options: &Options, log: &Logger) -> Result<(), String> {
@@ -77,7 +84,7 @@ fn start(options: &Options, log: &Logger) -> Result<(), String> {
         options.ips.clone()
     };
     if ips.is_empty() {
-        return Err("No IP found".into());
+        return Err(NO_IP.into());
     }
     let management = Management {
         ips: &ips,

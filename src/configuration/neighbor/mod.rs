@@ -365,6 +365,9 @@ impl Builder {
                 self.peer.changes.extend(changes);
             }
         }
+        for flow in &self.peer.flows {
+            self.peer.changes.push(super::flow::build(flow, neighbor)?);
+        }
 
         // multi-session: one neighbour per family (ExaBGP's `post`)
         if neighbor.capability.multi_session && families.len() > 1 {

@@ -64,6 +64,9 @@ fn nlri_keyword(kind: RouteKind, keyword: &str) -> bool {
 /// Builds the changes of a route for `neighbor` (`split /N` gives several), or `None`
 /// when its family is not one `buildable` accepts.
 pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> {
+    if route.kind == RouteKind::SrPolicy {
+        return super::sr_policy::build(route, neighbor).map(|change| Some(vec![change]));
+    }
     if !buildable(route) {
         return Ok(None);
     }
@@ -244,7 +247,7 @@ fn split_prefix(cidr: Cidr, length: u8, at: Location) -> Result<Vec<Cidr>> {
 
 /// `next-hop self` (ExaBGP's `Session.ip_self`): the local address when of the route's family,
 /// else the router-id for an IPv4 route.
-fn ip_self(neighbor: &Neighbor, prefix: IpAddr, at: Location) -> Result<IpAddr> {
+pub(crate) fn ip_self(neighbor: &Neighbor, prefix: IpAddr, at: Location) -> Result<IpAddr> {
     if let Some(local) = neighbor
         .local_address
         .filter(|l| l.is_ipv4() == prefix.is_ipv4())
@@ -292,7 +295,7 @@ fn path_id(words: &[String], at: Location) -> Result<u32> {
 }
 
 /// The path attribute of one checked route keyword.
-fn attribute(field: &Field) -> Result<Attribute> {
+pub(crate) fn attribute(field: &Field) -> Result<Attribute> {
     let at = field.location;
     let bad = |why: String| Error::new(at, why);
     let words = |value: &Value| match value {

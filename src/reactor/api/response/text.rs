@@ -234,6 +234,10 @@ pub fn attributes(attributes: &Attributes) -> String {
             Attribute::Aigp(aigp) => write!(out, " aigp {}", aigp.0),
             Attribute::Ipv6ExtendedCommunities(c) => write!(out, " extended-community-ipv6 {c}"),
             Attribute::LargeCommunities(c) => write!(out, " large-community {c}"),
+            Attribute::TunnelEncap(_) | Attribute::LinkState(_) => {
+                attribute.text(&mut out);
+                Ok(())
+            }
             Attribute::Pmsi(pmsi) => write!(out, " pmsi {pmsi}"),
             Attribute::PrefixSid(sid) => {
                 let mut text = String::new();

@@ -4,6 +4,7 @@ pub mod aggregator;
 pub mod aigp;
 pub mod aspath;
 pub mod atomicaggregate;
+pub mod bgpls;
 pub mod clusterlist;
 pub mod collection;
 pub mod community;
@@ -17,11 +18,13 @@ pub mod origin;
 pub mod originatorid;
 pub mod pmsi;
 pub mod sr;
+pub mod tunnel_encap;
 
 pub use aggregator::Aggregator;
 pub use aigp::Aigp;
 pub use aspath::{AsPath, Segment, SegmentType};
 pub use atomicaggregate::AtomicAggregate;
+pub use bgpls::LinkState;
 pub use clusterlist::ClusterList;
 pub use collection::Attributes;
 pub use community::extended::{ExtendedCommunities, Ipv6ExtendedCommunities};
@@ -35,6 +38,7 @@ pub use origin::Origin;
 pub use originatorid::OriginatorId;
 pub use pmsi::Pmsi;
 pub use sr::PrefixSid;
+pub use tunnel_encap::TunnelEncap;
 
 use crate::bgp::message::open::capability::negotiated::Negotiated;
 use bytes::{BufMut, BytesMut};
@@ -70,8 +74,10 @@ impl Code {
     pub const AS4_PATH: u8 = 17;
     pub const AS4_AGGREGATOR: u8 = 18;
     pub const PMSI_TUNNEL: u8 = 22;
+    pub const TUNNEL_ENCAP: u8 = 23;
     pub const IPV6_EXTENDED_COMMUNITY: u8 = 25;
     pub const AIGP: u8 = 26;
+    pub const BGP_LS: u8 = 29;
     pub const LARGE_COMMUNITY: u8 = 32;
     pub const BGP_PREFIX_SID: u8 = 40;
 
@@ -86,13 +92,16 @@ impl Code {
             | Code::NEXT_HOP
             | Code::LOCAL_PREF
             | Code::ATOMIC_AGGREGATE => WELL_KNOWN,
-            Code::MED | Code::ORIGINATOR_ID | Code::CLUSTER_LIST | Code::AIGP => Flag::OPTIONAL,
+            Code::MED | Code::ORIGINATOR_ID | Code::CLUSTER_LIST | Code::AIGP | Code::BGP_LS => {
+                Flag::OPTIONAL
+            }
             Code::MP_REACH_NLRI | Code::MP_UNREACH_NLRI => Flag::OPTIONAL,
             Code::AGGREGATOR
             | Code::COMMUNITY
             | Code::EXTENDED_COMMUNITY
             | Code::AS4_PATH
             | Code::AS4_AGGREGATOR
+            | Code::TUNNEL_ENCAP
             | Code::IPV6_EXTENDED_COMMUNITY
             | Code::LARGE_COMMUNITY
             | Code::PMSI_TUNNEL
@@ -122,9 +131,11 @@ impl ErrorAction {
     /// The action of RFC 7606 §7 (and RFC 6793 §6, RFC 7311 §4, RFC 8092 §6) for `code`.
     pub fn of(code: u8) -> ErrorAction {
         match code {
-            Code::ATOMIC_AGGREGATE | Code::AGGREGATOR | Code::AS4_PATH | Code::AS4_AGGREGATOR => {
-                ErrorAction::Discard
-            }
+            Code::ATOMIC_AGGREGATE
+            | Code::AGGREGATOR
+            | Code::AS4_PATH
+            | Code::AS4_AGGREGATOR
+            | Code::BGP_LS => ErrorAction::Discard,
             Code::MP_REACH_NLRI | Code::MP_UNREACH_NLRI => ErrorAction::SessionReset,
             _ => ErrorAction::TreatAsWithdraw,
         }
@@ -155,6 +166,9 @@ pub enum Attribute {
     LargeCommunities(LargeCommunities),
     Pmsi(Pmsi),
     PrefixSid(PrefixSid),
+    TunnelEncap(TunnelEncap),
+    /// BGP-LS (decoded, kept as received).
+    LinkState(LinkState),
     Generic(GenericAttribute),
 }
 
@@ -179,6 +193,8 @@ impl Attribute {
             Attribute::LargeCommunities(_) => Code::LARGE_COMMUNITY,
             Attribute::Pmsi(_) => Code::PMSI_TUNNEL,
             Attribute::PrefixSid(_) => Code::BGP_PREFIX_SID,
+            Attribute::TunnelEncap(_) => Code::TUNNEL_ENCAP,
+            Attribute::LinkState(_) => Code::BGP_LS,
             Attribute::Generic(generic) => generic.code,
         }
     }
@@ -224,6 +240,8 @@ impl Attribute {
             ),
             Code::PMSI_TUNNEL => Attribute::Pmsi(Pmsi::decode(data)?),
             Code::BGP_PREFIX_SID => Attribute::PrefixSid(PrefixSid::decode(data)?),
+            Code::TUNNEL_ENCAP => Attribute::TunnelEncap(TunnelEncap::decode(data)?),
+            Code::BGP_LS => Attribute::LinkState(LinkState::decode(data)?),
             _ => return Err(Malformed(2)),
         })
     }
@@ -252,6 +270,8 @@ impl Attribute {
             Attribute::LargeCommunities(v) => v.encode(&mut value),
             Attribute::Pmsi(v) => v.encode(&mut value),
             Attribute::PrefixSid(v) => v.encode(&mut value),
+            Attribute::TunnelEncap(v) => v.encode(&mut value),
+            Attribute::LinkState(v) => value.extend_from_slice(&v.raw),
             Attribute::Generic(v) => value.extend_from_slice(&v.value),
         }
         // ExaBGP writes no optional attribute with an empty value (Attribute._attribute)
@@ -359,6 +379,14 @@ impl Attribute {
                 out.push_str("\"bgp-prefix-sid\": ");
                 v.json(out);
             }
+            Attribute::TunnelEncap(v) => {
+                out.push_str("\"tunnel-encap\": ");
+                v.json(out);
+            }
+            Attribute::LinkState(v) => {
+                out.push_str("\"bgp-ls\": ");
+                v.json(out);
+            }
             Attribute::Generic(v) => {
                 let _ = write!(
                     out,
@@ -440,6 +468,14 @@ impl Attribute {
             Attribute::PrefixSid(v) => {
                 out.push_str(" bgp-prefix-sid ");
                 v.text(out);
+            }
+            Attribute::TunnelEncap(v) => {
+                out.push(' ');
+                v.text(out);
+            }
+            Attribute::LinkState(v) => {
+                out.push_str(" bgp-ls ");
+                v.json(out);
             }
             Attribute::Generic(v) => {
                 let _ = write!(

@@ -37,10 +37,12 @@ pub(crate) fn decode(
     // the link-local address), unless extended next-hop was negotiated (RFC 8950)
     let extended = !negotiated.nexthop.is_empty();
     // L2VPN (RFC 4761 §3.2.2, RFC 7432 §7), MCAST-VPN, MUP and RTC routes take either
-    // (ExaBGP's `Family.size`)
-    let either =
-        family.afi == Afi::L2VPN || matches!(family.safi, Safi::MCAST_VPN | Safi::MUP | Safi::RTC);
+    // (ExaBGP's `Family.size`), as do BGP-LS ones (RFC 9552 §5.5); FlowSpec routes may
+    // have none (RFC 8955 §4)
+    let either = matches!(family.afi, Afi::L2VPN | Afi::BGPLS)
+        || matches!(family.safi, Safi::MCAST_VPN | Safi::MUP | Safi::RTC);
     let expected = match nexthop.len() {
+        0 => matches!(family.safi, Safi::FLOW_IP | Safi::FLOW_VPN),
         4 => family.afi == Afi::IPV4 || either,
         16 => family.afi == Afi::IPV6 || either,
         32 => family.afi == Afi::IPV6,
@@ -50,14 +52,15 @@ pub(crate) fn decode(
         return Err(optional_attribute_error());
     }
     let nexthop = match nexthop.len() {
-        4 => IpAddr::V4(Ipv4Addr::new(
+        0 => None,
+        4 => Some(IpAddr::V4(Ipv4Addr::new(
             nexthop[0], nexthop[1], nexthop[2], nexthop[3],
-        )),
+        ))),
         // 32: global address then link-local (RFC 2545 §3); the global one is the next-hop
         16 | 32 => {
             let mut raw = [0u8; 16];
             raw.copy_from_slice(&nexthop[..16]);
-            IpAddr::V6(Ipv6Addr::from(raw))
+            Some(IpAddr::V6(Ipv6Addr::from(raw)))
         }
         _ => return Err(optional_attribute_error()),
     };
@@ -66,7 +69,7 @@ pub(crate) fn decode(
         let (parsed, used) = Nlri::decode(family, nlri, addpath)?;
         announces.push(RoutedNlri {
             nlri: parsed,
-            nexthop: Some(nexthop),
+            nexthop,
         });
         nlri = &nlri[used..];
     }

@@ -2,8 +2,10 @@
 //!
 //! `Nlri` grows one variant per family module (label, ipvpn, flow, evpn, ... in issue 5).
 
+pub mod bgpls;
 pub mod cidr;
 pub mod evpn;
+pub mod flow;
 pub mod inet;
 pub mod ipvpn;
 pub mod label;
@@ -11,6 +13,7 @@ pub mod mup;
 pub mod mvpn;
 pub mod qualifier;
 pub mod rtc;
+pub mod sr_policy;
 pub mod vpls;
 
 use crate::bgp::message::open::capability::negotiated::Negotiated;
@@ -19,8 +22,10 @@ use crate::protocol::family::{Afi, Family, Safi};
 use bytes::{Bytes, BytesMut};
 use std::cmp::Ordering;
 
+pub use bgpls::BgpLs;
 pub use cidr::Cidr;
 pub use evpn::Evpn;
+pub use flow::Flow;
 pub use inet::Inet;
 pub use ipvpn::IpVpn;
 pub use label::Label;
@@ -28,6 +33,7 @@ pub use mup::Mup;
 pub use mvpn::Mvpn;
 pub use qualifier::{Labels, PathInfo, RouteDistinguisher};
 pub use rtc::Rtc;
+pub use sr_policy::SrPolicy;
 pub use vpls::Vpls;
 
 /// One NLRI of any supported family. Variants larger than an IP prefix are boxed so that a
@@ -50,6 +56,13 @@ pub enum Nlri {
     Mup(Box<Mup>),
     /// IPv4 Route Target membership (SAFI 132).
     Rtc(Rtc),
+    /// FlowSpec, IPv4/IPv6, plain and VPN (boxed: unicast routes are most of a RIB and the
+    /// enum is as large as its largest variant).
+    Flow(Box<Flow>),
+    /// SR Policy (SAFI 73).
+    SrPolicy(Box<SrPolicy>),
+    /// BGP-LS and BGP-LS VPN (decoded, kept as received).
+    BgpLs(Box<BgpLs>),
 }
 
 impl Nlri {
@@ -63,10 +76,13 @@ impl Nlri {
             Nlri::Mvpn(mvpn) => mvpn.family(),
             Nlri::Mup(mup) => mup.family(),
             Nlri::Rtc(_) => Family::new(Afi::IPV4, Safi::RTC),
+            Nlri::Flow(flow) => flow.family,
+            Nlri::SrPolicy(policy) => policy.family,
+            Nlri::BgpLs(ls) => ls.family,
         }
     }
 
-    /// The ADD-PATH identifier.
+    /// The ADD-PATH identifier (flow, SR policy and BGP-LS have none here, as ExaBGP).
     pub fn path_info(&self) -> PathInfo {
         match self {
             Nlri::Inet(inet) => inet.path_info,
@@ -77,6 +93,7 @@ impl Nlri {
             Nlri::Mvpn(mvpn) => mvpn.path_info,
             Nlri::Mup(mup) => mup.path_info,
             Nlri::Rtc(rtc) => rtc.path_info,
+            Nlri::Flow(_) | Nlri::SrPolicy(_) | Nlri::BgpLs(_) => PathInfo::Disabled,
         }
     }
 
@@ -92,6 +109,7 @@ impl Nlri {
             Nlri::Mvpn(mvpn) => mvpn.path_info = path_info,
             Nlri::Mup(mup) => mup.path_info = path_info,
             Nlri::Rtc(rtc) => rtc.path_info = path_info,
+            Nlri::Flow(_) | Nlri::SrPolicy(_) | Nlri::BgpLs(_) => {}
         }
         nlri
     }
@@ -108,8 +126,12 @@ impl Nlri {
                     | Safi::MPLS_VPN
                     | Safi::MCAST_VPN
                     | Safi::MUP
+                    | Safi::FLOW_IP
+                    | Safi::FLOW_VPN
+                    | Safi::SR_POLICY
             ),
             Afi::L2VPN => matches!(family.safi, Safi::VPLS | Safi::EVPN),
+            Afi::BGPLS => matches!(family.safi, Safi::BGPLS | Safi::BGPLS_VPN),
             _ => false,
         }
     }
@@ -124,7 +146,20 @@ impl Nlri {
         if !Nlri::supported(family) {
             return Err(Notification::new(3, 0, Bytes::new()));
         }
+        if family.afi == Afi::BGPLS {
+            let (ls, used) = BgpLs::decode(family, data)?;
+            return Ok((Nlri::BgpLs(Box::new(ls)), used));
+        }
         Ok(match family.safi {
+            // ADD-PATH for FlowSpec and SR policy is not supported, as ExaBGP
+            Safi::FLOW_IP | Safi::FLOW_VPN => {
+                let (flow, used) = Flow::decode(family, data)?;
+                (Nlri::Flow(Box::new(flow)), used)
+            }
+            Safi::SR_POLICY => {
+                let (policy, used) = SrPolicy::decode(family, data)?;
+                (Nlri::SrPolicy(Box::new(policy)), used)
+            }
             Safi::RTC => {
                 let (rtc, used) = Rtc::decode(data, addpath)?;
                 (Nlri::Rtc(rtc), used)
@@ -171,6 +206,9 @@ impl Nlri {
             Nlri::Mvpn(mvpn) => mvpn.encode(negotiated.addpath_send(self.family()), out),
             Nlri::Mup(mup) => mup.encode(negotiated.addpath_send(self.family()), out),
             Nlri::Rtc(rtc) => rtc.encode(negotiated.addpath_send(self.family()), out),
+            Nlri::Flow(flow) => flow.encode(out),
+            Nlri::SrPolicy(policy) => policy.encode(out),
+            Nlri::BgpLs(ls) => ls.encode(out),
         }
     }
 
@@ -185,6 +223,9 @@ impl Nlri {
             Nlri::Mvpn(mvpn) => mvpn.encoded_len(negotiated.addpath_send(self.family())),
             Nlri::Mup(mup) => mup.encoded_len(negotiated.addpath_send(self.family())),
             Nlri::Rtc(rtc) => rtc.encoded_len(negotiated.addpath_send(self.family())),
+            Nlri::Flow(flow) => flow.encoded_len(),
+            Nlri::SrPolicy(policy) => policy.encoded_len(),
+            Nlri::BgpLs(ls) => ls.encoded_len(),
         }
     }
 
@@ -199,6 +240,19 @@ impl Nlri {
             Nlri::Mvpn(mvpn) => mvpn.json(out),
             Nlri::Mup(mup) => mup.json(out),
             Nlri::Rtc(rtc) => rtc.json(out),
+            Nlri::Flow(flow) => flow.json(out),
+            Nlri::SrPolicy(policy) => policy.json(out),
+            Nlri::BgpLs(ls) => ls.json(out),
+        }
+    }
+
+    /// ExaBGP's JSON of API version 4 (`v4_json`), which repeats the next-hop in flow and
+    /// BGP-LS node and prefix NLRI.
+    pub fn json_v4(&self, nexthop: Option<std::net::IpAddr>, out: &mut String) {
+        match self {
+            Nlri::Flow(flow) => flow.json_v4(nexthop, out),
+            Nlri::BgpLs(ls) => ls.json_v4(nexthop, out),
+            _ => self.json(out),
         }
     }
 
@@ -213,6 +267,9 @@ impl Nlri {
             Nlri::Mvpn(mvpn) => mvpn.text(out),
             Nlri::Mup(mup) => mup.text(out),
             Nlri::Rtc(rtc) => rtc.text(out),
+            Nlri::Flow(flow) => flow.text(out),
+            Nlri::SrPolicy(policy) => policy.text(out),
+            Nlri::BgpLs(ls) => ls.text(out),
         }
     }
 
@@ -234,7 +291,24 @@ impl Nlri {
             Nlri::Mvpn(mvpn) => (self.family(), mvpn.path_info, 0, [0; 16]),
             Nlri::Mup(mup) => (self.family(), mup.path_info, 0, [0; 16]),
             Nlri::Rtc(rtc) => (self.family(), rtc.path_info, 0, [0; 16]),
+            Nlri::Flow(_) | Nlri::SrPolicy(_) | Nlri::BgpLs(_) => {
+                (self.family(), PathInfo::Disabled, 0, [0; 16])
+            }
         }
+    }
+}
+
+impl Nlri {
+    /// The flow, SR policy or BGP-LS NLRI on the wire, which ExaBGP orders by.
+    fn packed(&self) -> BytesMut {
+        let mut out = BytesMut::new();
+        match self {
+            Nlri::Flow(flow) => flow.encode(&mut out),
+            Nlri::SrPolicy(policy) => policy.encode(&mut out),
+            Nlri::BgpLs(ls) => ls.encode(&mut out),
+            _ => {}
+        }
+        out
     }
 }
 
@@ -261,6 +335,10 @@ impl Ord for Nlri {
                 (Nlri::Mvpn(a), Nlri::Mvpn(b)) => a.cmp(b),
                 (Nlri::Mup(a), Nlri::Mup(b)) => a.cmp(b),
                 (Nlri::Rtc(a), Nlri::Rtc(b)) => a.cmp(b),
+                // flow, SR policy and BGP-LS: by packed bytes, as ExaBGP
+                (Nlri::Flow(_), Nlri::Flow(_))
+                | (Nlri::SrPolicy(_), Nlri::SrPolicy(_))
+                | (Nlri::BgpLs(_), Nlri::BgpLs(_)) => self.packed().cmp(&other.packed()),
                 // one family is one variant, and the family is in the sort key
                 _ => Ordering::Equal,
             })
