@@ -122,3 +122,71 @@ fn received_updates_go_to_subscribed_helpers_as_text() {
         api.stop().await;
     }));
 }
+
+#[test]
+fn fsm_changes_go_to_helpers_that_asked_as_json() {
+    let script = "while read line; do case \\\"$line\\\" in *'\\\"type\\\": \\\"fsm\\\"'*'\\\"state\\\": \\\"ESTABLISHED\\\"'*) echo shutdown;; esac; done";
+    let text = format!(
+        "process helper {{ run /bin/sh -c \"{script}\"; encoder json; }}\n\
+         neighbor 127.0.0.2 {{ router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1;\n\
+           family {{ ipv4 unicast; }} api {{ processes [ helper ]; fsm; }} }}\n"
+    );
+    let configuration = Configuration::parse(&text, Path::new("test.conf")).unwrap();
+    let executor = Rc::new(LocalExecutor::new());
+    let inner = executor.clone();
+    async_io::block_on(executor.run(async move {
+        let api = Api::new(SETTINGS, 4);
+        api.configure(configuration.processes.clone());
+        api.register(&configuration.neighbors[0], AdjRibOut::new([], true, true));
+        api.start(&inner);
+        api.fsm(
+            &configuration.neighbors[0].neighbor,
+            exabgp_rs::bgp::fsm::State::Established,
+        );
+        assert!(matches!(api.next().await, Request::Shutdown));
+        api.stop().await;
+    }));
+}
+
+#[test]
+fn group_start_keeps_routes_until_group_end() {
+    let configuration = configuration(
+        "echo 'group start'; echo 'announce route 10.0.0.0/24 next-hop 1.2.3.4'; \
+         echo 'announce route 10.0.1.0/24 next-hop 1.2.3.4'; echo 'group end'; \
+         while read line; do case \\\"$line\\\" in 'group processed: 2 announced, 0 withdrawn') echo shutdown;; esac; done",
+    );
+    let executor = Rc::new(LocalExecutor::new());
+    let inner = executor.clone();
+    async_io::block_on(executor.run(async move {
+        let api = Api::new(SETTINGS, 4);
+        api.configure(configuration.processes.clone());
+        let config = &configuration.neighbors[0];
+        let rib = api.register(
+            config,
+            AdjRibOut::new(config.neighbor.families.iter().copied(), true, true),
+        );
+        api.start(&inner);
+        let mut woken = 0;
+        loop {
+            match api.next().await {
+                Request::Peers { command, .. } => {
+                    assert_eq!(command, Command::RibUpdated);
+                    woken += 1;
+                }
+                Request::Shutdown => break,
+                _ => panic!("unexpected request"),
+            }
+        }
+        assert!(woken >= 1);
+        let negotiated = Negotiated {
+            local_as: 1,
+            peer_as: 1,
+            ..Negotiated::default()
+        };
+        // both prefixes share their attributes: one UPDATE
+        let messages = rib.clone().updates(&negotiated, true, 10);
+        assert_eq!(messages.len(), 1);
+        assert!(messages[0].ends_with(&[24, 10, 0, 0, 24, 10, 0, 1]));
+        api.stop().await;
+    }));
+}

@@ -238,6 +238,9 @@ impl Bridge {
             Effect::Transition { from, to } => {
                 log::info!(target: "reactor", "{} changed state from {from} to {to}", self.name);
                 self.notice(Notice::State(to));
+                if let Some(api) = &self.api {
+                    api.fsm(&self.neighbor, to);
+                }
             }
             Effect::Connect => {
                 self.connecting = None;

@@ -50,6 +50,8 @@ struct Inner {
     peers: Vec<Registered>,
     /// Neighbours made by `create neighbor`, added to every (re)load of the configuration.
     created: Vec<PeerConfig>,
+    /// Helpers inside `group start` ... `group end`, and the route commands they sent since.
+    grouping: std::collections::BTreeMap<String, Vec<Command>>,
     requests: VecDeque<Request>,
 }
 
@@ -133,6 +135,7 @@ impl Api {
                 configured: Vec::new(),
                 peers: Vec::new(),
                 created: Vec::new(),
+                grouping: std::collections::BTreeMap::new(),
                 requests: VecDeque::new(),
             }),
             reports: RefCell::new(None),
@@ -219,20 +222,122 @@ impl Api {
 
     /// Runs one line of `process`; a request for the reactor may be queued.
     fn command(&self, inner: &mut Inner, process: &str, line: &str) {
-        let Some(processes) = inner.processes.as_mut() else {
-            return;
-        };
         let command = match command::parse(line) {
             Ok(command) => command,
             Err(error) => {
                 log::warn!(target: "api", "process {process}: could not parse '{line}': {error}");
-                processes.answer(process, false);
+                if let Some(processes) = inner.processes.as_mut() {
+                    processes.answer(process, false);
+                }
                 return;
             }
         };
         log::debug!(target: "api", "process {process}: {line}");
+        let command = match self.grouped(inner, process, command) {
+            Some(command) => command,
+            None => return,
+        };
+        if let Some(ok) = self.execute(inner, process, command, line) {
+            if let Some(processes) = inner.processes.as_mut() {
+                processes.answer(process, ok);
+            }
+        }
+    }
+
+    /// `group start` ... `group end` (ExaBGP's multi-line groups): route commands are kept and
+    /// acknowledged, then run together at `group end`. Returns the command to run now, if any.
+    fn grouped(&self, inner: &mut Inner, process: &str, command: Command) -> Option<Command> {
+        let processes = inner.processes.as_mut()?;
+        let grouping = inner.grouping.contains_key(process);
+        match command {
+            Command::GroupStart if grouping => {
+                processes.write(
+                    process,
+                    "error: already in group block (nested groups not allowed)",
+                );
+                processes.answer(process, false);
+                None
+            }
+            Command::GroupStart => {
+                inner.grouping.insert(process.to_string(), Vec::new());
+                processes.write(process, "group started");
+                processes.answer(process, true);
+                None
+            }
+            Command::GroupEnd if !grouping => {
+                processes.write(process, "error: not in group block");
+                processes.answer(process, false);
+                None
+            }
+            Command::GroupEnd => {
+                let commands = inner.grouping.remove(process).unwrap_or_default();
+                if commands.is_empty() {
+                    processes.write(process, "group ended (0 commands)");
+                    processes.answer(process, true);
+                    return None;
+                }
+                let (mut announced, mut withdrawn) = (0, 0);
+                for command in &commands {
+                    match command {
+                        Command::Peers {
+                            action: Action::Announce(routes),
+                            ..
+                        } => announced += routes.len(),
+                        Command::Peers {
+                            action: Action::Withdraw(routes),
+                            ..
+                        } => withdrawn += routes.len(),
+                        _ => {}
+                    }
+                }
+                processes.write(
+                    process,
+                    &format!("group processed: {announced} announced, {withdrawn} withdrawn"),
+                );
+                Some(Command::Group(commands))
+            }
+            command @ Command::Peers {
+                action: Action::Announce(_) | Action::Withdraw(_),
+                ..
+            } if grouping => {
+                let buffered = inner.grouping.entry(process.to_string()).or_default();
+                if buffered.len() >= GROUP_LIMIT {
+                    // a helper that never ends its group must not exhaust memory
+                    inner.grouping.remove(process);
+                    processes.write(
+                        process,
+                        "error: group buffer limit reached, group discarded",
+                    );
+                    processes.answer(process, false);
+                    return None;
+                }
+                buffered.push(command);
+                processes.answer(process, true);
+                None
+            }
+            command => Some(command),
+        }
+    }
+
+    /// Runs a parsed command; the acknowledgement to give, if any.
+    fn execute(
+        &self,
+        inner: &mut Inner,
+        process: &str,
+        command: Command,
+        line: &str,
+    ) -> Option<bool> {
+        let processes = inner.processes.as_mut()?;
         let ok = match command {
-            Command::Comment => return,
+            Command::Comment | Command::GroupStart | Command::GroupEnd => return None,
+            Command::Group(commands) => {
+                // one acknowledgement for the group: done if every part was
+                let mut ok = true;
+                for command in commands {
+                    ok &= self.execute(inner, process, command, line).unwrap_or(true);
+                }
+                ok
+            }
             Command::Shutdown => {
                 inner.requests.push_back(Request::Shutdown);
                 true
@@ -253,11 +358,11 @@ impl Api {
                 // acknowledged, then silent
                 processes.answer(process, true);
                 processes.set_ack(process, AckMode::Off);
-                return;
+                return None;
             }
             Command::Ack(Ack::Silence) => {
                 processes.set_ack(process, AckMode::Off);
-                return;
+                return None;
             }
             Command::Version => {
                 processes.write(process, &format!("exabgp {}", env!("CARGO_PKG_VERSION")));
@@ -453,9 +558,7 @@ impl Api {
                 }
             }
         };
-        if let Some(processes) = inner.processes.as_mut() {
-            processes.answer(process, ok);
-        }
+        Some(ok)
     }
 
     fn notify(&self, inner: &mut Inner, neighbors: &[Neighbor], command: PeerCommand) {
@@ -757,7 +860,9 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
                 let mut announced = peer.announced.borrow_mut();
                 for change in changes {
                     announced.retain(|r| r.nlri != change.nlri);
-                    rib.rib.del_nlri_from_rib(change.nlri, None);
+                    let attributes = announce::withdrawn_attributes(&change);
+                    rib.rib
+                        .del_nlri_from_rib(change.nlri, Some(Arc::new(attributes)));
                 }
             }
             Ok(PeerCommand::RibUpdated)
@@ -807,6 +912,9 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
         }
     }
 }
+
+/// Route commands one `group start` may hold (ExaBGP's `MAX_GROUP_COMMANDS`).
+const GROUP_LIMIT: usize = 100_000;
 
 /// How long the helpers must be quiet before the peers act on their commands.
 const BATCH_QUIET: std::time::Duration = std::time::Duration::from_millis(10);
@@ -988,6 +1096,26 @@ impl Hook for Api {
                 self.message(&mut inner, index, "receive", &raw);
             }
         }
+    }
+
+    fn fsm(&self, neighbor: &Neighbor, state: crate::bgp::fsm::State) {
+        let mut inner = self.inner.borrow_mut();
+        let Some(index) = inner
+            .peers
+            .iter()
+            .position(|p| same(&p.config.neighbor, neighbor))
+        else {
+            return;
+        };
+        if !sections(&inner.peers[index].config.api).any(|api| api.fsm) {
+            return;
+        }
+        let header = self.header(&mut inner.peers[index], None);
+        let peer = &inner.peers[index];
+        // ExaBGP's text encoder has no fsm line
+        self.deliver(&inner, &peer.config.api, |api| api.fsm, &mut |json| {
+            json.then(|| json::fsm(&header, state.name()))
+        });
     }
 
     fn sent(&self, neighbor: &Neighbor, message: &Bytes) {

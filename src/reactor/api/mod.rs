@@ -36,6 +36,8 @@ pub trait Hook {
     fn next(&self) -> Pin<Box<dyn Future<Output = Request> + '_>>;
     /// Something happened on a peer's session.
     fn event(&self, neighbor: &Neighbor, event: &ApiEvent);
+    /// A peer's FSM entered `state` (the `fsm` subscription).
+    fn fsm(&self, neighbor: &Neighbor, state: crate::bgp::fsm::State);
     /// A whole message (header included) a peer is sending.
     fn sent(&self, neighbor: &Neighbor, message: &Bytes);
     /// Tells the helpers the daemon stops, and stops them.

@@ -98,6 +98,13 @@ pub enum Command {
     },
     /// A comment (`# ...`): nothing to do.
     Comment,
+    /// `group CMD ; CMD ...`: applied together, acknowledged once. A leading `attributes ...`
+    /// part gives its attributes to the routes of the others that do not set them.
+    Group(Vec<Command>),
+    /// `group start`: the helper's `announce`/`withdraw` commands are kept until `group end`,
+    /// then applied together.
+    GroupStart,
+    GroupEnd,
 }
 
 /// Why a line is not a command, and where.
@@ -208,6 +215,13 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         return Ok(Command::Comment);
     }
     let tokens = format::tokens(line)?;
+    if tokens.first().and_then(Token::word) == Some("group") {
+        match tokens.get(1..).unwrap_or(&[]) {
+            [word] if word.text == "start" => return Ok(Command::GroupStart),
+            [word] if word.text == "end" => return Ok(Command::GroupEnd),
+            _ => return group(&tokens[1..], line),
+        }
+    }
     let create = matches!(
         tokens
             .iter()
@@ -226,10 +240,7 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
             message: format!("unexpected '{}' in a command", token.text),
         });
     }
-    let end = Location {
-        line: 1,
-        column: line.chars().count() as u32 + 1,
-    };
+    let end = end_of(line);
     let mut cursor = Cursor {
         tokens: &tokens,
         index: 0,
@@ -237,6 +248,84 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
     };
     let command = command(&mut cursor)?;
     Ok(command)
+}
+
+fn end_of(line: &str) -> Location {
+    Location {
+        line: 1,
+        column: line.chars().count() as u32 + 1,
+    }
+}
+
+/// `group` followed by commands separated by `;` (ExaBGP's `group_inline`).
+fn group(tokens: &[Token], line: &str) -> Result<Command, ParseError> {
+    let end = end_of(line);
+    let mut shared: Vec<crate::configuration::Field> = Vec::new();
+    let mut commands = Vec::new();
+    for (index, part) in tokens
+        .split(|t| t.kind == Kind::End)
+        .filter(|part| !part.is_empty())
+        .enumerate()
+    {
+        if let Some(token) = part
+            .iter()
+            .find(|t| !matches!(t.kind, Kind::Word | Kind::Quoted))
+        {
+            return Err(ParseError {
+                column: token.location.column,
+                message: format!("unexpected '{}' in a command", token.text),
+            });
+        }
+        if index == 0 && matches!(part[0].text.as_str(), "attributes" | "attribute") {
+            let statement = crate::configuration::core::parser::Statement {
+                words: part.to_vec(),
+                end,
+            };
+            let mut words = statement.args();
+            while let Some(token) = words.peek() {
+                words.token("")?;
+                let value =
+                    crate::configuration::r#static::route::attribute(&token.text, &mut words)?
+                        .ok_or_else(|| ParseError {
+                            column: token.location.column,
+                            message: format!("unknown attribute '{}'", token.text),
+                        })?;
+                shared.push(crate::configuration::Field {
+                    keyword: token.text.clone(),
+                    value,
+                    location: token.location,
+                });
+            }
+            continue;
+        }
+        let mut cursor = Cursor {
+            tokens: part,
+            index: 0,
+            end,
+        };
+        let mut command = command(&mut cursor)?;
+        if let Command::Peers {
+            action: Action::Announce(routes) | Action::Withdraw(routes),
+            ..
+        } = &mut command
+        {
+            for route in routes {
+                for field in &shared {
+                    if route.field(&field.keyword).is_none() {
+                        route.fields.push(field.clone());
+                    }
+                }
+            }
+        }
+        commands.push(command);
+    }
+    if commands.is_empty() {
+        return Err(ParseError {
+            column: 1,
+            message: "empty group".into(),
+        });
+    }
+    Ok(Command::Group(commands))
 }
 
 fn simple(command: Command, cursor: &Cursor<'_>) -> Result<Command, ParseError> {
@@ -678,6 +767,41 @@ mod tests {
             parse("clear adj-rib in").unwrap(),
             Command::ClearAdjRib { rib: Rib::In, .. }
         ));
+    }
+
+    #[test]
+    fn group_shares_attributes_and_keeps_each_command() {
+        let Command::Group(parts) = parse(
+            "group attributes local-preference 200 med 5 ; withdraw route 10.0.0.0/24 ; announce route 10.0.1.0/24 next-hop 1.2.3.4 med 7",
+        )
+        .unwrap() else {
+            panic!()
+        };
+        assert_eq!(parts.len(), 2);
+        let Command::Peers {
+            action: Action::Withdraw(withdrawn),
+            ..
+        } = &parts[0]
+        else {
+            panic!()
+        };
+        assert_eq!(
+            withdrawn[0].field("local-preference"),
+            Some(&Value::Number(200))
+        );
+        let Command::Peers {
+            action: Action::Announce(announced),
+            ..
+        } = &parts[1]
+        else {
+            panic!()
+        };
+        // its own value wins
+        assert_eq!(announced[0].field("med"), Some(&Value::Number(7)));
+        assert!(error("group").contains("empty group"));
+        assert_eq!(parse("group start").unwrap(), Command::GroupStart);
+        assert_eq!(parse("group end").unwrap(), Command::GroupEnd);
+        assert!(error("group attributes colour 1 ; announce eor").contains("colour"));
     }
 
     #[test]
