@@ -3,24 +3,13 @@
 //! encode back to the same bytes. Only families this crate decodes are checked. The qa data
 //! is read from `$EXABGP_QA_DIR` or `shared/exabgp-qa` beside the crate, never copied here.
 
+mod qa_support;
+
 use exabgp_rs::bgp::message::open::capability::negotiated::{AddPath, Negotiated};
 use exabgp_rs::bgp::message::update::nlri::Nlri;
 use exabgp_rs::bgp::message::update::Update;
 use exabgp_rs::protocol::family::{Afi, Family, Safi};
-use std::path::{Path, PathBuf};
-
-/// `$EXABGP_QA_DIR`, else `shared/exabgp-qa` beside the crate root or one of its parents (as the
-/// other qa tests look for it).
-fn qa_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("EXABGP_QA_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .skip(1)
-        .map(|parent| parent.join("shared/exabgp-qa"))
-        .find(|dir| dir.join("qa/encoding").is_dir())
-}
+use std::path::PathBuf;
 
 fn unhex(text: &str) -> Vec<u8> {
     let clean: String = text.chars().filter(|c| c.is_ascii_hexdigit()).collect();
@@ -34,11 +23,11 @@ fn negotiated(json: &serde_json::Value) -> Negotiated {
     let asn = &json["neighbor"]["asn"];
     negotiated.local_as = asn["peer"].as_u64().unwrap_or(0) as u32;
     negotiated.peer_as = asn["local"].as_u64().unwrap_or(0) as u32;
-    negotiated.families = [Afi::IPV4, Afi::IPV6]
+    // every family this crate decodes
+    negotiated.families = [Afi::IPV4, Afi::IPV6, Afi::L2VPN, Afi::BGPLS]
         .into_iter()
-        .flat_map(|afi| {
-            [Safi::UNICAST, Safi::MULTICAST, Safi::MPLS_VPN].map(|safi| Family::new(afi, safi))
-        })
+        .flat_map(|afi| (0..=255).map(move |safi| Family::new(afi, Safi(safi))))
+        .filter(|family| Nlri::supported(*family))
         .collect();
     negotiated.aigp = true;
     // as `exabgp decode` does: extended next-hop (RFC 8950) both ways
@@ -63,7 +52,7 @@ fn negotiated(json: &serde_json::Value) -> Negotiated {
 /// (file, raw body, expected JSON) for every UPDATE with a JSON expectation.
 fn cases() -> Vec<(String, Vec<u8>, serde_json::Value)> {
     let mut cases = Vec::new();
-    let Some(qa) = qa_dir() else {
+    let Some(qa) = qa_support::qa_dir() else {
         return cases;
     };
     let mut files: Vec<PathBuf> = ["qa/encoding", "qa/api"]
@@ -140,6 +129,16 @@ fn qa_updates_decode_to_exabgp_json_and_encode_back() {
                 checked += 1;
                 continue;
             }
+            // ExaBGP sends the whole address of an IPv6 flow prefix with an offset; RFC 8956
+            // §3.1 only the bits after the offset (docs/deviations.md)
+            Err(e)
+                if file == "conf-flow.ci"
+                    && (e.code, e.subcode) == (3, 10)
+                    && hex(raw).contains("0280780000") =>
+            {
+                checked += 1;
+                continue;
+            }
             Ok(update) => update,
             Err(e) => {
                 failures.push(format!("{file}: decode error {e:?} for {}", hex(raw)));
@@ -153,7 +152,19 @@ fn qa_updates_decode_to_exabgp_json_and_encode_back() {
                 continue;
             }
         };
-        if ours != json["neighbor"]["message"] {
+        // ExaBGP prints a MUP T1ST route without source address as Python's `b''`; we print
+        // an empty string (docs/deviations.md)
+        let expected: serde_json::Value = serde_json::from_str(
+            &json["neighbor"]["message"]
+                .to_string()
+                .replace("\"b''\"", "\"\""),
+        )
+        .unwrap();
+        // both through text once: serde_json's float parser does not always read back the
+        // text it wrote, so a number above u64 (IPv6 extended communities) must take the
+        // same path on both sides
+        let ours: serde_json::Value = serde_json::from_str(&ours.to_string()).unwrap();
+        if ours != expected {
             failures.push(format!(
                 "{file}: JSON\n  ours   {ours}\n  exabgp {}",
                 json["neighbor"]["message"]

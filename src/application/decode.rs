@@ -333,7 +333,11 @@ fn display(
                 Update::decode(Bytes::copy_from_slice(body), &negotiated).map_err(invalid)?;
             Ok(json::update(
                 &header(&neighbor, api, counter),
-                &update.to_json(),
+                &{
+                    let mut json = String::new();
+                    update.json_api(api == ApiVersion::V4, &mut json);
+                    json
+                },
                 b"",
                 b"",
                 None,

@@ -4,6 +4,7 @@
 use crate::bgp::neighbor::Neighbor;
 use crate::configuration::r#static::parser::buildable;
 use crate::configuration::{Configuration, PeerConfig};
+use crate::reactor::api::dispatch::Api;
 use crate::reactor::bridge::Recorder;
 use crate::reactor::daemon::Daemon;
 use crate::reactor::peer::{self, Settings as PeerSettings};
@@ -40,7 +41,7 @@ fn usage() -> &'static str {
        -d, --debug      log everything (exabgp.log.level=DEBUG)\n  \
        --record FILE    write every peer's FSM events and effects to FILE as JSON lines\n\
      \n\
-     signals: TERM, INT and HUP stop (peers get a Cease), USR1 and USR2 reload the\n\
+     signals: TERM and INT stop (peers get a Cease), HUP, USR1 and USR2 reload the\n\
      configuration, ALRM restarts every session."
 }
 
@@ -112,13 +113,17 @@ pub fn run(args: &[String]) -> i32 {
     // With `debug.rotate`, each load takes the next file, round robin (ExaBGP's FIFO of files).
     let paths = options.configurations.clone();
     let next = std::cell::Cell::new(0);
+    let api = Rc::new(Api::new(environment.api, environment.api_version));
+    let helpers = api.clone();
     let load = Box::new(move || {
         let path = &paths[next.get() % paths.len()];
         next.set(next.get() + 1);
         log::info!(target: "configuration", "loading {}", path.display());
         Configuration::load(path)
             .map(|configuration| {
+                helpers.configure(configuration.processes);
                 let mut neighbors = configuration.neighbors;
+                neighbors.extend(helpers.created());
                 neighbors.iter_mut().for_each(drop_built_routes);
                 neighbors
             })
@@ -126,11 +131,14 @@ pub fn run(args: &[String]) -> i32 {
     });
     let peer_settings = environment.peer.clone();
     let version = environment.version;
+    let ribs = api.clone();
     let factory = Box::new(move |config: &PeerConfig| {
+        // the API changes the adj-rib-out the peer sends from
+        let rib = ribs.register(config, adj_rib_out(config));
         peer::daemon(
             with_version(&config.neighbor, version.as_deref()),
             peer_settings.clone(),
-            adj_rib_out(config),
+            rib,
         )
     });
     let settings = Settings {
@@ -143,7 +151,7 @@ pub fn run(args: &[String]) -> i32 {
         delay: environment.delay,
         run_for: None,
     };
-    Reactor::new(settings, load, factory).run()
+    Reactor::new(settings, load, factory).with_api(api).run()
 }
 
 /// As ExaBGP with several configurations and no `debug.rotate`: one daemon process each (here
@@ -356,6 +364,10 @@ struct Environment {
     peer: PeerSettings,
     /// `exabgp_version`, for the software-version capability.
     version: Option<String>,
+    /// `api.respawn`, `api.terminate`, `api.ack`.
+    api: crate::reactor::api::processes::Settings,
+    /// `api.version`.
+    api_version: u8,
 }
 
 impl Environment {
@@ -382,6 +394,12 @@ impl Environment {
             ),
             peer: peer_settings(environment),
             version: environment.version.clone(),
+            api: crate::reactor::api::processes::Settings {
+                respawn: environment.api.respawn,
+                terminate: environment.api.terminate,
+                ack: environment.api.ack,
+            },
+            api_version: environment.api.version,
         }
     }
 }

@@ -119,6 +119,8 @@ pub struct Bridge {
     negotiated: Option<Negotiated>,
     pending: VecDeque<Event>,
     record: Option<Recorder>,
+    /// The API helpers' side (issue 4): told of events and sent messages.
+    api: Option<Rc<dyn crate::reactor::api::Hook>>,
     notices: Option<(Rc<Neighbor>, Notices)>,
 }
 
@@ -148,9 +150,16 @@ impl Bridge {
             // genawaiter drops the first resume value: the coroutine waits for Start first.
             pending: VecDeque::from([Event::Start]),
             record,
+            api: None,
             notices: None,
         };
         (bridge, PeerHandle { sender })
+    }
+
+    /// Reports this peer's events and sent messages to the API helpers.
+    pub fn with_api(mut self, api: Option<Rc<dyn crate::reactor::api::Hook>>) -> Bridge {
+        self.api = api;
+        self
     }
 
     /// Also sends every state change, API event and sent message to `notices`.
@@ -229,6 +238,9 @@ impl Bridge {
             Effect::Transition { from, to } => {
                 log::info!(target: "reactor", "{} changed state from {from} to {to}", self.name);
                 self.notice(Notice::State(to));
+                if let Some(api) = &self.api {
+                    api.fsm(&self.neighbor, to);
+                }
             }
             Effect::Connect => {
                 self.connecting = None;
@@ -241,6 +253,9 @@ impl Bridge {
                 }
             }
             Effect::Send { message, priority } => {
+                if let Some(api) = &self.api {
+                    api.sent(&self.neighbor, &message);
+                }
                 self.notice(Notice::Sent(message.clone()));
                 // UPDATEs keep their order whatever their priority: an urgent End-of-RIB must not
                 // overtake the routes it closes (RFC 4724 §2).
@@ -290,8 +305,11 @@ impl Bridge {
         }
     }
 
-    /// What the API helpers will be told (issue 4); for now, the log.
+    /// Tells the API helpers, and the log.
     fn deliver(&mut self, event: ApiEvent) {
+        if let Some(api) = &self.api {
+            api.event(&self.neighbor, &event);
+        }
         match event {
             ApiEvent::Connected { local, peer } => {
                 log::info!(target: "network", "{} connected {local} -> {peer}", self.name)

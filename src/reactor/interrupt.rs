@@ -1,7 +1,8 @@
 //! Ports `exabgp/reactor/interrupt.py`: the signals the reactor acts on.
 //!
-//! As ExaBGP: TERM and HUP shut down (peers get a Cease), INT (^C) too, ALRM restarts every peer,
-//! USR1 reloads the configuration, USR2 reloads it and restarts the helper processes.
+//! TERM and INT (^C) shut down (peers get a Cease), ALRM restarts every peer, HUP and USR1 reload
+//! the configuration, USR2 reloads it and restarts the helper processes. ExaBGP shuts down on HUP;
+//! here it reloads, as daemons conventionally do (`docs/deviations.md`).
 
 use async_signal::{Signal as Sig, Signals};
 use futures_lite::StreamExt;
@@ -31,7 +32,7 @@ impl Signal {
         Some(match signal {
             Sig::Term => (Signal::Shutdown, "SIGTERM"),
             Sig::Int => (Signal::Shutdown, "SIGINT"),
-            Sig::Hup => (Signal::Shutdown, "SIGHUP"),
+            Sig::Hup => (Signal::Reload, "SIGHUP"),
             Sig::Alarm => (Signal::Restart, "SIGALRM"),
             Sig::Usr1 => (Signal::Reload, "SIGUSR1"),
             Sig::Usr2 => (Signal::FullReload, "SIGUSR2"),
@@ -73,5 +74,21 @@ impl Interrupt {
                 return action;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signals_map_to_reactor_actions() {
+        let action = |sig| Signal::from_signal(sig).map(|(action, _)| action);
+        assert_eq!(action(Sig::Term), Some(Signal::Shutdown));
+        assert_eq!(action(Sig::Int), Some(Signal::Shutdown));
+        assert_eq!(action(Sig::Hup), Some(Signal::Reload));
+        assert_eq!(action(Sig::Usr1), Some(Signal::Reload));
+        assert_eq!(action(Sig::Usr2), Some(Signal::FullReload));
+        assert_eq!(action(Sig::Alarm), Some(Signal::Restart));
     }
 }

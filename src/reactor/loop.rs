@@ -6,6 +6,7 @@
 //! connections and peers finishing.
 
 use crate::bgp::neighbor::Neighbor;
+use crate::reactor::api::{Hook as ApiHook, Request as ApiRequest};
 use crate::reactor::bridge::{Bridge, Control, Notices, PeerHandle, Recorder};
 use crate::reactor::daemon::Daemon;
 use crate::reactor::interrupt::{Interrupt, Signal};
@@ -120,6 +121,8 @@ pub struct Reactor<C: Configured> {
     listener: Listener,
     /// Peers finishing, told by a guard in each task (so a panicking task is noticed too).
     done: (async_channel::Sender<Key>, async_channel::Receiver<Key>),
+    /// The API helpers (issue 4), when the configuration has any.
+    api: Option<Rc<dyn ApiHook>>,
 }
 
 /// Sends the peer's key when its task ends, however it ends.
@@ -143,7 +146,14 @@ impl<C: Configured> Reactor<C> {
             peers: BTreeMap::new(),
             listener: Listener::new(),
             done: async_channel::unbounded(),
+            api: None,
         }
+    }
+
+    /// Runs the API helpers: their commands reach the peers, the peers' events reach them.
+    pub fn with_api(mut self, api: Rc<dyn ApiHook>) -> Reactor<C> {
+        self.api = Some(api);
+        self
     }
 
     /// Runs until shutdown; returns the process exit code.
@@ -224,6 +234,9 @@ impl<C: Configured> Reactor<C> {
             self.settings.daemon.removepid();
             return exit::NORMAL;
         }
+        if let Some(api) = &self.api {
+            api.start(executor);
+        }
         self.apply(configs, executor);
         log::info!(target: "reactor", "loaded new configuration successfully");
 
@@ -269,7 +282,9 @@ impl<C: Configured> Reactor<C> {
             Incoming(crate::reactor::network::connection::Connection),
             Done(Key),
             Elapsed,
+            Api(ApiRequest),
         }
+        let api = self.api.clone();
         let mut deadline = match self.settings.run_for {
             Some(after) => async_io::Timer::after(after),
             None => async_io::Timer::never(),
@@ -288,7 +303,13 @@ impl<C: Configured> Reactor<C> {
                     (&mut deadline).await;
                     Wake::Elapsed
                 };
-                signal.or(elapsed).or(accepted).or(done).await
+                let request = async {
+                    match &api {
+                        Some(api) => Wake::Api(api.next().await),
+                        None => future::pending().await,
+                    }
+                };
+                signal.or(elapsed).or(accepted).or(done).or(request).await
             };
             match wake {
                 Wake::Signal(Signal::Shutdown) => return exit::NORMAL,
@@ -299,6 +320,16 @@ impl<C: Configured> Reactor<C> {
                 Wake::Signal(Signal::Restart) => self.restart(executor),
                 Wake::Signal(Signal::Reload | Signal::FullReload) => self.reload(executor),
                 Wake::Incoming(connection) => self.incoming(connection, executor),
+                Wake::Api(ApiRequest::Shutdown) => return exit::NORMAL,
+                Wake::Api(ApiRequest::Reload) => self.reload(executor),
+                Wake::Api(ApiRequest::Restart) => self.restart(executor),
+                Wake::Api(ApiRequest::Peers { select, command }) => {
+                    for running in self.peers.values() {
+                        if select(running.config.neighbor()) {
+                            running.handle.send(Control::Api(command.clone()));
+                        }
+                    }
+                }
                 Wake::Done(key) => {
                     self.finished(key, executor).await;
                     if self.settings.attempts > 0 && self.peers.is_empty() {
@@ -323,6 +354,7 @@ impl<C: Configured> Reactor<C> {
             port,
             self.settings.record.clone(),
         );
+        bridge = bridge.with_api(self.api.clone());
         if let Some(notices) = &self.settings.notices {
             bridge = bridge.notify(notices.clone());
         }
@@ -494,6 +526,9 @@ impl<C: Configured> Reactor<C> {
         }
         for (_, running) in std::mem::take(&mut self.peers) {
             let _ = running.task.await;
+        }
+        if let Some(api) = &self.api {
+            api.stop().await;
         }
         self.settings.daemon.removepid();
     }

@@ -12,4 +12,4 @@ pub mod r#loop;
 pub mod network;
 pub mod peer;
 pub mod protocol;
-mod sys;
+pub(crate) mod sys;

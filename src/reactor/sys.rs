@@ -183,3 +183,15 @@ pub(crate) fn silence() -> io::Result<()> {
     }
     Ok(())
 }
+
+/// Sends SIGKILL to a whole process group (a timed-out healthcheck command and its children).
+pub(crate) fn kill_process_group(group: u32) {
+    let Ok(group) = libc::pid_t::try_from(group) else {
+        return;
+    };
+    if group <= 0 {
+        return;
+    }
+    // SAFETY: killpg takes plain integers; a group that is already gone only yields ESRCH.
+    unsafe { libc::killpg(group, libc::SIGKILL) };
+}

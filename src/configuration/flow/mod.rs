@@ -2,6 +2,10 @@
 //! `flow { route [NAME] { match { } then { } scope { } rd RD; next-hop IP; } }` (RFC 8955,
 //! RFC 8956 for IPv6).
 
+pub mod parser;
+
+pub use parser::build;
+
 use super::core::parser::{parse_asn, parse_number, Node, Section, Statement, Words};
 use super::core::{Error, Location, Result};
 use super::r#static::route::{self, Field, Value};
@@ -164,24 +168,29 @@ fn component_value(
         "source" | "destination" | "source-ipv4" | "destination-ipv4" | "source-ipv6"
         | "destination-ipv6" => {
             let at = words.location();
-            let (ip, len) = words.parse("a prefix (IPv6 prefixes may have a /offset)", |s| {
-                let mut parts = s.splitn(3, '/');
-                let ip: IpAddr = parts.next()?.parse().ok()?;
-                let len: u8 = parts
-                    .next()
-                    .map_or(Some(if ip.is_ipv4() { 32 } else { 128 }), |l| {
-                        l.parse().ok()
-                    })?;
-                let offset: Option<u8> = match parts.next() {
-                    Some(o) => Some(o.parse().ok()?),
-                    None => None,
-                };
-                let max = if ip.is_ipv4() { 32 } else { 128 };
-                let offset_ok = offset.map_or(true, |o| ip.is_ipv6() && o <= len);
-                (len <= max && offset_ok).then_some((ip, len))
-            })?;
+            let (ip, len, offset) =
+                words.parse("a prefix (IPv6 prefixes may have a /offset)", |s| {
+                    let mut parts = s.splitn(3, '/');
+                    let ip: IpAddr = parts.next()?.parse().ok()?;
+                    let len: u8 = parts
+                        .next()
+                        .map_or(Some(if ip.is_ipv4() { 32 } else { 128 }), |l| {
+                            l.parse().ok()
+                        })?;
+                    let offset: Option<u8> = match parts.next() {
+                        Some(o) => Some(o.parse().ok()?),
+                        None => None,
+                    };
+                    let max = if ip.is_ipv4() { 32 } else { 128 };
+                    let offset_ok = offset.map_or(true, |o| ip.is_ipv6() && (o < len || o == 0));
+                    (len <= max && offset_ok).then_some((ip, len, offset))
+                })?;
             set_afi(ipv6, ip.is_ipv6(), at)?;
-            Value::Prefix(ip, len)
+            match offset {
+                // an IPv6 offset (RFC 8956): `Value::Words([prefix, offset])`
+                Some(offset) => Value::Words(vec![format!("{ip}/{len}"), offset.to_string()]),
+                None => Value::Prefix(ip, len),
+            }
         }
         _ if NUMERIC.contains(&keyword) || NAMED.contains(&keyword) => {
             if IPV6_ONLY.contains(&keyword) {
@@ -197,7 +206,7 @@ fn component_value(
                             && !operand.is_empty()
                             && operand
                                 .chars()
-                                .all(|c| c.is_ascii_alphanumeric() || c == '-'));
+                                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '+'));
                     if !ok {
                         return Err(Error::new(
                             item.location,

@@ -4,6 +4,7 @@
 use super::core::parser::{Node, Section, Words};
 use super::core::{Error, Location, Result};
 use super::r#static::route::{self, Field, Route, RouteKind, Value};
+use crate::bgp::message::update::nlri::{Nlri, PathInfo, RouteDistinguisher, Vpls};
 use crate::protocol::family::{Family, Safi};
 
 pub fn parse(section: &Section, routes: &mut Vec<Route>) -> Result<()> {
@@ -105,6 +106,63 @@ pub fn vpls(words: &mut Words<'_>, location: Location) -> Result<Route> {
     vpls_fields(words, location, true)
 }
 
+/// The keywords of the VPLS NLRI, read by `nlri`; the others are path attributes.
+pub const NLRI_KEYWORDS: &[&str] = &[
+    "endpoint",
+    "base",
+    "offset",
+    "size",
+    "rd",
+    "route-distinguisher",
+];
+
+/// The VPLS NLRI of a checked route (ExaBGP's `VPLS.from_settings`).
+pub fn nlri(route: &Route) -> Result<Nlri> {
+    let number = |keyword: &str| match route.field(keyword) {
+        Some(Value::Number(n)) => Ok(*n),
+        _ => Err(Error::new(
+            route.location,
+            format!("a vpls route needs '{keyword}'"),
+        )),
+    };
+    let field = |keyword: &str| route.fields.iter().find(|f| f.keyword == keyword);
+    let small = |keyword: &str| {
+        let n = number(keyword)?;
+        u16::try_from(n).map_err(|_| {
+            Error::new(
+                field(keyword).map_or(route.location, |f| f.location),
+                format!("the vpls {keyword} is a 16-bit number, not {n}"),
+            )
+        })
+    };
+    let rd_field = field("rd")
+        .or_else(|| field("route-distinguisher"))
+        .ok_or_else(|| Error::new(route.location, "a vpls route needs 'rd'"))?;
+    let rd = match &rd_field.value {
+        Value::Word(text) => {
+            RouteDistinguisher::parse(text).map_err(|why| Error::new(rd_field.location, why))?
+        }
+        _ => return Err(Error::new(rd_field.location, "invalid route-distinguisher")),
+    };
+    let size = small("size")?;
+    let base = number("base")?;
+    // ExaBGP's feedback: the label block must fit the 20-bit label space
+    if base > u64::from(0xF_FFFF - u32::from(size)) {
+        return Err(Error::new(
+            route.location,
+            "vpls nlri size inconsistency: base + size exceeds the 20-bit label space",
+        ));
+    }
+    Ok(Nlri::Vpls(Vpls {
+        rd,
+        endpoint: small("endpoint")?,
+        offset: small("offset")?,
+        size,
+        base: base as u32,
+        path_info: PathInfo::Disabled,
+    }))
+}
+
 fn check(route: &Route) -> Result<()> {
     for needed in ["endpoint", "base", "offset", "size", "rd"] {
         let has = route
@@ -119,4 +177,55 @@ fn check(route: &Route) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::bgp::message::open::capability::negotiated::Negotiated;
+    use crate::bgp::message::update::{RoutedNlri, Update};
+    use crate::configuration::Configuration;
+    use crate::protocol::family::{Afi, Family, Safi};
+    use std::path::Path;
+
+    #[test]
+    fn vpls_block_conf_l2vpn() {
+        let text = "neighbor 127.0.0.1 {\n router-id 127.0.0.1;\n local-address 127.0.0.1;\n local-as 54591;\n peer-as 54591;\n \
+                    family { l2vpn vpls; }\n l2vpn {\n vpls site5 {\n endpoint 5; base 10732; offset 1; size 8;\n \
+                    next-hop 192.168.201.1; origin igp; as-path [ 30740 30740 30740 30740 30740 30740 30740 ];\n \
+                    local-preference 1; med 2000; rd 192.168.201.1:124; community [ 54591:123];\n \
+                    extended-community [ target:54591:6 l2info:19:0:1500:111]; originator-id 192.168.22.1;\n \
+                    cluster-list [ 3.3.3.3 192.168.201.1 ];\n }\n }\n}\n";
+        let configuration = Configuration::parse(text, Path::new("test.conf")).unwrap();
+        let change = &configuration.neighbors[0].changes[0];
+        let negotiated = Negotiated {
+            local_as: 54591,
+            peer_as: 54591,
+            families: vec![Family::new(Afi::L2VPN, Safi::VPLS)],
+            ..Negotiated::default()
+        };
+        let update = Update {
+            announces: vec![RoutedNlri {
+                nlri: change.nlri.clone(),
+                nexthop: change.nexthop,
+            }],
+            attributes: (*change.attributes).clone(),
+            ..Update::default()
+        };
+        let hex: String = update
+            .messages(&negotiated, true)
+            .iter()
+            .flat_map(|m| m.iter())
+            .map(|b| format!("{b:02X}"))
+            .collect();
+        // conf-l2vpn.ci, second raw line: no NEXT_HOP attribute, MP_REACH with a 4-byte next-hop
+        assert_eq!(hex, "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF0095020000007E4001010040021E020700007814000078140000781400007814000078140000781400007814800404000007D040050400000001C00804D53F007B800904C0A81601800A0803030303C0A8C901C010100002D53F00000006800A130005DC006F800E1C00194104C0A8C9010000110001C0A8C901007C000500010008029EC1");
+    }
+
+    #[test]
+    fn vpls_label_block_must_fit() {
+        let text = "neighbor 127.0.0.1 {\n router-id 127.0.0.1;\n local-as 1;\n peer-as 1;\n \
+                    l2vpn {\n vpls rd 1:1 endpoint 5 base 1048570 offset 1 size 8 next-hop 1.1.1.1;\n }\n}\n";
+        let error = Configuration::parse(text, Path::new("x.conf")).unwrap_err();
+        assert!(error.to_string().contains("size inconsistency"), "{error}");
+    }
 }

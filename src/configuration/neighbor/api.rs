@@ -34,11 +34,22 @@ pub struct Api {
     pub receive: Direction,
     /// Where the first `processes` statement was, for errors found later.
     pub location: Location,
+    /// Each `api { }` section on its own: ExaBGP sends a message only to the processes of the
+    /// sections that subscribed to it.
+    pub sections: Vec<Api>,
 }
 
 impl Api {
-    /// Merges one `api [NAME] { }` section into this one.
+    /// Merges one `api [NAME] { }` section into this one, and keeps it in `sections`.
     pub fn parse(&mut self, section: &Section) -> Result<()> {
+        self.merge(section)?;
+        let mut alone = Api::default();
+        alone.merge(section)?;
+        self.sections.push(alone);
+        Ok(())
+    }
+
+    fn merge(&mut self, section: &Section) -> Result<()> {
         let mut args = section.args();
         if !args.is_empty() {
             args.next("an api name")?;

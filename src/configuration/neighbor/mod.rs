@@ -362,7 +362,9 @@ impl Builder {
 
         let mut interned = std::collections::HashSet::new();
         // one change per route unless `split`: exact room for a large configuration
-        self.peer.changes.reserve_exact(self.peer.routes.len());
+        self.peer
+            .changes
+            .reserve_exact(self.peer.routes.len() + self.peer.flows.len());
         for route in &self.peer.routes {
             if let Some(changes) = super::r#static::parser::build(route, neighbor)? {
                 for mut change in changes {
@@ -371,6 +373,9 @@ impl Builder {
                     self.peer.changes.push(change);
                 }
             }
+        }
+        for flow in &self.peer.flows {
+            self.peer.changes.push(super::flow::build(flow, neighbor)?);
         }
         self.peer.routes.shrink_to_fit();
         self.peer.changes.shrink_to_fit();

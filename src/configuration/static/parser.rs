@@ -1,21 +1,26 @@
 //! Ports `exabgp/configuration/static/parser.py` and the split of `static/route.py`: builds
-//! the NLRI and path attributes of a checked IPv4/IPv6 unicast, multicast or mpls-vpn route.
+//! the NLRI and path attributes of a checked route: IP prefixes (unicast, multicast,
+//! nlri-mpls, mpls-vpn) here, VPLS, MCAST-VPN and MUP NLRI through their sections' builders.
 //!
-//! Other families keep their neutral form until their NLRI types exist (issue 5).
+//! Flow and SR-policy routes keep their neutral form until their NLRI types exist (issue 5).
 
 use super::route::{Field, Route, RouteKind, Value};
 use crate::bgp::message::update::attribute::community::extended::ExtendedCommunities;
 use crate::bgp::message::update::attribute::community::initial::Communities;
 use crate::bgp::message::update::attribute::community::large::LargeCommunities;
+use crate::bgp::message::update::attribute::PrefixSid;
 use crate::bgp::message::update::attribute::{
     Aggregator, Aigp, AsPath, AtomicAggregate, Attribute, Attributes, ClusterList,
     GenericAttribute, LocalPreference, Med, Origin, OriginatorId, Segment, SegmentType,
 };
-use crate::bgp::message::update::nlri::{Cidr, Inet, IpVpn, Labels, Nlri, PathInfo, Rd};
+use crate::bgp::message::update::nlri::{
+    Cidr, Inet, IpVpn, Label, Labels, Nlri, PathInfo, RouteDistinguisher,
+};
 use crate::bgp::neighbor::Neighbor;
+use crate::configuration::announce::{mup, mvpn};
 use crate::configuration::core::parser::{parse_asn, parse_number};
 use crate::configuration::core::{Error, Location, Result};
-use crate::protocol::family::Safi;
+use crate::protocol::family::{Afi, Safi};
 use bytes::Bytes;
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -40,55 +45,71 @@ pub struct Change {
     pub location: Location,
 }
 
-/// Whether the route's family has NLRI types to build into yet, and its attributes too
-/// (the BGP Prefix-SID attribute does not exist yet: issue 5).
+/// Whether the route's family has NLRI types to build into yet.
 pub fn buildable(route: &Route) -> bool {
-    route.kind == RouteKind::Ip
-        && Nlri::supported(route.family)
-        && !route
-            .fields
-            .iter()
-            .any(|f| matches!(f.keyword.as_str(), "bgp-prefix-sid" | "bgp-prefix-sid-srv6"))
+    match route.kind {
+        RouteKind::Ip => Nlri::supported(route.family),
+        RouteKind::Vpls | RouteKind::McastVpn | RouteKind::Mup => true,
+        _ => false,
+    }
 }
 
-/// Builds the changes of an IP route for `neighbor` (`split /N` gives several), or `None`
+/// The keywords a family's own builder reads from the fields (not path attributes).
+fn nlri_keyword(kind: RouteKind, keyword: &str) -> bool {
+    match kind {
+        RouteKind::Vpls => crate::configuration::l2vpn::NLRI_KEYWORDS.contains(&keyword),
+        RouteKind::McastVpn => mvpn::NLRI_KEYWORDS.contains(&keyword),
+        RouteKind::Mup => mup::NLRI_KEYWORDS.contains(&keyword),
+        _ => false,
+    }
+}
+
+/// Builds the changes of a route for `neighbor` (`split /N` gives several), or `None`
 /// when its family is not one `buildable` accepts.
 pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> {
-    let Some((prefix, mask)) = route.prefix.filter(|_| buildable(route)) else {
+    if route.kind == RouteKind::SrPolicy {
+        return super::sr_policy::build(route, neighbor).map(|change| Some(vec![change]));
+    }
+    if !buildable(route) {
         return Ok(None);
-    };
+    }
+    // `next-hop self` of routes without a prefix is the session's local address
+    let family_of = route.prefix.map_or(
+        neighbor
+            .local_address
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+        |(prefix, _)| prefix,
+    );
+    // IPv4 next-hops of IPv6 MUP routes are IPv4-mapped, as ExaBGP; others are kept as
+    // written: the MP_REACH_NLRI encoder decides how an IPv4 next-hop of an IPv6 route goes
+    // on the wire, and an IPv4 one is also sent as NEXT_HOP (ExaBGP)
+    let mapped = route.kind == RouteKind::Mup && route.family.afi == Afi::IPV6;
     let mut attributes = Attributes::new();
     let mut nexthop = None;
     let mut path_info = PathInfo::Disabled;
-    let mut labels = Labels::default();
-    let mut rd = None;
     let mut split = None;
+    let mut labels = None;
+    let mut rd = None;
     let mut change_withdraw = false;
     let (mut watchdog, mut name) = (None, None);
     for field in &route.fields {
         let at = field.location;
         match (field.keyword.as_str(), &field.value) {
-            ("next-hop", Value::NextHopSelf) => nexthop = Some(ip_self(neighbor, prefix, at)?),
-            // kept as written: the MP_REACH_NLRI encoder decides how an IPv4 next-hop of an
-            // IPv6 route goes on the wire, and an IPv4 one is also sent as NEXT_HOP (ExaBGP)
-            ("next-hop", Value::Ip(ip)) => nexthop = Some(*ip),
-            ("label", Value::Words(words)) => {
-                labels = Labels(
-                    words
-                        .iter()
-                        .filter_map(|w| parse_number::<u32>(w))
-                        .collect(),
-                )
-            }
-            ("rd" | "route-distinguisher", Value::Word(word)) => {
-                rd = Some(Rd::parse(word).ok_or_else(|| {
-                    Error::new(at, format!("invalid route-distinguisher '{word}'"))
-                })?)
+            ("next-hop", Value::NextHopSelf) => nexthop = Some(ip_self(neighbor, family_of, at)?),
+            ("next-hop", Value::Ip(ip)) => {
+                nexthop = Some(match ip {
+                    IpAddr::V4(v4) if mapped => IpAddr::V6(v4.to_ipv6_mapped()),
+                    _ => *ip,
+                })
             }
             ("path-information", Value::Words(words)) => {
                 path_info = PathInfo::Id(path_id(words, at)?)
             }
             ("split", Value::Number(n)) => split = Some(*n as u8),
+            ("label", Value::Words(words)) => labels = Some(label_stack(words, at)?),
+            ("rd" | "route-distinguisher", Value::Word(text)) => {
+                rd = Some(RouteDistinguisher::parse(text).map_err(|why| Error::new(at, why))?)
+            }
             ("withdraw", _) => change_withdraw = true,
             ("watchdog", Value::Word(w)) => {
                 if w.eq_ignore_ascii_case("announce") || w.eq_ignore_ascii_case("withdraw") {
@@ -100,12 +121,35 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
                 watchdog = Some(w.clone());
             }
             ("name", Value::Word(w)) => name = Some(w.clone()),
+            (keyword, _) if nlri_keyword(route.kind, keyword) => {}
             _ => {
                 attributes.insert(attribute(field)?);
             }
         }
     }
     let family = route.family;
+    let attributes = Arc::new(attributes);
+    let change = |nlri: Nlri| Change {
+        nlri,
+        nexthop,
+        attributes: Arc::clone(&attributes),
+        withdraw: change_withdraw,
+        watchdog: watchdog.clone(),
+        name: name.clone(),
+        location: route.location,
+    };
+    let (prefix, mask) = match (route.kind, route.prefix) {
+        (RouteKind::Ip, Some(prefix)) => prefix,
+        (RouteKind::Vpls, _) => {
+            return Ok(Some(vec![change(crate::configuration::l2vpn::nlri(
+                route,
+            )?)]))
+        }
+        (RouteKind::McastVpn, _) => return Ok(Some(vec![change(mvpn::nlri(route)?)])),
+        (RouteKind::Mup, _) => return Ok(Some(vec![change(mup::nlri(route)?)])),
+        _ => return Ok(None),
+    };
+    let labels = labels.unwrap_or_default();
     if family.safi == Safi::MPLS_VPN && rd.is_none() {
         return Err(Error::new(
             route.location,
@@ -128,26 +172,25 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
         }
         _ => vec![cidr],
     };
-    let attributes = Arc::new(attributes);
     let changes = prefixes
         .into_iter()
-        .map(|cidr| Change {
-            nlri: match rd {
-                Some(rd) if family.safi == Safi::MPLS_VPN => Nlri::IpVpn(Box::new(IpVpn {
+        .map(|cidr| {
+            change(match family.safi {
+                Safi::NLRI_MPLS => Nlri::Label(Box::new(Label::new(
                     family,
                     cidr,
-                    labels: labels.clone(),
-                    rd,
+                    labels.clone(),
                     path_info,
-                })),
+                ))),
+                Safi::MPLS_VPN => Nlri::IpVpn(Box::new(IpVpn::new(
+                    family,
+                    cidr,
+                    labels.clone(),
+                    rd.unwrap_or_default(),
+                    path_info,
+                ))),
                 _ => Nlri::Inet(Inet::new(family, cidr, path_info)),
-            },
-            nexthop,
-            attributes: Arc::clone(&attributes),
-            withdraw: change_withdraw,
-            watchdog: watchdog.clone(),
-            name: name.clone(),
-            location: route.location,
+            })
         })
         .collect();
     Ok(Some(changes))
@@ -221,7 +264,7 @@ fn split_prefix(cidr: Cidr, length: u8, at: Location) -> Result<Vec<Cidr>> {
 
 /// `next-hop self` (ExaBGP's `Session.ip_self`): the local address when of the route's family,
 /// else the router-id for an IPv4 route.
-fn ip_self(neighbor: &Neighbor, prefix: IpAddr, at: Location) -> Result<IpAddr> {
+pub(crate) fn ip_self(neighbor: &Neighbor, prefix: IpAddr, at: Location) -> Result<IpAddr> {
     if let Some(local) = neighbor
         .local_address
         .filter(|l| l.is_ipv4() == prefix.is_ipv4())
@@ -243,6 +286,23 @@ fn ip_self(neighbor: &Neighbor, prefix: IpAddr, at: Location) -> Result<IpAddr> 
     ))
 }
 
+/// `label N` or `label [ N N ]`: the stack, bottom of stack bit on the last label.
+fn label_stack(words: &[String], at: Location) -> Result<Labels> {
+    let values = words
+        .iter()
+        .map(|w| parse_number::<u32>(w).filter(|l| *l <= Labels::MAX))
+        .collect::<Option<Vec<u32>>>()
+        .ok_or_else(|| Error::new(at, "invalid MPLS label"))?;
+    // the NLRI length is one byte of bits: a VPN-IPv6 /128 leaves room for 2 labels
+    if values.len() > 2 {
+        return Err(Error::new(
+            at,
+            "at most two labels are supported in a route",
+        ));
+    }
+    Ok(Labels::new(&values))
+}
+
 /// `path-information N` or `A.B.C.D`.
 fn path_id(words: &[String], at: Location) -> Result<u32> {
     let text = words.first().map(String::as_str).unwrap_or_default();
@@ -252,7 +312,7 @@ fn path_id(words: &[String], at: Location) -> Result<u32> {
 }
 
 /// The path attribute of one checked route keyword.
-fn attribute(field: &Field) -> Result<Attribute> {
+pub(crate) fn attribute(field: &Field) -> Result<Attribute> {
     let at = field.location;
     let bad = |why: String| Error::new(at, why);
     let words = |value: &Value| match value {
@@ -300,6 +360,10 @@ fn attribute(field: &Field) -> Result<Attribute> {
             Attribute::ExtendedCommunities(ExtendedCommunities::parse(strs()).map_err(bad)?)
         }
         ("attribute", _) => Attribute::Generic(generic(&items, at)?),
+        ("bgp-prefix-sid", _) => Attribute::PrefixSid(PrefixSid::parse_mpls(&items).map_err(bad)?),
+        ("bgp-prefix-sid-srv6", _) => {
+            Attribute::PrefixSid(PrefixSid::parse_srv6(&items).map_err(bad)?)
+        }
         (keyword, _) => {
             return Err(Error::new(
                 at,
@@ -445,6 +509,58 @@ mod tests {
             );
             assert_eq!(wire(change), expected);
         }
+    }
+
+    #[test]
+    fn vpn_route_conf_vpn() {
+        let text = "neighbor 127.0.0.1 {\n router-id 127.1.1.1;\n local-address 127.0.0.1;\n local-as 65000;\n peer-as 65000;\n \
+                    static {\n  route 10.0.0.0/24 rd 65000:1 next-hop 200.10.0.101 extended-community [ 0x0002fde800000001 0x0002271000000001 ] label 1000 split /25;\n }\n}\n";
+        let configuration = Configuration::parse(text, Path::new("test.conf")).unwrap();
+        let built = &configuration.neighbors[0].changes;
+        assert_eq!(built.len(), 2);
+        let negotiated = Negotiated {
+            local_as: 65000,
+            peer_as: 65000,
+            families: vec![crate::protocol::family::Family::new(
+                crate::protocol::family::Afi::IPV4,
+                Safi::MPLS_VPN,
+            )],
+            ..Negotiated::default()
+        };
+        let update = Update {
+            announces: vec![RoutedNlri {
+                nlri: built[1].nlri.clone(),
+                nexthop: built[1].nexthop,
+            }],
+            attributes: (*built[1].attributes).clone(),
+            ..Update::default()
+        };
+        let hex: String = update
+            .messages(&negotiated, true)
+            .iter()
+            .flat_map(|m| m.iter())
+            .map(|b| format!("{b:02X}"))
+            .collect();
+        assert_eq!(
+            hex,
+            format!("{MARKER}0063020000004C40010100400200400304C80A006540050400000064C0101000022710000000010002FDE800000001800E210001800C0000000000000000C80A00650071003E810000FDE8000000010A000080")
+        );
+    }
+
+    #[test]
+    fn labeled_unicast_route() {
+        let text = "neighbor 127.0.0.1 {\n router-id 127.1.1.1;\n local-as 1;\n peer-as 1;\n \
+                    static {\n  route 10.0.0.0/24 next-hop 1.1.1.1 label [ 100 200 ];\n }\n}\n";
+        let configuration = Configuration::parse(text, Path::new("test.conf")).unwrap();
+        let change = &configuration.neighbors[0].changes[0];
+        assert_eq!(
+            change.nlri.to_string(),
+            "10.0.0.0/24 label [ 100 (1600) 200 (3201) ]"
+        );
+        let Nlri::Label(label) = &change.nlri else {
+            panic!("not labeled: {:?}", change.nlri)
+        };
+        assert_eq!(label.labels.values().collect::<Vec<_>>(), vec![100, 200]);
     }
 
     #[test]

@@ -1,5 +1,45 @@
-//! Ports `exabgp/reactor/api/`: talking to helper processes.
+//! Ports `exabgp/reactor/api/`: talking to helper processes. [`command`] parses what helpers
+//! write, [`response`] encodes what they are told, [`processes`] runs them, and [`dispatch`]
+//! ties them to the reactor through the small [`Hook`] the reactor and the bridges call.
 
 pub mod command;
+pub mod dispatch;
 pub mod processes;
 pub mod response;
+
+use crate::bgp::neighbor::Neighbor;
+use crate::reactor::peer::event::{ApiEvent, Command as PeerCommand};
+use async_executor::LocalExecutor;
+use bytes::Bytes;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+/// What the API asks of the reactor.
+pub enum Request {
+    /// Send `command` to every running peer whose neighbour `select` accepts.
+    Peers {
+        select: Box<dyn Fn(&Neighbor) -> bool>,
+        command: PeerCommand,
+    },
+    Shutdown,
+    Reload,
+    Restart,
+}
+
+/// The reactor's side of the API: the reactor starts and stops it and carries out its
+/// requests; every peer's bridge reports its events and sent messages.
+pub trait Hook {
+    /// Starts the helper processes (once the executor runs).
+    fn start(&self, executor: &Rc<LocalExecutor<'static>>);
+    /// The next request from the helpers' commands.
+    fn next(&self) -> Pin<Box<dyn Future<Output = Request> + '_>>;
+    /// Something happened on a peer's session.
+    fn event(&self, neighbor: &Neighbor, event: &ApiEvent);
+    /// A peer's FSM entered `state` (the `fsm` subscription).
+    fn fsm(&self, neighbor: &Neighbor, state: crate::bgp::fsm::State);
+    /// A whole message (header included) a peer is sending.
+    fn sent(&self, neighbor: &Neighbor, message: &Bytes);
+    /// Tells the helpers the daemon stops, and stops them.
+    fn stop(&self) -> Pin<Box<dyn Future<Output = ()> + '_>>;
+}

@@ -224,6 +224,11 @@ impl Processes {
         self.helpers.insert(helper.config.name.clone(), helper);
     }
 
+    /// Where the helpers' lines and exits arrive (what [`Processes::next`] reads).
+    pub fn reports(&self) -> async_channel::Receiver<Report> {
+        self.reports.1.clone()
+    }
+
     /// The next line or exit of a helper.
     pub async fn next(&self) -> Report {
         match self.reports.1.recv().await {

@@ -153,6 +153,12 @@ impl Update {
     /// End-of-RIB. Announces are grouped by family then next-hop, withdraws by family, each
     /// in order of first appearance (`json.py` `_update`).
     pub fn json(&self, out: &mut String) {
+        self.json_api(false, out)
+    }
+
+    /// The JSON of API version 4 (`v4`) or 6: version 4 repeats the next-hop inside some NLRI
+    /// (ExaBGP's `v4_json`: flow, BGP-LS node and prefix).
+    pub fn json_api(&self, v4: bool, out: &mut String) {
         if let Some(family) = self.eor {
             eor::json(family, out);
             return;
@@ -170,7 +176,7 @@ impl Update {
                 out.push_str(", ");
             }
             out.push_str("\"announce\": { ");
-            self.announce_json(out);
+            self.announce_json(v4, out);
             out.push_str(" }");
             wrote = true;
         }
@@ -185,7 +191,7 @@ impl Update {
         out.push_str(" } }");
     }
 
-    fn announce_json(&self, out: &mut String) {
+    fn announce_json(&self, v4: bool, out: &mut String) {
         let mut families: Vec<Family> = Vec::new();
         for route in &self.announces {
             if !families.contains(&route.nlri.family()) {
@@ -213,7 +219,7 @@ impl Update {
                         nlri::cidr::write_ip(out, *ip);
                         out.push_str("\": [ ");
                     }
-                    None => out.push_str("\"null\": [ "),
+                    None => out.push_str("\"no-nexthop\": [ "),
                 }
                 let routes = self
                     .announces
@@ -223,7 +229,11 @@ impl Update {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    route.nlri.json(out);
+                    if v4 {
+                        route.nlri.json_v4(route.nexthop, out);
+                    } else {
+                        route.nlri.json(out);
+                    }
                 }
                 out.push_str(" ]");
             }
@@ -349,7 +359,7 @@ mod encode {
     use super::attribute::{mprnlri, mpurnlri, NextHop};
     use super::*;
     use crate::bgp::message::{write_header, MessageType};
-    use crate::protocol::family::Safi;
+    use crate::protocol::family::{Afi, Safi};
     use bytes::{BufMut, BytesMut};
 
     fn message(withdrawn: &[u8], attributes: &[&[u8]], announced: &[u8]) -> Bytes {
@@ -524,9 +534,16 @@ mod encode {
                 .filter(|n| n.family() == family)
                 .collect();
             // ExaBGP keeps an IPv4 next-hop as the NEXT_HOP attribute whatever the family, so
-            // it goes beside MP_REACH_NLRI too (RFC 4760 §3 asks receivers to ignore it)
+            // it goes beside MP_REACH_NLRI too (RFC 4760 §3 asks receivers to ignore it);
+            // not for L2VPN, flow and SR policy routes, whose configuration keeps it out of
+            // the attributes (qa conf-l2vpn, conf-flow, conf-sr-policy)
+            let nexthop_attribute = family.afi != Afi::L2VPN
+                && !matches!(
+                    family.safi,
+                    Safi::FLOW_IP | Safi::FLOW_VPN | Safi::SR_POLICY
+                );
             let attr = match reach_routes.first().and_then(|r| r.nexthop) {
-                Some(IpAddr::V4(address)) => {
+                Some(IpAddr::V4(address)) if nexthop_attribute => {
                     let mut attributes = update.attributes.clone();
                     attributes.insert(Attribute::NextHop(NextHop(address)));
                     let mut with_nexthop = BytesMut::new();

@@ -265,3 +265,20 @@ pub fn changes(
     }
     Ok(changes)
 }
+
+/// The attributes a withdraw carries: ExaBGP keeps those written in the command, with a
+/// NEXT_HOP for an IPv4 next-hop other than 0.0.0.0 (its "no next-hop"), except for VPLS whose
+/// NLRI keeps its next-hop; the UPDATE codec writes them beside an MP_UNREACH_NLRI.
+pub fn withdrawn_attributes(
+    change: &crate::configuration::Change,
+) -> crate::bgp::message::update::attribute::Attributes {
+    use crate::bgp::message::update::attribute::{Attribute, NextHop};
+    let mut attributes = (*change.attributes).clone();
+    let keeps = change.nlri.family().afi != Afi::L2VPN;
+    if let Some(std::net::IpAddr::V4(nexthop)) =
+        change.nexthop.filter(|ip| keeps && !ip.is_unspecified())
+    {
+        attributes.insert(Attribute::NextHop(NextHop(nexthop)));
+    }
+    attributes
+}

@@ -47,11 +47,17 @@ pub enum Command {
     Shutdown,
     Reload,
     Restart,
-    Status,
+    /// `status [json]`: daemon status, as text lines unless `json`.
+    Status {
+        json: bool,
+    },
     Version,
     Help,
-    /// `ping`: answered `pong`.
-    Ping,
+    /// `ping [CLIENT-ID START-TIME] [text]`: answered `pong` with the daemon's id, in JSON
+    /// unless `text`.
+    Ping {
+        text: bool,
+    },
     /// `bye`: the helper is leaving.
     Bye,
     /// `reset`: drop the helper's queued asynchronous commands.
@@ -92,6 +98,13 @@ pub enum Command {
     },
     /// A comment (`# ...`): nothing to do.
     Comment,
+    /// `group CMD ; CMD ...`: applied together, acknowledged once. A leading `attributes ...`
+    /// part gives its attributes to the routes of the others that do not set them.
+    Group(Vec<Command>),
+    /// `group start`: the helper's `announce`/`withdraw` commands are kept until `group end`,
+    /// then applied together.
+    GroupStart,
+    GroupEnd,
 }
 
 /// Why a line is not a command, and where.
@@ -202,6 +215,13 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         return Ok(Command::Comment);
     }
     let tokens = format::tokens(line)?;
+    if tokens.first().and_then(Token::word) == Some("group") {
+        match tokens.get(1..).unwrap_or(&[]) {
+            [word] if word.text == "start" => return Ok(Command::GroupStart),
+            [word] if word.text == "end" => return Ok(Command::GroupEnd),
+            _ => return group(&tokens[1..], line),
+        }
+    }
     let create = matches!(
         tokens
             .iter()
@@ -220,10 +240,7 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
             message: format!("unexpected '{}' in a command", token.text),
         });
     }
-    let end = Location {
-        line: 1,
-        column: line.chars().count() as u32 + 1,
-    };
+    let end = end_of(line);
     let mut cursor = Cursor {
         tokens: &tokens,
         index: 0,
@@ -231,6 +248,84 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
     };
     let command = command(&mut cursor)?;
     Ok(command)
+}
+
+fn end_of(line: &str) -> Location {
+    Location {
+        line: 1,
+        column: line.chars().count() as u32 + 1,
+    }
+}
+
+/// `group` followed by commands separated by `;` (ExaBGP's `group_inline`).
+fn group(tokens: &[Token], line: &str) -> Result<Command, ParseError> {
+    let end = end_of(line);
+    let mut shared: Vec<crate::configuration::Field> = Vec::new();
+    let mut commands = Vec::new();
+    for (index, part) in tokens
+        .split(|t| t.kind == Kind::End)
+        .filter(|part| !part.is_empty())
+        .enumerate()
+    {
+        if let Some(token) = part
+            .iter()
+            .find(|t| !matches!(t.kind, Kind::Word | Kind::Quoted))
+        {
+            return Err(ParseError {
+                column: token.location.column,
+                message: format!("unexpected '{}' in a command", token.text),
+            });
+        }
+        if index == 0 && matches!(part[0].text.as_str(), "attributes" | "attribute") {
+            let statement = crate::configuration::core::parser::Statement {
+                words: part.to_vec(),
+                end,
+            };
+            let mut words = statement.args();
+            while let Some(token) = words.peek() {
+                words.token("")?;
+                let value =
+                    crate::configuration::r#static::route::attribute(&token.text, &mut words)?
+                        .ok_or_else(|| ParseError {
+                            column: token.location.column,
+                            message: format!("unknown attribute '{}'", token.text),
+                        })?;
+                shared.push(crate::configuration::Field {
+                    keyword: token.text.clone(),
+                    value,
+                    location: token.location,
+                });
+            }
+            continue;
+        }
+        let mut cursor = Cursor {
+            tokens: part,
+            index: 0,
+            end,
+        };
+        let mut command = command(&mut cursor)?;
+        if let Command::Peers {
+            action: Action::Announce(routes) | Action::Withdraw(routes),
+            ..
+        } = &mut command
+        {
+            for route in routes {
+                for field in &shared {
+                    if route.field(&field.keyword).is_none() {
+                        route.fields.push(field.clone());
+                    }
+                }
+            }
+        }
+        commands.push(command);
+    }
+    if commands.is_empty() {
+        return Err(ParseError {
+            column: 1,
+            message: "empty group".into(),
+        });
+    }
+    Ok(Command::Group(commands))
 }
 
 fn simple(command: Command, cursor: &Cursor<'_>) -> Result<Command, ParseError> {
@@ -244,13 +339,10 @@ fn command(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
         "shutdown" => simple(Command::Shutdown, cursor),
         "reload" => simple(Command::Reload, cursor),
         "restart" => simple(Command::Restart, cursor),
-        "status" => simple(Command::Status, cursor),
+        "status" => status(cursor),
         "version" => simple(Command::Version, cursor),
         "help" => simple(Command::Help, cursor),
-        "ping" => {
-            // ExaBGP's ping takes an optional client id and start time; they only label the reply
-            Ok(Command::Ping)
-        }
+        "ping" => Ok(ping(cursor)),
         "bye" => simple(Command::Bye, cursor),
         "reset" => simple(Command::Reset, cursor),
         "enable-ack" => simple(Command::Ack(Ack::Enable), cursor),
@@ -260,7 +352,7 @@ fn command(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
             "shutdown" => simple(Command::Shutdown, cursor),
             "reload" => simple(Command::Reload, cursor),
             "restart" => simple(Command::Restart, cursor),
-            "status" => simple(Command::Status, cursor),
+            "status" => status(cursor),
             other => Err(cursor.error_at_previous(format!(
                 "unknown daemon command '{other}': expected shutdown, reload, restart or status"
             ))),
@@ -279,7 +371,7 @@ fn command(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
                 };
                 simple(Command::Ack(ack), cursor)
             }
-            "ping" => Ok(Command::Ping),
+            "ping" => Ok(ping(cursor)),
             "bye" => simple(Command::Bye, cursor),
             "reset" => simple(Command::Reset, cursor),
             other => Err(cursor.error_at_previous(format!(
@@ -354,6 +446,25 @@ fn command(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
         }
         other => Err(cursor.error_at_previous(format!("unknown command '{other}'"))),
     }
+}
+
+/// ExaBGP's ping takes an optional client id and start time, to track its CLI clients; only
+/// the `text` keyword changes the reply here.
+fn ping(cursor: &mut Cursor<'_>) -> Command {
+    let text = cursor
+        .rest()
+        .iter()
+        .any(|t| t.text.eq_ignore_ascii_case("text"));
+    cursor.index = cursor.tokens.len();
+    Command::Ping { text }
+}
+
+fn status(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
+    let json = cursor.accept("json");
+    if !json {
+        cursor.accept("text");
+    }
+    simple(Command::Status { json }, cursor)
 }
 
 fn expect(cursor: &mut Cursor<'_>, word: &str) -> Result<(), ParseError> {
@@ -494,7 +605,7 @@ mod tests {
             ("shutdown", "daemon shutdown", Command::Shutdown),
             ("reload", "daemon reload", Command::Reload),
             ("restart", "daemon restart", Command::Restart),
-            ("status", "daemon status", Command::Status),
+            ("status", "daemon status", Command::Status { json: false }),
             ("version", "system version", Command::Version),
             ("help", "system help", Command::Help),
             (
@@ -512,7 +623,17 @@ mod tests {
                 "session ack silence",
                 Command::Ack(Ack::Silence),
             ),
-            ("ping", "session ping", Command::Ping),
+            ("ping", "session ping", Command::Ping { text: false }),
+            (
+                "ping text",
+                "session ping 1234 1700000000.5 text",
+                Command::Ping { text: true },
+            ),
+            (
+                "status json",
+                "daemon status json",
+                Command::Status { json: true },
+            ),
         ] {
             assert_eq!(parse(v4).unwrap(), command, "{v4}");
             assert_eq!(parse(v6).unwrap(), command, "{v6}");
@@ -646,6 +767,41 @@ mod tests {
             parse("clear adj-rib in").unwrap(),
             Command::ClearAdjRib { rib: Rib::In, .. }
         ));
+    }
+
+    #[test]
+    fn group_shares_attributes_and_keeps_each_command() {
+        let Command::Group(parts) = parse(
+            "group attributes local-preference 200 med 5 ; withdraw route 10.0.0.0/24 ; announce route 10.0.1.0/24 next-hop 1.2.3.4 med 7",
+        )
+        .unwrap() else {
+            panic!()
+        };
+        assert_eq!(parts.len(), 2);
+        let Command::Peers {
+            action: Action::Withdraw(withdrawn),
+            ..
+        } = &parts[0]
+        else {
+            panic!()
+        };
+        assert_eq!(
+            withdrawn[0].field("local-preference"),
+            Some(&Value::Number(200))
+        );
+        let Command::Peers {
+            action: Action::Announce(announced),
+            ..
+        } = &parts[1]
+        else {
+            panic!()
+        };
+        // its own value wins
+        assert_eq!(announced[0].field("med"), Some(&Value::Number(7)));
+        assert!(error("group").contains("empty group"));
+        assert_eq!(parse("group start").unwrap(), Command::GroupStart);
+        assert_eq!(parse("group end").unwrap(), Command::GroupEnd);
+        assert!(error("group attributes colour 1 ; announce eor").contains("colour"));
     }
 
     #[test]

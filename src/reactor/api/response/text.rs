@@ -6,7 +6,7 @@ use crate::bgp::message::notification::hexstring;
 use crate::bgp::message::operational::Operational;
 use crate::bgp::message::refresh::RouteRefresh;
 use crate::bgp::message::update::attribute::{Attribute, Attributes, SegmentType};
-use crate::bgp::message::update::nlri::{Nlri, PathInfo};
+use crate::bgp::message::update::nlri::Nlri;
 use crate::bgp::message::update::Update;
 use crate::bgp::message::Notification;
 use std::fmt::Write;
@@ -173,23 +173,10 @@ pub fn operational(
     }
 }
 
-/// An NLRI as ExaBGP's `extensive()`: the prefix, and its path identifier when ADD-PATH is used.
-/// Families without a text form yet (issue 5) show their JSON.
+/// An NLRI as ExaBGP's `extensive()`: each family's text (for IP prefixes the prefix, and
+/// its path identifier when ADD-PATH is used).
 fn nlri_text(nlri: &Nlri) -> String {
-    #[allow(irrefutable_let_patterns)]
-    if let Nlri::Inet(inet) = nlri {
-        return match inet.path_info {
-            PathInfo::Disabled => inet.cidr.to_string(),
-            PathInfo::Id(id) => format!(
-                "{} path-information {}",
-                inet.cidr,
-                std::net::Ipv4Addr::from(id)
-            ),
-        };
-    }
-    let mut json = String::new();
-    nlri.json(&mut json);
-    oneline(&json)
+    nlri.to_string()
 }
 
 /// The attributes as ExaBGP's `AttributeCollection._generate_text`: ordered by code, each
@@ -247,6 +234,16 @@ pub fn attributes(attributes: &Attributes) -> String {
             Attribute::Aigp(aigp) => write!(out, " aigp {}", aigp.0),
             Attribute::Ipv6ExtendedCommunities(c) => write!(out, " extended-community-ipv6 {c}"),
             Attribute::LargeCommunities(c) => write!(out, " large-community {c}"),
+            Attribute::TunnelEncap(_) | Attribute::LinkState(_) => {
+                attribute.text(&mut out);
+                Ok(())
+            }
+            Attribute::Pmsi(pmsi) => write!(out, " pmsi {pmsi}"),
+            Attribute::PrefixSid(sid) => {
+                let mut text = String::new();
+                sid.text(&mut text);
+                write!(out, " bgp-prefix-sid {text}")
+            }
             Attribute::Generic(generic) => {
                 let value: String = generic.value.iter().map(|b| format!("{b:02x}")).collect();
                 write!(

@@ -4,6 +4,7 @@ pub mod aggregator;
 pub mod aigp;
 pub mod aspath;
 pub mod atomicaggregate;
+pub mod bgpls;
 pub mod clusterlist;
 pub mod collection;
 pub mod community;
@@ -15,11 +16,15 @@ pub mod mpurnlri;
 pub mod nexthop;
 pub mod origin;
 pub mod originatorid;
+pub mod pmsi;
+pub mod sr;
+pub mod tunnel_encap;
 
 pub use aggregator::Aggregator;
 pub use aigp::Aigp;
 pub use aspath::{AsPath, Segment, SegmentType};
 pub use atomicaggregate::AtomicAggregate;
+pub use bgpls::LinkState;
 pub use clusterlist::ClusterList;
 pub use collection::Attributes;
 pub use community::extended::{ExtendedCommunities, Ipv6ExtendedCommunities};
@@ -31,6 +36,9 @@ pub use med::Med;
 pub use nexthop::NextHop;
 pub use origin::Origin;
 pub use originatorid::OriginatorId;
+pub use pmsi::Pmsi;
+pub use sr::PrefixSid;
+pub use tunnel_encap::TunnelEncap;
 
 use crate::bgp::message::open::capability::negotiated::Negotiated;
 use bytes::{BufMut, BytesMut};
@@ -65,9 +73,13 @@ impl Code {
     pub const EXTENDED_COMMUNITY: u8 = 16;
     pub const AS4_PATH: u8 = 17;
     pub const AS4_AGGREGATOR: u8 = 18;
+    pub const PMSI_TUNNEL: u8 = 22;
+    pub const TUNNEL_ENCAP: u8 = 23;
     pub const IPV6_EXTENDED_COMMUNITY: u8 = 25;
     pub const AIGP: u8 = 26;
+    pub const BGP_LS: u8 = 29;
     pub const LARGE_COMMUNITY: u8 = 32;
+    pub const BGP_PREFIX_SID: u8 = 40;
 
     /// The flags (optional and transitive bits) RFC 4271 and the attribute's RFC give a
     /// known attribute, or None for an attribute this speaker does not decode.
@@ -80,15 +92,20 @@ impl Code {
             | Code::NEXT_HOP
             | Code::LOCAL_PREF
             | Code::ATOMIC_AGGREGATE => WELL_KNOWN,
-            Code::MED | Code::ORIGINATOR_ID | Code::CLUSTER_LIST | Code::AIGP => Flag::OPTIONAL,
+            Code::MED | Code::ORIGINATOR_ID | Code::CLUSTER_LIST | Code::AIGP | Code::BGP_LS => {
+                Flag::OPTIONAL
+            }
             Code::MP_REACH_NLRI | Code::MP_UNREACH_NLRI => Flag::OPTIONAL,
             Code::AGGREGATOR
             | Code::COMMUNITY
             | Code::EXTENDED_COMMUNITY
             | Code::AS4_PATH
             | Code::AS4_AGGREGATOR
+            | Code::TUNNEL_ENCAP
             | Code::IPV6_EXTENDED_COMMUNITY
-            | Code::LARGE_COMMUNITY => OPTIONAL_TRANSITIVE,
+            | Code::LARGE_COMMUNITY
+            | Code::PMSI_TUNNEL
+            | Code::BGP_PREFIX_SID => OPTIONAL_TRANSITIVE,
             _ => return None,
         })
     }
@@ -114,9 +131,11 @@ impl ErrorAction {
     /// The action of RFC 7606 §7 (and RFC 6793 §6, RFC 7311 §4, RFC 8092 §6) for `code`.
     pub fn of(code: u8) -> ErrorAction {
         match code {
-            Code::ATOMIC_AGGREGATE | Code::AGGREGATOR | Code::AS4_PATH | Code::AS4_AGGREGATOR => {
-                ErrorAction::Discard
-            }
+            Code::ATOMIC_AGGREGATE
+            | Code::AGGREGATOR
+            | Code::AS4_PATH
+            | Code::AS4_AGGREGATOR
+            | Code::BGP_LS => ErrorAction::Discard,
             Code::MP_REACH_NLRI | Code::MP_UNREACH_NLRI => ErrorAction::SessionReset,
             _ => ErrorAction::TreatAsWithdraw,
         }
@@ -145,6 +164,11 @@ pub enum Attribute {
     Aigp(Aigp),
     Ipv6ExtendedCommunities(Ipv6ExtendedCommunities),
     LargeCommunities(LargeCommunities),
+    Pmsi(Pmsi),
+    PrefixSid(PrefixSid),
+    TunnelEncap(TunnelEncap),
+    /// BGP-LS (decoded, kept as received).
+    LinkState(LinkState),
     Generic(GenericAttribute),
 }
 
@@ -167,6 +191,10 @@ impl Attribute {
             Attribute::Aigp(_) => Code::AIGP,
             Attribute::Ipv6ExtendedCommunities(_) => Code::IPV6_EXTENDED_COMMUNITY,
             Attribute::LargeCommunities(_) => Code::LARGE_COMMUNITY,
+            Attribute::Pmsi(_) => Code::PMSI_TUNNEL,
+            Attribute::PrefixSid(_) => Code::BGP_PREFIX_SID,
+            Attribute::TunnelEncap(_) => Code::TUNNEL_ENCAP,
+            Attribute::LinkState(_) => Code::BGP_LS,
             Attribute::Generic(generic) => generic.code,
         }
     }
@@ -210,6 +238,10 @@ impl Attribute {
             Code::LARGE_COMMUNITY => Attribute::LargeCommunities(
                 LargeCommunities::decode(data).map_err(|_| Malformed(5))?,
             ),
+            Code::PMSI_TUNNEL => Attribute::Pmsi(Pmsi::decode(data)?),
+            Code::BGP_PREFIX_SID => Attribute::PrefixSid(PrefixSid::decode(data)?),
+            Code::TUNNEL_ENCAP => Attribute::TunnelEncap(TunnelEncap::decode(data)?),
+            Code::BGP_LS => Attribute::LinkState(LinkState::decode(data)?),
             _ => return Err(Malformed(2)),
         })
     }
@@ -236,6 +268,10 @@ impl Attribute {
             Attribute::Aigp(v) => v.encode(&mut value),
             Attribute::Ipv6ExtendedCommunities(v) => v.encode(&mut value),
             Attribute::LargeCommunities(v) => v.encode(&mut value),
+            Attribute::Pmsi(v) => v.encode(&mut value),
+            Attribute::PrefixSid(v) => v.encode(&mut value),
+            Attribute::TunnelEncap(v) => v.encode(&mut value),
+            Attribute::LinkState(v) => value.extend_from_slice(&v.raw),
             Attribute::Generic(v) => value.extend_from_slice(&v.value),
         }
         // ExaBGP writes no optional attribute with an empty value (Attribute._attribute)
@@ -336,6 +372,21 @@ impl Attribute {
                 out.push_str("\"large-community\": ");
                 v.json(out);
             }
+            Attribute::Pmsi(v) => {
+                let _ = write!(out, "\"pmsi\": \"{v}\"");
+            }
+            Attribute::PrefixSid(v) => {
+                out.push_str("\"bgp-prefix-sid\": ");
+                v.json(out);
+            }
+            Attribute::TunnelEncap(v) => {
+                out.push_str("\"tunnel-encap\": ");
+                v.json(out);
+            }
+            Attribute::LinkState(v) => {
+                out.push_str("\"bgp-ls\": ");
+                v.json(out);
+            }
             Attribute::Generic(v) => {
                 let _ = write!(
                     out,
@@ -410,6 +461,21 @@ impl Attribute {
             }
             Attribute::LargeCommunities(v) if !v.0.is_empty() => {
                 let _ = write!(out, " large-community {v}");
+            }
+            Attribute::Pmsi(v) => {
+                let _ = write!(out, " pmsi {v}");
+            }
+            Attribute::PrefixSid(v) => {
+                out.push_str(" bgp-prefix-sid ");
+                v.text(out);
+            }
+            Attribute::TunnelEncap(v) => {
+                out.push(' ');
+                v.text(out);
+            }
+            Attribute::LinkState(v) => {
+                out.push_str(" bgp-ls ");
+                v.json(out);
             }
             Attribute::Generic(v) => {
                 let _ = write!(

@@ -3,7 +3,7 @@
 use super::collection::write_attribute;
 use super::{Code, Flag};
 use crate::bgp::message::open::capability::negotiated::Negotiated;
-use crate::bgp::message::update::nlri::{Nlri, Rd};
+use crate::bgp::message::update::nlri::{Nlri, RouteDistinguisher};
 use crate::bgp::message::update::RoutedNlri;
 use crate::bgp::message::Notification;
 use crate::protocol::family::{Afi, Family, Safi};
@@ -24,15 +24,11 @@ pub(crate) fn decode(
     let family = Family::new(Afi(u16::from_be_bytes([afi_hi, afi_lo])), Safi(safi));
     check_family(family, negotiated)?;
     let nh_len = nh_len as usize;
-    let nexthop = rest.get(..nh_len).ok_or_else(optional_attribute_error)?;
-    // a VPN next-hop starts with an RD of zeros (RFC 4364 §4.3.2, RFC 4659 §3.2.1.1)
-    let nexthop = if family.safi == Safi::MPLS_VPN {
-        nexthop
-            .get(Rd::LEN..)
-            .ok_or_else(optional_attribute_error)?
-    } else {
-        nexthop
-    };
+    let mut nexthop = rest.get(..nh_len).ok_or_else(optional_attribute_error)?;
+    // VPN next-hops are VPN addresses whose RD is zero (RFC 4364 §4.3.2, RFC 4659 §3.2.1)
+    if family.safi == Safi::MPLS_VPN {
+        nexthop = vpn_nexthop(nexthop)?;
+    }
     // the reserved byte (RFC 4760 §3: "SHOULD be ignored upon receipt")
     let mut nlri = rest
         .get(nh_len + 1..)
@@ -40,23 +36,31 @@ pub(crate) fn decode(
     // IPv4 routes have an IPv4 next-hop and IPv6 routes an IPv6 one (16 bytes, or 32 with
     // the link-local address), unless extended next-hop was negotiated (RFC 8950)
     let extended = !negotiated.nexthop.is_empty();
+    // L2VPN (RFC 4761 §3.2.2, RFC 7432 §7), MCAST-VPN, MUP and RTC routes take either
+    // (ExaBGP's `Family.size`), as do BGP-LS ones (RFC 9552 §5.5); FlowSpec routes may
+    // have none (RFC 8955 §4)
+    let either = matches!(family.afi, Afi::L2VPN | Afi::BGPLS)
+        || matches!(family.safi, Safi::MCAST_VPN | Safi::MUP | Safi::RTC);
     let expected = match nexthop.len() {
-        4 => family.afi == Afi::IPV4,
-        16 | 32 => family.afi == Afi::IPV6,
+        0 => matches!(family.safi, Safi::FLOW_IP | Safi::FLOW_VPN),
+        4 => family.afi == Afi::IPV4 || either,
+        16 => family.afi == Afi::IPV6 || either,
+        32 => family.afi == Afi::IPV6,
         _ => false,
     };
     if !(expected || extended && matches!(nexthop.len(), 4 | 16 | 32)) {
         return Err(optional_attribute_error());
     }
     let nexthop = match nexthop.len() {
-        4 => IpAddr::V4(Ipv4Addr::new(
+        0 => None,
+        4 => Some(IpAddr::V4(Ipv4Addr::new(
             nexthop[0], nexthop[1], nexthop[2], nexthop[3],
-        )),
+        ))),
         // 32: global address then link-local (RFC 2545 §3); the global one is the next-hop
         16 | 32 => {
             let mut raw = [0u8; 16];
             raw.copy_from_slice(&nexthop[..16]);
-            IpAddr::V6(Ipv6Addr::from(raw))
+            Some(IpAddr::V6(Ipv6Addr::from(raw)))
         }
         _ => return Err(optional_attribute_error()),
     };
@@ -65,11 +69,22 @@ pub(crate) fn decode(
         let (parsed, used) = Nlri::decode(family, nlri, addpath)?;
         announces.push(RoutedNlri {
             nlri: parsed,
-            nexthop: Some(nexthop),
+            nexthop,
         });
         nlri = &nlri[used..];
     }
     Ok(family)
+}
+
+/// The address of a VPN next-hop: `RD address`, or `RD global RD link-local` (48 bytes, RFC
+/// 4659 §3.2.1; 40 bytes with one RD as ExaBGP accepts); every RD must be zero (ExaBGP).
+fn vpn_nexthop(nexthop: &[u8]) -> Result<&[u8], Notification> {
+    let rd_zero = |rd: &[u8]| rd.iter().all(|b| *b == 0);
+    match nexthop.len() {
+        12 | 24 | 40 if rd_zero(&nexthop[..8]) => Ok(&nexthop[8..]),
+        48 if rd_zero(&nexthop[..8]) && rd_zero(&nexthop[24..32]) => Ok(&nexthop[8..24]),
+        _ => Err(optional_attribute_error()),
+    }
 }
 
 /// A family must have been negotiated and be one this speaker decodes (ExaBGP: (3, 0)).
@@ -130,7 +145,7 @@ pub(crate) fn encode(
         header.put_u16(family.afi.0);
         header.put_u8(family.safi.0);
         let rd = if family.safi == Safi::MPLS_VPN {
-            Rd::LEN
+            RouteDistinguisher::LEN
         } else {
             0
         };

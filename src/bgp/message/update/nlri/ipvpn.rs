@@ -1,96 +1,72 @@
-//! Ports `exabgp/bgp/message/update/nlri/ipvpn.py`: labelled VPN-IPv4/VPN-IPv6 NLRI, SAFI 128 (RFC 4364 §4.3.4, RFC 4659 §3.2, RFC 8277 §2, RFC 7911 §3).
+//! Ports `exabgp/bgp/message/update/nlri/ipvpn.py`: VPN-IPv4/VPN-IPv6 NLRI, SAFI 128 (RFC 4364 §4.3.4, RFC 4659 §3.2, RFC 8277).
 
 use super::cidr::Cidr;
-use super::qualifier::{Labels, PathInfo, Rd};
+use super::label;
+use super::qualifier::{Labels, PathInfo, RouteDistinguisher};
 use crate::bgp::message::Notification;
-use crate::protocol::family::{Afi, Family};
-use bytes::{BufMut, Bytes, BytesMut};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use crate::protocol::family::Family;
+use bytes::BytesMut;
 
-/// A VPN prefix: labels, route distinguisher and prefix, with its ADD-PATH identifier.
+/// A labeled prefix of a VPN, made unique by its route distinguisher.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct IpVpn {
     pub family: Family,
     pub cidr: Cidr,
     pub labels: Labels,
-    pub rd: Rd,
+    pub rd: RouteDistinguisher,
     pub path_info: PathInfo,
 }
 
 impl IpVpn {
-    /// Decodes one NLRI at the front of `data`; `addpath`: a path identifier comes first.
-    /// Errors are (3, 10) Invalid Network Field, as for `Inet`.
-    pub fn decode(
+    pub fn new(
         family: Family,
-        data: &[u8],
-        addpath: bool,
-    ) -> Result<(IpVpn, usize), Notification> {
-        let mut offset = 0;
-        let mut path_info = PathInfo::Disabled;
-        if addpath {
-            let id = data.get(..PathInfo::LEN).ok_or_else(invalid_network)?;
-            path_info = PathInfo::Id(u32::from_be_bytes([id[0], id[1], id[2], id[3]]));
-            offset = PathInfo::LEN;
-        }
-        let bits = usize::from(*data.get(offset).ok_or_else(invalid_network)?);
-        offset += 1;
-        // the length counts labels and RD too: what is left after them is the prefix's
-        let max_labels = bits.saturating_sub(Rd::LEN * 8) / (Labels::LEN * 8);
-        let rest = data.get(offset..).ok_or_else(invalid_network)?;
-        let (labels, used) = Labels::decode(rest, max_labels).ok_or_else(invalid_network)?;
-        offset += used;
-        let rd = Rd::decode(data.get(offset..).unwrap_or_default()).ok_or_else(invalid_network)?;
-        offset += Rd::LEN;
-        let mask = bits
-            .checked_sub((used + Rd::LEN) * 8)
-            .and_then(|m| u8::try_from(m).ok())
-            .ok_or_else(invalid_network)?;
-        let size = Cidr::size(mask);
-        let prefix = data
-            .get(offset..offset + size)
-            .ok_or_else(invalid_network)?;
-        let addr = if family.afi == Afi::IPV6 {
-            let mut raw = [0u8; 16];
-            raw.get_mut(..size)
-                .ok_or_else(invalid_network)?
-                .copy_from_slice(prefix);
-            IpAddr::V6(Ipv6Addr::from(raw))
-        } else {
-            let mut raw = [0u8; 4];
-            raw.get_mut(..size)
-                .ok_or_else(invalid_network)?
-                .copy_from_slice(prefix);
-            IpAddr::V4(Ipv4Addr::from(raw))
-        };
-        let cidr = Cidr::new(addr, mask).ok_or_else(invalid_network)?;
-        let nlri = IpVpn {
+        cidr: Cidr,
+        labels: Labels,
+        rd: RouteDistinguisher,
+        path_info: PathInfo,
+    ) -> IpVpn {
+        IpVpn {
             family,
             cidr,
             labels,
             rd,
             path_info,
-        };
-        Ok((nlri, offset + size))
+        }
+    }
+
+    /// Decodes one NLRI at the front of `data`, returning it and the bytes used.
+    pub fn decode(
+        family: Family,
+        data: &[u8],
+        addpath: bool,
+    ) -> Result<(IpVpn, usize), Notification> {
+        let d = label::decode(family, data, addpath, true)?;
+        let rd = d.rd.ok_or_else(label::invalid_network)?;
+        Ok((
+            IpVpn::new(family, d.cidr, d.labels, rd, d.path_info),
+            d.used,
+        ))
     }
 
     pub fn encode(&self, addpath_send: bool, out: &mut BytesMut) {
-        self.path_info.encode(addpath_send, out);
-        let bits = (self.labels.len() + Rd::LEN) * 8 + usize::from(self.cidr.mask());
-        // a prefix longer than a length byte can say can not be configured (labels are few)
-        out.put_u8(bits as u8);
-        self.labels.encode(out);
-        out.put_slice(&self.rd.0);
-        let (raw, size) = self.cidr.packed();
-        out.put_slice(&raw[..size]);
+        label::encode(
+            &self.cidr,
+            &self.labels,
+            Some(&self.rd),
+            self.path_info,
+            addpath_send,
+            out,
+        );
     }
 
-    /// Bytes this NLRI takes on the wire.
     pub fn encoded_len(&self, addpath_send: bool) -> usize {
-        let path = if addpath_send { PathInfo::LEN } else { 0 };
-        path + self.cidr.len() + self.labels.len() + Rd::LEN
+        self.cidr.len()
+            + self.labels.len()
+            + RouteDistinguisher::LEN
+            + if addpath_send { PathInfo::LEN } else { 0 }
     }
 
-    /// ExaBGP's text: `10.0.0.0/24 path-information 0.0.0.10 label 20012 rd 100:100`.
+    /// ExaBGP's text: `10.0.0.0/24 label 1000 (16001) rd 65000:1`.
     pub fn text(&self, out: &mut String) {
         self.cidr.write(out);
         self.path_info.text(out);
@@ -99,105 +75,97 @@ impl IpVpn {
         out.push_str(&self.rd.to_string());
     }
 
-    /// `{ "nlri": "10.0.0.0/24", "path-information": "0.0.0.10", "label": [ [20012, 320193] ],
-    /// "rd": "100:100" }`, ExaBGP's order.
     pub fn json(&self, out: &mut String) {
-        out.push_str("{ \"nlri\": \"");
-        self.cidr.write(out);
-        out.push('"');
-        if self.path_info != PathInfo::Disabled {
-            out.push_str(", ");
-            self.path_info.json(out);
-        }
-        if !self.labels.is_empty() {
-            out.push_str(", ");
-            self.labels.json(out);
-        }
-        out.push_str(", ");
-        self.rd.json(out);
-        out.push_str(" }");
+        label::json(
+            &self.cidr,
+            &self.labels,
+            Some(&self.rd),
+            self.path_info,
+            out,
+        );
     }
-}
-
-fn invalid_network() -> Notification {
-    Notification::new(3, 10, Bytes::new())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::family::Safi;
+    use crate::protocol::family::{Afi, Safi};
+    use proptest::prelude::*;
 
-    fn unhex(text: &str) -> Vec<u8> {
-        (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    const V4: Family = Family::new(Afi::IPV4, Safi::MPLS_VPN);
 
-    /// The NLRI of qa conf-addpath's second route: path 10, length 112, label 20012,
-    /// RD 100:100, 10.0.0.0/24.
     #[test]
-    fn addpath_vpn_route_of_qa_conf_addpath() {
-        let wire = unhex("0000000A7004E2C100000064000000640A0000");
-        let family = Family::new(Afi::IPV4, Safi::MPLS_VPN);
-        let nlri = IpVpn {
-            family,
-            cidr: Cidr::new(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 0)), 24).unwrap(),
-            labels: Labels(vec![20012]),
-            rd: Rd::parse("100:100").unwrap(),
-            path_info: PathInfo::Id(10),
-        };
+    fn conf_vpn_nlri_both_ways() {
+        // conf-vpn.ci: 10.0.0.128/25 label 1000 rd 65000:1 → mask 0x71 = 24 + 64 + 25
+        let bytes = [
+            0x71, 0x00, 0x3E, 0x81, 0, 0, 0xFD, 0xE8, 0, 0, 0, 1, 0x0A, 0, 0, 0x80,
+        ];
+        let (nlri, used) = IpVpn::decode(V4, &bytes, false).unwrap();
+        assert_eq!(used, bytes.len());
+        assert_eq!(nlri.cidr.to_string(), "10.0.0.128/25");
+        assert_eq!(nlri.rd, RouteDistinguisher::parse("65000:1").unwrap());
         let mut out = BytesMut::new();
-        nlri.encode(true, &mut out);
-        assert_eq!(&out[..], &wire[..]);
-        assert_eq!(nlri.encoded_len(true), wire.len());
-        assert_eq!(
-            IpVpn::decode(family, &wire, true).unwrap(),
-            (nlri.clone(), wire.len())
-        );
+        nlri.encode(false, &mut out);
+        assert_eq!(&out[..], &bytes);
+        assert_eq!(nlri.encoded_len(false), bytes.len());
         let mut json = String::new();
         nlri.json(&mut json);
         assert_eq!(
             json,
-            r#"{ "nlri": "10.0.0.0/24", "path-information": "0.0.0.10", "label": [ [20012, 320193] ], "rd": "100:100" }"#
+            r#"{ "nlri": "10.0.0.128/25", "label": [ [1000, 16001] ], "rd": "65000:1" }"#
+        );
+        let mut text = String::new();
+        nlri.text(&mut text);
+        assert_eq!(text, "10.0.0.128/25 label 1000 (16001) rd 65000:1");
+    }
+
+    #[test]
+    fn decoding_vpnv4_extended_nexthop_nlri() {
+        // qa/decoding/vpnv4-extended-nexthop-1: label 3 (0x000031), rd 4:100, 10.1.0.0/24
+        let bytes = [0x70, 0x00, 0x00, 0x31, 0, 0, 0, 4, 0, 0, 0, 0x64, 10, 1, 0];
+        let (nlri, _) = IpVpn::decode(V4, &bytes, false).unwrap();
+        let mut json = String::new();
+        nlri.json(&mut json);
+        assert_eq!(
+            json,
+            r#"{ "nlri": "10.1.0.0/24", "label": [ [3, 49] ], "rd": "4:100" }"#
         );
     }
 
-    /// qa conf-parity: 2001:4b50:20c0::/48, label 926, RD 3215:583457597, no ADD-PATH.
     #[test]
-    fn ipv6_vpn_route_of_qa_conf_parity() {
-        let wire = unhex("880039E100000C8F22C6DB3D20014B5020C0");
-        let family = Family::new(Afi::IPV6, Safi::MPLS_VPN);
-        let (nlri, used) = IpVpn::decode(family, &wire, false).unwrap();
-        assert_eq!(used, wire.len());
-        assert_eq!(nlri.labels, Labels(vec![926]));
-        assert_eq!(nlri.rd.to_string(), "3215:583457597");
-        let mut text = String::new();
-        nlri.text(&mut text);
-        assert_eq!(text, "2001:4b50:20c0::/48 label 926 rd 3215:583457597");
-        let mut out = BytesMut::new();
-        nlri.encode(false, &mut out);
-        assert_eq!(&out[..], &wire[..]);
+    fn faults_are_invalid_network_field() {
+        for bad in [
+            &[0x71, 0x00, 0x3E, 0x81, 0, 0, 0xFD][..], // truncated RD
+            &[0x50, 0x00, 0x3E, 0x81, 0, 0, 0, 0],     // mask shorter than label + RD
+        ] {
+            let error = IpVpn::decode(V4, bad, false).unwrap_err();
+            assert_eq!((error.code, error.subcode), (3, 10), "{bad:?}");
+        }
     }
 
-    #[test]
-    fn truncated_or_inconsistent_is_invalid_network_field() {
-        let family = Family::new(Afi::IPV4, Safi::MPLS_VPN);
-        for bad in [
-            &[][..],
-            &[0x70, 0x04, 0xE2],
-            &[0x70, 0x04, 0xE2, 0xC1, 0, 0, 0],
-            &[0x70, 0x04, 0xE2, 0xC1, 0, 0, 0, 0x64, 0, 0, 0, 0x64, 10],
-            // a length shorter than the labels and RD it announces
-            &[0x20, 0x04, 0xE2, 0xC1, 0, 0, 0, 0x64, 0, 0, 0, 0x64],
-            // a prefix longer than IPv4
-            &[
-                0xF8, 0x04, 0xE2, 0xC1, 0, 0, 0, 0x64, 0, 0, 0, 0x64, 1, 2, 3, 4, 5,
-            ],
-        ] {
-            let error = IpVpn::decode(family, bad, false).unwrap_err();
-            assert_eq!((error.code, error.subcode), (3, 10), "{bad:?}");
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..48), addpath: bool, v6: bool) {
+            let family = Family::new(if v6 { Afi::IPV6 } else { Afi::IPV4 }, Safi::MPLS_VPN);
+            let _ = IpVpn::decode(family, &data, addpath);
+        }
+
+        #[test]
+        fn round_trip(addr: u128, mask in 0u8..=128, label in 1u32..0x8_0000, rd: [u8; 8], addpath: bool) {
+            let family = Family::new(Afi::IPV6, Safi::MPLS_VPN);
+            let cidr = Cidr::decode(true, &{
+                let mut raw = vec![mask];
+                raw.extend_from_slice(&addr.to_be_bytes()[..Cidr::size(mask)]);
+                raw
+            }).unwrap().0;
+            let path_info = if addpath { PathInfo::Id(9) } else { PathInfo::Disabled };
+            let nlri = IpVpn::new(family, cidr, Labels::new(&[label]), RouteDistinguisher(rd), path_info);
+            let mut out = BytesMut::new();
+            nlri.encode(addpath, &mut out);
+            prop_assert_eq!(out.len(), nlri.encoded_len(addpath));
+            let (back, used) = IpVpn::decode(family, &out, addpath).unwrap();
+            prop_assert_eq!(used, out.len());
+            prop_assert_eq!(back, nlri);
         }
     }
 }

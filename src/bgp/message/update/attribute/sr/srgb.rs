@@ -1,0 +1,35 @@
+//! Ports `exabgp/bgp/message/update/attribute/sr/srgb.py`: the Originator SRGB TLV (RFC 8669 §3.2).
+
+use crate::bgp::message::update::attribute::Malformed;
+use bytes::{BufMut, BytesMut};
+
+/// TLV type 3: flags (2), then (base, range) pairs of 3 bytes each.
+pub const TLV: u8 = 3;
+
+/// The (base, range) pairs of a value of the TLV.
+pub fn decode(value: &[u8]) -> Result<Vec<(u32, u32)>, Malformed> {
+    let ranges = value.get(2..).ok_or(Malformed(5))?;
+    if ranges.len() % 6 != 0 {
+        return Err(Malformed(5));
+    }
+    Ok(ranges
+        .chunks_exact(6)
+        .map(|c| {
+            (
+                u32::from_be_bytes([0, c[0], c[1], c[2]]),
+                u32::from_be_bytes([0, c[3], c[4], c[5]]),
+            )
+        })
+        .collect())
+}
+
+/// The whole TLV, flags zero; values are 24-bit (the configuration checks them).
+pub fn encode(srgbs: &[(u32, u32)], out: &mut BytesMut) {
+    out.put_u8(TLV);
+    out.put_u16((2 + 6 * srgbs.len()) as u16);
+    out.put_u16(0);
+    for (base, range) in srgbs {
+        out.put_slice(&base.to_be_bytes()[1..]);
+        out.put_slice(&range.to_be_bytes()[1..]);
+    }
+}

@@ -1,0 +1,1203 @@
+//! Ports the glue of `exabgp/reactor/api/__init__.py` (`API.process`), `command/reactor.py`,
+//! `command/rib.py` and the message side of `processes.py`: a helper's command is run against
+//! the selected peers' adj-rib-out (the peer then sends the changes), acknowledged, and what
+//! the peers do is written to the helpers that subscribed to it.
+
+use super::command::{self, announce, Ack, Action, Command};
+use super::processes::{AckMode, Processes, Report, Settings};
+use super::response::json::{self, ApiVersion, Header, Peer};
+use super::response::text;
+use super::{Hook, Request};
+use crate::bgp::message::open::capability::negotiated::Negotiated;
+use crate::bgp::message::open::Open;
+use crate::bgp::message::operational::Operational;
+use crate::bgp::message::refresh::RouteRefresh;
+use crate::bgp::message::update::Update;
+use crate::bgp::message::{MessageType, Notification};
+use crate::bgp::neighbor::Neighbor;
+use crate::configuration::{Direction, PeerConfig, Process};
+use crate::protocol::family::{Afi, Family, Safi};
+use crate::reactor::peer::event::{ApiEvent, Command as PeerCommand};
+use crate::rib::outgoing::AdjRibOut;
+use crate::rib::Route;
+use async_executor::LocalExecutor;
+use bytes::Bytes;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// A peer as the API knows it: its configuration, its adj-rib-out (shared with the peer
+/// coroutine) and what its session agreed.
+struct Registered {
+    config: PeerConfig,
+    rib: Rc<RefCell<AdjRibOut>>,
+    /// The routes helpers announced (and did not withdraw): they outlive a restart of the
+    /// peer on reload, as in ExaBGP where a reload only replaces the configured routes.
+    announced: RefCell<Vec<Route>>,
+    negotiated: Option<Negotiated>,
+    local: Option<SocketAddr>,
+    counter: u64,
+    established: bool,
+}
+
+struct Inner {
+    processes: Option<Processes>,
+    configured: Vec<Process>,
+    peers: Vec<Registered>,
+    /// Neighbours made by `create neighbor`, added to every (re)load of the configuration.
+    created: Vec<PeerConfig>,
+    /// Helpers inside `group start` ... `group end`, and the route commands they sent since.
+    grouping: std::collections::BTreeMap<String, Vec<Command>>,
+    requests: VecDeque<Request>,
+}
+
+/// The API: helpers, their commands, and the messages they receive.
+pub struct Api {
+    settings: Settings,
+    version: ApiVersion,
+    host: String,
+    /// The daemon's id for `ping` and `status` (ExaBGP's `daemon_uuid`).
+    uuid: String,
+    started: std::time::Instant,
+    /// The helpers were quiet: hand the pending requests over without waiting again.
+    draining: std::cell::Cell<bool>,
+    inner: RefCell<Inner>,
+    reports: RefCell<Option<async_channel::Receiver<Report>>>,
+}
+
+fn host_name() -> String {
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .find_map(|path| {
+            std::fs::read_to_string(path)
+                .ok()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        })
+        .unwrap_or_else(|| "localhost".to_string())
+}
+
+/// A random UUID from the kernel; the pid and start time when it is not available.
+fn daemon_uuid() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/random/uuid")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            format!(
+                "{:08x}-0000-4000-8000-{:012x}",
+                std::process::id(),
+                now & 0xffff_ffff_ffff
+            )
+        })
+}
+
+fn same(a: &Neighbor, b: &Neighbor) -> bool {
+    a.peer_address == b.peer_address
+        && a.local_address == b.local_address
+        && a.families == b.families
+}
+
+/// The message codes of `receive { ... }` / `send { ... }`.
+fn subscribed(direction: &Direction, kind: MessageType) -> bool {
+    match kind {
+        MessageType::OPEN => direction.open,
+        MessageType::UPDATE => direction.update,
+        MessageType::NOTIFICATION => direction.notification,
+        MessageType::KEEPALIVE => direction.keepalive,
+        MessageType::ROUTE_REFRESH => direction.refresh,
+        MessageType::OPERATIONAL => direction.operational,
+        _ => false,
+    }
+}
+
+impl Api {
+    /// `version`: `exabgp.api.version` (4: text or JSON helpers; 6: JSON only).
+    pub fn new(settings: Settings, version: u8) -> Api {
+        Api {
+            settings,
+            version: if version == 4 {
+                ApiVersion::V4
+            } else {
+                ApiVersion::V6
+            },
+            host: host_name(),
+            uuid: daemon_uuid(),
+            started: std::time::Instant::now(),
+            draining: std::cell::Cell::new(false),
+            inner: RefCell::new(Inner {
+                processes: None,
+                configured: Vec::new(),
+                peers: Vec::new(),
+                created: Vec::new(),
+                grouping: std::collections::BTreeMap::new(),
+                requests: VecDeque::new(),
+            }),
+            reports: RefCell::new(None),
+        }
+    }
+
+    /// The `process` blocks of a (re)loaded configuration; running helpers follow it.
+    pub fn configure(&self, processes: Vec<Process>) {
+        let mut inner = self.inner.borrow_mut();
+        if let Some(running) = inner.processes.as_mut() {
+            running.start(&processes);
+        }
+        inner.configured = processes;
+    }
+
+    /// The neighbours helpers created (`create neighbor`), for the configuration loader.
+    pub fn created(&self) -> Vec<PeerConfig> {
+        self.inner.borrow().created.clone()
+    }
+
+    /// A peer is (re)started: its adj-rib-out, shared with the peer coroutine, is returned.
+    pub fn register(&self, config: &PeerConfig, rib: AdjRibOut) -> Rc<RefCell<AdjRibOut>> {
+        let mut rib = rib;
+        let mut inner = self.inner.borrow_mut();
+        let mut announced = Vec::new();
+        inner.peers.retain_mut(|p| {
+            let keep = !same(&p.config.neighbor, &config.neighbor);
+            if !keep {
+                announced = p.announced.take();
+            }
+            keep
+        });
+        for route in &announced {
+            rib.rib.add_to_rib(route.clone(), false);
+        }
+        let rib = Rc::new(RefCell::new(rib));
+        inner.peers.push(Registered {
+            config: config.clone(),
+            rib: rib.clone(),
+            announced: RefCell::new(announced),
+            negotiated: None,
+            local: None,
+            counter: 0,
+            established: false,
+        });
+        rib
+    }
+
+    fn json(&self, inner: &Inner, process: &str) -> bool {
+        self.version == ApiVersion::V6
+            || inner
+                .processes
+                .as_ref()
+                .is_some_and(|processes| processes.json(process))
+    }
+
+    fn header(&self, peer: &mut Registered, direction: Option<&'static str>) -> Header {
+        peer.counter += 1;
+        let neighbor = &peer.config.neighbor;
+        let local_address = peer
+            .local
+            .map(|s| s.ip())
+            .or(neighbor.local_address)
+            .map_or_else(|| "None".to_string(), |ip| ip.to_string());
+        Header {
+            api: self.version,
+            time: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_secs_f64()),
+            host: self.host.clone(),
+            pid: std::process::id(),
+            ppid: std::os::unix::process::parent_id(),
+            counter: Some(peer.counter),
+            peer: Some(Peer {
+                local_address,
+                peer_address: neighbor.peer_address.to_string(),
+                local_as: neighbor.local_as,
+                peer_as: neighbor.peer_as,
+                router_id: neighbor.router_id,
+            }),
+            direction,
+        }
+    }
+
+    /// Runs one line of `process`; a request for the reactor may be queued.
+    fn command(&self, inner: &mut Inner, process: &str, line: &str) {
+        let command = match command::parse(line) {
+            Ok(command) => command,
+            Err(error) => {
+                log::warn!(target: "api", "process {process}: could not parse '{line}': {error}");
+                if let Some(processes) = inner.processes.as_mut() {
+                    processes.answer(process, false);
+                }
+                return;
+            }
+        };
+        log::debug!(target: "api", "process {process}: {line}");
+        let command = match self.grouped(inner, process, command) {
+            Some(command) => command,
+            None => return,
+        };
+        if let Some(ok) = self.execute(inner, process, command, line) {
+            if let Some(processes) = inner.processes.as_mut() {
+                processes.answer(process, ok);
+            }
+        }
+    }
+
+    /// `group start` ... `group end` (ExaBGP's multi-line groups): route commands are kept and
+    /// acknowledged, then run together at `group end`. Returns the command to run now, if any.
+    fn grouped(&self, inner: &mut Inner, process: &str, command: Command) -> Option<Command> {
+        let processes = inner.processes.as_mut()?;
+        let grouping = inner.grouping.contains_key(process);
+        match command {
+            Command::GroupStart if grouping => {
+                processes.write(
+                    process,
+                    "error: already in group block (nested groups not allowed)",
+                );
+                processes.answer(process, false);
+                None
+            }
+            Command::GroupStart => {
+                inner.grouping.insert(process.to_string(), Vec::new());
+                processes.write(process, "group started");
+                processes.answer(process, true);
+                None
+            }
+            Command::GroupEnd if !grouping => {
+                processes.write(process, "error: not in group block");
+                processes.answer(process, false);
+                None
+            }
+            Command::GroupEnd => {
+                let commands = inner.grouping.remove(process).unwrap_or_default();
+                if commands.is_empty() {
+                    processes.write(process, "group ended (0 commands)");
+                    processes.answer(process, true);
+                    return None;
+                }
+                let (mut announced, mut withdrawn) = (0, 0);
+                for command in &commands {
+                    match command {
+                        Command::Peers {
+                            action: Action::Announce(routes),
+                            ..
+                        } => announced += routes.len(),
+                        Command::Peers {
+                            action: Action::Withdraw(routes),
+                            ..
+                        } => withdrawn += routes.len(),
+                        _ => {}
+                    }
+                }
+                processes.write(
+                    process,
+                    &format!("group processed: {announced} announced, {withdrawn} withdrawn"),
+                );
+                Some(Command::Group(commands))
+            }
+            command @ Command::Peers {
+                action: Action::Announce(_) | Action::Withdraw(_),
+                ..
+            } if grouping => {
+                let buffered = inner.grouping.entry(process.to_string()).or_default();
+                if buffered.len() >= GROUP_LIMIT {
+                    // a helper that never ends its group must not exhaust memory
+                    inner.grouping.remove(process);
+                    processes.write(
+                        process,
+                        "error: group buffer limit reached, group discarded",
+                    );
+                    processes.answer(process, false);
+                    return None;
+                }
+                buffered.push(command);
+                processes.answer(process, true);
+                None
+            }
+            command => Some(command),
+        }
+    }
+
+    /// Runs a parsed command; the acknowledgement to give, if any.
+    fn execute(
+        &self,
+        inner: &mut Inner,
+        process: &str,
+        command: Command,
+        line: &str,
+    ) -> Option<bool> {
+        let processes = inner.processes.as_mut()?;
+        let ok = match command {
+            Command::Comment | Command::GroupStart | Command::GroupEnd => return None,
+            Command::Group(commands) => {
+                // one acknowledgement for the group: done if every part was
+                let mut ok = true;
+                for command in commands {
+                    ok &= self.execute(inner, process, command, line).unwrap_or(true);
+                }
+                ok
+            }
+            Command::Shutdown => {
+                inner.requests.push_back(Request::Shutdown);
+                true
+            }
+            Command::Reload => {
+                inner.requests.push_back(Request::Reload);
+                true
+            }
+            Command::Restart => {
+                inner.requests.push_back(Request::Restart);
+                true
+            }
+            Command::Ack(Ack::Enable) => {
+                processes.set_ack(process, AckMode::On);
+                true
+            }
+            Command::Ack(Ack::Disable) => {
+                // acknowledged, then silent
+                processes.answer(process, true);
+                processes.set_ack(process, AckMode::Off);
+                return None;
+            }
+            Command::Ack(Ack::Silence) => {
+                processes.set_ack(process, AckMode::Off);
+                return None;
+            }
+            Command::Version => {
+                processes.write(process, &format!("exabgp {}", env!("CARGO_PKG_VERSION")));
+                true
+            }
+            Command::Ping { text } => {
+                let reply = if text {
+                    format!("pong {} active=true", self.uuid)
+                } else {
+                    format!("{{\"pong\": \"{}\", \"active\": true}}", self.uuid)
+                };
+                processes.write(process, &reply);
+                true
+            }
+            Command::Help => {
+                processes.write(process, HELP);
+                true
+            }
+            Command::Bye | Command::Reset => true,
+            Command::Status { json } => {
+                let uptime = self.started.elapsed().as_secs();
+                let version = env!("CARGO_PKG_VERSION");
+                let pid = std::process::id();
+                let states: Vec<(String, &str)> = inner
+                    .peers
+                    .iter()
+                    .map(|p| {
+                        let state = if p.established { "established" } else { "idle" };
+                        (
+                            format!("neighbor {}", p.config.neighbor.peer_address),
+                            state,
+                        )
+                    })
+                    .collect();
+                if json {
+                    let mut peers = String::new();
+                    for (i, (name, state)) in states.iter().enumerate() {
+                        if i > 0 {
+                            peers.push_str(", ");
+                        }
+                        crate::bgp::message::json_string(&mut peers, name);
+                        peers.push_str(": ");
+                        crate::bgp::message::json_string(&mut peers, state);
+                    }
+                    processes.write(
+                        process,
+                        &format!(
+                            "{{\"version\": \"{version}\", \"uuid\": \"{}\", \"pid\": {pid}, \"uptime\": {uptime}, \"peers\": {{{peers}}}}}",
+                            self.uuid
+                        ),
+                    );
+                } else {
+                    let (h, m, sec) = (uptime / 3600, uptime % 3600 / 60, uptime % 60);
+                    let mut lines = vec![
+                        "ExaBGP Daemon Status".to_string(),
+                        "====================".to_string(),
+                        format!("Version: {version}"),
+                        format!("UUID: {}", self.uuid),
+                        format!("PID: {pid}"),
+                        format!("Uptime: {h}h {m}m {sec}s"),
+                        format!("Peers: {}", states.len()),
+                    ];
+                    lines.extend(
+                        states
+                            .iter()
+                            .map(|(name, state)| format!("  - {name}: {state}")),
+                    );
+                    for line in lines {
+                        processes.write(process, &line);
+                    }
+                }
+                true
+            }
+            Command::ShowNeighbor { .. } => {
+                for peer in &inner.peers {
+                    let n = &peer.config.neighbor;
+                    let state = if peer.established { "up" } else { "down" };
+                    processes.write(
+                        process,
+                        &format!(
+                            "neighbor {} local-as {} peer-as {} state {state}",
+                            n.peer_address, n.local_as, n.peer_as
+                        ),
+                    );
+                }
+                true
+            }
+            Command::ShowAdjRib {
+                rib: command::Rib::Out,
+                selection,
+                ..
+            } => {
+                for peer in inner
+                    .peers
+                    .iter()
+                    .filter(|p| selection.matches(&p.config.neighbor))
+                {
+                    let rib = peer.rib.borrow();
+                    for route in rib
+                        .rib
+                        .cache()
+                        .cached_routes(&peer.config.neighbor.families)
+                    {
+                        let mut update = Update::default();
+                        update
+                            .announces
+                            .push(crate::bgp::message::update::RoutedNlri {
+                                nlri: route.nlri.clone(),
+                                nexthop: route.nexthop,
+                            });
+                        update.attributes = (*route.attributes).clone();
+                        let lines = text::update(
+                            peer.config.neighbor.peer_address,
+                            "send",
+                            &update,
+                            &[],
+                            &[],
+                        );
+                        for line in lines.lines().filter(|l| l.contains(" announced ")) {
+                            processes.write(process, line);
+                        }
+                    }
+                }
+                true
+            }
+            Command::ShowAdjRib { .. } => true,
+            Command::CreateNeighbor { configuration } => {
+                match create(&configuration, &inner.configured) {
+                    Ok(config) => {
+                        inner
+                            .created
+                            .retain(|c| !same(&c.neighbor, &config.neighbor));
+                        inner.created.push(config);
+                        inner.requests.push_back(Request::Reload);
+                        true
+                    }
+                    Err(error) => {
+                        log::warn!(target: "api", "process {process}: '{line}': {error}");
+                        false
+                    }
+                }
+            }
+            Command::DeleteNeighbor { selection } => {
+                let before = inner.created.len();
+                inner.created.retain(|c| !selection.matches(&c.neighbor));
+                if inner.created.len() == before {
+                    false
+                } else {
+                    inner.requests.push_back(Request::Reload);
+                    true
+                }
+            }
+            Command::FlushAdjRibOut { selection } => {
+                let configured = inner.configured.clone();
+                let targets = targets(&inner.peers, &configured, process, &selection);
+                // the peer knows whether enhanced route refresh frames the resend
+                self.notify(
+                    inner,
+                    &targets_of(&targets),
+                    PeerCommand::Resend { family: None },
+                );
+                true
+            }
+            Command::ClearAdjRib { rib, selection } => {
+                let configured = inner.configured.clone();
+                let targets = targets(&inner.peers, &configured, process, &selection);
+                if rib == command::Rib::Out {
+                    for peer in &targets {
+                        peer.rib.borrow_mut().rib.withdraw(None);
+                        peer.announced.borrow_mut().clear();
+                    }
+                    self.notify(inner, &targets_of(&targets), PeerCommand::RibUpdated);
+                }
+                true
+            }
+            Command::Peers { selection, action } => {
+                let configured = inner.configured.clone();
+                let targets = targets(&inner.peers, &configured, process, &selection);
+                if targets.is_empty() {
+                    log::warn!(target: "api", "process {process}: no neighbour matches '{line}'");
+                    false
+                } else {
+                    match peer_action(&targets, action) {
+                        Ok(command) => {
+                            self.notify(inner, &targets_of(&targets), command);
+                            true
+                        }
+                        Err(error) => {
+                            log::warn!(target: "api", "process {process}: '{line}': {error}");
+                            false
+                        }
+                    }
+                }
+            }
+        };
+        Some(ok)
+    }
+
+    fn notify(&self, inner: &mut Inner, neighbors: &[Neighbor], command: PeerCommand) {
+        let neighbors = neighbors.to_vec();
+        inner.requests.push_back(Request::Peers {
+            select: Box::new(move |n| neighbors.iter().any(|t| same(t, n))),
+            command,
+        });
+    }
+
+    /// Writes `make(json)` to every helper of `peer` for which `wanted` holds.
+    fn deliver(
+        &self,
+        inner: &Inner,
+        api: &crate::configuration::Api,
+        wanted: impl Fn(&crate::configuration::Api) -> bool,
+        make: &mut dyn FnMut(bool) -> Option<String>,
+    ) {
+        let Some(processes) = inner.processes.as_ref() else {
+            return;
+        };
+        let mut told = std::collections::BTreeSet::new();
+        for section in sections(api).filter(|section| wanted(section)) {
+            for name in section.targets(&inner.configured) {
+                if !told.insert(name.clone()) {
+                    continue;
+                }
+                if let Some(text) = make(self.json(inner, &name)) {
+                    processes.write(&name, text.trim_end_matches('\n'));
+                }
+            }
+        }
+    }
+
+    /// A message sent or received, for the helpers subscribed to its type.
+    fn message(&self, inner: &mut Inner, index: usize, direction: &'static str, raw: &[u8]) {
+        let Some(&kind) = raw.get(18) else {
+            return;
+        };
+        let kind = MessageType(kind);
+        let (header_bytes, body) = raw.split_at(19.min(raw.len()));
+        let api = inner.peers[index].config.api.clone();
+        let settings_of = |section: &crate::configuration::Api| {
+            if direction == "receive" {
+                section.receive
+            } else {
+                section.send
+            }
+        };
+        let wanted: Vec<&crate::configuration::Api> = sections(&api)
+            .filter(|section| subscribed(&settings_of(section), kind))
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let ip = inner.peers[index].config.neighbor.peer_address;
+        // ExaBGP's helpers see "receive" and "send" (`exabgp decode` says "in")
+        let header = self.header(&mut inner.peers[index], Some(direction));
+        let negotiated = inner.peers[index].negotiated.clone();
+        for section in wanted {
+            let settings = settings_of(section);
+            let alone = crate::configuration::Api {
+                sections: Vec::new(),
+                ..section.clone()
+            };
+            let parsed = settings.parsed || !(settings.packets || settings.consolidate);
+            let (raw_header, raw_body): (&[u8], &[u8]) = if settings.consolidate && settings.packets
+            {
+                (header_bytes, body)
+            } else {
+                (&[], &[])
+            };
+            if settings.packets && !settings.consolidate {
+                self.deliver(inner, &alone, |_| true, &mut |json| {
+                    Some(if json {
+                        json::packets(&header, kind.0, header_bytes, body, negotiated.as_ref())
+                    } else {
+                        text::packets(ip, direction, kind.0, header_bytes, body)
+                    })
+                });
+            }
+            if parsed || settings.consolidate {
+                self.deliver(inner, &alone, |_| true, &mut |json| {
+                    parsed_message(
+                        json,
+                        &header,
+                        ip,
+                        direction,
+                        kind,
+                        body,
+                        raw_header,
+                        raw_body,
+                        negotiated.as_ref(),
+                    )
+                });
+            }
+        }
+    }
+}
+
+/// The `api { }` sections of a neighbour one by one (the merged one when it has none).
+fn sections(
+    api: &crate::configuration::Api,
+) -> Box<dyn Iterator<Item = &crate::configuration::Api> + '_> {
+    if api.sections.is_empty() {
+        Box::new(std::iter::once(api))
+    } else {
+        Box::new(api.sections.iter())
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn parsed_message(
+    json: bool,
+    header: &Header,
+    ip: std::net::IpAddr,
+    direction: &str,
+    kind: MessageType,
+    body: &[u8],
+    raw_header: &[u8],
+    raw_body: &[u8],
+    negotiated: Option<&Negotiated>,
+) -> Option<String> {
+    Some(match kind {
+        MessageType::OPEN => {
+            let open = Open::decode(body).ok()?;
+            if json {
+                json::open(header, &open, raw_header, raw_body)
+            } else {
+                format!(
+                    "neighbor {ip} {direction} open version {} asn {} hold_time {} router_id {}\n",
+                    open.version, open.asn, open.hold_time, open.router_id
+                )
+            }
+        }
+        MessageType::UPDATE => {
+            let update = Update::decode(Bytes::copy_from_slice(body), negotiated?).ok()?;
+            if json {
+                let mut value = String::new();
+                update.json(&mut value);
+                json::update(header, &value, raw_header, raw_body, None)
+            } else {
+                text::update(ip, direction, &update, raw_header, raw_body)
+            }
+        }
+        MessageType::NOTIFICATION => {
+            let notification = Notification::decode(body);
+            if json {
+                json::notification(header, &notification, raw_header, raw_body)
+            } else {
+                text::notification(ip, direction, &notification, raw_header, raw_body)
+            }
+        }
+        MessageType::KEEPALIVE => {
+            if json {
+                json::keepalive(header, raw_header, raw_body)
+            } else {
+                text::keepalive(ip, direction, raw_header, raw_body)
+            }
+        }
+        MessageType::ROUTE_REFRESH => {
+            let refresh = RouteRefresh::decode(body).ok()?;
+            if json {
+                json::refresh(header, &refresh, raw_header, raw_body)
+            } else {
+                text::refresh(ip, direction, &refresh, raw_header, raw_body)
+            }
+        }
+        MessageType::OPERATIONAL => {
+            let operational = Operational::decode(body).ok()?;
+            if json {
+                json::operational(header, &operational, raw_header, raw_body)
+            } else {
+                text::operational(ip, direction, &operational, raw_header, raw_body)
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// `create neighbor IP KEY VALUE...` (ExaBGP's `peer create`): the neighbour is written as a
+/// configuration (with the helpers' `process` blocks, which its `api` keys name) and checked
+/// by the configuration parser.
+fn create(line: &str, processes: &[Process]) -> Result<PeerConfig, String> {
+    let mut words = line.split_whitespace();
+    let (Some("neighbor"), Some(address)) = (words.next(), words.next()) else {
+        return Err("expected 'neighbor IP'".into());
+    };
+    let mut body = String::new();
+    let mut apis = Vec::new();
+    let mut families = String::new();
+    while let Some(key) = words.next() {
+        let value = words
+            .next()
+            .ok_or_else(|| format!("'{key}' needs a value"))?;
+        match key {
+            "local-address" | "local-ip" => body.push_str(&format!("local-address {value}; ")),
+            "local-as" | "peer-as" | "router-id" | "group-updates" => {
+                body.push_str(&format!("{key} {value}; "))
+            }
+            "graceful-restart" => {
+                body.push_str(&format!("capability {{ graceful-restart {value}; }} "))
+            }
+            "family-allowed" => {
+                for family in value.split('/') {
+                    let (afi, safi) = family
+                        .split_once('-')
+                        .ok_or_else(|| format!("'{family}' is not AFI-SAFI"))?;
+                    families.push_str(&format!("{afi} {safi}; "));
+                }
+            }
+            "api" => apis.push(value.to_string()),
+            other => return Err(format!("unknown neighbour setting '{other}'")),
+        }
+    }
+    // ExaBGP's default for a created neighbour, where a configuration's is every family
+    if families.is_empty() {
+        families.push_str("ipv4 unicast; ");
+    }
+    body.push_str(&format!("family {{ {families}}} "));
+    if !apis.is_empty() {
+        body.push_str(&format!("api {{ processes [ {} ]; }} ", apis.join(" ")));
+    }
+    let mut text = String::new();
+    for process in processes {
+        let run: Vec<String> = process.run.iter().map(|w| format!("{w:?}")).collect();
+        let encoder = match process.encoder {
+            crate::configuration::Encoder::Json => "json",
+            crate::configuration::Encoder::Text => "text",
+        };
+        text.push_str(&format!(
+            "process {} {{ run {}; encoder {encoder}; }}\n",
+            process.name,
+            run.join(" ")
+        ));
+    }
+    text.push_str(&format!("neighbor {address} {{ {body}}}\n"));
+    let configuration =
+        crate::configuration::Configuration::parse(&text, std::path::Path::new("api"))
+            .map_err(|e| e.to_string())?;
+    configuration
+        .neighbors
+        .into_iter()
+        .next()
+        .ok_or_else(|| "no neighbour was defined".to_string())
+}
+
+/// The registered peers `process` may command that `selection` picks (ExaBGP's
+/// `reactor.peers(service)` then `match_neighbors`).
+fn targets<'a>(
+    peers: &'a [Registered],
+    configured: &[Process],
+    process: &str,
+    selection: &command::Selection,
+) -> Vec<&'a Registered> {
+    peers
+        .iter()
+        .filter(|p| {
+            p.config
+                .api
+                .targets(configured)
+                .iter()
+                .any(|name| name == process)
+        })
+        .filter(|p| selection.matches(&p.config.neighbor))
+        .collect()
+}
+
+fn targets_of(targets: &[&Registered]) -> Vec<Neighbor> {
+    targets.iter().map(|p| p.config.neighbor.clone()).collect()
+}
+
+/// Applies an action to the targets' adj-rib-out; returns the command the peers must run.
+fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, String> {
+    match action {
+        Action::Announce(routes) | Action::Withdraw(routes) if routes.is_empty() => {
+            Err("no route given".into())
+        }
+        Action::Announce(routes) => {
+            for peer in targets {
+                let changes = announce::changes(&routes, &peer.config.neighbor)?;
+                let mut rib = peer.rib.borrow_mut();
+                let mut announced = peer.announced.borrow_mut();
+                for change in changes {
+                    let route = Route::new(change.nlri, change.nexthop, change.attributes);
+                    announced.retain(|r| r.nlri != route.nlri);
+                    announced.push(route.clone());
+                    rib.rib
+                        .add_to_rib_watchdog(route, change.watchdog.as_deref(), change.withdraw);
+                }
+            }
+            Ok(PeerCommand::RibUpdated)
+        }
+        Action::Withdraw(routes) => {
+            for peer in targets {
+                let changes = announce::changes(&routes, &peer.config.neighbor)?;
+                let mut rib = peer.rib.borrow_mut();
+                let mut announced = peer.announced.borrow_mut();
+                for change in changes {
+                    announced.retain(|r| r.nlri != change.nlri);
+                    let attributes = announce::withdrawn_attributes(&change);
+                    rib.rib
+                        .del_nlri_from_rib(change.nlri, Some(Arc::new(attributes)));
+                }
+            }
+            Ok(PeerCommand::RibUpdated)
+        }
+        Action::Watchdog { announce, name } => {
+            for peer in targets {
+                let mut rib = peer.rib.borrow_mut();
+                if announce {
+                    rib.rib.announce_watchdog(&name);
+                } else {
+                    rib.rib.withdraw_watchdog(&name);
+                }
+            }
+            Ok(PeerCommand::RibUpdated)
+        }
+        Action::AnnounceFlow(_) | Action::WithdrawFlow(_) => {
+            Err("flow routes can not be announced yet (issue 5)".into())
+        }
+        Action::Eor(family) => Ok(PeerCommand::Eor {
+            family: Some(family.unwrap_or(Family::IPV4_UNICAST)),
+        }),
+        Action::RouteRefresh(family) => Ok(PeerCommand::RouteRefresh { family }),
+        Action::Teardown(subcode) => Ok(PeerCommand::Teardown {
+            subcode,
+            restart: true,
+        }),
+        Action::Operational(message) => {
+            let what = match message.name.as_str() {
+                "adm" => 1,
+                "asm" => 2,
+                _ => return Err(format!("operational {} is not supported", message.name)),
+            };
+            let advisory = message
+                .fields
+                .iter()
+                .find(|(k, _)| k == "advisory")
+                .map(|(_, v)| v.as_str())
+                .unwrap_or("");
+            let family = if message.family.afi == Afi::UNDEFINED {
+                Family::new(Afi::IPV4, Safi::UNICAST)
+            } else {
+                message.family
+            };
+            Ok(PeerCommand::Send {
+                message: Operational::advisory(what, family, advisory).encode(),
+            })
+        }
+    }
+}
+
+/// Route commands one `group start` may hold (ExaBGP's `MAX_GROUP_COMMANDS`).
+const GROUP_LIMIT: usize = 100_000;
+
+/// How long the helpers must be quiet before the peers act on their commands.
+const BATCH_QUIET: std::time::Duration = std::time::Duration::from_millis(10);
+/// The longest commands wait for a quiet moment.
+const BATCH_MAX: std::time::Duration = std::time::Duration::from_millis(100);
+
+const HELP: &str = "\
+help: available commands (v4 syntax; v6: daemon, session, system, rib, peer)\n\
+shutdown | reload | restart | status | version | ping\n\
+enable-ack | disable-ack | silence-ack\n\
+show neighbor [summary|extensive|configuration] | show adj-rib in|out [extensive]\n\
+flush adj-rib out | clear adj-rib in|out\n\
+[neighbor IP [local-ip IP] [local-as N] [peer-as N] [router-id ID] [, neighbor ...]] \
+announce|withdraw route|attributes|ipv4|ipv6|watchdog ...\n\
+[neighbor ...] announce eor [AFI SAFI] | announce route-refresh AFI SAFI | \
+announce operational ... | teardown CODE";
+
+impl Hook for Api {
+    fn start(&self, executor: &Rc<LocalExecutor<'static>>) {
+        let mut inner = self.inner.borrow_mut();
+        let mut processes = Processes::new(self.settings, executor.clone());
+        processes.start(&inner.configured);
+        *self.reports.borrow_mut() = Some(processes.reports());
+        inner.processes = Some(processes);
+    }
+
+    fn next(&self) -> Pin<Box<dyn Future<Output = Request> + '_>> {
+        Box::pin(async move {
+            let reports = self.reports.borrow().clone();
+            let Some(reports) = reports else {
+                return futures_lite::future::pending().await;
+            };
+            // commands written together are all applied before the peers act on any, as in
+            // ExaBGP, which reads every ready line before its peers run: requests wait until
+            // the helpers were quiet for BATCH_QUIET, at most BATCH_MAX after the first one
+            let mut first: Option<std::time::Instant> = None;
+            if self.draining.get() {
+                if let Some(request) = self.inner.borrow_mut().requests.pop_front() {
+                    return request;
+                }
+                self.draining.set(false);
+            }
+            loop {
+                let report = if self.inner.borrow().requests.is_empty() {
+                    first = None;
+                    match reports.recv().await {
+                        Ok(report) => report,
+                        Err(_) => return futures_lite::future::pending().await,
+                    }
+                } else {
+                    let since = *first.get_or_insert_with(std::time::Instant::now);
+                    let wait = BATCH_QUIET.min(BATCH_MAX.saturating_sub(since.elapsed()));
+                    let line = async { reports.recv().await.ok() };
+                    let quiet = async {
+                        async_io::Timer::after(wait).await;
+                        None
+                    };
+                    match futures_lite::FutureExt::or(line, quiet).await {
+                        Some(report) => report,
+                        None => {
+                            if let Some(request) = self.inner.borrow_mut().requests.pop_front() {
+                                self.draining.set(true);
+                                return request;
+                            }
+                            continue;
+                        }
+                    }
+                };
+                let mut inner = self.inner.borrow_mut();
+                match report {
+                    Report::Line { process, line } => self.command(&mut inner, &process, &line),
+                    Report::Ended { process } => {
+                        let ended = inner
+                            .processes
+                            .as_mut()
+                            .map_or(Ok(()), |processes| processes.ended(&process));
+                        if let Err(why) = ended {
+                            log::error!(target: "processes", "{}, exabgp.api.terminate is set: stopping", why.0);
+                            inner.requests.push_back(Request::Shutdown);
+                        }
+                    }
+                }
+            }
+        })
+    }
+
+    fn event(&self, neighbor: &Neighbor, event: &ApiEvent) {
+        let mut inner = self.inner.borrow_mut();
+        let Some(index) = inner
+            .peers
+            .iter()
+            .position(|p| same(&p.config.neighbor, neighbor))
+        else {
+            return;
+        };
+        let ip = neighbor.peer_address;
+        match event {
+            ApiEvent::Connected { local, .. } => {
+                inner.peers[index].local = Some(*local);
+                let header = {
+                    let peer = &mut inner.peers[index];
+                    self.header(peer, None)
+                };
+                let peer = &inner.peers[index];
+                self.deliver(
+                    &inner,
+                    &peer.config.api,
+                    |api| api.neighbor_changes,
+                    &mut |json| {
+                        Some(if json {
+                            json::connected(&header)
+                        } else {
+                            text::connected(ip)
+                        })
+                    },
+                );
+            }
+            ApiEvent::Up => {
+                inner.peers[index].established = true;
+                let header = self.header(&mut inner.peers[index], None);
+                let peer = &inner.peers[index];
+                self.deliver(
+                    &inner,
+                    &peer.config.api,
+                    |api| api.neighbor_changes,
+                    &mut |json| {
+                        Some(if json {
+                            json::up(&header)
+                        } else {
+                            text::up(ip)
+                        })
+                    },
+                );
+            }
+            ApiEvent::Down(reason) => {
+                inner.peers[index].established = false;
+                let header = self.header(&mut inner.peers[index], None);
+                let peer = &inner.peers[index];
+                self.deliver(
+                    &inner,
+                    &peer.config.api,
+                    |api| api.neighbor_changes,
+                    &mut |json| {
+                        Some(if json {
+                            json::down(&header, reason)
+                        } else {
+                            text::down(ip, reason)
+                        })
+                    },
+                );
+            }
+            ApiEvent::Negotiated { sent, received } => {
+                let negotiated = match (Open::decode(sent), Open::decode(received)) {
+                    (Ok(sent), Ok(received)) => Some(Negotiated::agree(neighbor, &sent, &received)),
+                    _ => None,
+                };
+                inner.peers[index].negotiated = negotiated.clone();
+                if let Some(negotiated) = negotiated {
+                    let header = self.header(&mut inner.peers[index], None);
+                    let peer = &inner.peers[index];
+                    self.deliver(
+                        &inner,
+                        &peer.config.api,
+                        |api| api.negotiated,
+                        &mut |json| json.then(|| json::negotiated(&header, &negotiated)),
+                    );
+                }
+                // the OPENs went by before the session could be decoded: tell them now
+                let sent = crate::bgp::message::message(MessageType::OPEN, sent);
+                let received = crate::bgp::message::message(MessageType::OPEN, received);
+                self.message(&mut inner, index, "send", &sent);
+                self.message(&mut inner, index, "receive", &received);
+            }
+            ApiEvent::Received { kind, body } => {
+                if *kind == MessageType::OPEN.0 {
+                    return;
+                }
+                let raw = crate::bgp::message::message(MessageType(*kind), body);
+                self.message(&mut inner, index, "receive", &raw);
+            }
+        }
+    }
+
+    fn fsm(&self, neighbor: &Neighbor, state: crate::bgp::fsm::State) {
+        let mut inner = self.inner.borrow_mut();
+        let Some(index) = inner
+            .peers
+            .iter()
+            .position(|p| same(&p.config.neighbor, neighbor))
+        else {
+            return;
+        };
+        if !sections(&inner.peers[index].config.api).any(|api| api.fsm) {
+            return;
+        }
+        let header = self.header(&mut inner.peers[index], None);
+        let peer = &inner.peers[index];
+        // ExaBGP's text encoder has no fsm line
+        self.deliver(&inner, &peer.config.api, |api| api.fsm, &mut |json| {
+            json.then(|| json::fsm(&header, state.name()))
+        });
+    }
+
+    fn sent(&self, neighbor: &Neighbor, message: &Bytes) {
+        if message.get(18) == Some(&MessageType::OPEN.0) {
+            return;
+        }
+        let mut inner = self.inner.borrow_mut();
+        if let Some(index) = inner
+            .peers
+            .iter()
+            .position(|p| same(&p.config.neighbor, neighbor))
+        {
+            self.message(&mut inner, index, "send", message);
+        }
+    }
+
+    fn stop(&self) -> Pin<Box<dyn Future<Output = ()> + '_>> {
+        Box::pin(async move {
+            let processes = self.inner.borrow_mut().processes.take();
+            if let Some(mut processes) = processes {
+                let (pid, ppid) = (std::process::id(), std::os::unix::process::parent_id());
+                let names: Vec<String> = processes.running().map(str::to_string).collect();
+                for name in names {
+                    let json = self.version == ApiVersion::V6 || processes.json(&name);
+                    let message = if json {
+                        json::shutdown(&Header {
+                            api: self.version,
+                            time: std::time::SystemTime::now()
+                                .duration_since(std::time::UNIX_EPOCH)
+                                .map_or(0.0, |d| d.as_secs_f64()),
+                            host: self.host.clone(),
+                            pid,
+                            ppid,
+                            counter: None,
+                            peer: None,
+                            direction: None,
+                        })
+                    } else {
+                        text::shutdown(pid, ppid)
+                    };
+                    processes.write(&name, message.trim_end_matches('\n'));
+                }
+                processes.stop().await;
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_neighbor_as_exabgp() {
+        let config = create(
+            "neighbor 10.0.0.2 local-address 10.0.0.1 local-as 65000 peer-as 65001 router-id 1.1.1.1 family-allowed ipv4-unicast/ipv6-unicast",
+            &[],
+        )
+        .unwrap();
+        let neighbor = &config.neighbor;
+        assert_eq!(
+            neighbor.peer_address,
+            "10.0.0.2".parse::<std::net::IpAddr>().unwrap()
+        );
+        assert_eq!(neighbor.local_address, Some("10.0.0.1".parse().unwrap()));
+        assert_eq!((neighbor.local_as, neighbor.peer_as), (65000, 65001));
+        assert_eq!(
+            neighbor.families,
+            vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST]
+        );
+
+        let plain = create(
+            "neighbor 10.0.0.3 local-as 1 peer-as 1 router-id 1.2.3.4",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(plain.neighbor.families, vec![Family::IPV4_UNICAST]);
+
+        assert!(create("neighbor 10.0.0.3 colour blue", &[])
+            .unwrap_err()
+            .contains("colour"));
+        assert!(create("neighbor 10.0.0.3 local-as", &[]).is_err());
+        // the helper named must exist
+        assert!(create("neighbor 10.0.0.3 local-as 1 peer-as 1 api nobody", &[]).is_err());
+    }
+}

@@ -1,0 +1,192 @@
+//! The API end to end without sockets: a helper's command changes the selected peer's
+//! adj-rib-out and asks the reactor to wake that peer; the helper gets its acknowledgement;
+//! a received message reaches the helper that subscribed to it.
+
+use async_executor::LocalExecutor;
+use exabgp_rs::bgp::message::open::capability::negotiated::Negotiated;
+use exabgp_rs::configuration::Configuration;
+use exabgp_rs::reactor::api::dispatch::Api;
+use exabgp_rs::reactor::api::processes::Settings;
+use exabgp_rs::reactor::api::{Hook, Request};
+use exabgp_rs::reactor::peer::event::{ApiEvent, Command};
+use exabgp_rs::reactor::peer::RibOut;
+use exabgp_rs::rib::outgoing::AdjRibOut;
+use std::path::Path;
+use std::rc::Rc;
+
+fn configuration(script: &str) -> Configuration {
+    let text = format!(
+        "process helper {{ run /bin/sh -c \"{script}\"; encoder text; }}\n\
+         neighbor 127.0.0.2 {{ router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1;\n\
+           family {{ ipv4 unicast; }} api {{ processes [ helper ]; receive {{ parsed; update; }} }} }}\n\
+         neighbor 127.0.0.3 {{ router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1;\n\
+           family {{ ipv4 unicast; }} }}\n"
+    );
+    Configuration::parse(&text, Path::new("test.conf")).unwrap()
+}
+
+const SETTINGS: Settings = Settings {
+    respawn: false,
+    terminate: false,
+    ack: true,
+};
+
+#[test]
+fn a_command_reaches_the_selected_peer_and_is_acknowledged() {
+    // announces, and only once acknowledged asks for a shutdown
+    let configuration = configuration(
+        "echo 'neighbor 127.0.0.2 announce route 10.0.0.0/24 next-hop 1.2.3.4'; \
+         read ack; [ \\\"$ack\\\" = done ] && echo shutdown; sleep 5",
+    );
+    let executor = Rc::new(LocalExecutor::new());
+    let inner = executor.clone();
+    async_io::block_on(executor.run(async move {
+        let api = Api::new(SETTINGS, 4);
+        api.configure(configuration.processes.clone());
+        let ribs: Vec<_> = configuration
+            .neighbors
+            .iter()
+            .map(|config| {
+                let neighbor = &config.neighbor;
+                let rib = AdjRibOut::new(neighbor.families.iter().copied(), true, true);
+                api.register(config, rib)
+            })
+            .collect();
+        api.start(&inner);
+        let Request::Peers { select, command } = api.next().await else {
+            panic!("expected a request for the peers");
+        };
+        assert_eq!(command, Command::RibUpdated);
+        assert!(select(&configuration.neighbors[0].neighbor));
+        assert!(!select(&configuration.neighbors[1].neighbor));
+        let negotiated = Negotiated {
+            local_as: 1,
+            peer_as: 1,
+            ..Negotiated::default()
+        };
+        let messages = ribs[0].clone().updates(&negotiated, true, 10);
+        assert_eq!(messages.len(), 1);
+        // 10.0.0.0/24 at the end of the UPDATE
+        assert!(messages[0].ends_with(&[24, 10, 0, 0]));
+        assert!(!ribs[1].borrow().pending());
+        assert!(matches!(api.next().await, Request::Shutdown));
+        // a reload restarts the peer with a fresh adj-rib-out: the helper's route stays
+        let config = &configuration.neighbors[0];
+        let fresh = AdjRibOut::new(config.neighbor.families.iter().copied(), true, true);
+        let restarted = api.register(config, fresh);
+        let messages = restarted.clone().updates(&negotiated, true, 10);
+        assert_eq!(messages.len(), 1);
+        assert!(messages[0].ends_with(&[24, 10, 0, 0]));
+        api.stop().await;
+    }));
+}
+
+#[test]
+fn received_updates_go_to_subscribed_helpers_as_text() {
+    // asks for a shutdown once it saw the route, as ExaBGP's text encoder writes it
+    let configuration = configuration(
+        "while read line; do case \\\"$line\\\" in *'receive update announced 10.0.0.0/24 next-hop 1.2.3.4 origin igp local-preference 100') echo shutdown;; esac; done",
+    );
+    let executor = Rc::new(LocalExecutor::new());
+    let inner = executor.clone();
+    async_io::block_on(executor.run(async move {
+        let api = Api::new(SETTINGS, 4);
+        api.configure(configuration.processes.clone());
+        for config in &configuration.neighbors {
+            api.register(config, AdjRibOut::new([], true, true));
+        }
+        api.start(&inner);
+        let neighbor = &configuration.neighbors[0].neighbor;
+        // an OPEN both ways: AS 1, hold time 180, no capabilities
+        let open: &[u8] = &[4, 0, 1, 0, 180, 1, 2, 3, 4, 0];
+        api.event(
+            neighbor,
+            &ApiEvent::Negotiated {
+                sent: open.to_vec().into(),
+                received: open.to_vec().into(),
+            },
+        );
+        // 10.0.0.0/24, ORIGIN IGP, empty AS_PATH, NEXT_HOP 1.2.3.4, LOCAL_PREF 100
+        let body: &[u8] = &[
+            0, 0, 0, 0x15, 0x40, 1, 1, 0, 0x40, 2, 0, 0x40, 3, 4, 1, 2, 3, 4, 0x40, 5, 4, 0, 0, 0,
+            100, 24, 10, 0, 0,
+        ];
+        api.event(
+            neighbor,
+            &ApiEvent::Received {
+                kind: 2,
+                body: body.to_vec().into(),
+            },
+        );
+        assert!(matches!(api.next().await, Request::Shutdown));
+        api.stop().await;
+    }));
+}
+
+#[test]
+fn fsm_changes_go_to_helpers_that_asked_as_json() {
+    let script = "while read line; do case \\\"$line\\\" in *'\\\"type\\\": \\\"fsm\\\"'*'\\\"state\\\": \\\"ESTABLISHED\\\"'*) echo shutdown;; esac; done";
+    let text = format!(
+        "process helper {{ run /bin/sh -c \"{script}\"; encoder json; }}\n\
+         neighbor 127.0.0.2 {{ router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1;\n\
+           family {{ ipv4 unicast; }} api {{ processes [ helper ]; fsm; }} }}\n"
+    );
+    let configuration = Configuration::parse(&text, Path::new("test.conf")).unwrap();
+    let executor = Rc::new(LocalExecutor::new());
+    let inner = executor.clone();
+    async_io::block_on(executor.run(async move {
+        let api = Api::new(SETTINGS, 4);
+        api.configure(configuration.processes.clone());
+        api.register(&configuration.neighbors[0], AdjRibOut::new([], true, true));
+        api.start(&inner);
+        api.fsm(
+            &configuration.neighbors[0].neighbor,
+            exabgp_rs::bgp::fsm::State::Established,
+        );
+        assert!(matches!(api.next().await, Request::Shutdown));
+        api.stop().await;
+    }));
+}
+
+#[test]
+fn group_start_keeps_routes_until_group_end() {
+    let configuration = configuration(
+        "echo 'group start'; echo 'announce route 10.0.0.0/24 next-hop 1.2.3.4'; \
+         echo 'announce route 10.0.1.0/24 next-hop 1.2.3.4'; echo 'group end'; \
+         while read line; do case \\\"$line\\\" in 'group processed: 2 announced, 0 withdrawn') echo shutdown;; esac; done",
+    );
+    let executor = Rc::new(LocalExecutor::new());
+    let inner = executor.clone();
+    async_io::block_on(executor.run(async move {
+        let api = Api::new(SETTINGS, 4);
+        api.configure(configuration.processes.clone());
+        let config = &configuration.neighbors[0];
+        let rib = api.register(
+            config,
+            AdjRibOut::new(config.neighbor.families.iter().copied(), true, true),
+        );
+        api.start(&inner);
+        let mut woken = 0;
+        loop {
+            match api.next().await {
+                Request::Peers { command, .. } => {
+                    assert_eq!(command, Command::RibUpdated);
+                    woken += 1;
+                }
+                Request::Shutdown => break,
+                _ => panic!("unexpected request"),
+            }
+        }
+        assert!(woken >= 1);
+        let negotiated = Negotiated {
+            local_as: 1,
+            peer_as: 1,
+            ..Negotiated::default()
+        };
+        // both prefixes share their attributes: one UPDATE
+        let messages = rib.clone().updates(&negotiated, true, 10);
+        assert_eq!(messages.len(), 1);
+        assert!(messages[0].ends_with(&[24, 10, 0, 0, 24, 10, 0, 1]));
+        api.stop().await;
+    }));
+}
