@@ -173,7 +173,16 @@ impl Api {
         }
         let rib = Rc::new(RefCell::new(rib));
         inner.peers.push(Registered {
-            config: config.clone(),
+            // the API reads the neighbour and its api blocks, not the configured routes: a
+            // million of them would be held twice
+            config: PeerConfig {
+                neighbor: config.neighbor.clone(),
+                api: config.api.clone(),
+                routes: Vec::new(),
+                changes: Vec::new(),
+                flows: Vec::new(),
+                operational: Vec::new(),
+            },
             rib: rib.clone(),
             announced: RefCell::new(announced),
             negotiated: None,
