@@ -130,6 +130,12 @@ fn negotiated(asn: u32, addpath: bool) -> Negotiated {
     negotiated
 }
 
+/// Cases whose bytes differ from ExaBGP's on purpose (`docs/deviations.md`): the file and why.
+const DEVIATIONS: &[(&str, &str)] = &[(
+    "conf-sr-policy.ci",
+    "binding SID flags sent as 0, as RFC 9830 §2.4.2 says; ExaBGP sets the undefined 0x10",
+)];
+
 /// Cases whose session is not the default one (so the bytes differ for reasons other than the
 /// command): eBGP, 2-byte AS numbers, link-local and extended next-hops, every family's EoR.
 const OTHER_SESSION: &[&str] = &[
@@ -219,7 +225,7 @@ fn qa_commands_encode_to_exabgp_bytes() {
     };
     let cases = cases(&qa);
     assert!(!cases.is_empty());
-    let (mut passed, mut other, mut failures) = (0, 0, Vec::new());
+    let (mut passed, mut other, mut failures, mut deviations) = (0, 0, Vec::new(), 0);
     let mut unparsed = Vec::new();
     for case in &cases {
         if OTHER_SESSION.contains(&case.file.as_str()) {
@@ -242,6 +248,8 @@ fn qa_commands_encode_to_exabgp_bytes() {
                 expected.sort();
                 if messages == expected {
                     passed += 1;
+                } else if DEVIATIONS.iter().any(|(file, _)| *file == case.file) {
+                    deviations += 1;
                 } else {
                     failures.push(format!(
                         "{}: {}\n  got      {:?}\n  expected {:?}",
@@ -255,7 +263,7 @@ fn qa_commands_encode_to_exabgp_bytes() {
         }
     }
     eprintln!(
-        "qa commands: {passed} passed, {} failed, {} not parsed, {other} of families without NLRI types or sessions unlike the default",
+        "qa commands: {passed} passed, {} failed, {deviations} documented deviations, {} not parsed, {other} of families without NLRI types or sessions unlike the default",
         failures.len(),
         unparsed.len()
     );
