@@ -3,8 +3,10 @@
 //! expected one once the top-level keys `exabgp host pid ppid time version` are dropped (objects
 //! compare without order, lists in order).
 
+mod qa_support;
+
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 /// Cases that must pass; the others are reported but do not fail the test yet.
@@ -35,20 +37,6 @@ const MUST_PASS: &[&str] = &[
 
 /// Keys that differ from run to run.
 const DROPPED: &[&str] = &["exabgp", "host", "pid", "ppid", "time", "version"];
-
-/// `$EXABGP_QA_DIR`, else `shared/exabgp-qa` beside the crate root or beside one of its parents
-/// (a git worktree may sit deeper than the main checkout).
-fn cases_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("EXABGP_QA_DIR") {
-        let dir = PathBuf::from(dir).join("qa/decoding");
-        return dir.is_dir().then_some(dir);
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .skip(1)
-        .map(|parent| parent.join("shared/exabgp-qa/qa/decoding"))
-        .find(|dir| dir.is_dir())
-}
 
 /// Why the case failed, or `None` when it passed.
 fn run_case(path: &Path) -> Option<String> {
@@ -111,7 +99,7 @@ fn run_case(path: &Path) -> Option<String> {
 
 #[test]
 fn qa_decoding() {
-    let Some(dir) = cases_dir() else {
+    let Some(dir) = qa_support::qa_dir().map(|root| root.join("qa/decoding")) else {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
             "ExaBGP's qa/decoding cases are missing (set EXABGP_QA_DIR)"

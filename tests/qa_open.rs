@@ -1,21 +1,11 @@
 //! The OPENs ExaBGP's qa encoding cases byte-check (`option:open:inspect-open-message`): each
 //! case's configuration, parsed, must produce exactly the OPEN of its `raw:` line.
 
+mod qa_support;
+
 use exabgp_rs::bgp::message::open::capability::Capabilities;
 use exabgp_rs::bgp::message::open::Open;
 use exabgp_rs::configuration::Configuration;
-use std::path::{Path, PathBuf};
-
-fn qa_root() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("EXABGP_QA_DIR") {
-        return Some(PathBuf::from(dir)).filter(|d| d.join("qa/encoding").is_dir());
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .skip(1)
-        .map(|parent| parent.join("shared/exabgp-qa"))
-        .find(|dir| dir.join("qa/encoding").is_dir())
-}
 
 fn unhex(text: &str) -> Vec<u8> {
     let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_hexdigit).collect();
@@ -27,7 +17,7 @@ fn unhex(text: &str) -> Vec<u8> {
 
 #[test]
 fn inspected_opens() {
-    let Some(root) = qa_root() else {
+    let Some(root) = qa_support::qa_dir() else {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
             "ExaBGP's qa data is missing (set EXABGP_QA_DIR)"

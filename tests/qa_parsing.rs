@@ -5,21 +5,10 @@
 //! The configurations are staged in a temporary folder beside a `run/` folder holding empty
 //! executables named as their `run ./run/NAME;` statements expect, as ExaBGP's runner does.
 
-use exabgp_rs::configuration::Configuration;
-use std::path::{Path, PathBuf};
+mod qa_support;
 
-/// `$EXABGP_QA_DIR`, else `shared/exabgp-qa` beside the crate root or beside one of its parents.
-fn qa_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("EXABGP_QA_DIR") {
-        let etc = PathBuf::from(dir).join("etc/exabgp");
-        return etc.is_dir().then_some(etc);
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .skip(1)
-        .map(|parent| parent.join("shared/exabgp-qa/etc/exabgp"))
-        .find(|etc| etc.is_dir())
-}
+use exabgp_rs::configuration::Configuration;
+use std::path::PathBuf;
 
 /// The `./run/NAME` programs a configuration names.
 fn helpers(text: &str) -> Vec<String> {
@@ -38,7 +27,7 @@ fn helpers(text: &str) -> Vec<String> {
 
 #[test]
 fn every_qa_configuration_is_accepted() {
-    let Some(etc) = qa_dir() else {
+    let Some(etc) = qa_support::qa_dir().map(|root| root.join("etc/exabgp")) else {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
             "the ExaBGP qa data is missing (set EXABGP_QA_DIR)"

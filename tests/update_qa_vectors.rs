@@ -3,24 +3,13 @@
 //! encode back to the same bytes. Only families this crate decodes are checked. The qa data
 //! is read from `$EXABGP_QA_DIR` or `shared/exabgp-qa` beside the crate, never copied here.
 
+mod qa_support;
+
 use exabgp_rs::bgp::message::open::capability::negotiated::{AddPath, Negotiated};
 use exabgp_rs::bgp::message::update::nlri::Nlri;
 use exabgp_rs::bgp::message::update::Update;
 use exabgp_rs::protocol::family::{Afi, Family, Safi};
-use std::path::{Path, PathBuf};
-
-/// `$EXABGP_QA_DIR`, else `shared/exabgp-qa` beside the crate root or one of its parents (as the
-/// other qa tests look for it).
-fn qa_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("EXABGP_QA_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .skip(1)
-        .map(|parent| parent.join("shared/exabgp-qa"))
-        .find(|dir| dir.join("qa/encoding").is_dir())
-}
+use std::path::PathBuf;
 
 fn unhex(text: &str) -> Vec<u8> {
     let clean: String = text.chars().filter(|c| c.is_ascii_hexdigit()).collect();
@@ -63,7 +52,7 @@ fn negotiated(json: &serde_json::Value) -> Negotiated {
 /// (file, raw body, expected JSON) for every UPDATE with a JSON expectation.
 fn cases() -> Vec<(String, Vec<u8>, serde_json::Value)> {
     let mut cases = Vec::new();
-    let Some(qa) = qa_dir() else {
+    let Some(qa) = qa_support::qa_dir() else {
         return cases;
     };
     let mut files: Vec<PathBuf> = ["qa/encoding", "qa/api"]

@@ -41,5 +41,5 @@ pub fn run(args: Vec<String>) -> i32 {
 }
 
 fn usage() -> String {
-    "usage: exabgp-rs <command> [options]\n\ncommands:\n  server     run the BGP daemon: server [-d] [--record FILE] CONFIG...\n  example    two neighbours peering over loopback in one process, announcing routes\n  version    print the version\n  validate   check configuration files\n  env        print the environment settings\n  healthcheck  announce service IPs as long as a check command succeeds (a process helper)\n  help       this text".to_string()
+    "usage: exabgp-rs <command> [options]\n\ncommands:\n  server     run the BGP daemon: server [-d] [--record FILE] CONFIG...\n  example    two neighbours peering over loopback in one process, announcing routes\n  version    print the version\n  decode     print a BGP message as ExaBGP's JSON: decode [-f \"afi safi\"] [--open|--update|--nlri] HEX\n  validate   check configuration files\n  env        print the environment settings\n  healthcheck  announce service IPs as long as a check command succeeds (a process helper)\n  help       this text".to_string()
 }

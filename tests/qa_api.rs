@@ -1,0 +1,43 @@
+//! Runs ExaBGP's API conformance cases (`qa/api/*.ci`) against the built daemon with the shared
+//! `exaqa` runner and this project's own helper scripts (`qa/run/`), and fails when a case this
+//! project already passes regresses.
+
+mod qa_support;
+
+/// Cases that must pass; every other case is run and reported but does not fail the test yet.
+const MUST_PASS: &[&str] = &[
+    "api-ack-control",
+    "api-add-remove",
+    "api-announce-processes-match",
+    "api-announce-star",
+    "api-announce",
+    "api-announcement",
+    "api-api",
+    "api-attributes-path",
+    "api-attributes-vpn",
+    "api-attributes",
+    "api-check",
+    "api-eor",
+    "api-health",
+    "api-healthcheck-withdraw",
+    "api-manual-eor",
+    "api-multi-neighbor",
+    "api-multiple-api",
+    "api-multisession",
+    "api-nexthop-self",
+    "api-nexthop",
+    "api-no-respawn",
+    "api-notification",
+    "api-open",
+    "api-peer-lifecycle",
+    "api-rib",
+    "api-rr-rib",
+    "api-rr",
+    "api-silence-ack",
+    "api-teardown",
+];
+
+#[test]
+fn exabgp_api_cases() {
+    qa_support::run_daemon_suite("api", MUST_PASS);
+}
