@@ -886,8 +886,40 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
             }
             Ok(PeerCommand::RibUpdated)
         }
-        Action::AnnounceFlow(_) | Action::WithdrawFlow(_) => {
-            Err("flow routes can not be announced yet (issue 5)".into())
+        Action::AnnounceFlow(flows) | Action::WithdrawFlow(flows) if flows.is_empty() => {
+            Err("no flow rule given".into())
+        }
+        Action::AnnounceFlow(flows) => {
+            for peer in targets {
+                let mut rib = peer.rib.borrow_mut();
+                let mut announced = peer.announced.borrow_mut();
+                for flow in &flows {
+                    let change =
+                        crate::configuration::flow::parser::build(flow, &peer.config.neighbor)
+                            .map_err(|e| e.message)?;
+                    let route = Route::new(change.nlri, change.nexthop, change.attributes);
+                    announced.retain(|r| r.nlri != route.nlri);
+                    announced.push(route.clone());
+                    rib.rib.add_to_rib(route, false);
+                }
+            }
+            Ok(PeerCommand::RibUpdated)
+        }
+        Action::WithdrawFlow(flows) => {
+            for peer in targets {
+                let mut rib = peer.rib.borrow_mut();
+                let mut announced = peer.announced.borrow_mut();
+                for flow in &flows {
+                    let change =
+                        crate::configuration::flow::parser::build(flow, &peer.config.neighbor)
+                            .map_err(|e| e.message)?;
+                    announced.retain(|r| r.nlri != change.nlri);
+                    let attributes = announce::withdrawn_attributes(&change);
+                    rib.rib
+                        .del_nlri_from_rib(change.nlri, Some(Arc::new(attributes)));
+                }
+            }
+            Ok(PeerCommand::RibUpdated)
         }
         Action::Eor(family) => Ok(PeerCommand::Eor {
             family: Some(family.unwrap_or(Family::IPV4_UNICAST)),
