@@ -181,7 +181,7 @@ fn encode(command: &Command, asn: u32) -> Option<Result<Vec<Vec<u8>>, String>> {
     for change in changes {
         if announce {
             rib.add_to_rib(
-                Route::new(change.nlri, change.nexthop, Arc::new(change.attributes)),
+                Route::new(change.nlri, change.nexthop, change.attributes),
                 false,
             );
         } else {
