@@ -147,7 +147,6 @@ pub fn run(args: &[String]) -> i32 {
         attempts: environment.peer.attempts,
         daemon: environment.daemon,
         record,
-        notices: None,
         delay: environment.delay,
         run_for: None,
     };
@@ -300,7 +299,6 @@ pub fn example(args: &[String]) -> i32 {
         attempts: 0,
         daemon: environment.daemon,
         record: None,
-        notices: None,
         delay: 0,
         run_for: Some(std::time::Duration::from_secs(seconds)),
     };

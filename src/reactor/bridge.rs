@@ -6,7 +6,6 @@
 //! this order) the reactor's control messages, the timers, then socket I/O. Every raced future is
 //! cancel-safe: the read buffer, the pending connect and the write queues live here, not in them.
 
-use crate::bgp::fsm::State;
 use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::open::Open;
 use crate::bgp::message::update::Update;
@@ -51,19 +50,6 @@ pub enum Control {
 /// is a `stepper::Record` (`{"event": ...}` or `{"effect": ...}`) with the peer's address and the
 /// time added as `"peer"` and `"time"`; drop those two keys to replay a peer's lines.
 pub type Recorder = Rc<RefCell<Box<dyn Write>>>;
-
-/// What a peer tells the API helpers about (ExaBGP's `processes.*` calls in `peer.py`): every
-/// state change, every `ApiEvent`, every message written.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Notice {
-    State(State),
-    Api(ApiEvent),
-    /// A whole message (header included) as queued for the peer.
-    Sent(Bytes),
-}
-
-/// Where a bridge sends its notices, tagged with its neighbour.
-pub type Notices = async_channel::Sender<(Rc<Neighbor>, Notice)>;
 
 /// The reactor's side of a bridge: how to reach the running peer.
 #[derive(Clone, Debug)]
@@ -121,7 +107,6 @@ pub struct Bridge {
     record: Option<Recorder>,
     /// The API helpers' side (issue 4): told of events and sent messages.
     api: Option<Rc<dyn crate::reactor::api::Hook>>,
-    notices: Option<(Rc<Neighbor>, Notices)>,
 }
 
 impl Bridge {
@@ -151,7 +136,6 @@ impl Bridge {
             pending: VecDeque::from([Event::Start]),
             record,
             api: None,
-            notices: None,
         };
         (bridge, PeerHandle { sender })
     }
@@ -160,19 +144,6 @@ impl Bridge {
     pub fn with_api(mut self, api: Option<Rc<dyn crate::reactor::api::Hook>>) -> Bridge {
         self.api = api;
         self
-    }
-
-    /// Also sends every state change, API event and sent message to `notices`.
-    pub fn notify(mut self, notices: Notices) -> Bridge {
-        self.notices = Some((Rc::new(self.neighbor.clone()), notices));
-        self
-    }
-
-    fn notice(&self, notice: Notice) {
-        if let Some((neighbor, notices)) = &self.notices {
-            // Unbounded: a failure only means nobody listens any more.
-            let _ = notices.try_send((neighbor.clone(), notice));
-        }
     }
 
     /// Runs the coroutine to completion (architecture.md §3); never resumes it after.
@@ -237,7 +208,6 @@ impl Bridge {
         match effect {
             Effect::Transition { from, to } => {
                 log::info!(target: "reactor", "{} changed state from {from} to {to}", self.name);
-                self.notice(Notice::State(to));
                 if let Some(api) = &self.api {
                     api.fsm(&self.neighbor, to);
                 }
@@ -256,7 +226,6 @@ impl Bridge {
                 if let Some(api) = &self.api {
                     api.sent(&self.neighbor, &message);
                 }
-                self.notice(Notice::Sent(message.clone()));
                 // UPDATEs keep their order whatever their priority: an urgent End-of-RIB must not
                 // overtake the routes it closes (RFC 4724 §2).
                 let behind_updates =
@@ -276,10 +245,7 @@ impl Bridge {
             Effect::Disarm(timer) => {
                 self.deadlines.remove(&timer);
             }
-            Effect::Deliver(event) => {
-                self.notice(Notice::Api(event.clone()));
-                self.deliver(event)
-            }
+            Effect::Deliver(event) => self.deliver(event),
             Effect::Close(reason) => self.close(&reason).await,
             Effect::Accept => {
                 if let Some(connection) = self.incoming.take() {
@@ -843,49 +809,5 @@ mod tests {
         let (bridge, _handle) = Bridge::new(neighbor, port, None);
         async_io::block_on(bridge.run(peer));
         assert_eq!(remote.join().unwrap(), expected);
-    }
-
-    /// Notices carry state changes, API events and sent messages, in order, tagged with the
-    /// neighbour.
-    #[test]
-    fn notices_follow_the_effects() {
-        let neighbor = Neighbor::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)));
-        let (sender, receiver) = async_channel::unbounded();
-        let (bridge, _handle) = Bridge::new(neighbor.clone(), 179, None);
-        let bridge = bridge.notify(sender);
-        let peer = Gen::new(|co| async move {
-            assert_eq!(wait(&co).await, Event::Start);
-            act(
-                &co,
-                Effect::Transition {
-                    from: State::Idle,
-                    to: State::Active,
-                },
-            )
-            .await;
-            act(&co, Effect::Deliver(ApiEvent::Up)).await;
-            act(
-                &co,
-                Effect::Send {
-                    message: keepalive(),
-                    priority: Priority::Urgent,
-                },
-            )
-            .await;
-            Outcome::Stopped
-        });
-        async_io::block_on(bridge.run(peer));
-        let notices: Vec<(Rc<Neighbor>, Notice)> =
-            std::iter::from_fn(|| receiver.try_recv().ok()).collect();
-        assert!(notices.iter().all(|(from, _)| **from == neighbor));
-        let notices: Vec<Notice> = notices.into_iter().map(|(_, notice)| notice).collect();
-        assert_eq!(
-            notices,
-            [
-                Notice::State(State::Active),
-                Notice::Api(ApiEvent::Up),
-                Notice::Sent(keepalive())
-            ]
-        );
     }
 }

@@ -7,7 +7,7 @@
 
 use crate::bgp::neighbor::Neighbor;
 use crate::reactor::api::{Hook as ApiHook, Request as ApiRequest};
-use crate::reactor::bridge::{Bridge, Control, Notices, PeerHandle, Recorder};
+use crate::reactor::bridge::{Bridge, Control, PeerHandle, Recorder};
 use crate::reactor::daemon::Daemon;
 use crate::reactor::interrupt::{Interrupt, Signal};
 use crate::reactor::listener::{self, Listener};
@@ -45,9 +45,6 @@ pub struct Settings {
     pub daemon: Daemon,
     /// `--record FILE`: every peer's events and effects as JSON lines.
     pub record: Option<Recorder>,
-    /// Where peers send their notices (state changes, API events, sent messages) for the API
-    /// helpers; `None` when no helper listens.
-    pub notices: Option<Notices>,
     /// `tcp.delay`: start the peers when the minutes of the hour are a multiple of this (0: now).
     pub delay: u32,
     /// Shut down (as on TERM) after this long: the built-in example stops by itself.
@@ -355,9 +352,6 @@ impl<C: Configured> Reactor<C> {
             self.settings.record.clone(),
         );
         bridge = bridge.with_api(self.api.clone());
-        if let Some(notices) = &self.settings.notices {
-            bridge = bridge.notify(notices.clone());
-        }
         let coroutine = (self.factory)(&config);
         let guard = DoneGuard {
             key: key.clone(),
@@ -564,7 +558,6 @@ mod tests {
             attempts: 0,
             daemon: Daemon::new(None, String::new(), false, 0o022),
             record: None,
-            notices: None,
             delay: 0,
             run_for: None,
         }
