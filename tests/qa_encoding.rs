@@ -39,6 +39,7 @@ const MUST_PASS: &[&str] = &[
     "conf-template",
     "conf-unknowncap",
     "conf-vpn",
+    "conf-watchdog",
     "extended-nexthop",
 ];
 
