@@ -49,6 +49,39 @@ impl fmt::Display for CommunityError {
 
 impl std::error::Error for CommunityError {}
 
+/// ExaBGP's JSON list of values: `[ a, b ]`, each written by `json`.
+pub(crate) fn json_list<T>(list: &[T], out: &mut String, json: impl Fn(&T, &mut String)) {
+    out.push_str("[ ");
+    for (i, value) in list.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        json(value, out);
+    }
+    out.push_str(" ]");
+}
+
+/// ExaBGP's text form of a community attribute: one value alone, several as `[ a b ]` sorted,
+/// nothing when empty.
+pub(crate) fn write_list<T: Ord + Clone + fmt::Display>(
+    list: &[T],
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    match list {
+        [] => Ok(()),
+        [one] => write!(f, "{one}"),
+        many => {
+            let mut sorted = many.to_vec();
+            sorted.sort();
+            f.write_str("[")?;
+            for value in sorted {
+                write!(f, " {value}")?;
+            }
+            f.write_str(" ]")
+        }
+    }
+}
+
 /// Checks a configuration token list: `[ a b ]` or a single `a`, yielding the values.
 ///
 /// The brackets may come as their own tokens or glued to the first and last value

@@ -1,6 +1,6 @@
 //! Ports `exabgp/bgp/message/update/attribute/community/extended/communities.py`: the EXTENDED_COMMUNITIES (type 16, RFC 4360 §2, RFC 7606 §7.14) and IPV6_EXTENDED_COMMUNITIES (type 25, RFC 5701) attributes.
 
-use super::super::{list_values, CommunityError};
+use super::super::{json_list, list_values, write_list, CommunityError};
 use super::{ExtendedCommunity, Ipv6ExtendedCommunity};
 use bytes::BytesMut;
 use std::fmt;
@@ -12,27 +12,6 @@ pub struct ExtendedCommunities(pub Vec<ExtendedCommunity>);
 /// The IPV6_EXTENDED_COMMUNITIES attribute (type 25), in wire order.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
 pub struct Ipv6ExtendedCommunities(pub Vec<Ipv6ExtendedCommunity>);
-
-/// Text form shared by both attributes: one value alone, several as `[ a b ]` sorted by
-/// bytes, nothing when empty.
-fn write_list<T: Ord + Clone + fmt::Display>(
-    list: &[T],
-    f: &mut fmt::Formatter<'_>,
-) -> fmt::Result {
-    match list {
-        [] => Ok(()),
-        [one] => write!(f, "{one}"),
-        many => {
-            let mut sorted = many.to_vec();
-            sorted.sort();
-            f.write_str("[")?;
-            for value in sorted {
-                write!(f, " {value}")?;
-            }
-            f.write_str(" ]")
-        }
-    }
-}
 
 impl ExtendedCommunities {
     /// Decodes an attribute body: a whole number of eight-byte values, order kept.
@@ -60,14 +39,7 @@ impl ExtendedCommunities {
 
     /// ExaBGP's JSON: `[ { "value": ..., "string": "..." }, ... ]`.
     pub fn json(&self, out: &mut String) {
-        out.push_str("[ ");
-        for (i, community) in self.0.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            community.json(out);
-        }
-        out.push_str(" ]");
+        json_list(&self.0, out, |community, out| community.json(out));
     }
 
     /// Adds one value keeping the list sorted by bytes, as ExaBGP's `add` (duplicates kept).
@@ -120,14 +92,7 @@ impl Ipv6ExtendedCommunities {
 
     /// ExaBGP's JSON: `[ { "value": ..., "string": "..." }, ... ]`.
     pub fn json(&self, out: &mut String) {
-        out.push_str("[ ");
-        for (i, community) in self.0.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            community.json(out);
-        }
-        out.push_str(" ]");
+        json_list(&self.0, out, |community, out| community.json(out));
     }
 
     /// Adds one value keeping the list sorted by bytes, as ExaBGP's `add`.

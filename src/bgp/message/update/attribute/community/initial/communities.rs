@@ -1,6 +1,6 @@
 //! Ports `exabgp/bgp/message/update/attribute/community/initial/communities.py`: the COMMUNITIES attribute (RFC 1997, RFC 7606 §7.8).
 
-use super::super::{list_values, CommunityError};
+use super::super::{json_list, list_values, write_list, CommunityError};
 use super::Community;
 use bytes::BytesMut;
 use std::fmt;
@@ -36,14 +36,7 @@ impl Communities {
 
     /// ExaBGP's JSON: `[ [ 65000, 1 ], [ 65000, 2 ] ]`, in attribute order.
     pub fn json(&self, out: &mut String) {
-        out.push_str("[ ");
-        for (i, community) in self.0.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            community.json(out);
-        }
-        out.push_str(" ]");
+        json_list(&self.0, out, |community, out| community.json(out));
     }
 
     /// Adds one community keeping the list sorted, as ExaBGP's `add` does (so a configured
@@ -66,19 +59,7 @@ impl Communities {
 /// ExaBGP's text form: one value alone, several as `[ a b ]` sorted, nothing when empty.
 impl fmt::Display for Communities {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.as_slice() {
-            [] => Ok(()),
-            [one] => write!(f, "{one}"),
-            many => {
-                let mut sorted = many.to_vec();
-                sorted.sort();
-                f.write_str("[")?;
-                for community in sorted {
-                    write!(f, " {community}")?;
-                }
-                f.write_str(" ]")
-            }
-        }
+        write_list(&self.0, f)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Ports `exabgp/bgp/message/update/attribute/community/large/communities.py`: the LARGE_COMMUNITY attribute (RFC 8092 §5, §6).
 
-use super::super::{list_values, CommunityError};
+use super::super::{json_list, list_values, write_list, CommunityError};
 use super::LargeCommunity;
 use bytes::BytesMut;
 use std::collections::HashSet;
@@ -43,14 +43,7 @@ impl LargeCommunities {
 
     /// ExaBGP's JSON: `[ [ 2914, 0 , 666 ], [ 2914, 3320 , 123 ] ]`.
     pub fn json(&self, out: &mut String) {
-        out.push_str("[ ");
-        for (i, lc) in self.0.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            lc.json(out);
-        }
-        out.push_str(" ]");
+        json_list(&self.0, out, |lc, out| lc.json(out));
     }
 
     /// Adds one value keeping the list sorted and without duplicates, as ExaBGP's `add`.
@@ -75,19 +68,7 @@ impl LargeCommunities {
 /// ExaBGP's text form: one value alone, several as `[ a b ]` sorted, nothing when empty.
 impl fmt::Display for LargeCommunities {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.as_slice() {
-            [] => Ok(()),
-            [one] => write!(f, "{one}"),
-            many => {
-                let mut sorted = many.to_vec();
-                sorted.sort();
-                f.write_str("[")?;
-                for lc in sorted {
-                    write!(f, " {lc}")?;
-                }
-                f.write_str(" ]")
-            }
-        }
+        write_list(&self.0, f)
     }
 }
 
