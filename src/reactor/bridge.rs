@@ -226,8 +226,8 @@ impl Bridge {
                 if let Some(api) = &self.api {
                     api.sent(&self.neighbor, &message);
                 }
-                // UPDATEs keep their order whatever their priority: an urgent End-of-RIB must not
-                // overtake the routes it closes (RFC 4724 §2).
+                // UPDATEs keep their order whatever their priority: an urgent UPDATE (one handed
+                // over with `Command::Send`) must not overtake the routes queued before it.
                 let behind_updates =
                     message.get(18) == Some(&MessageType::UPDATE.0) && !self.bulk.is_empty();
                 if priority == Priority::Urgent && !behind_updates {
