@@ -150,6 +150,40 @@ fn write_config(name: &str, text: &str) -> PathBuf {
     std::fs::write(&path, text).unwrap();
     path
 }
+/// A passive daemon at `local` for the neighbour `peer` (AS 65001, router-id 10.0.0.1) with the
+/// `extra` statements, listening on `port`; returns once it listens.
+fn start_passive(name: &'static str, peer: &str, local: &str, extra: &str, port: u16) -> Daemon {
+    let mut daemon = Daemon::start(
+        name,
+        &neighbor(
+            peer,
+            local,
+            65001,
+            65002,
+            "10.0.0.1",
+            &format!("  passive;\n{extra}"),
+        ),
+        &[
+            ("exabgp_tcp_bind", local.to_string()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    );
+    daemon.wait_for(&format!("listening for BGP session(s) on {local}:{port}"));
+    daemon
+}
+
+/// An active daemon at `local` (AS 65002, router-id 10.0.0.2) connecting to `peer` on `port`,
+/// listening nowhere.
+fn start_active(name: &'static str, peer: &str, local: &str, extra: &str, port: u16) -> Daemon {
+    Daemon::start(
+        name,
+        &neighbor(peer, local, 65002, 65001, "10.0.0.2", extra),
+        &[
+            ("exabgp_tcp_bind", String::new()),
+            ("exabgp_tcp_port", port.to_string()),
+        ],
+    )
+}
 
 /// A port free right now on 127.0.0.1 (the kernel picks it).
 fn free_port() -> u16 {
@@ -178,30 +212,8 @@ fn neighbor(
 fn two_daemons_establish_then_term_sends_cease() {
     let port = free_port();
     // The passive side listens on 127.0.0.1; the active one connects from 127.0.0.2 (source bind).
-    let mut passive = Daemon::start(
-        "passive",
-        &neighbor(
-            "127.0.0.2",
-            "127.0.0.1",
-            65001,
-            65002,
-            "10.0.0.1",
-            "  passive;\n",
-        ),
-        &[
-            ("exabgp_tcp_bind", "127.0.0.1".into()),
-            ("exabgp_tcp_port", port.to_string()),
-        ],
-    );
-    passive.wait_for(&format!("listening for BGP session(s) on 127.0.0.1:{port}"));
-    let mut active = Daemon::start(
-        "active",
-        &neighbor("127.0.0.1", "127.0.0.2", 65002, 65001, "10.0.0.2", ""),
-        &[
-            ("exabgp_tcp_bind", String::new()),
-            ("exabgp_tcp_port", port.to_string()),
-        ],
-    );
+    let mut passive = start_passive("passive", "127.0.0.2", "127.0.0.1", "", port);
+    let mut active = start_active("active", "127.0.0.1", "127.0.0.2", "", port);
     passive.wait_for("session up");
     active.wait_for("session up");
 
@@ -423,36 +435,19 @@ fn tcp_md5_signed_session_comes_up() {
     // socket has no key for (and unsigned ones it has a key for), so the session only comes up if
     // the key is set on the connecting socket and on the listening one for the peer's address.
     let port = free_port();
-    let mut passive = Daemon::start(
+    let mut passive = start_passive(
         "md5-passive",
-        &neighbor(
-            "127.0.0.2",
-            "127.0.0.1",
-            65001,
-            65002,
-            "10.0.0.1",
-            "  passive;\n  md5-password \"s3cret\";\n",
-        ),
-        &[
-            ("exabgp_tcp_bind", "127.0.0.1".into()),
-            ("exabgp_tcp_port", port.to_string()),
-        ],
+        "127.0.0.2",
+        "127.0.0.1",
+        "  md5-password \"s3cret\";\n",
+        port,
     );
-    passive.wait_for(&format!("listening for BGP session(s) on 127.0.0.1:{port}"));
-    let mut active = Daemon::start(
+    let mut active = start_active(
         "md5-active",
-        &neighbor(
-            "127.0.0.1",
-            "127.0.0.2",
-            65002,
-            65001,
-            "10.0.0.2",
-            "  md5-password \"s3cret\";\n  outgoing-ttl 5;\n",
-        ),
-        &[
-            ("exabgp_tcp_bind", String::new()),
-            ("exabgp_tcp_port", port.to_string()),
-        ],
+        "127.0.0.1",
+        "127.0.0.2",
+        "  md5-password \"s3cret\";\n  outgoing-ttl 5;\n",
+        port,
     );
     active.wait_for("session up");
     passive.wait_for("session up");
@@ -462,38 +457,19 @@ fn tcp_md5_signed_session_comes_up() {
 fn ipv6_session_exchanges_routes() {
     let port = free_port();
     let family = "  family {\n    ipv6 unicast;\n  }\n";
-    let mut passive = Daemon::start(
+    let mut passive = start_passive(
         "v6-passive",
-        &neighbor(
-            "::1",
-            "::1",
-            65001,
-            65002,
-            "10.0.0.1",
-            &format!(
-                "  passive;\n{family}  static {{\n    route 2001:db8:1::/48 next-hop self;\n  }}\n"
-            ),
-        ),
-        &[
-            ("exabgp_tcp_bind", "::1".into()),
-            ("exabgp_tcp_port", port.to_string()),
-        ],
+        "::1",
+        "::1",
+        &format!("{family}  static {{\n    route 2001:db8:1::/48 next-hop self;\n  }}\n"),
+        port,
     );
-    passive.wait_for(&format!("listening for BGP session(s) on ::1:{port}"));
-    let mut active = Daemon::start(
+    let mut active = start_active(
         "v6-active",
-        &neighbor(
-            "::1",
-            "::1",
-            65002,
-            65001,
-            "10.0.0.2",
-            &format!("{family}  static {{\n    route 2001:db8:2::/48 next-hop self;\n  }}\n"),
-        ),
-        &[
-            ("exabgp_tcp_bind", String::new()),
-            ("exabgp_tcp_port", port.to_string()),
-        ],
+        "::1",
+        "::1",
+        &format!("{family}  static {{\n    route 2001:db8:2::/48 next-hop self;\n  }}\n"),
+        port,
     );
     active.wait_for("\"nlri\": \"2001:db8:1::/48\"");
     passive.wait_for("\"nlri\": \"2001:db8:2::/48\"");
@@ -508,22 +484,7 @@ fn recorded_session_replays_through_the_stepper() {
 
     let port = free_port();
     let routes = "  static {\n    route 10.9.0.0/24 next-hop self med 5;\n    route 10.9.1.0/24 next-hop self;\n  }\n";
-    let mut passive = Daemon::start(
-        "replay-passive",
-        &neighbor(
-            "127.0.0.2",
-            "127.0.0.1",
-            65001,
-            65002,
-            "10.0.0.1",
-            "  passive;\n",
-        ),
-        &[
-            ("exabgp_tcp_bind", "127.0.0.1".into()),
-            ("exabgp_tcp_port", port.to_string()),
-        ],
-    );
-    passive.wait_for(&format!("listening for BGP session(s) on 127.0.0.1:{port}"));
+    let mut passive = start_passive("replay-passive", "127.0.0.2", "127.0.0.1", "", port);
     let configuration = neighbor("127.0.0.1", "127.0.0.2", 65002, 65001, "10.0.0.2", routes);
     let path = write_config("replay-active", &configuration);
     let record =
