@@ -5,7 +5,7 @@
 //! srv6endpointbehavior.py, delaymetric.py): link attribute TLVs (RFC 9552
 //! §5.3.2, RFC 9085 §2.2, RFC 9514 §4, RFC 8571 §2).
 
-use super::{address, flags, float, hex, number, opaque, sized, Malformed, Render};
+use super::{address, flags, float, hex, number, opaque, sid_list, sized, Malformed, Render};
 use crate::bgp::message::update::nlri::cidr::write_ip;
 use std::net::Ipv6Addr;
 
@@ -178,22 +178,7 @@ fn adjacency_sid(value: &[u8]) -> Result<Render, Malformed> {
         return Err(Malformed(5));
     };
     let (v, l) = (first & 0x20 != 0, first & 0x10 != 0);
-    let mut sids = Vec::new();
-    let mut undecoded = Vec::new();
-    let mut data = rest;
-    while !data.is_empty() {
-        let size = match (v, l) {
-            (true, true) => 3,
-            (false, false) => 4,
-            _ => {
-                undecoded.push(format!("\"{}\"", hex(data)));
-                break;
-            }
-        };
-        let Some(sid) = data.get(..size) else { break };
-        sids.push(number(sid).to_string());
-        data = &data[size..];
-    }
+    let (sids, undecoded) = sid_list(rest, v, l);
     Ok(Render::Merge(
         "sr-adjs".into(),
         format!(

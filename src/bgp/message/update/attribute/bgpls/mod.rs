@@ -136,6 +136,23 @@ pub(crate) fn float(value: &[u8]) -> Result<String, Malformed> {
         "null".to_string()
     })
 }
+/// The SIDs of an SR adjacency or prefix SID TLV (RFC 9085 §2.2.1, §2.3.1): three-byte labels
+/// when the V and L flags are both set, four-byte indexes when neither is; any other mix is
+/// left undecoded, as hex, as ExaBGP does.
+pub(crate) fn sid_list(mut data: &[u8], v: bool, l: bool) -> (Vec<String>, Vec<String>) {
+    let size = match (v, l) {
+        (true, true) => 3,
+        (false, false) => 4,
+        _ if data.is_empty() => return (Vec::new(), Vec::new()),
+        _ => return (Vec::new(), vec![format!("\"{}\"", hex(data))]),
+    };
+    let mut sids = Vec::new();
+    while let Some(sid) = data.get(..size) {
+        sids.push(number(sid).to_string());
+        data = &data[size..];
+    }
+    (sids, Vec::new())
+}
 
 /// ExaBGP's `FlagLS`: the first byte's bits named from the most significant, reserved ones
 /// (`RSV`) always 0.

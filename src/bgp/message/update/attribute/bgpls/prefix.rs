@@ -2,7 +2,7 @@
 //! prefixmetric.py, ospfaddr.py, prefixattributesflags.py, sourcerouterid.py): prefix
 //! attribute TLVs (RFC 9552 §5.3.3, RFC 9085 §2.3).
 
-use super::{address, flags, hex, number, opaque, sized, Malformed, Render};
+use super::{address, flags, number, opaque, sid_list, sized, Malformed, Render};
 
 /// The rendering of prefix TLV `code`, `None` when it is not one.
 pub(crate) fn render(code: u16, value: &[u8]) -> Option<Result<Render, Malformed>> {
@@ -64,22 +64,7 @@ fn prefix_sid(value: &[u8]) -> Result<Render, Malformed> {
     if !v && !l && rest.len() != 4 {
         return Err(Malformed(5));
     }
-    let mut sids = Vec::new();
-    let mut undecoded = Vec::new();
-    let mut data = rest;
-    while !data.is_empty() {
-        let size = match (v, l) {
-            (true, true) => 3,
-            (false, false) => 4,
-            _ => {
-                undecoded.push(format!("\"{}\"", hex(data)));
-                break;
-            }
-        };
-        let Some(sid) = data.get(..size) else { break };
-        sids.push(number(sid).to_string());
-        data = &data[size..];
-    }
+    let (sids, undecoded) = sid_list(rest, v, l);
     Ok(Render::Merge(
         "sr-prefix-sids".into(),
         format!(
