@@ -4,7 +4,7 @@
 pub mod mup;
 pub mod mvpn;
 
-use super::core::format::Kind;
+use super::core::format::{Kind, Token};
 use super::core::parser::{Node, Section, Statement, Words};
 use super::core::{Error, Location, Result};
 use super::flow::FlowRoute;
@@ -130,12 +130,12 @@ pub fn parse_text(text: &str) -> Result<Announcement> {
         column: text.chars().count() as u32 + 1,
     };
     let statement = Statement {
-        words: tokens.clone(),
+        words: tokens.iter().cloned().map(Token::into_owned).collect(),
         end,
     };
     let mut words = statement.args();
     let at = first.location;
-    Ok(match first.text.as_str() {
+    Ok(match &*first.text {
         "route" => Announcement::Route(super::r#static::ip_route(&mut words, at, None)?),
         "vpls" => Announcement::Route(super::l2vpn::vpls(&mut words, at)?),
         "sr-policy" => Announcement::Route(super::r#static::sr_policy::parse(&mut words, at, None)?),

@@ -7,6 +7,7 @@
 //! lines without the backslash: the terminator, not the line end, closes it.
 
 use super::{Error, Location, Result};
+use std::borrow::Cow;
 
 /// What a token is, for the tree builder.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -22,17 +23,28 @@ pub enum Kind {
     Close,
 }
 
+/// A token: its text is borrowed from the configuration where it can be (words, punctuation,
+/// strings without escapes), so that reading a large configuration allocates nothing per token.
 #[derive(Clone, PartialEq, Eq, Debug)]
-pub struct Token {
-    pub text: String,
+pub struct Token<'t> {
+    pub text: Cow<'t, str>,
     pub kind: Kind,
     pub location: Location,
 }
 
-impl Token {
+impl Token<'_> {
     /// The text, if this is an unquoted word (keywords and punctuation are never quoted).
     pub fn word(&self) -> Option<&str> {
-        (self.kind == Kind::Word).then_some(self.text.as_str())
+        (self.kind == Kind::Word).then_some(&*self.text)
+    }
+
+    /// The same token owning its text, to outlive the configuration's text.
+    pub fn into_owned(self) -> Token<'static> {
+        Token {
+            text: Cow::Owned(self.text.into_owned()),
+            kind: self.kind,
+            location: self.location,
+        }
     }
 }
 
@@ -48,7 +60,7 @@ fn escape(c: char) -> char {
 }
 
 /// Splits `text` into tokens.
-pub fn tokens(text: &str) -> Result<Vec<Token>> {
+pub fn tokens(text: &str) -> Result<Vec<Token<'_>>> {
     let mut out = Vec::new();
     tokenize(text, |token| {
         out.push(token);
@@ -59,65 +71,62 @@ pub fn tokens(text: &str) -> Result<Vec<Token>> {
 
 /// Splits `text` into tokens, handing each to `emit` as soon as it is complete: a large
 /// configuration is never held as one list of tokens (its first error stops the split).
-pub fn tokenize(text: &str, mut emit: impl FnMut(Token) -> Result<()>) -> Result<()> {
-    let mut chars = text.chars().peekable();
+pub fn tokenize<'t>(text: &'t str, mut emit: impl FnMut(Token<'t>) -> Result<()>) -> Result<()> {
+    let mut chars = text.char_indices().peekable();
     let (mut line, mut column) = (1u32, 1u32);
-    let mut word = String::new();
-    let mut word_at = Location::default();
+    // the word being read: its first byte and where it is
+    let mut word: Option<(usize, Location)> = None;
 
-    fn flush(
-        emit: &mut impl FnMut(Token) -> Result<()>,
-        word: &mut String,
-        at: Location,
-    ) -> Result<()> {
-        if word.is_empty() {
-            return Ok(());
+    // the word ends before byte `end`
+    let flush = |emit: &mut dyn FnMut(Token<'t>) -> Result<()>,
+                 word: &mut Option<(usize, Location)>,
+                 end: usize|
+     -> Result<()> {
+        match word.take() {
+            None => Ok(()),
+            Some((start, at)) => emit(Token {
+                text: Cow::Borrowed(&text[start..end]),
+                kind: Kind::Word,
+                location: at,
+            }),
         }
-        // exact size: the token lives as long as the configuration's tree
-        let text = word.as_str().into();
-        word.clear();
-        emit(Token {
-            text,
-            kind: Kind::Word,
-            location: at,
-        })
-    }
+    };
 
-    while let Some(c) = chars.next() {
+    while let Some((offset, c)) = chars.next() {
         let here = Location { line, column };
         column += 1;
         match c {
             '\n' => {
-                flush(&mut emit, &mut word, word_at)?;
+                flush(&mut emit, &mut word, offset)?;
                 line += 1;
                 column = 1;
             }
-            ' ' | '\t' | '\r' => flush(&mut emit, &mut word, word_at)?,
+            ' ' | '\t' | '\r' => flush(&mut emit, &mut word, offset)?,
             '#' => {
-                flush(&mut emit, &mut word, word_at)?;
-                while chars.peek().is_some_and(|&n| n != '\n') {
+                flush(&mut emit, &mut word, offset)?;
+                while chars.peek().is_some_and(|&(_, n)| n != '\n') {
                     chars.next();
                 }
             }
-            '\\' if word.is_empty() || chars.peek().is_some_and(|n| n.is_whitespace()) => {
+            '\\' if word.is_none() || chars.peek().is_some_and(|(_, n)| n.is_whitespace()) => {
                 // a continuation: only blanks may follow it on its line
-                flush(&mut emit, &mut word, word_at)?;
+                flush(&mut emit, &mut word, offset)?;
                 while chars
                     .peek()
-                    .is_some_and(|&n| n == ' ' || n == '\t' || n == '\r')
+                    .is_some_and(|&(_, n)| n == ' ' || n == '\t' || n == '\r')
                 {
                     chars.next();
                     column += 1;
                 }
                 match chars.peek() {
-                    Some('\n') | None => {}
+                    Some((_, '\n')) | None => {}
                     Some(_) => {
                         return Err(Error::new(here, "a '\\' outside quotes must end its line"))
                     }
                 }
             }
             ';' | '{' | '}' | '[' | ']' | '(' | ')' | ',' => {
-                flush(&mut emit, &mut word, word_at)?;
+                flush(&mut emit, &mut word, offset)?;
                 let kind = match c {
                     ';' => Kind::End,
                     '{' => Kind::Open,
@@ -125,32 +134,40 @@ pub fn tokenize(text: &str, mut emit: impl FnMut(Token) -> Result<()>) -> Result
                     _ => Kind::Word,
                 };
                 emit(Token {
-                    text: c.to_string(),
+                    text: Cow::Borrowed(&text[offset..offset + 1]),
                     kind,
                     location: here,
                 })?;
             }
             '"' | '\'' => {
-                flush(&mut emit, &mut word, word_at)?;
-                let mut quoted = String::new();
-                loop {
+                flush(&mut emit, &mut word, offset)?;
+                let start = offset + 1;
+                // owned only once an escape makes it differ from the text
+                let mut quoted: Option<String> = None;
+                let unterminated =
+                    || Error::new(here, format!("unterminated string starting with {c}"));
+                let text = loop {
                     match chars.next() {
-                        Some(q) if q == c => {
+                        Some((end, q)) if q == c => {
                             column += 1;
-                            break;
+                            break match quoted {
+                                Some(owned) => Cow::Owned(owned),
+                                None => Cow::Borrowed(&text[start..end]),
+                            };
                         }
-                        Some('\\') => {
+                        Some((at, '\\')) => {
                             column += 1;
+                            let owned = quoted.get_or_insert_with(|| text[start..at].to_string());
                             match chars.next() {
-                                Some('u') => {
+                                Some((_, 'u')) => {
                                     let digits: String =
-                                        (0..4).filter_map(|_| chars.next()).collect();
+                                        (0..4).filter_map(|_| chars.next().map(|(_, d)| d)).collect();
                                     column += 1 + digits.chars().count() as u32;
                                     let code = u32::from_str_radix(&digits, 16)
                                         .ok()
                                         .and_then(char::from_u32);
                                     match code {
-                                        Some(decoded) if digits.len() == 4 => quoted.push(decoded),
+                                        Some(decoded) if digits.len() == 4 => owned.push(decoded),
                                         _ => {
                                             return Err(Error::new(
                                                 here,
@@ -159,45 +176,36 @@ pub fn tokenize(text: &str, mut emit: impl FnMut(Token) -> Result<()>) -> Result
                                         }
                                     }
                                 }
-                                Some('\n') | None => {
-                                    return Err(Error::new(
-                                        here,
-                                        format!("unterminated string starting with {c}"),
-                                    ))
-                                }
-                                Some(e) => {
+                                Some((_, '\n')) | None => return Err(unterminated()),
+                                Some((_, e)) => {
                                     column += 1;
-                                    quoted.push(escape(e));
+                                    owned.push(escape(e));
                                 }
                             }
                         }
-                        Some('\n') | None => {
-                            return Err(Error::new(
-                                here,
-                                format!("unterminated string starting with {c}"),
-                            ))
-                        }
-                        Some(other) => {
+                        Some((_, '\n')) | None => return Err(unterminated()),
+                        Some((_, other)) => {
                             column += 1;
-                            quoted.push(other);
+                            if let Some(owned) = quoted.as_mut() {
+                                owned.push(other);
+                            }
                         }
                     }
-                }
+                };
                 emit(Token {
-                    text: quoted,
+                    text,
                     kind: Kind::Quoted,
                     location: here,
                 })?;
             }
-            other => {
-                if word.is_empty() {
-                    word_at = here;
+            _ => {
+                if word.is_none() {
+                    word = Some((offset, here));
                 }
-                word.push(other);
             }
         }
     }
-    flush(&mut emit, &mut word, word_at)
+    flush(&mut emit, &mut word, text.len())
 }
 
 #[cfg(test)]
@@ -208,7 +216,7 @@ mod tests {
         tokens(text)
             .unwrap()
             .into_iter()
-            .map(|t| (t.text, t.location.line, t.location.column))
+            .map(|t| (t.text.into_owned(), t.location.line, t.location.column))
             .collect()
     }
 
@@ -248,7 +256,11 @@ mod tests {
     }
 
     fn tokens_of(text: &str) -> Vec<String> {
-        tokens(text).unwrap().into_iter().map(|t| t.text).collect()
+        tokens(text)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.text.into_owned())
+            .collect()
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub enum Node {
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Statement {
     /// Never empty: an empty statement (`;` alone) is skipped.
-    pub words: Vec<Token>,
+    pub words: Vec<Token<'static>>,
     /// Where the `;` is, for "missing value" errors.
     pub end: Location,
 }
@@ -24,10 +24,14 @@ pub struct Statement {
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Section {
     /// Never empty: the section keyword, then its arguments (`neighbor 127.0.0.1`).
-    pub words: Vec<Token>,
+    pub words: Vec<Token<'static>>,
     pub body: Vec<Node>,
     /// Where the `{` is.
     pub open: Location,
+    /// Route statements read straight from the token stream instead of kept in `body`
+    /// (`configuration::Reader`): (how many nodes of `body` come before them, the index of
+    /// the group they were read into).
+    pub routes: Vec<(usize, usize)>,
 }
 
 impl Section {
@@ -57,7 +61,7 @@ impl Statement {
 }
 
 /// Builds the section tree from tokens.
-pub fn tree(tokens: &[Token]) -> Result<Vec<Node>> {
+pub fn tree(tokens: &[Token<'_>]) -> Result<Vec<Node>> {
     let mut tree = Tree::default();
     for token in tokens {
         tree.push(token.clone())?;
@@ -71,14 +75,14 @@ pub fn tree(tokens: &[Token]) -> Result<Vec<Node>> {
 pub struct Tree {
     stack: Vec<(Section, Vec<Node>)>,
     top: Vec<Node>,
-    words: Vec<Token>,
+    words: Vec<Token<'static>>,
 }
 
 impl Tree {
-    pub fn push(&mut self, token: Token) -> Result<()> {
+    pub fn push(&mut self, token: Token<'_>) -> Result<()> {
         let Tree { stack, top, words } = self;
         match token.kind {
-            Kind::Word | Kind::Quoted => words.push(token),
+            Kind::Word | Kind::Quoted => words.push(token.into_owned()),
             Kind::End => {
                 if !words.is_empty() {
                     let node = Node::Statement(Statement {
@@ -103,6 +107,7 @@ impl Tree {
                     words: std::mem::take(words),
                     body: Vec::new(),
                     open: token.location,
+                    routes: Vec::new(),
                 };
                 stack.push((section, Vec::new()));
             }
@@ -135,6 +140,28 @@ impl Tree {
         Ok(())
     }
 
+    /// The keywords of the sections the next token is in, innermost last.
+    pub fn path(&self) -> impl DoubleEndedIterator<Item = &str> {
+        self.stack.iter().map(|(section, _)| section.keyword())
+    }
+
+    /// The group of routes read at the current place of the section being read, if the
+    /// last thing read there was one.
+    pub fn route_group(&self) -> Option<usize> {
+        let (section, body) = self.stack.last()?;
+        match section.routes.last() {
+            Some(&(at, group)) if at == body.len() => Some(group),
+            _ => None,
+        }
+    }
+
+    /// Records that the section being read continues with the routes of `group`.
+    pub fn add_route_group(&mut self, group: usize) {
+        if let Some((section, body)) = self.stack.last_mut() {
+            section.routes.push((body.len(), group));
+        }
+    }
+
     /// The top-level nodes, once every token was pushed.
     pub fn finish(self) -> Result<Vec<Node>> {
         if let Some(first) = self.words.first() {
@@ -159,13 +186,14 @@ impl Tree {
 /// A cursor over the words of a statement, after its keyword.
 #[derive(Clone)]
 pub struct Words<'a> {
-    words: &'a [Token],
+    words: &'a [Token<'a>],
     index: usize,
     end: Location,
 }
 
 impl<'a> Words<'a> {
-    fn new(words: &'a [Token], end: Location) -> Words<'a> {
+    /// A cursor over `words` after the first (the keyword), `end` being the terminator.
+    pub fn new(words: &'a [Token<'a>], end: Location) -> Words<'a> {
         Words {
             words,
             index: 1,
@@ -182,7 +210,7 @@ impl<'a> Words<'a> {
         self.index >= self.words.len()
     }
 
-    pub fn peek(&self) -> Option<&'a Token> {
+    pub fn peek(&self) -> Option<&'a Token<'a>> {
         self.words.get(self.index)
     }
 
@@ -213,7 +241,7 @@ impl<'a> Words<'a> {
     }
 
     /// The next token, which must exist.
-    pub fn token(&mut self, what: &str) -> Result<&'a Token> {
+    pub fn token(&mut self, what: &str) -> Result<&'a Token<'a>> {
         let token = self.peek().ok_or_else(|| self.expected(what))?;
         self.index += 1;
         Ok(token)
@@ -259,7 +287,7 @@ impl<'a> Words<'a> {
     }
 
     /// One word, or a `[ ... ]` list of words (commas ignored); at least one.
-    pub fn list(&mut self, what: &str) -> Result<Vec<&'a Token>> {
+    pub fn list(&mut self, what: &str) -> Result<Vec<&'a Token<'a>>> {
         if !self.accept("[") {
             return Ok(vec![self.token(what)?]);
         }
@@ -283,7 +311,7 @@ impl<'a> Words<'a> {
 
     /// Everything up to the matching closing bracket, with the brackets, as one group of words.
     /// The next word must be `open`.
-    pub fn group(&mut self, open: &str, close: &str, what: &str) -> Result<Vec<&'a Token>> {
+    pub fn group(&mut self, open: &str, close: &str, what: &str) -> Result<Vec<&'a Token<'a>>> {
         let first = self.token(what)?;
         if first.word() != Some(open) {
             self.index -= 1;
@@ -461,7 +489,7 @@ mod tests {
             .list("a community")
             .unwrap()
             .iter()
-            .map(|t| t.text.as_str())
+            .map(|t| &*t.text)
             .collect();
         assert_eq!(items, ["1:1", "2:2"]);
         assert!(words.accept("x"));

@@ -223,7 +223,7 @@ fn component_value(
                     }
                 }
             }
-            Value::Words(items.iter().map(|t| t.text.clone()).collect())
+            Value::Words(items.iter().map(|t| t.text.to_string()).collect())
         }
         _ => return Ok(None),
     };
@@ -356,7 +356,7 @@ fn interface_set(words: &mut Words<'_>) -> Result<Value> {
             ));
         }
     }
-    Ok(Value::Words(items.iter().map(|t| t.text.clone()).collect()))
+    Ok(Value::Words(items.iter().map(|t| t.text.to_string()).collect()))
 }
 
 /// A one-line `flow` announcement inside `announce { ipv4|ipv6 { flow ...; } }`: match
@@ -380,7 +380,7 @@ pub fn announce(
     let mut ipv6 = afi.map(|a| a == Afi::IPV6);
     while let Some(token) = words.peek() {
         words.token("")?;
-        let keyword = token.text.as_str();
+        let keyword = &*token.text;
         let field = |value| Field {
             keyword: keyword.to_string(),
             value,

@@ -77,7 +77,7 @@ fn vpls_fields(words: &mut Words<'_>, location: Location, complete: bool) -> Res
     // an optional name comes first
     if words.peek().is_some_and(|t| {
         !matches!(
-            t.text.as_str(),
+            &*t.text,
             "endpoint" | "base" | "offset" | "size" | "rd" | "route-distinguisher"
         ) && route::attribute(&t.text, &mut words.clone())
             .ok()

@@ -86,7 +86,7 @@ impl Api {
                             } else {
                                 &mut self.processes_match
                             };
-                            target.extend(items.iter().map(|t| t.text.clone()));
+                            target.extend(items.iter().map(|t| t.text.to_string()));
                         }
                         "neighbor-changes" => self.neighbor_changes = words.boolean(true)?,
                         "negotiated" => self.negotiated = words.boolean(true)?,

@@ -63,7 +63,7 @@ impl Builder {
                 Node::Statement(statement) if statement.keyword() == "inherit" => {
                     let mut words = statement.args();
                     for name in words.list("a template name")? {
-                        let template = templates.get(&name.text).ok_or_else(|| {
+                        let template = templates.get(&*name.text).ok_or_else(|| {
                             Error::new(
                                 name.location,
                                 format!("unknown template '{}' in inherit", name.text),
@@ -93,7 +93,7 @@ impl Builder {
             "description" => {
                 let mut parts = vec![words.next("a description")?.to_string()];
                 while let Some(token) = words.peek() {
-                    parts.push(token.text.clone());
+                    parts.push(token.text.to_string());
                     words.next("")?;
                 }
                 neighbor.description = parts.join(" ");

@@ -48,7 +48,7 @@ pub fn parse(section: &Section, messages: &mut Vec<Operational>) -> Result<()> {
         let mut fields = Vec::new();
         while let Some(token) = words.peek() {
             words.token("")?;
-            let keyword = token.text.clone();
+            let keyword = token.text.to_string();
             let value = words.next("a value")?.to_string();
             fields.push((keyword, value));
         }

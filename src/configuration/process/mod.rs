@@ -57,7 +57,7 @@ pub fn parse(section: &Section, folder: &Path) -> Result<Process> {
                     .map_err(|message| Error::new(program.location, message))?;
                 process.run = vec![resolved.display().to_string()];
                 while let Some(token) = args.peek() {
-                    process.run.push(token.text.clone());
+                    process.run.push(token.text.to_string());
                     args.token("")?;
                 }
                 has_run = true;

@@ -67,7 +67,7 @@ impl Route {
 }
 
 fn texts(tokens: &[&Token]) -> Vec<String> {
-    tokens.iter().map(|t| t.text.clone()).collect()
+    tokens.iter().map(|t| t.text.to_string()).collect()
 }
 
 /// Checks every item of a list with `check`, reporting the first bad one at its position.
@@ -172,7 +172,7 @@ pub fn attribute(keyword: &str, words: &mut Words<'_>) -> Result<Option<Value>> 
             if words.peek().is_some_and(|t| t.text == "(") {
                 let group = words.group("(", ")", "an aggregator")?;
                 match group.as_slice() {
-                    [_, inner, _] if check(&inner.text) => Value::Word(inner.text.clone()),
+                    [_, inner, _] if check(&inner.text) => Value::Word(inner.text.to_string()),
                     _ => {
                         return Err(Error::new(
                             group[0].location,
@@ -238,7 +238,7 @@ pub fn attribute(keyword: &str, words: &mut Words<'_>) -> Result<Option<Value>> 
                 ")",
                 "'( l3-service|l2-service SID [behavior] [structure] )'",
             )?;
-            match group.get(1).map(|t| t.text.as_str()) {
+            match group.get(1).map(|t| &*t.text) {
                 Some("l3-service" | "l2-service") => {}
                 _ => {
                     return Err(Error::new(
@@ -280,7 +280,7 @@ pub fn fields(
 ) -> Result<()> {
     while let Some(token) = words.peek() {
         words.token("")?;
-        let keyword = token.text.as_str();
+        let keyword = &*token.text;
         let value = match extra(keyword, words)? {
             Some(value) => value,
             None => match attribute(keyword, words)? {

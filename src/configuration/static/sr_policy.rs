@@ -130,7 +130,7 @@ fn segment_list(words: &mut Words<'_>) -> Result<Value> {
         })?;
         let mut seen: Vec<&str> = Vec::new();
         let mut text = vec![kind.0.to_string()];
-        while let Some(keyword) = words.peek().map(|t| t.text.as_str()) {
+        while let Some(keyword) = words.peek().map(|t| &*t.text) {
             let value = match keyword {
                 "mpls" => {
                     words.token("")?;

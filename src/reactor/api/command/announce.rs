@@ -38,7 +38,7 @@ pub enum Action {
 /// A statement over `tokens` (the first is the keyword, skipped by `args()`).
 fn statement(tokens: &[Token], cursor: &Cursor<'_>) -> Statement {
     Statement {
-        words: tokens.to_vec(),
+        words: tokens.iter().cloned().map(Token::into_owned).collect(),
         end: cursor.end,
     }
 }
@@ -112,9 +112,10 @@ pub(super) fn action(cursor: &mut Cursor<'_>) -> Result<Action, ParseError> {
         "ipv4" | "ipv6" | "l2vpn" => {
             // the configuration's `announce { ipv4 { unicast ...; } }`, from the same tokens
             let section = Section {
-                words: vec![rest[0].clone()],
+                words: vec![rest[0].clone().into_owned()],
                 body: vec![Node::Statement(statement(&rest[1..], cursor))],
                 open: cursor.end,
+                routes: Vec::new(),
             };
             if rest.len() < 2 {
                 return Err(cursor.expected("a SAFI and a route"));
@@ -127,6 +128,7 @@ pub(super) fn action(cursor: &mut Cursor<'_>) -> Result<Action, ParseError> {
                 }],
                 body: vec![Node::Section(section)],
                 open: cursor.end,
+                routes: Vec::new(),
             };
             let (mut parsed, mut flow) = (Vec::new(), Vec::new());
             crate::configuration::announce::parse(&announce_section, &mut parsed, &mut flow)?;
@@ -181,9 +183,10 @@ pub(super) fn action(cursor: &mut Cursor<'_>) -> Result<Action, ParseError> {
                 return Err(cursor.expected("an operational message (adm, asm, rpcq, ...)"));
             }
             let section = Section {
-                words: vec![rest[0].clone()],
+                words: vec![rest[0].clone().into_owned()],
                 body: vec![Node::Statement(statement(&rest[1..], cursor))],
                 open: cursor.end,
+                routes: Vec::new(),
             };
             let mut messages = Vec::new();
             crate::configuration::operational::parse(&section, &mut messages)?;
@@ -219,7 +222,7 @@ fn attributes(
             message: format!("unknown attribute '{}'", token.text),
         })?;
         fields.push(Field {
-            keyword: token.text.clone(),
+            keyword: token.text.to_string(),
             value,
             location: token.location,
         });

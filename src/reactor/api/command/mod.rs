@@ -134,7 +134,7 @@ impl From<crate::configuration::core::Error> for ParseError {
 
 /// A cursor over the words of a command line.
 pub(crate) struct Cursor<'a> {
-    tokens: &'a [Token],
+    tokens: &'a [Token<'a>],
     index: usize,
     /// Where the line ends, for "missing word" errors.
     end: Location,
@@ -142,7 +142,7 @@ pub(crate) struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn peek(&self) -> Option<&'a str> {
-        self.tokens.get(self.index).map(|t| t.text.as_str())
+        self.tokens.get(self.index).map(|t| &*t.text)
     }
 
     fn skip(&mut self) {
@@ -187,7 +187,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// The tokens from the current one (inclusive) to the end.
-    fn rest(&self) -> &'a [Token] {
+    fn rest(&self) -> &'a [Token<'a>] {
         self.tokens.get(self.index..).unwrap_or(&[])
     }
 
@@ -226,7 +226,7 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         tokens
             .iter()
             .take(2)
-            .map(|t| t.text.as_str())
+            .map(|t| &*t.text)
             .collect::<Vec<_>>()[..],
         ["create", _] | ["peer", "create"]
     );
@@ -276,9 +276,9 @@ fn group(tokens: &[Token], line: &str) -> Result<Command, ParseError> {
                 message: format!("unexpected '{}' in a command", token.text),
             });
         }
-        if index == 0 && matches!(part[0].text.as_str(), "attributes" | "attribute") {
+        if index == 0 && matches!(&*part[0].text, "attributes" | "attribute") {
             let statement = crate::configuration::core::parser::Statement {
-                words: part.to_vec(),
+                words: part.iter().cloned().map(Token::into_owned).collect(),
                 end,
             };
             let mut words = statement.args();
@@ -291,7 +291,7 @@ fn group(tokens: &[Token], line: &str) -> Result<Command, ParseError> {
                             message: format!("unknown attribute '{}'", token.text),
                         })?;
                 shared.push(crate::configuration::Field {
-                    keyword: token.text.clone(),
+                    keyword: token.text.to_string(),
                     value,
                     location: token.location,
                 });
@@ -571,7 +571,7 @@ fn create(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
     if rest.is_empty() {
         return Err(cursor.expected("a neighbour definition"));
     }
-    let words: Vec<&str> = rest.iter().map(|t| t.text.as_str()).collect();
+    let words: Vec<&str> = rest.iter().map(|t| &*t.text).collect();
     Ok(Command::CreateNeighbor {
         configuration: format!("neighbor {}", words.join(" ")),
     })
