@@ -2,7 +2,6 @@
 //! runs the BGP daemon, and `exabgp-rs example` runs a self-contained two-neighbour demonstration.
 
 use crate::bgp::neighbor::Neighbor;
-use crate::configuration::r#static::parser::buildable;
 use crate::configuration::{Configuration, PeerConfig};
 use crate::reactor::api::dispatch::Api;
 use crate::reactor::bridge::Recorder;
@@ -124,7 +123,6 @@ pub fn run(args: &[String]) -> i32 {
                 helpers.configure(configuration.processes);
                 let mut neighbors = configuration.neighbors;
                 neighbors.extend(helpers.created());
-                neighbors.iter_mut().for_each(drop_built_routes);
                 neighbors
             })
             .map_err(|error| error.to_string())
@@ -313,14 +311,6 @@ fn with_version(neighbor: &Neighbor, version: Option<&str>) -> Neighbor {
         neighbor.software_version = version.to_string();
     }
     neighbor
-}
-
-/// The daemon keeps every neighbour's configuration for the life of the process (a reload
-/// compares against it), but announces only the built `changes`: the neutral form of the
-/// routes they were built from is not kept twice (a million routes cost ~150 MB in it).
-fn drop_built_routes(config: &mut PeerConfig) {
-    config.routes.retain(|route| !buildable(route));
-    config.routes.shrink_to_fit();
 }
 
 /// A neighbour's adj-rib-out, loaded with the routes its configuration gives it.

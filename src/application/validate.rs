@@ -103,13 +103,24 @@ pub fn run(args: &[String]) -> i32 {
                 println!(
                     "\u{2713} neighbor  {}: {} route(s), {} flow(s)",
                     peer.neighbor.peer_address,
-                    peer.routes.len(),
+                    routes_of(peer),
                     peer.flows.len()
                 );
             }
         }
     }
     0
+}
+
+/// How many routes the configuration gives `peer`: its changes but the flow rules' (last), a
+/// route split (`split /N`) in several counting once (they share its location).
+fn routes_of(peer: &crate::configuration::PeerConfig) -> usize {
+    let routes = &peer.changes[..peer.changes.len().saturating_sub(peer.flows.len())];
+    routes
+        .iter()
+        .enumerate()
+        .filter(|(index, change)| *index == 0 || routes[index - 1].location != change.location)
+        .count()
 }
 
 /// ExaBGP's `check_generation` (`-r`): every built route is encoded into UPDATE messages for a

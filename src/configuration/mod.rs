@@ -2,8 +2,10 @@
 //! neighbours.
 //!
 //! The file is tokenised (`core::format`), grouped into sections (`core::parser`), then each
-//! top-level section is checked by its own module, as ExaBGP's `Section` classes do. Routes are
-//! kept in a checked, neutral form (`r#static::route::Route`) until the UPDATE types build them.
+//! top-level section is checked by its own module, as ExaBGP's `Section` classes do. Route
+//! statements are checked (`r#static::route::Route`) and built into `Change`s as they are read
+//! (`Reader`, `r#static::parser::Table`): a table of a million routes is never held as tokens,
+//! statements or neutral routes.
 
 pub mod announce;
 pub mod capability;
@@ -16,9 +18,12 @@ pub mod process;
 pub mod r#static;
 pub mod tcpao;
 
-use self::core::parser::{Node, Section};
+use self::core::format::{Kind, Token};
+use self::core::parser::{Node, Section, Tree, Words};
 use self::core::{Error, Result};
+use self::r#static::parser::Prepared;
 use crate::bgp::neighbor::Neighbor;
+use crate::protocol::family::Afi;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -38,10 +43,8 @@ pub struct PeerConfig {
     pub neighbor: Neighbor,
     /// The merged `api { }` blocks (ExaBGP's `ParseAPI.flatten`).
     pub api: Api,
-    /// `static`, `announce` and `l2vpn` routes, in file order, in their checked neutral form.
-    pub routes: Vec<Route>,
-    /// The routes whose family has NLRI types (IPv4/IPv6 unicast, multicast, mpls-vpn), built for
-    /// this neighbour (`next-hop self` resolved, `split` applied), in file order.
+    /// The `static`, `announce` and `l2vpn` routes built for this neighbour (`next-hop self`
+    /// resolved, `split` applied), in file order, then the `flow` rules.
     pub changes: Vec<Change>,
     /// `flow { route NAME { } }` rules.
     pub flows: Vec<FlowRoute>,
@@ -69,28 +72,28 @@ impl Configuration {
             )
             .in_file(&name)
         })?;
-        // the tokens own their text: the file is not kept while its routes are read
-        let nodes = Configuration::nodes(&text).map_err(|e| e.in_file(&name))?;
+        // the tree owns its words: the file is not kept while the neighbours are read
+        let (nodes, prepared) = Configuration::nodes(&text).map_err(|e| e.in_file(&name))?;
         drop(text);
-        Configuration::from_nodes(nodes, path).map_err(|e| e.in_file(&name))
+        Configuration::from_nodes(nodes, prepared, path).map_err(|e| e.in_file(&name))
     }
 
     /// Checks `text`, as if read from `path` (`run` programs are resolved from its folder;
     /// errors name it).
     pub fn parse(text: &str, path: &Path) -> Result<Configuration> {
         Configuration::nodes(text)
-            .and_then(|nodes| Configuration::from_nodes(nodes, path))
+            .and_then(|(nodes, prepared)| Configuration::from_nodes(nodes, prepared, path))
             .map_err(|e| e.in_file(&path.display().to_string()))
     }
 
-    /// The section tree of `text`.
-    fn nodes(text: &str) -> Result<Vec<Node>> {
-        let mut tree = self::core::parser::Tree::default();
-        self::core::format::tokenize(text, |token| tree.push(token))?;
-        tree.finish()
+    /// The section tree of `text`, and the routes read beside it.
+    fn nodes(text: &str) -> Result<(Vec<Node>, Prepared)> {
+        let mut reader = Reader::default();
+        self::core::format::tokenize(text, |token| reader.push(token))?;
+        reader.finish()
     }
 
-    fn from_nodes(nodes: Vec<Node>, path: &Path) -> Result<Configuration> {
+    fn from_nodes(nodes: Vec<Node>, mut prepared: Prepared, path: &Path) -> Result<Configuration> {
         let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
 
         let mut configuration = Configuration {
@@ -163,7 +166,7 @@ impl Configuration {
                             ));
                         }
                         // a template is checked on its own too, so its errors point at it
-                        neighbor::check_template(template)?;
+                        neighbor::check_template(template, &mut prepared)?;
                     }
                     template_blocks.push(section);
                 }
@@ -191,7 +194,7 @@ impl Configuration {
 
         for section in neighbors {
             let location = section.location();
-            let peers = neighbor::parse(section, &templates)?;
+            let peers = neighbor::parse(section, &templates, &mut prepared)?;
             for peer in peers {
                 let duplicate = configuration.neighbors.iter().any(|p| {
                     p.neighbor.peer_address == peer.neighbor.peer_address
@@ -210,5 +213,96 @@ impl Configuration {
             }
         }
         Ok(configuration)
+    }
+}
+
+/// What a section reads straight from the token stream.
+#[derive(Clone, Copy)]
+enum Streams {
+    /// `route PREFIX ...;` in `static`.
+    Static,
+    /// `unicast PREFIX ...;` (and the other `announce::IP_ANNOUNCEMENTS`) in
+    /// `announce { ipv4 { } }` or `ipv6`.
+    Announce(Afi),
+}
+
+/// Reads tokens into the section tree (`core::parser::Tree`), except route statements of
+/// `static` and of `announce { ipv4|ipv6 { } }` sections: those are checked and built as they
+/// are read, their words borrowed from the file, into groups beside the tree (`Prepared`)
+/// that their section names (`Section::routes`).
+#[derive(Default)]
+struct Reader<'t> {
+    tree: Tree,
+    prepared: Prepared,
+    /// What the section being read streams, if anything.
+    streams: Option<Streams>,
+    /// The words of the statement being read in such a section.
+    words: Vec<Token<'t>>,
+}
+
+impl<'t> Reader<'t> {
+    fn push(&mut self, token: Token<'t>) -> Result<()> {
+        let streams = match self.streams {
+            Some(_) if matches!(token.kind, Kind::Word | Kind::Quoted) => {
+                self.words.push(token);
+                return Ok(());
+            }
+            Some(streams) if token.kind == Kind::End && !self.words.is_empty() => streams,
+            _ => return self.tree_reads(token),
+        };
+        let keyword = &*self.words[0].text;
+        let streamed = match streams {
+            Streams::Static => keyword == "route",
+            Streams::Announce(_) => announce::IP_ANNOUNCEMENTS.contains(&keyword),
+        };
+        if !streamed {
+            return self.tree_reads(token);
+        }
+        let group = match self.tree.route_group() {
+            Some(group) => group,
+            None => {
+                let group = self.prepared.start();
+                self.tree.add_route_group(group);
+                group
+            }
+        };
+        // after an error its section is not read further: nothing needs building
+        if !self.prepared.failed(group) {
+            let at = self.words[0].location;
+            let mut words = Words::new(&self.words, token.location);
+            let route = match streams {
+                Streams::Static => r#static::ip_route(&mut words, at, None),
+                Streams::Announce(afi) => announce::ip_announcement(afi, keyword, &mut words, at),
+            };
+            self.prepared.add(group, route);
+        }
+        self.words.clear();
+        Ok(())
+    }
+
+    /// Hands the words read so far and `token` to the tree.
+    fn tree_reads(&mut self, token: Token<'t>) -> Result<()> {
+        for word in self.words.drain(..) {
+            self.tree.push(word)?;
+        }
+        let structure = matches!(token.kind, Kind::Open | Kind::Close);
+        self.tree.push(token)?;
+        if structure {
+            let mut path = self.tree.path().rev();
+            self.streams = match (path.next(), path.next()) {
+                (Some("static"), _) => Some(Streams::Static),
+                (Some("ipv4"), Some("announce")) => Some(Streams::Announce(Afi::IPV4)),
+                (Some("ipv6"), Some("announce")) => Some(Streams::Announce(Afi::IPV6)),
+                _ => None,
+            };
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<(Vec<Node>, Prepared)> {
+        for word in self.words.drain(..) {
+            self.tree.push(word)?;
+        }
+        Ok((self.tree.finish()?, self.prepared))
     }
 }

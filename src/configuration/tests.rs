@@ -116,8 +116,9 @@ fn templates_are_inherited_then_overridden() {
         (1, 2, 60)
     );
     assert_eq!(peer.neighbor.families, vec![Family::IPV4_UNICAST]);
-    assert_eq!(peer.routes.len(), 1);
-    assert_eq!(peer.routes[0].prefix, Some((ip("10.0.0.0"), 8)));
+    assert_eq!(peer.changes.len(), 1);
+    assert_eq!(peer.changes[0].nlri.to_string(), "10.0.0.0/8");
+    assert_eq!(peer.changes[0].nexthop, Some(ip("1.1.1.1")));
 }
 
 #[test]
@@ -166,34 +167,50 @@ fn processes_and_api() {
     std::fs::remove_dir_all(&folder).unwrap();
 }
 
+/// Routes are built in file order whether read straight from the token stream (`route`
+/// statements of `static`, `unicast` of `announce`) or from the section tree.
 #[test]
-fn routes_in_neutral_form() {
+fn routes_built_in_file_order() {
     let configuration = parse(
         "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 9.9.9.9;\n family { ipv4 unicast; ipv4 mpls-vpn; ipv4 flow; l2vpn vpls; }\n \
          static {\n  route 10.0.0.0/24 next-hop self med 10 community [ 1:1 no-export ] split /25;\n  \
-         route 10.1.0.0/24 {\n   rd 65000:1;\n   label 100;\n   next-hop 1.1.1.1;\n  }\n }\n \
+         route 10.1.0.0/24 {\n   rd 65000:1;\n   label 100;\n   next-hop 1.1.1.1;\n  }\n  route 10.3.0.0/16 next-hop 3.3.3.3;\n }\n \
          flow { route drop { match { source 10.0.0.0/24; destination-port [ =80 >8080&<8088 ]; } then { discard; } } }\n \
-         l2vpn { vpls site endpoint 5 base 10702 offset 1 size 8 rd 1.1.1.1:1 next-hop 1.1.1.1; }\n}\n",
+         l2vpn { vpls site endpoint 5 base 10702 offset 1 size 8 rd 1.1.1.1:1 next-hop 1.1.1.1; }\n \
+         announce { ipv4 { unicast 10.2.0.0/24 next-hop 2.2.2.2 med 10 community [ 1:1 no-export ]; } }\n}\n",
     )
     .unwrap();
     let peer = &configuration.neighbors[0];
-    let unicast = &peer.routes[0];
-    assert_eq!(unicast.family, Family::IPV4_UNICAST);
-    assert_eq!(unicast.field("next-hop"), Some(&Value::NextHopSelf));
-    assert_eq!(unicast.field("med"), Some(&Value::Number(10)));
+    let families: Vec<Family> = peer.changes.iter().map(|c| c.nlri.family()).collect();
+    let unicast = Family::IPV4_UNICAST;
     assert_eq!(
-        unicast.field("community"),
-        Some(&Value::Words(vec!["1:1".into(), "no-export".into()]))
+        families,
+        [
+            unicast,
+            unicast,
+            Family::new(Afi::IPV4, Safi::MPLS_VPN),
+            unicast,
+            Family::new(Afi::L2VPN, Safi::VPLS),
+            unicast,
+            Family::new(Afi::IPV4, Safi::FLOW_IP),
+        ]
     );
-    assert_eq!(unicast.field("split"), Some(&Value::Number(25)));
-    let vpn = &peer.routes[1];
-    assert_eq!(vpn.family, Family::new(Afi::IPV4, Safi::MPLS_VPN));
-    assert_eq!(vpn.field("rd"), Some(&Value::Word("65000:1".into())));
-    let vpls = &peer.routes[2];
-    assert_eq!(
-        (vpls.kind, vpls.family),
-        (RouteKind::Vpls, Family::new(Afi::L2VPN, Safi::VPLS))
-    );
+    let split: Vec<String> = peer.changes[..2]
+        .iter()
+        .map(|c| c.nlri.to_string())
+        .collect();
+    assert_eq!(split, ["10.0.0.0/25", "10.0.0.128/25"]);
+    // next-hop self: the router-id, there being no local address
+    assert_eq!(peer.changes[0].nexthop, Some(ip("9.9.9.9")));
+    assert_eq!(peer.changes[1].nexthop, Some(ip("9.9.9.9")));
+    assert_eq!(peer.changes[3].nlri.to_string(), "10.3.0.0/16");
+    assert_eq!(peer.changes[5].nexthop, Some(ip("2.2.2.2")));
+    // the same attributes, one shared set
+    assert!(std::sync::Arc::ptr_eq(
+        &peer.changes[0].attributes,
+        &peer.changes[5].attributes
+    ));
+    assert_eq!(peer.changes[0].attributes.iter().count(), 2);
     let flow = &peer.flows[0];
     assert_eq!(flow.name, "drop");
     assert_eq!(flow.family, Family::new(Afi::IPV4, Safi::FLOW_IP));

@@ -9,10 +9,11 @@ use super::core::parser::{Node, Section, Statement, Words};
 use super::core::{Error, Location, Result};
 use super::flow::FlowRoute;
 use super::r#static::route::Route;
+use super::r#static::Sink;
 use crate::protocol::family::{Afi, Safi};
 
 /// Parses an `announce` section into routes.
-pub fn parse(section: &Section, routes: &mut Vec<Route>, flows: &mut Vec<FlowRoute>) -> Result<()> {
+pub fn parse(section: &Section, routes: &mut Sink<'_>, flows: &mut Vec<FlowRoute>) -> Result<()> {
     section.args().finish()?;
     for node in &section.body {
         let inner = match node {
@@ -36,7 +37,9 @@ pub fn parse(section: &Section, routes: &mut Vec<Route>, flows: &mut Vec<FlowRou
                 ))
             }
         };
-        for node in &inner.body {
+        let mut next = 0;
+        for (index, node) in inner.body.iter().enumerate() {
+            routes.groups(inner, &mut next, index)?;
             let statement = match node {
                 Node::Statement(statement) => statement,
                 Node::Section(nested) => {
@@ -52,6 +55,7 @@ pub fn parse(section: &Section, routes: &mut Vec<Route>, flows: &mut Vec<FlowRou
                 Announcement::Flow(flow) => flows.push(flow),
             }
         }
+        routes.groups(inner, &mut next, usize::MAX)?;
     }
     Ok(())
 }
@@ -61,6 +65,43 @@ pub fn parse(section: &Section, routes: &mut Vec<Route>, flows: &mut Vec<FlowRou
 pub enum Announcement {
     Route(Route),
     Flow(FlowRoute),
+}
+
+/// The announcements of an IPv4 or IPv6 prefix (read straight from the token stream in a
+/// configuration: `configuration::Reader`).
+pub const IP_ANNOUNCEMENTS: [&str; 5] = [
+    "unicast",
+    "multicast",
+    "nlri-mpls",
+    "labeled-unicast",
+    "mpls-vpn",
+];
+
+/// `SAFI PREFIX ...` of an `announce { ipv4 { } }` or `ipv6` section, `SAFI` one of
+/// `IP_ANNOUNCEMENTS`.
+pub fn ip_announcement(
+    afi: Afi,
+    keyword: &str,
+    words: &mut Words<'_>,
+    at: Location,
+) -> Result<Route> {
+    let safi = match keyword {
+        "unicast" => Safi::UNICAST,
+        "multicast" => Safi::MULTICAST,
+        "mpls-vpn" => Safi::MPLS_VPN,
+        _ => Safi::NLRI_MPLS,
+    };
+    let route = super::r#static::ip_route(words, at, Some(safi))?;
+    if route
+        .prefix
+        .is_some_and(|(ip, _)| ip.is_ipv4() != (afi == Afi::IPV4))
+    {
+        return Err(Error::new(
+            at,
+            format!("the prefix is not an {} prefix", afi.name()),
+        ));
+    }
+    Ok(route)
 }
 
 /// One `SAFI ...` announcement of an `announce { AFI { } }` section.
@@ -73,19 +114,7 @@ fn announcement(
     let route = match (afi, keyword) {
         (Afi::L2VPN, "vpls") => super::l2vpn::vpls(words, at)?,
         (Afi::L2VPN, other) => return Err(Error::new(at, format!("unknown l2vpn announcement '{other}': expected vpls"))),
-        (_, "unicast" | "multicast" | "nlri-mpls" | "labeled-unicast" | "mpls-vpn") => {
-            let safi = match keyword {
-                "unicast" => Safi::UNICAST,
-                "multicast" => Safi::MULTICAST,
-                "mpls-vpn" => Safi::MPLS_VPN,
-                _ => Safi::NLRI_MPLS,
-            };
-            let route = super::r#static::ip_route(words, at, Some(safi))?;
-            if route.prefix.is_some_and(|(ip, _)| ip.is_ipv4() != (afi == Afi::IPV4)) {
-                return Err(Error::new(at, format!("the prefix is not an {} prefix", afi.name())));
-            }
-            route
-        }
+        (_, keyword) if IP_ANNOUNCEMENTS.contains(&keyword) => ip_announcement(afi, keyword, words, at)?,
         (_, "flow" | "flow-vpn") => {
             let safi = if keyword == "flow" { Safi::FLOW_IP } else { Safi::FLOW_VPN };
             return Ok(Announcement::Flow(super::flow::announce(words, at, Some(afi), safi)?));

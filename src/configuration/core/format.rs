@@ -160,8 +160,9 @@ pub fn tokenize<'t>(text: &'t str, mut emit: impl FnMut(Token<'t>) -> Result<()>
                             let owned = quoted.get_or_insert_with(|| text[start..at].to_string());
                             match chars.next() {
                                 Some((_, 'u')) => {
-                                    let digits: String =
-                                        (0..4).filter_map(|_| chars.next().map(|(_, d)| d)).collect();
+                                    let digits: String = (0..4)
+                                        .filter_map(|_| chars.next().map(|(_, d)| d))
+                                        .collect();
                                     column += 1 + digits.chars().count() as u32;
                                     let code = u32::from_str_radix(&digits, 16)
                                         .ok()

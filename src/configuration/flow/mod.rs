@@ -356,7 +356,9 @@ fn interface_set(words: &mut Words<'_>) -> Result<Value> {
             ));
         }
     }
-    Ok(Value::Words(items.iter().map(|t| t.text.to_string()).collect()))
+    Ok(Value::Words(
+        items.iter().map(|t| t.text.to_string()).collect(),
+    ))
 }
 
 /// A one-line `flow` announcement inside `announce { ipv4|ipv6 { flow ...; } }`: match

@@ -4,10 +4,11 @@
 use super::core::parser::{Node, Section, Words};
 use super::core::{Error, Location, Result};
 use super::r#static::route::{self, Field, Route, RouteKind, Value};
+use super::r#static::Sink;
 use crate::bgp::message::update::nlri::{Nlri, PathInfo, RouteDistinguisher, Vpls};
 use crate::protocol::family::{Family, Safi};
 
-pub fn parse(section: &Section, routes: &mut Vec<Route>) -> Result<()> {
+pub fn parse(section: &Section, routes: &mut Sink<'_>) -> Result<()> {
     section.args().finish()?;
     for node in &section.body {
         match node {

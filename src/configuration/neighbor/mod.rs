@@ -7,6 +7,8 @@ pub mod family;
 use super::capability::CapabilitySettings;
 use super::core::parser::{parse_asn, parse_prefix, Node, Section, Statement, Words};
 use super::core::{Error, Location, Result};
+use super::r#static::parser::{Prepared, Table};
+use super::r#static::Sink;
 use super::PeerConfig;
 use crate::bgp::neighbor::Neighbor;
 use crate::protocol::family::{Afi, Family};
@@ -27,6 +29,8 @@ struct Builder {
     nexthop: Vec<(Family, Afi)>,
     nexthop_section: bool,
     settings: CapabilitySettings,
+    /// The routes of its `static`, `announce` and `l2vpn` sections.
+    table: Table,
 }
 
 impl Builder {
@@ -35,7 +39,6 @@ impl Builder {
             peer: PeerConfig {
                 neighbor: Neighbor::new(peer_address),
                 api: api::Api::default(),
-                routes: Vec::new(),
                 changes: Vec::new(),
                 flows: Vec::new(),
                 operational: Vec::new(),
@@ -48,15 +51,19 @@ impl Builder {
             nexthop: Vec::new(),
             nexthop_section: false,
             settings: CapabilitySettings::default(),
+            table: Table::default(),
         }
     }
 
-    /// Applies the statements and sections of a neighbour (or template) body, in order.
+    /// Applies the statements and sections of a neighbour (or template) body, in order;
+    /// `own` as `Prepared::take`.
     fn apply(
         &mut self,
         body: &[Node],
         templates: &HashMap<String, &Section>,
         depth: usize,
+        prepared: &mut Prepared,
+        own: bool,
     ) -> Result<()> {
         for node in body {
             match node {
@@ -75,12 +82,12 @@ impl Builder {
                                 "templates inherit from each other in a loop",
                             ));
                         }
-                        self.apply(&template.body, templates, depth + 1)?;
+                        self.apply(&template.body, templates, depth + 1, prepared, false)?;
                     }
                     words.finish()?;
                 }
                 Node::Statement(statement) => self.statement(statement)?,
-                Node::Section(section) => self.section(section)?,
+                Node::Section(section) => self.section(section, prepared, own)?,
             }
         }
         Ok(())
@@ -177,7 +184,12 @@ impl Builder {
         words.finish()
     }
 
-    fn section(&mut self, section: &Section) -> Result<()> {
+    fn section(&mut self, section: &Section, prepared: &mut Prepared, own: bool) -> Result<()> {
+        let mut routes = Sink::Table {
+            table: &mut self.table,
+            prepared,
+            own,
+        };
         match section.keyword() {
             "family" => family::parse_family(section, &mut self.families),
             "capability" => super::capability::parse(section, &mut self.peer.neighbor.capability, &mut self.settings),
@@ -194,9 +206,9 @@ impl Builder {
                 Ok(())
             }
             "api" => self.peer.api.parse(section),
-            "static" => super::r#static::parse(section, &mut self.peer.routes),
-            "announce" => super::announce::parse(section, &mut self.peer.routes, &mut self.peer.flows),
-            "l2vpn" => super::l2vpn::parse(section, &mut self.peer.routes),
+            "static" => super::r#static::parse(section, &mut routes),
+            "announce" => super::announce::parse(section, &mut routes, &mut self.peer.flows),
+            "l2vpn" => super::l2vpn::parse(section, &mut routes),
             "flow" => super::flow::parse(section, &mut self.peer.flows),
             "operational" => super::operational::parse(section, &mut self.peer.operational),
             other => Err(Error::new(
@@ -342,15 +354,7 @@ impl Builder {
             }
         }
 
-        for route in &self.peer.routes {
-            let family = route.family;
-            if !families.contains(&family) && family != Family::IPV4_UNICAST {
-                return Err(Error::new(
-                    route.location,
-                    format!("trying to announce a route of type {family} when we are not announcing the family to our peer"),
-                ));
-            }
-        }
+        self.table.check_families(&families)?;
         for flow in &self.peer.flows {
             if !families.contains(&flow.family) {
                 return Err(Error::new(
@@ -360,24 +364,12 @@ impl Builder {
             }
         }
 
-        let mut interned = std::collections::HashSet::new();
-        // one change per route unless `split`: exact room for a large configuration
-        self.peer
-            .changes
-            .reserve_exact(self.peer.routes.len() + self.peer.flows.len());
-        for route in &self.peer.routes {
-            if let Some(changes) = super::r#static::parser::build(route, neighbor)? {
-                for mut change in changes {
-                    change.attributes =
-                        super::r#static::parser::intern(&mut interned, change.attributes);
-                    self.peer.changes.push(change);
-                }
-            }
-        }
+        self.peer.changes = self.table.finish(neighbor)?;
+        // exact room: the table may be a million routes
+        self.peer.changes.reserve_exact(self.peer.flows.len());
         for flow in &self.peer.flows {
             self.peer.changes.push(super::flow::build(flow, neighbor)?);
         }
-        self.peer.routes.shrink_to_fit();
         self.peer.changes.shrink_to_fit();
 
         // multi-session: one neighbour per family (ExaBGP's `post`)
@@ -389,7 +381,6 @@ impl Builder {
                     peer.neighbor.families = vec![*family];
                     peer.neighbor.addpath.retain(|f| f == family);
                     peer.neighbor.nexthop.retain(|(f, _)| f == family);
-                    peer.routes.retain(|r| r.family == *family);
                     peer.changes.retain(|c| c.nlri.family() == *family);
                     peer.flows.retain(|r| r.family == *family);
                     peer
@@ -431,7 +422,11 @@ fn host_name(words: &mut Words<'_>, what: &str) -> Result<String> {
 }
 
 /// Parses a `neighbor IP[/LEN] { }` section (one neighbour, or one per family with multi-session).
-pub fn parse(section: Section, templates: &HashMap<String, &Section>) -> Result<Vec<PeerConfig>> {
+pub fn parse(
+    section: Section,
+    templates: &HashMap<String, &Section>,
+    prepared: &mut Prepared,
+) -> Result<Vec<PeerConfig>> {
     let mut args = section.args();
     let (address, len) = args.parse("an IP address or prefix for the neighbor", |s| {
         if s.contains('/') {
@@ -444,22 +439,22 @@ pub fn parse(section: Section, templates: &HashMap<String, &Section>) -> Result<
     let mut builder = Builder::new(address);
     let host = if address.is_ipv4() { 32 } else { 128 };
     builder.peer.neighbor.peer_range = len.filter(|l| *l != host);
-    builder.apply(&section.body, templates, 0)?;
+    builder.apply(&section.body, templates, 0, prepared, true)?;
     let location = section.location();
-    // its routes were read: their tokens go before the routes are built into changes
+    // its statements were read: they go before the routes are finished
     drop(section);
     builder.finish(location)
 }
 
 /// Checks a template's body on its own (its statements, not completeness).
-pub fn check_template(section: &Section) -> Result<()> {
+pub fn check_template(section: &Section, prepared: &mut Prepared) -> Result<()> {
     let mut builder = Builder::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
     for node in &section.body {
         match node {
             // inherit in a template is resolved when a neighbour uses it
             Node::Statement(statement) if statement.keyword() == "inherit" => {}
             Node::Statement(statement) => builder.statement(statement)?,
-            Node::Section(inner) => builder.section(inner)?,
+            Node::Section(inner) => builder.section(inner, prepared, false)?,
         }
     }
     Ok(())

@@ -5,14 +5,63 @@ pub mod parser;
 pub mod route;
 pub mod sr_policy;
 
+use self::parser::{Prepared, Table};
 use self::route::{Field, Route, RouteKind};
 use super::core::parser::{Node, Section, Words};
 use super::core::{Error, Location, Result};
 
+/// Where the routes of a section go.
+pub enum Sink<'a> {
+    /// A configuration's: built into the neighbour's table as they come, with the route
+    /// statements read straight from the token stream (`Section::routes`, `own` as
+    /// `Prepared::take`).
+    Table {
+        table: &'a mut Table,
+        prepared: &'a mut Prepared,
+        own: bool,
+    },
+    /// An API command's: kept in their neutral form.
+    Neutral(&'a mut Vec<Route>),
+}
+
+impl Sink<'_> {
+    pub fn push(&mut self, route: Route) {
+        match self {
+            Sink::Table {
+                table, prepared, ..
+            } => table.add(route, &mut prepared.interned),
+            Sink::Neutral(routes) => routes.push(route),
+        }
+    }
+
+    /// The groups of route statements of `section` read before its node `before` (every
+    /// one left with `usize::MAX`), from `*next` on (advanced past them).
+    pub fn groups(&mut self, section: &Section, next: &mut usize, before: usize) -> Result<()> {
+        while let Some(&(at, group)) = section.routes.get(*next) {
+            if at > before {
+                break;
+            }
+            *next += 1;
+            match self {
+                Sink::Table {
+                    table,
+                    prepared,
+                    own,
+                } => prepared.take(group, *own, table)?,
+                // the sections of an API command are built from its words: they have none
+                Sink::Neutral(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Parses a `static` section into routes.
-pub fn parse(section: &Section, routes: &mut Vec<Route>) -> Result<()> {
+pub fn parse(section: &Section, routes: &mut Sink<'_>) -> Result<()> {
     section.args().finish()?;
-    for node in &section.body {
+    let mut next = 0;
+    for (index, node) in section.body.iter().enumerate() {
+        routes.groups(section, &mut next, index)?;
         match node {
             Node::Statement(statement) => match statement.keyword() {
                 "route" => {
@@ -83,7 +132,7 @@ pub fn parse(section: &Section, routes: &mut Vec<Route>) -> Result<()> {
             }
         }
     }
-    Ok(())
+    routes.groups(section, &mut next, usize::MAX)
 }
 
 /// `PREFIX keyword value ...` of an IP route; `safi` forces the family (announce sections).

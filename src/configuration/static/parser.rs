@@ -20,7 +20,7 @@ use crate::bgp::neighbor::Neighbor;
 use crate::configuration::announce::{mup, mvpn};
 use crate::configuration::core::parser::{parse_asn, parse_number};
 use crate::configuration::core::{Error, Location, Result};
-use crate::protocol::family::{Afi, Safi};
+use crate::protocol::family::{Afi, Family, Safi};
 use bytes::Bytes;
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -73,13 +73,26 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
     if !buildable(route) {
         return Ok(None);
     }
-    // `next-hop self` of routes without a prefix is the session's local address
-    let family_of = route.prefix.map_or(
+    build_with(route, &mut |of, at| resolve_self(neighbor, of, at)).map(Some)
+}
+
+/// `next-hop self` for a route whose next-hop is for the family of `of` (the prefix), or
+/// without a prefix the session's local address.
+fn resolve_self(neighbor: &Neighbor, of: Option<IpAddr>, at: Location) -> Result<IpAddr> {
+    let family_of = of.unwrap_or(
         neighbor
             .local_address
             .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
-        |(prefix, _)| prefix,
     );
+    ip_self(neighbor, family_of, at)
+}
+
+/// `build` of a buildable route, `next_hop_self` giving the address of `next-hop self`.
+fn build_with(
+    route: &Route,
+    next_hop_self: &mut dyn FnMut(Option<IpAddr>, Location) -> Result<IpAddr>,
+) -> Result<Vec<Change>> {
+    let of = route.prefix.map(|(prefix, _)| prefix);
     // IPv4 next-hops of IPv6 MUP routes are IPv4-mapped, as ExaBGP; others are kept as
     // written: the MP_REACH_NLRI encoder decides how an IPv4 next-hop of an IPv6 route goes
     // on the wire, and an IPv4 one is also sent as NEXT_HOP (ExaBGP)
@@ -95,7 +108,7 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
     for field in &route.fields {
         let at = field.location;
         match (field.keyword.as_str(), &field.value) {
-            ("next-hop", Value::NextHopSelf) => nexthop = Some(ip_self(neighbor, family_of, at)?),
+            ("next-hop", Value::NextHopSelf) => nexthop = Some(next_hop_self(of, at)?),
             ("next-hop", Value::Ip(ip)) => {
                 nexthop = Some(match ip {
                     IpAddr::V4(v4) if mapped => IpAddr::V6(v4.to_ipv6_mapped()),
@@ -140,14 +153,10 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
     };
     let (prefix, mask) = match (route.kind, route.prefix) {
         (RouteKind::Ip, Some(prefix)) => prefix,
-        (RouteKind::Vpls, _) => {
-            return Ok(Some(vec![change(crate::configuration::l2vpn::nlri(
-                route,
-            )?)]))
-        }
-        (RouteKind::McastVpn, _) => return Ok(Some(vec![change(mvpn::nlri(route)?)])),
-        (RouteKind::Mup, _) => return Ok(Some(vec![change(mup::nlri(route)?)])),
-        _ => return Ok(None),
+        (RouteKind::Vpls, _) => return Ok(vec![change(crate::configuration::l2vpn::nlri(route)?)]),
+        (RouteKind::McastVpn, _) => return Ok(vec![change(mvpn::nlri(route)?)]),
+        (RouteKind::Mup, _) => return Ok(vec![change(mup::nlri(route)?)]),
+        _ => return Ok(Vec::new()),
     };
     let labels = labels.unwrap_or_default();
     if family.safi == Safi::MPLS_VPN && rd.is_none() {
@@ -193,7 +202,7 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Option<Vec<Change>>> 
             })
         })
         .collect();
-    Ok(Some(changes))
+    Ok(changes)
 }
 
 /// The shared copy of `attributes`: a configuration of many routes with the same attributes
@@ -207,6 +216,266 @@ pub fn intern(
     }
     interned.insert(Arc::clone(&attributes));
     attributes
+}
+
+/// Where the `next-hop self` of some changes of a `Table` is resolved once the neighbour is
+/// known: changes `first..end` (several with `split`), for the family of `of` (the prefix, or
+/// the session's local address).
+#[derive(Clone, PartialEq, Eq, Debug)]
+struct NextHopSelf {
+    first: usize,
+    end: usize,
+    of: Option<IpAddr>,
+    at: Location,
+}
+
+/// A route of a `Table` that is only built once its neighbour is known.
+#[derive(Clone, PartialEq, Eq, Debug)]
+enum Later {
+    /// SR policy routes (their `next-hop self` is for their endpoint's family).
+    Route(Route),
+    /// A route that could not be built: its error is reported where building it was, after
+    /// the neighbour's own checks (and after its `next-hop self`, when written before).
+    Failed {
+        family: Family,
+        location: Location,
+        next_hop_self: Option<(Option<IpAddr>, Location)>,
+        error: Error,
+    },
+}
+
+impl Later {
+    fn family_location(&self) -> (Family, Location) {
+        match self {
+            Later::Route(route) => (route.family, route.location),
+            Later::Failed {
+                family, location, ..
+            } => (*family, *location),
+        }
+    }
+}
+
+/// The routes of a neighbour's sections, in file order, built as they are read: what does
+/// not depend on the neighbour (NLRI, attributes) at once, the rest (`next-hop self`, SR
+/// policy) by `finish`. A large table is so never held in the neutral `Route` form.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Table {
+    pub changes: Vec<Change>,
+    selfs: Vec<NextHopSelf>,
+    /// Each with how many changes come before it.
+    later: Vec<(usize, Later)>,
+}
+
+impl Table {
+    /// Adds a checked route; `interned` shares the attribute sets of all routes.
+    pub fn add(&mut self, route: Route, interned: &mut HashSet<Arc<Attributes>>) {
+        if route.kind == RouteKind::SrPolicy || !buildable(&route) {
+            self.later.push((self.changes.len(), Later::Route(route)));
+            return;
+        }
+        let mut next_hop_self = None;
+        let built = build_with(&route, &mut |of, at| {
+            next_hop_self = Some((of, at));
+            // replaced by `finish`
+            Ok(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+        });
+        match built {
+            Ok(changes) => {
+                let first = self.changes.len();
+                for mut change in changes {
+                    change.attributes = intern(interned, change.attributes);
+                    self.changes.push(change);
+                }
+                if let Some((of, at)) = next_hop_self {
+                    let end = self.changes.len();
+                    self.selfs.push(NextHopSelf { first, end, of, at });
+                }
+            }
+            Err(error) => self.later.push((
+                self.changes.len(),
+                Later::Failed {
+                    family: route.family,
+                    location: route.location,
+                    next_hop_self,
+                    error,
+                },
+            )),
+        }
+    }
+
+    /// Appends the routes of `other`, read after these.
+    pub fn append(&mut self, mut other: Table) {
+        if *self == Table::default() {
+            // a neighbour's one large section: moved, not copied
+            *self = other;
+            return;
+        }
+        let base = self.changes.len();
+        self.changes.append(&mut other.changes);
+        self.selfs
+            .extend(other.selfs.into_iter().map(|s| NextHopSelf {
+                first: s.first + base,
+                end: s.end + base,
+                ..s
+            }));
+        self.later.extend(
+            other
+                .later
+                .into_iter()
+                .map(|(before, later)| (before + base, later)),
+        );
+    }
+
+    /// Fails on the first route, in file order, of a family not in `families` (IPv4 unicast
+    /// is always allowed, as ExaBGP).
+    pub fn check_families(&self, families: &[Family]) -> Result<()> {
+        let allowed = |family: Family| families.contains(&family) || family == Family::IPV4_UNICAST;
+        let change = self.changes.iter().position(|c| !allowed(c.nlri.family()));
+        let later = self
+            .later
+            .iter()
+            .find(|(_, later)| !allowed(later.family_location().0));
+        let (family, location) = match (change, later) {
+            (None, None) => return Ok(()),
+            (Some(index), Some((before, _))) if *before > index => (
+                self.changes[index].nlri.family(),
+                self.changes[index].location,
+            ),
+            (Some(index), None) => (
+                self.changes[index].nlri.family(),
+                self.changes[index].location,
+            ),
+            (_, Some((_, later))) => later.family_location(),
+        };
+        Err(Error::new(
+            location,
+            format!("trying to announce a route of type {family} when we are not announcing the family to our peer"),
+        ))
+    }
+
+    /// The changes for `neighbor`, in file order: `next-hop self` resolved and SR policy
+    /// routes built; the first error, in file order, of a route that can not be built.
+    pub fn finish(self, neighbor: &Neighbor) -> Result<Vec<Change>> {
+        let Table {
+            mut changes,
+            selfs,
+            later,
+        } = self;
+        let mut selfs = selfs.into_iter().peekable();
+        let resolve = |changes: &mut Vec<Change>, s: NextHopSelf| -> Result<()> {
+            let ip = resolve_self(neighbor, s.of, s.at)?;
+            for change in &mut changes[s.first..s.end] {
+                change.nexthop = Some(ip);
+            }
+            Ok(())
+        };
+        let mut interned = HashSet::new();
+        let mut built: Vec<(usize, Vec<Change>)> = Vec::new();
+        for (before, later) in later {
+            while let Some(s) = selfs.next_if(|s| s.first < before) {
+                resolve(&mut changes, s)?;
+            }
+            match later {
+                Later::Failed {
+                    next_hop_self,
+                    error,
+                    ..
+                } => {
+                    if let Some((of, at)) = next_hop_self {
+                        resolve_self(neighbor, of, at)?;
+                    }
+                    return Err(error);
+                }
+                Later::Route(route) => {
+                    if let Some(mut more) = build(&route, neighbor)? {
+                        for change in &mut more {
+                            change.attributes =
+                                intern(&mut interned, Arc::clone(&change.attributes));
+                        }
+                        built.push((before, more));
+                    }
+                }
+            }
+        }
+        for s in selfs {
+            resolve(&mut changes, s)?;
+        }
+        if built.is_empty() {
+            return Ok(changes);
+        }
+        let total = changes.len() + built.iter().map(|(_, more)| more.len()).sum::<usize>();
+        let mut merged = Vec::with_capacity(total);
+        let mut rest = changes.into_iter();
+        let mut copied = 0;
+        for (before, more) in built {
+            merged.extend(rest.by_ref().take(before - copied));
+            copied = before;
+            merged.extend(more);
+        }
+        merged.extend(rest);
+        Ok(merged)
+    }
+}
+
+/// Route statements read straight from the token stream (`configuration::Reader`), in
+/// groups that their sections name by index (`Section::routes`), and the attribute sets
+/// every route of the configuration shares.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    groups: Vec<Group>,
+    pub interned: HashSet<Arc<Attributes>>,
+}
+
+/// Consecutive route statements of a section: the first error ends the section there.
+#[derive(Clone, Debug, Default)]
+struct Group {
+    table: Table,
+    error: Option<Error>,
+}
+
+impl Prepared {
+    /// A new group, by its index.
+    pub fn start(&mut self) -> usize {
+        self.groups.push(Group::default());
+        self.groups.len() - 1
+    }
+
+    /// Whether group `index` ended with an error (what follows in its section is not read).
+    pub fn failed(&self, index: usize) -> bool {
+        self.groups
+            .get(index)
+            .is_some_and(|group| group.error.is_some())
+    }
+
+    /// Adds a checked route, or the error of a route statement, to group `index`.
+    pub fn add(&mut self, index: usize, route: Result<Route>) {
+        let Some(group) = self.groups.get_mut(index) else {
+            return;
+        };
+        match route {
+            Ok(route) => group.table.add(route, &mut self.interned),
+            Err(error) => group.error = Some(error),
+        }
+    }
+
+    /// Appends the routes of group `index` to `table`, then fails with its error if it has
+    /// one. `own`: the group belongs to the section being read for the only time (a
+    /// neighbour's), so it is moved; a template's is copied for each neighbour using it.
+    pub fn take(&mut self, index: usize, own: bool, table: &mut Table) -> Result<()> {
+        let Some(group) = self.groups.get_mut(index) else {
+            return Ok(());
+        };
+        let group = if own {
+            std::mem::take(group)
+        } else {
+            group.clone()
+        };
+        table.append(group.table);
+        match group.error {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The address with the bits after `mask` cleared.

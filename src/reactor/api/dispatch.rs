@@ -178,7 +178,6 @@ impl Api {
             config: PeerConfig {
                 neighbor: config.neighbor.clone(),
                 api: config.api.clone(),
-                routes: Vec::new(),
                 changes: Vec::new(),
                 flows: Vec::new(),
                 operational: Vec::new(),

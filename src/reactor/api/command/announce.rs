@@ -131,7 +131,11 @@ pub(super) fn action(cursor: &mut Cursor<'_>) -> Result<Action, ParseError> {
                 routes: Vec::new(),
             };
             let (mut parsed, mut flow) = (Vec::new(), Vec::new());
-            crate::configuration::announce::parse(&announce_section, &mut parsed, &mut flow)?;
+            crate::configuration::announce::parse(
+                &announce_section,
+                &mut crate::configuration::r#static::Sink::Neutral(&mut parsed),
+                &mut flow,
+            )?;
             if flow.is_empty() {
                 Ok(routes(parsed))
             } else {

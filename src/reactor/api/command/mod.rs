@@ -223,11 +223,7 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         }
     }
     let create = matches!(
-        tokens
-            .iter()
-            .take(2)
-            .map(|t| &*t.text)
-            .collect::<Vec<_>>()[..],
+        tokens.iter().take(2).map(|t| &*t.text).collect::<Vec<_>>()[..],
         ["create", _] | ["peer", "create"]
     );
     // `;`, `{` and `}` only belong to a neighbour definition
