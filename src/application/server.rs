@@ -2,7 +2,8 @@
 //! runs the BGP daemon, and `exabgp-rs example` runs a self-contained two-neighbour demonstration.
 
 use crate::bgp::neighbor::Neighbor;
-use crate::configuration::{Configuration, PeerConfig};
+use crate::configuration::r#static::parser::digest;
+use crate::configuration::{Change, Configuration, PeerConfig};
 use crate::reactor::api::dispatch::Api;
 use crate::reactor::bridge::Recorder;
 use crate::reactor::daemon::Daemon;
@@ -15,11 +16,47 @@ use std::io::Write;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::rc::Rc;
-use std::sync::Arc;
 
 impl Configured for PeerConfig {
     fn neighbor(&self) -> &Neighbor {
         &self.neighbor
+    }
+}
+
+/// A neighbour's configuration as the daemon keeps it for the life of its peer: the built
+/// routes are handed to the peer's adj-rib-out when it starts, and only their digest stays
+/// here, for a reload to tell whether they changed (a million routes would otherwise be held
+/// twice: in the configuration and in the adj-rib-out).
+#[derive(Clone, Debug)]
+struct Kept {
+    /// Without its `changes`.
+    config: PeerConfig,
+    /// The `changes`, until a peer starts with them.
+    changes: Rc<RefCell<Option<Vec<Change>>>>,
+    digest: u64,
+}
+
+impl Kept {
+    fn new(mut config: PeerConfig) -> Kept {
+        let changes = std::mem::take(&mut config.changes);
+        Kept {
+            digest: digest(&changes),
+            config,
+            changes: Rc::new(RefCell::new(Some(changes))),
+        }
+    }
+}
+
+/// As comparing the configurations with their changes.
+impl PartialEq for Kept {
+    fn eq(&self, other: &Kept) -> bool {
+        self.digest == other.digest && self.config == other.config
+    }
+}
+
+impl Configured for Kept {
+    fn neighbor(&self) -> &Neighbor {
+        &self.config.neighbor
     }
 }
 
@@ -123,16 +160,30 @@ pub fn run(args: &[String]) -> i32 {
                 helpers.configure(configuration.processes);
                 let mut neighbors = configuration.neighbors;
                 neighbors.extend(helpers.created());
-                neighbors
+                neighbors.into_iter().map(Kept::new).collect()
             })
             .map_err(|error| error.to_string())
     });
     let peer_settings = environment.peer.clone();
     let version = environment.version;
     let ribs = api.clone();
-    let factory = Box::new(move |config: &PeerConfig| {
+    let factory = Box::new(move |kept: &Kept| {
+        let config = &kept.config;
+        let changes = kept.changes.borrow_mut().take();
+        let rib = match changes {
+            Some(changes) => configured_rib(&config.neighbor, changes),
+            None => {
+                // the changes went to an earlier peer of this configuration (a restart whose
+                // reload failed keeps the running one): start from what its adj-rib-out holds
+                let mut rib = configured_rib(&config.neighbor, Vec::new());
+                for route in ribs.held_routes(&config.neighbor) {
+                    rib.rib.add_to_rib(route, false);
+                }
+                rib
+            }
+        };
         // the API changes the adj-rib-out the peer sends from
-        let rib = ribs.register(config, adj_rib_out(config));
+        let rib = ribs.register(config, rib);
         peer::daemon(
             with_version(&config.neighbor, version.as_deref()),
             peer_settings.clone(),
@@ -315,21 +366,29 @@ fn with_version(neighbor: &Neighbor, version: Option<&str>) -> Neighbor {
 
 /// A neighbour's adj-rib-out, loaded with the routes its configuration gives it.
 pub fn adj_rib_out(config: &PeerConfig) -> AdjRibOut {
-    let neighbor = &config.neighbor;
+    configured_rib(&config.neighbor, config.changes.clone())
+}
+
+/// A neighbour's adj-rib-out, loaded with `changes`. Their memory is given back as they are
+/// queued, so that a large table is not held twice meanwhile.
+fn configured_rib(neighbor: &Neighbor, mut changes: Vec<Change>) -> AdjRibOut {
+    /// How many changes are queued between two releases of the memory they used.
+    const RELEASE: usize = 1 << 16;
     let mut rib = AdjRibOut::new(
         neighbor.families.iter().copied(),
         neighbor.adj_rib_out,
         neighbor.group_updates,
     );
-    rib.rib.reserve(config.changes.len());
-    for change in &config.changes {
-        let route = Route::new(
-            change.nlri.clone(),
-            change.nexthop,
-            Arc::clone(&change.attributes),
-        );
+    rib.rib.reserve(changes.len());
+    // taken from the end, in file order
+    changes.reverse();
+    while let Some(change) = changes.pop() {
+        let route = Route::new(change.nlri, change.nexthop, change.attributes);
         rib.rib
             .add_to_rib_watchdog(route, change.watchdog.as_deref(), change.withdraw);
+        if changes.len() % RELEASE == 0 {
+            changes.shrink_to_fit();
+        }
     }
     rib
 }

@@ -45,6 +45,37 @@ pub struct Change {
     pub location: Location,
 }
 
+/// A digest of `changes` (all they hold, in order), to tell whether two lists are equal
+/// without keeping both.
+pub fn digest(changes: &[Change]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    changes.len().hash(&mut hasher);
+    // routes mostly share their attributes: each set is hashed once in a row
+    let mut last: Option<(*const Attributes, u64)> = None;
+    for change in changes {
+        let pointer = Arc::as_ptr(&change.attributes);
+        let attributes = match last {
+            Some((seen, hash)) if seen == pointer => hash,
+            _ => {
+                let mut inner = std::collections::hash_map::DefaultHasher::new();
+                change.attributes.hash(&mut inner);
+                let hash = inner.finish();
+                last = Some((pointer, hash));
+                hash
+            }
+        };
+        attributes.hash(&mut hasher);
+        change.nlri.hash(&mut hasher);
+        change.nexthop.hash(&mut hasher);
+        change.withdraw.hash(&mut hasher);
+        change.watchdog.hash(&mut hasher);
+        change.name.hash(&mut hasher);
+        (change.location.line, change.location.column).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
 /// Whether the route's family has NLRI types to build into yet.
 pub fn buildable(route: &Route) -> bool {
     match route.kind {

@@ -156,6 +156,20 @@ impl Api {
         self.inner.borrow().created.clone()
     }
 
+    /// What the adj-rib-out of `neighbor`'s peer holds: the routes it has sent and those it
+    /// has queued.
+    pub fn held_routes(&self, neighbor: &Neighbor) -> Vec<Route> {
+        let inner = self.inner.borrow();
+        let Some(peer) = inner.peers.iter().find(|p| same(&p.config.neighbor, neighbor)) else {
+            return Vec::new();
+        };
+        let rib = peer.rib.borrow();
+        let families = rib.rib.families().to_vec();
+        let mut routes: Vec<Route> = rib.rib.cache().cached_routes(&families).collect();
+        routes.extend(rib.rib.queued_routes());
+        routes
+    }
+
     /// A peer is (re)started: its adj-rib-out, shared with the peer coroutine, is returned.
     pub fn register(&self, config: &PeerConfig, rib: AdjRibOut) -> Rc<RefCell<AdjRibOut>> {
         let mut rib = rib;
