@@ -2,7 +2,8 @@
 # Issue 3 benchmark: N static routes (default 1,000,000) from the configuration to a BIRD 2
 # receiver on loopback. For each speaker it reports the time from process start to
 # Established, from Established to BIRD holding every route, the speaker's peak RSS
-# (/usr/bin/time -v) and its RSS once BIRD has every route (/proc, what it keeps).
+# (/usr/bin/time -v: the whole run, stopping included; and /proc's VmHWM once BIRD has every
+# route: the peak of starting) and its RSS then (/proc: what it keeps).
 #
 # usage: bench/startup.sh [-n ROUTES] [SPEAKER...]
 #   SPEAKER: exabgp-rs (target/release, built first), exabgp5 (ExaBGP 5.0.15 from PyPI,
@@ -163,7 +164,7 @@ run_one() {
     local bird_pid=$!
     until birdc -s "$dir/bird.ctl" show status >/dev/null 2>&1; do sleep 0.05; done
 
-    local start established= loaded loaded_rss=
+    local start established= loaded loaded_rss= loaded_hwm=
     start=$(now)
     # ExaBGP's environment (read by exabgp-rs too): foreground, no CLI pipes, no privilege drop.
     env exabgp_daemon_daemonize=false exabgp_daemon_user=root exabgp_daemon_drop=false \
@@ -183,6 +184,7 @@ run_one() {
             local pid
             pid=$(ps -o pid= --ppid $time_pid | tr -d ' ' || true)
             loaded_rss=$(awk '$1 == "VmRSS:" { printf "%.0f", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null || true)
+            loaded_hwm=$(awk '$1 == "VmHWM:" { printf "%.0f", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null || true)
         else
             status="routes not all received"
         fi
@@ -203,8 +205,8 @@ run_one() {
     local rss
     rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$dir/time.txt" 2>/dev/null || true)
     if [ "$status" = ok ]; then
-        printf '%-10s routes %-8s start->established %8ss  established->all-in-bird %8ss  peak-rss %6s MiB  rss-once-sent %6s MiB\n' \
-            "$name" "$ROUTES" "$(elapsed "$start" "$established")" "$(elapsed "$established" "$loaded")" "${rss:-?}" "${loaded_rss:-?}"
+        printf '%-10s routes %-8s start->established %8ss  established->all-in-bird %8ss  peak-rss %6s MiB (%s MiB until sent)  rss-once-sent %6s MiB\n' \
+            "$name" "$ROUTES" "$(elapsed "$start" "$established")" "$(elapsed "$established" "$loaded")" "${rss:-?}" "${loaded_hwm:-?}" "${loaded_rss:-?}"
         rm -rf "$dir"
     else
         local up=never

@@ -97,6 +97,15 @@ impl<N: RibNlri, A: Eq> Cache<N, A> {
         self.len() == 0
     }
 
+    /// Makes room for `routes` routes of `family` about to be recorded, as if those it
+    /// has were among them (a table sent again replaces itself).
+    pub fn reserve(&mut self, family: Family, routes: usize) {
+        if self.enabled {
+            let seen = self.seen.entry(family).or_default();
+            seen.reserve(routes.saturating_sub(seen.len()));
+        }
+    }
+
     /// Records that the peer was sent `route`.
     pub fn update_cache(&mut self, route: Route<N, A>) {
         if !self.enabled {

@@ -484,11 +484,26 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         }
         // attribute sets in order of first appearance, then (family, next-hop) within each;
         // hashed lookups so many next-hops under one attribute set stay linear
-        type Group<N> = (Family, Option<IpAddr>, Vec<N>);
+        type Group<N> = (Family, Option<IpAddr>, Vec<(N, Option<IpAddr>)>);
         let mut attribute_order: HashMap<*const A, usize> = HashMap::new();
         let mut groups: Vec<(Arc<A>, Vec<Group<N>>)> = Vec::new();
         let mut sub_order: HashMap<(usize, Family, Option<IpAddr>), usize> = HashMap::new();
-        for (nlri, pending) in announces {
+        // a whole table drained at once: the cache is sized once, and the queue's memory is
+        // given back as it is drained, so that the table is not held three times meanwhile
+        let mut families: HashMap<Family, usize> = HashMap::new();
+        for (nlri, _) in &announces {
+            *families.entry(nlri.family()).or_default() += 1;
+        }
+        for (family, count) in families {
+            self.cache.reserve(family, count);
+        }
+        /// How many announces are drained between two releases of the memory they used.
+        const RELEASE: usize = 1 << 16;
+        announces.reverse();
+        while let Some((nlri, pending)) = announces.pop() {
+            if announces.len() % RELEASE == 0 {
+                announces.shrink_to_fit();
+            }
             self.cache.update_cache(Route {
                 nlri: nlri.clone(),
                 nexthop: pending.nexthop,
@@ -508,21 +523,21 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
                     sub.push((family, pending.nexthop, Vec::new()));
                     sub.len() - 1
                 });
-            sub[index].2.push(nlri);
+            sub[index].2.push((nlri, pending.nexthop));
         }
         for (attributes, sub) in groups {
-            for (family, nexthop, nlris) in sub {
+            for (family, _, announces) in sub {
                 if grouped && groupable(family) {
                     out.push(RibUpdate::Update {
-                        announces: nlris.into_iter().map(|n| (n, nexthop)).collect(),
+                        announces,
                         withdraws: Vec::new(),
                         attributes: Arc::clone(&attributes),
                     });
                     continue;
                 }
-                for nlri in nlris {
+                for announce in announces {
                     out.push(RibUpdate::Update {
-                        announces: vec![(nlri, nexthop)],
+                        announces: vec![announce],
                         withdraws: Vec::new(),
                         attributes: Arc::clone(&attributes),
                     });
@@ -539,12 +554,12 @@ impl RibUpdate<Nlri, Attributes> {
     /// The BGP messages, header included: packed by the UPDATE codec, which splits an
     /// `Update` over as many messages as `negotiated.msg_size` requires and leaves out
     /// families that were not negotiated.
-    pub fn messages(&self, negotiated: &Negotiated, include_withdraw: bool) -> Vec<Bytes> {
+    pub fn messages(self, negotiated: &Negotiated, include_withdraw: bool) -> Vec<Bytes> {
         match self {
             RibUpdate::RouteRefresh { family, subtype } => {
                 vec![RouteRefresh {
-                    family: *family,
-                    subtype: *subtype as u8,
+                    family,
+                    subtype: subtype as u8,
                 }
                 .encode()]
             }
@@ -555,14 +570,11 @@ impl RibUpdate<Nlri, Attributes> {
             } => {
                 let update = Update {
                     announces: announces
-                        .iter()
-                        .map(|(nlri, nexthop)| RoutedNlri {
-                            nlri: nlri.clone(),
-                            nexthop: *nexthop,
-                        })
+                        .into_iter()
+                        .map(|(nlri, nexthop)| RoutedNlri { nlri, nexthop })
                         .collect(),
-                    withdraws: withdraws.clone(),
-                    attributes: Attributes::clone(attributes),
+                    withdraws,
+                    attributes: Attributes::clone(&attributes),
                     ..Update::default()
                 };
                 update.messages(negotiated, include_withdraw)
@@ -642,7 +654,7 @@ impl OutgoingRib<Nlri, Attributes> {
         include_withdraw: bool,
     ) -> Vec<Bytes> {
         self.updates_limited(grouped, &negotiated.paths_limit)
-            .iter()
+            .into_iter()
             .flat_map(|update| update.messages(negotiated, include_withdraw))
             .collect()
     }

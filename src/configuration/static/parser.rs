@@ -994,6 +994,58 @@ mod tests {
         );
     }
 
+    /// What a reload compares: the digest changes with any route, not with the file's layout
+    /// elsewhere (the locations of the routes aside).
+    #[test]
+    fn digest_tells_tables_apart() {
+        let one = changes("  route 10.0.0.0/24 next-hop 1.1.1.1;\n  route 10.0.1.0/24 next-hop 1.1.1.1;");
+        let same = changes("  route 10.0.0.0/24 next-hop 1.1.1.1;\n  route 10.0.1.0/24 next-hop 1.1.1.1;");
+        assert_eq!(digest(&one), digest(&same));
+        for other in [
+            "  route 10.0.0.0/24 next-hop 1.1.1.1;\n  route 10.0.1.0/24 next-hop 1.1.1.2;",
+            "  route 10.0.0.0/24 next-hop 1.1.1.1;\n  route 10.0.1.0/24 next-hop 1.1.1.1 med 1;",
+            "  route 10.0.0.0/24 next-hop 1.1.1.1;\n  route 10.0.2.0/24 next-hop 1.1.1.1;",
+            "  route 10.0.0.0/24 next-hop 1.1.1.1;",
+        ] {
+            assert_ne!(digest(&one), digest(&changes(other)), "{other}");
+        }
+    }
+
+    /// Errors of routes read straight from the token stream come where they came when routes
+    /// were read from the section tree: after the errors of the file's structure, and (for
+    /// those found building the route) after the neighbour's own checks.
+    #[test]
+    fn streamed_route_errors_keep_their_order() {
+        let text = "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 1.1.1.1;\n \
+                    static {\n  route 10.0.0.0/8 next-hop foo;\n  }\n";
+        let error = Configuration::parse(text, Path::new("x.conf")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "x.conf:1:1: section 'neighbor' is not closed: expected '}' before the end of the file"
+        );
+        let text = "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 1.1.1.1;\n \
+                    static {\n  route 10.0.0.0/8 next-hop foo;\n  route 10.1.0.0/8 next-hop bar;\n  }\n bogus;\n}\n";
+        let error = Configuration::parse(text, Path::new("x.conf")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "x.conf:4:29: expected an IP address or 'self' after 'next-hop', got 'foo'"
+        );
+        let text = "neighbor 10.0.0.1 {\n local-as 1; router-id 1.1.1.1;\n \
+                    static {\n  route 10.0.0.0/8 next-hop 1.1.1.1 watchdog announce;\n  }\n}\n";
+        let error = Configuration::parse(text, Path::new("x.conf")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "x.conf:1:1: incomplete neighbor, missing peer-as"
+        );
+        let text = "neighbor 10.0.0.1 {\n local-as 1; peer-as 1;\n local-address 10.0.0.2;\n family { ipv4 unicast; }\n \
+                    static {\n  route 10.0.0.0/8 next-hop 1.1.1.1 watchdog announce;\n  route 2001:db8::/32 next-hop self;\n  }\n}\n";
+        let error = Configuration::parse(text, Path::new("x.conf")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "x.conf:7:3: trying to announce a route of type ipv6 unicast when we are not announcing the family to our peer"
+        );
+    }
+
     #[test]
     fn build_errors_point_at_the_keyword() {
         let text = "neighbor 10.0.0.1 {\n local-address 2001:db8::1; router-id 1.1.1.1; local-as 1; peer-as 1;\n \
