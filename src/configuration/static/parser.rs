@@ -998,8 +998,10 @@ mod tests {
     /// elsewhere (the locations of the routes aside).
     #[test]
     fn digest_tells_tables_apart() {
-        let one = changes("  route 10.0.0.0/24 next-hop 1.1.1.1;\n  route 10.0.1.0/24 next-hop 1.1.1.1;");
-        let same = changes("  route 10.0.0.0/24 next-hop 1.1.1.1;\n  route 10.0.1.0/24 next-hop 1.1.1.1;");
+        let one =
+            changes("  route 10.0.0.0/24 next-hop 1.1.1.1;\n  route 10.0.1.0/24 next-hop 1.1.1.1;");
+        let same =
+            changes("  route 10.0.0.0/24 next-hop 1.1.1.1;\n  route 10.0.1.0/24 next-hop 1.1.1.1;");
         assert_eq!(digest(&one), digest(&same));
         for other in [
             "  route 10.0.0.0/24 next-hop 1.1.1.1;\n  route 10.0.1.0/24 next-hop 1.1.1.2;",

@@ -160,7 +160,11 @@ impl Api {
     /// has queued.
     pub fn held_routes(&self, neighbor: &Neighbor) -> Vec<Route> {
         let inner = self.inner.borrow();
-        let Some(peer) = inner.peers.iter().find(|p| same(&p.config.neighbor, neighbor)) else {
+        let Some(peer) = inner
+            .peers
+            .iter()
+            .find(|p| same(&p.config.neighbor, neighbor))
+        else {
             return Vec::new();
         };
         let rib = peer.rib.borrow();
