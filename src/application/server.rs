@@ -383,9 +383,10 @@ fn configured_rib(neighbor: &Neighbor, mut changes: Vec<Change>) -> AdjRibOut {
     // taken from the end, in file order
     changes.reverse();
     while let Some(change) = changes.pop() {
+        let watchdog = change.tags.and_then(|tags| tags.watchdog);
         let route = Route::new(change.nlri, change.nexthop, change.attributes);
         rib.rib
-            .add_to_rib_watchdog(route, change.watchdog.as_deref(), change.withdraw);
+            .add_to_rib_watchdog(route, watchdog.as_deref(), change.withdraw);
         if changes.len() % RELEASE == 0 {
             changes.shrink_to_fit();
         }

@@ -13,7 +13,7 @@ use crate::bgp::message::update::nlri::{Cidr, Nlri};
 use crate::bgp::neighbor::Neighbor;
 use crate::configuration::core::parser::parse_number;
 use crate::configuration::core::{Error, Location, Result};
-use crate::configuration::r#static::parser::{attribute, ip_self, Change};
+use crate::configuration::r#static::parser::{attribute, ip_self, Change, Tags};
 use crate::configuration::r#static::route::{Field, Value};
 use crate::protocol::family::Afi;
 use std::net::{IpAddr, Ipv4Addr};
@@ -121,8 +121,7 @@ pub fn build(route: &FlowRoute, neighbor: &Neighbor) -> Result<Change> {
         nexthop,
         attributes: std::sync::Arc::new(attributes),
         withdraw: false,
-        watchdog: None,
-        name: (!route.name.is_empty()).then(|| route.name.clone()),
+        tags: Tags::new(None, (!route.name.is_empty()).then(|| route.name.clone())),
         location: route.location,
     })
 }

@@ -38,11 +38,36 @@ pub struct Change {
     pub attributes: Arc<Attributes>,
     /// `withdraw`: configured, but not announced until the watchdog announces it.
     pub withdraw: bool,
+    /// `watchdog` and `name`, which few routes have: boxed, so that a table of a million
+    /// routes without them pays a pointer each.
+    pub tags: Option<Box<Tags>>,
+    pub location: Location,
+}
+
+/// The tags of a `Change`.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct Tags {
     /// `watchdog NAME`: the API group that announces or withdraws it.
     pub watchdog: Option<String>,
     /// `name NAME`: a label for the helpers, not sent to the peer.
     pub name: Option<String>,
-    pub location: Location,
+}
+
+impl Tags {
+    /// The tags of a change, `None` when it has none.
+    pub fn new(watchdog: Option<String>, name: Option<String>) -> Option<Box<Tags>> {
+        (watchdog.is_some() || name.is_some()).then(|| Box::new(Tags { watchdog, name }))
+    }
+}
+
+impl Change {
+    pub fn watchdog(&self) -> Option<&str> {
+        self.tags.as_ref()?.watchdog.as_deref()
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        self.tags.as_ref()?.name.as_deref()
+    }
 }
 
 /// A digest of `changes` (all they hold, in order), to tell whether two lists are equal
@@ -69,8 +94,7 @@ pub fn digest(changes: &[Change]) -> u64 {
         change.nlri.hash(&mut hasher);
         change.nexthop.hash(&mut hasher);
         change.withdraw.hash(&mut hasher);
-        change.watchdog.hash(&mut hasher);
-        change.name.hash(&mut hasher);
+        change.tags.hash(&mut hasher);
         (change.location.line, change.location.column).hash(&mut hasher);
     }
     hasher.finish()
@@ -173,13 +197,13 @@ fn build_with(
     }
     let family = route.family;
     let attributes = Arc::new(attributes);
+    let tags = Tags::new(watchdog, name);
     let change = |nlri: Nlri| Change {
         nlri,
         nexthop,
         attributes: Arc::clone(&attributes),
         withdraw: change_withdraw,
-        watchdog: watchdog.clone(),
-        name: name.clone(),
+        tags: tags.clone(),
         location: route.location,
     };
     let (prefix, mask) = match (route.kind, route.prefix) {
@@ -967,8 +991,8 @@ mod tests {
         let inet = as_inet(&built[0].nlri);
         assert_eq!(inet.path_info, PathInfo::Id(7));
         assert!(built[0].withdraw);
-        assert_eq!(built[0].watchdog.as_deref(), Some("dog"));
-        assert_eq!(built[0].name.as_deref(), Some("first"));
+        assert_eq!(built[0].watchdog(), Some("dog"));
+        assert_eq!(built[0].name(), Some("first"));
         let inet = as_inet(&built[1].nlri);
         assert_eq!(inet.path_info, PathInfo::Id(9));
     }

@@ -277,8 +277,7 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Change> {
         nexthop,
         attributes: std::sync::Arc::new(attributes),
         withdraw: false,
-        watchdog: None,
-        name: None,
+        tags: None,
         location: route.location,
     })
 }

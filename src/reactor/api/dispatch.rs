@@ -869,11 +869,12 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
                 let mut rib = peer.rib.borrow_mut();
                 let mut announced = peer.announced.borrow_mut();
                 for change in changes {
+                    let watchdog = change.tags.and_then(|tags| tags.watchdog);
                     let route = Route::new(change.nlri, change.nexthop, change.attributes);
                     announced.retain(|r| r.nlri != route.nlri);
                     announced.push(route.clone());
                     rib.rib
-                        .add_to_rib_watchdog(route, change.watchdog.as_deref(), change.withdraw);
+                        .add_to_rib_watchdog(route, watchdog.as_deref(), change.withdraw);
                 }
             }
             Ok(PeerCommand::RibUpdated)
