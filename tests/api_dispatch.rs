@@ -190,3 +190,42 @@ fn group_start_keeps_routes_until_group_end() {
         api.stop().await;
     }));
 }
+
+/// A restart whose reload failed starts the peer again from what its adj-rib-out holds (the
+/// configured routes were handed to it, not kept): the routes sent and those still queued.
+#[test]
+fn held_routes_are_those_sent_and_queued() {
+    let text =
+        "neighbor 127.0.0.2 { router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1;\n\
+                family { ipv4 unicast; } static { route 10.0.0.0/24 next-hop 1.2.3.4; } }\n";
+    let configuration = Configuration::parse(text, Path::new("test.conf")).unwrap();
+    let config = &configuration.neighbors[0];
+    let api = Api::new(SETTINGS, 4);
+    let rib = api.register(config, exabgp_rs::application::server::adj_rib_out(config));
+    let negotiated = Negotiated {
+        local_as: 1,
+        peer_as: 1,
+        ..Negotiated::default()
+    };
+    assert_eq!(rib.clone().updates(&negotiated, true, 10).len(), 1);
+    let queued =
+        exabgp_rs::configuration::announce::parse_text("route 10.0.1.0/24 next-hop 1.2.3.4");
+    let Ok(exabgp_rs::configuration::announce::Announcement::Route(route)) = queued else {
+        panic!("{queued:?}");
+    };
+    let change = exabgp_rs::configuration::r#static::parser::build(&route, &config.neighbor)
+        .unwrap()
+        .unwrap()
+        .remove(0);
+    rib.borrow_mut().rib.add_to_rib(
+        exabgp_rs::rib::Route::new(change.nlri, change.nexthop, change.attributes),
+        false,
+    );
+    let mut held: Vec<String> = api
+        .held_routes(&config.neighbor)
+        .iter()
+        .map(|route| route.nlri.to_string())
+        .collect();
+    held.sort();
+    assert_eq!(held, ["10.0.0.0/24", "10.0.1.0/24"]);
+}
