@@ -147,7 +147,7 @@ fn reload_restarts_a_changed_helper_only_when_full() {
                 Report::Line { line, .. } => line,
                 other => panic!("{other:?}"),
             };
-            processes.start(&[text.clone()], false);
+            processes.start(std::slice::from_ref(&text), false);
             let first = line(processes.next().await);
             let pid = first.strip_prefix("start ").unwrap().to_string();
 
@@ -168,7 +168,7 @@ fn reload_restarts_a_changed_helper_only_when_full() {
             assert_eq!(line(processes.next().await), format!("{pid} one"));
 
             // changed again, full reload: a new helper
-            processes.start(&[text.clone()], true);
+            processes.start(std::slice::from_ref(&text), true);
             assert!(!processes.json("pid"));
             let second = line(processes.next().await);
             let new_pid = second.strip_prefix("start ").unwrap();
