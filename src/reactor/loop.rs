@@ -617,20 +617,146 @@ mod tests {
     use std::cell::RefCell;
     use std::net::Ipv4Addr;
 
-    /// A peer that only waits for Stop, counting how many were started.
-    fn factory(started: Rc<RefCell<Vec<IpAddr>>>) -> PeerFactory<Neighbor> {
-        Box::new(move |neighbor: &Neighbor| {
-            started.borrow_mut().push(neighbor.peer_address);
-            genawaiter::rc::Gen::new(|co| {
+    /// What the test peers saw: the address of each peer started, and each API command.
+    #[derive(Default)]
+    struct Seen {
+        started: Vec<IpAddr>,
+        commands: Vec<(IpAddr, PeerCommand)>,
+    }
+
+    /// A peer that only waits for Stop, recording its start and the commands it is given.
+    fn factory<C: Configured>(seen: Rc<RefCell<Seen>>) -> PeerFactory<C> {
+        Box::new(move |config: &C| {
+            let peer = config.neighbor().peer_address;
+            seen.borrow_mut().started.push(peer);
+            let seen = seen.clone();
+            genawaiter::rc::Gen::new(move |co| {
                 Box::pin(async move {
                     loop {
-                        if let Resume::Event(Event::Stop { .. }) = co.yield_(Yield::Wait).await {
-                            return Outcome::Stopped;
+                        match co.yield_(Yield::Wait).await {
+                            Resume::Event(Event::Stop { .. }) => return Outcome::Stopped,
+                            Resume::Event(Event::Api(command)) => {
+                                seen.borrow_mut().commands.push((peer, command))
+                            }
+                            _ => {}
                         }
                     }
                 }) as std::pin::Pin<Box<dyn std::future::Future<Output = Outcome>>>
             })
         })
+    }
+
+    /// A neighbour with routes, as the daemon's `PeerConfig` (numbers stand for routes).
+    #[derive(Clone, PartialEq, Debug)]
+    struct Routed {
+        neighbor: Neighbor,
+        routes: Vec<u32>,
+    }
+
+    impl Configured for Routed {
+        fn neighbor(&self) -> &Neighbor {
+            &self.neighbor
+        }
+    }
+
+    fn routed(last: u8, routes: &[u32]) -> Routed {
+        let mut neighbor = Neighbor::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, last)));
+        neighbor.local_as = 65000;
+        neighbor.peer_as = 65001;
+        Routed {
+            neighbor,
+            routes: routes.to_vec(),
+        }
+    }
+
+    #[test]
+    fn reload_plan_restarts_only_for_session_settings() {
+        let running = routed(1, &[1, 2]);
+        let mut other_routes = routed(1, &[1, 3]);
+        assert_eq!(plan(&running, Some(&running.clone()), true), Plan::Keep);
+        assert_eq!(plan(&running, Some(&other_routes), true), Plan::Reconfigure);
+        assert_eq!(plan(&running, None, true), Plan::Stop);
+        // a label is not a session setting
+        other_routes.neighbor.description = "renamed".into();
+        assert_eq!(plan(&running, Some(&other_routes), true), Plan::Reconfigure);
+        // nothing can carry the routes to the running peer: it restarts
+        assert_eq!(plan(&running, Some(&other_routes), false), Plan::Restart);
+        let session_changes: [fn(&mut Neighbor); 5] = [
+            |n| n.peer_as = 65002,
+            |n| n.local_as = 65003,
+            |n| n.hold_time = 90,
+            |n| {
+                n.families
+                    .push(crate::protocol::family::Family::IPV6_UNICAST)
+            },
+            |n| n.capability.route_refresh = !n.capability.route_refresh,
+        ];
+        for change in session_changes {
+            let mut changed = running.clone();
+            change(&mut changed.neighbor);
+            assert_eq!(plan(&running, Some(&changed), true), Plan::Restart);
+        }
+    }
+
+    #[test]
+    fn reload_sends_route_changes_to_the_running_peer_and_nothing_when_identical() {
+        let seen = Rc::new(RefCell::new(Seen::default()));
+        let load: Loader<Routed> = Box::new(|| Ok(Vec::new()));
+        let reconfigured = Rc::new(RefCell::new(Vec::new()));
+        let calls = reconfigured.clone();
+        let reconfigure: Reconfigure<Routed> = Box::new(move |previous, next| {
+            calls
+                .borrow_mut()
+                .push((previous.routes.clone(), next.routes.clone()));
+            true
+        });
+        let mut reactor =
+            Reactor::new(settings(), load, factory(seen.clone())).with_reconfigure(reconfigure);
+        let executor = Rc::new(LocalExecutor::new());
+        let inner = executor.clone();
+        let one = routed(1, &[1, 2]);
+        let two = routed(2, &[7]);
+        let shared = seen.clone();
+        async_io::block_on(executor.run(async move {
+            reactor.apply(vec![one.clone(), two.clone()], &inner);
+            // identical: no call, nothing sent (a command would arrive before the one below)
+            reactor.apply(vec![one.clone(), two.clone()], &inner);
+            // only the routes of one changed: its session stays and is told to send
+            let moved = routed(1, &[1, 3]);
+            reactor.apply(vec![moved.clone(), two.clone()], &inner);
+            for _ in 0..10_000 {
+                if !shared.borrow().commands.is_empty() {
+                    break;
+                }
+                future::yield_now().await;
+            }
+            assert_eq!(
+                shared.borrow().commands,
+                [(one.neighbor.peer_address, PeerCommand::RibUpdated)]
+            );
+            assert!(reactor.peers.values().any(|r| r.config == moved));
+            assert!(reactor.peers.values().all(|r| !r.stopping));
+
+            // the AS of two changed: it restarts, with no command
+            let mut renumbered = two.clone();
+            renumbered.neighbor.peer_as = 65009;
+            reactor.apply(vec![moved.clone(), renumbered.clone()], &inner);
+            let key = reactor.done.1.recv().await.unwrap();
+            reactor.finished(key, &inner).await;
+            assert!(reactor.peers.values().any(|r| r.config == renumbered));
+            reactor.shutdown().await;
+        }));
+        assert_eq!(*reconfigured.borrow(), [(vec![1, 2], vec![1, 3])]);
+        let seen = seen.borrow();
+        assert_eq!(seen.commands.len(), 1);
+        let started = |last| {
+            seen.started
+                .iter()
+                .filter(|ip| **ip == IpAddr::V4(Ipv4Addr::new(192, 0, 2, last)))
+                .count()
+        };
+        assert_eq!(started(1), 1, "kept through the route change");
+        assert_eq!(started(2), 2, "restarted when its AS changed");
     }
 
     fn settings() -> Settings {
@@ -651,9 +777,9 @@ mod tests {
         let two = Neighbor::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2)));
         let mut changed = two.clone();
         changed.hold_time = 90;
-        let started = Rc::new(RefCell::new(Vec::new()));
+        let seen = Rc::new(RefCell::new(Seen::default()));
         let load: Loader<Neighbor> = Box::new(|| Ok(Vec::new()));
-        let mut reactor = Reactor::new(settings(), load, factory(started.clone()));
+        let mut reactor = Reactor::new(settings(), load, factory(seen.clone()));
         let executor = Rc::new(LocalExecutor::new());
         let inner = executor.clone();
         async_io::block_on(executor.run(async move {
@@ -689,7 +815,8 @@ mod tests {
             reactor.shutdown().await;
             assert!(reactor.peers.is_empty());
         }));
-        let started = started.borrow();
+        let seen = seen.borrow();
+        let started = &seen.started;
         let twos = started
             .iter()
             .filter(|ip| **ip == IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2)))
