@@ -164,11 +164,13 @@ impl Api {
         peer.config.neighbor = next.neighbor.clone();
         peer.config.api = next.api.clone();
         let announced = peer.announced.borrow();
+        let by_helpers: std::collections::HashSet<&crate::bgp::message::update::nlri::Nlri> =
+            announced.iter().map(|route| &route.nlri).collect();
         let mut rib = peer.rib.borrow_mut();
         rib.rib.replace_reload(
             &configured_routes(previous),
             &configured_routes(next),
-            |nlri| announced.iter().any(|route| route.nlri == *nlri),
+            |nlri| by_helpers.contains(nlri),
         );
         rib.pending()
     }
