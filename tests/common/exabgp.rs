@@ -3,7 +3,9 @@
 //! reports through an API process (ExaBGP's JSON on the helper's stdin).
 
 use super::daemons::Process;
-use super::{ci, run, skip, wait_for, Endpoint, Neighbor, Originate, Route, TempDir, WAIT};
+use super::{
+    ci, run, skip, wait_for, Endpoint, ExtraFamily, Neighbor, Originate, Route, TempDir, WAIT,
+};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -44,8 +46,16 @@ pub struct Static {
 
 /// The speaker's configuration: one neighbor (`neighbor.passive` says whether the *speaker*
 /// waits for it to connect), its static routes, and an API process writing every received
-/// UPDATE (parsed, JSON) to `received.jsonl`.
-pub fn config(dir: &TempDir, me: Endpoint, neighbor: Neighbor, routes: &[Static]) -> String {
+/// UPDATE (parsed, JSON) to `received.jsonl`. `families` are negotiated too, and `sections`
+/// (ExaBGP configuration text: `flow { }`, `static { }`, ...) is put in the neighbor as it is.
+pub fn config(
+    dir: &TempDir,
+    me: Endpoint,
+    neighbor: Neighbor,
+    routes: &[Static],
+    families: &[ExtraFamily],
+    sections: &str,
+) -> String {
     let received = dir.join("received.jsonl");
     // ExaBGP hands its helpers a non-blocking stdin, on which cat fails with EAGAIN: retry
     // until cat sees end of file (the speaker is gone), so the helper never outlives it.
@@ -59,13 +69,17 @@ pub fn config(dir: &TempDir, me: Endpoint, neighbor: Neighbor, routes: &[Static]
         "process dump {{\n    run {};\n    encoder json;\n}}\n\n",
         dump.display()
     );
+    let families: String = families
+        .iter()
+        .map(|f| format!("        {};\n", f.exabgp()))
+        .collect();
     let _ = write!(
         c,
         "neighbor {} {{\n    router-id {};\n    local-address {};\n    local-as {};\n    \
          peer-as {};\n    listen {};\n    connect {};\n    passive {};\n    hold-time 30;\n    \
-         family {{\n        ipv4 unicast;\n        ipv6 unicast;\n    }}\n    api {{\n        \
+         family {{\n        ipv4 unicast;\n        ipv6 unicast;\n{families}    }}\n    api {{\n        \
          processes [ dump ];\n        receive {{\n            parsed;\n            update;\n        \
-         }}\n    }}\n    static {{\n",
+         }}\n    }}\n{sections}    static {{\n",
         neighbor.endpoint.address,
         me.router_id,
         me.address,
@@ -125,8 +139,22 @@ impl Speaker {
         neighbor: Neighbor,
         routes: &[Static],
     ) -> Result<Speaker, String> {
+        Speaker::start_with(command, me, neighbor, routes, &[], "")
+    }
+
+    /// Starts the speaker negotiating `families` too, with `sections` in its neighbor (see
+    /// `config`).
+    pub fn start_with(
+        command: Vec<String>,
+        me: Endpoint,
+        neighbor: Neighbor,
+        routes: &[Static],
+        families: &[ExtraFamily],
+        sections: &str,
+    ) -> Result<Speaker, String> {
         let dir = TempDir::new("exabgp");
-        let conf = dir.write("exabgp.conf", &config(&dir, me, neighbor, routes));
+        let text = config(&dir, me, neighbor, routes, families, sections);
+        let conf = dir.write("exabgp.conf", &text);
         let process = Speaker::spawn(&dir, &command, &conf)?;
         Ok(Speaker {
             dir,
@@ -171,6 +199,16 @@ impl Speaker {
             return Ok(text.lines().flat_map(parse_exabgp_update).collect());
         }
         Ok(self.log().lines().flat_map(parse_logged_update).collect())
+    }
+
+    /// Every UPDATE the speaker's API process was given so far, as ExaBGP's JSON.
+    pub fn received_json(&mut self) -> Result<Vec<serde_json::Value>, String> {
+        self.process.check_alive()?;
+        let text = std::fs::read_to_string(self.dir.join("received.jsonl")).unwrap_or_default();
+        Ok(text
+            .lines()
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect())
     }
 
     /// Waits until `prefix` was announced to the speaker with `predicate` true, in one of

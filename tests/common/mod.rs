@@ -237,6 +237,48 @@ impl Family {
     }
 }
 
+/// A family negotiated on top of IPv4 and IPv6 unicast (which every session of the suite
+/// carries), named as each speaker's configuration names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExtraFamily {
+    FlowIpv4,
+    FlowIpv6,
+    VpnIpv4,
+    VpnIpv6,
+}
+
+impl ExtraFamily {
+    /// The name in ExaBGP's `family { }` block.
+    pub fn exabgp(self) -> &'static str {
+        match self {
+            ExtraFamily::FlowIpv4 => "ipv4 flow",
+            ExtraFamily::FlowIpv6 => "ipv6 flow",
+            ExtraFamily::VpnIpv4 => "ipv4 mpls-vpn",
+            ExtraFamily::VpnIpv6 => "ipv6 mpls-vpn",
+        }
+    }
+
+    /// GoBGP's `afi-safi-name`.
+    pub fn gobgp(self) -> &'static str {
+        match self {
+            ExtraFamily::FlowIpv4 => "ipv4-flowspec",
+            ExtraFamily::FlowIpv6 => "ipv6-flowspec",
+            ExtraFamily::VpnIpv4 => "l3vpn-ipv4-unicast",
+            ExtraFamily::VpnIpv6 => "l3vpn-ipv6-unicast",
+        }
+    }
+
+    /// FRR's `address-family` name.
+    pub fn frr(self) -> &'static str {
+        match self {
+            ExtraFamily::FlowIpv4 => "ipv4 flowspec",
+            ExtraFamily::FlowIpv6 => "ipv6 flowspec",
+            ExtraFamily::VpnIpv4 => "ipv4 vpn",
+            ExtraFamily::VpnIpv6 => "ipv6 vpn",
+        }
+    }
+}
+
 /// A route as a daemon holds it, with the attributes the tests check.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Route {
