@@ -196,6 +196,83 @@ fn wait_all<T: std::fmt::Debug>(
     .unwrap_or_else(|e| panic!("{e}\n--- {} log:\n{}", daemon.name(), daemon.log()))
 }
 
+/// Waits until `probe` lists exactly `expected` (in any order), failing with what it listed
+/// and the daemon's log.
+fn wait_exactly(
+    daemon: &dyn Daemon,
+    what: &str,
+    mut expected: Vec<String>,
+    mut probe: impl FnMut() -> Result<Vec<String>, String>,
+) {
+    expected.sort();
+    wait_for(what, WAIT, || {
+        let mut listed = probe()?;
+        listed.sort();
+        if listed == expected {
+            Ok(Some(()))
+        } else {
+            Err(format!("{listed:?}, expecting {expected:?}"))
+        }
+    })
+    .unwrap_or_else(|e| panic!("{e}\n--- {} log:\n{}", daemon.name(), daemon.log()))
+}
+
+/// API commands withdrawing two of the flow routes (their index in `GOBGP_FLOW`/`FRR_FLOW`):
+/// the peers must drop exactly these.
+const FLOW_WITHDRAW: [(usize, &str); 2] = [
+    (3, "withdraw flow route destination 192.168.4.0/24"),
+    (
+        4,
+        "withdraw flow route source 2001:db8:1::/48/0 destination 2001:db8:2::/64/0 \
+         next-header udp destination-port =53 traffic-class 46 flow-label 2013",
+    ),
+];
+
+/// Withdraws `FLOW_WITHDRAW` through the speaker's API and waits until the destinations `listed`
+/// by the peer are those of the other routes of `flows`.
+fn withdraw_flows(
+    speaker: &Speaker,
+    daemon: &dyn Daemon,
+    flows: &[Flow],
+    listed: impl FnMut() -> Result<Vec<String>, String>,
+) {
+    for (_, command) in FLOW_WITHDRAW {
+        speaker.send(command).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let kept = flows
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| FLOW_WITHDRAW.iter().all(|(w, _)| w != i))
+        .map(|(_, flow)| flow.destination.to_string())
+        .collect();
+    let what = format!("the withdrawn flow routes to leave {}", daemon.name());
+    wait_exactly(daemon, &what, kept, listed);
+}
+
+/// Withdraws two of the VPN routes (RD types 1, IPv4 and IPv6) through the speaker's API and
+/// waits until the routes `listed` by the peer, as "RD prefix", are the others of `VPN`.
+fn withdraw_vpns(
+    speaker: &Speaker,
+    me: Endpoint,
+    daemon: &dyn Daemon,
+    listed: impl FnMut() -> Result<Vec<String>, String>,
+) {
+    let (v4, v6) = (me.next_hop4(), me.next_hop6());
+    for command in [
+        format!("withdraw route 10.21.0.0/24 rd 1.2.3.4:5 next-hop {v4} label 1001"),
+        format!("withdraw route 2001:db8:21::/48 rd 10.0.0.1:3 next-hop {v6} label 2001"),
+    ] {
+        speaker.send(&command).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let kept = VPN
+        .iter()
+        .filter(|v| v.rd.0 != 1)
+        .map(|v| format!("{} {}", v.rd.1, v.prefix))
+        .collect();
+    let what = format!("the withdrawn VPN routes to leave {}", daemon.name());
+    wait_exactly(daemon, &what, kept, listed);
+}
+
 // ---------------------------------------------------------------------------------------------
 // GoBGP
 
@@ -303,16 +380,17 @@ fn gobgp_paths(gobgp: &Gobgp, family: &str) -> Result<Vec<(String, Value)>, Stri
 
 #[test]
 fn exabgp_flowspec_to_gobgp() {
-    let Some((gobgp, _speaker, _me)) = announce(gobgp_installed(), |me, neighbor| {
+    let Some((gobgp, speaker, _me)) = announce(gobgp_installed(), |me, neighbor| {
         Gobgp::start_with(me, &[neighbor], &[], &FAMILIES)
     }) else {
         return;
     };
-    let paths = wait_all(&gobgp, "our flow routes in GoBGP", GOBGP_FLOW.len(), || {
+    let flows = || {
         let mut paths = gobgp_paths(&gobgp, "ipv4-flowspec")?;
         paths.extend(gobgp_paths(&gobgp, "ipv6-flowspec")?);
         Ok(paths)
-    });
+    };
+    let paths = wait_all(&gobgp, "our flow routes in GoBGP", GOBGP_FLOW.len(), flows);
     for flow in &GOBGP_FLOW {
         let (key, path) = paths
             .iter()
@@ -330,20 +408,29 @@ fn exabgp_flowspec_to_gobgp() {
             "GoBGP actions of {key}"
         );
     }
+    withdraw_flows(&speaker, &gobgp, &GOBGP_FLOW, || {
+        let paths = flows()?;
+        Ok(paths
+            .iter()
+            .filter_map(|(key, _)| gobgp_components(key).into_iter().next())
+            .map(|(_, destination)| destination)
+            .collect())
+    });
 }
 
 #[test]
 fn exabgp_vpn_to_gobgp() {
-    let Some((gobgp, _speaker, me)) = announce(gobgp_installed(), |me, neighbor| {
+    let Some((gobgp, speaker, me)) = announce(gobgp_installed(), |me, neighbor| {
         Gobgp::start_with(me, &[neighbor], &[], &FAMILIES)
     }) else {
         return;
     };
-    let paths = wait_all(&gobgp, "our VPN routes in GoBGP", VPN.len(), || {
+    let vpns = || {
         let mut paths = gobgp_paths(&gobgp, "vpnv4")?;
         paths.extend(gobgp_paths(&gobgp, "vpnv6")?);
         Ok(paths)
-    });
+    };
+    let paths = wait_all(&gobgp, "our VPN routes in GoBGP", VPN.len(), vpns);
     for vpn in &VPN {
         let (key, path) = paths
             .iter()
@@ -386,6 +473,22 @@ fn exabgp_vpn_to_gobgp() {
             "GoBGP next hop of {key}"
         );
     }
+    withdraw_vpns(&speaker, me, &gobgp, || {
+        let paths = vpns()?;
+        // GoBGP's key is "RD:prefix", with a four-byte AS written high.low: use the NLRI
+        Ok(paths
+            .iter()
+            .map(|(_, path)| {
+                let nlri = &path["nlri"];
+                let admin = match &nlri["rd"]["admin"] {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                let prefix = nlri["prefix"].as_str().unwrap_or_default();
+                format!("{admin}:{} {prefix}", nlri["rd"]["assigned"])
+            })
+            .collect())
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -473,16 +576,17 @@ fn frr_flows(frr: &Frr, afi: &str) -> Result<Vec<FrrFlow>, String> {
 
 #[test]
 fn exabgp_flowspec_to_frr() {
-    let Some((frr, _speaker, _me)) = announce(frr_installed(), |me, neighbor| {
+    let Some((frr, speaker, _me)) = announce(frr_installed(), |me, neighbor| {
         Frr::start_with(me, &[neighbor], &[], &FAMILIES)
     }) else {
         return;
     };
-    let flows = wait_all(&frr, "our flow routes in FRR", FRR_FLOW.len(), || {
+    let all_flows = || {
         let mut flows = frr_flows(&frr, "ipv4")?;
         flows.extend(frr_flows(&frr, "ipv6")?);
         Ok(flows)
-    });
+    };
+    let flows = wait_all(&frr, "our flow routes in FRR", FRR_FLOW.len(), all_flows);
     for flow in &FRR_FLOW {
         let (components, actions) = flows
             .iter()
@@ -512,6 +616,14 @@ fn exabgp_flowspec_to_frr() {
             flow.destination
         );
     }
+    withdraw_flows(&speaker, &frr, &FRR_FLOW, || {
+        let flows = all_flows()?;
+        let components = flows.into_iter().flat_map(|(components, _)| components);
+        Ok(components
+            .filter(|(name, _)| name == "to")
+            .map(|(_, to)| to)
+            .collect())
+    });
 }
 
 /// The (RD, prefix) of each route in FRR's VPN table for `afi`.
@@ -530,7 +642,7 @@ fn frr_vpn_routes(frr: &Frr, afi: &str) -> Result<Vec<(String, String)>, String>
 
 #[test]
 fn exabgp_vpn_to_frr() {
-    let Some((frr, _speaker, me)) = announce(frr_installed(), |me, neighbor| {
+    let Some((frr, speaker, me)) = announce(frr_installed(), |me, neighbor| {
         Frr::start_with(me, &[neighbor], &[], &FAMILIES)
     }) else {
         return;
@@ -578,6 +690,14 @@ fn exabgp_vpn_to_frr() {
             "FRR next hop: {detail}"
         );
     }
+    withdraw_vpns(&speaker, me, &frr, || {
+        let mut routes = frr_vpn_routes(&frr, "ipv4")?;
+        routes.extend(frr_vpn_routes(&frr, "ipv6")?);
+        Ok(routes
+            .into_iter()
+            .map(|(rd, prefix)| format!("{rd} {prefix}"))
+            .collect())
+    });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -46,7 +46,8 @@ pub struct Static {
 
 /// The speaker's configuration: one neighbor (`neighbor.passive` says whether the *speaker*
 /// waits for it to connect), its static routes, and an API process writing every received
-/// UPDATE (parsed, JSON) to `received.jsonl`. `families` are negotiated too, and `sections`
+/// UPDATE (parsed, JSON) to `received.jsonl`, and one feeding it the API commands appended to
+/// `commands.txt` (see `Speaker::send`). `families` are negotiated too, and `sections`
 /// (ExaBGP configuration text: `flow { }`, `static { }`, ...) is put in the neighbor as it is.
 pub fn config(
     dir: &TempDir,
@@ -65,9 +66,24 @@ pub fn config(
     );
     let dump = dir.write("dump.sh", &script);
     make_executable(&dump);
+    // Writes the lines added to commands.txt since the last look, in the background, until
+    // its stdin ends (the speaker asks it to leave) or the speaker is gone.
+    let script = format!(
+        "#!/bin/sh\n(\n  n=0\n  while kill -0 $PPID 2>/dev/null; do\n    \
+         total=$(cat {commands} 2>/dev/null | wc -l)\n    \
+         if [ \"$total\" -gt \"$n\" ]; then\n      \
+         tail -n +$((n + 1)) {commands} | head -n $((total - n))\n      n=$total\n    fi\n    \
+         sleep 0.1\n  done\n) &\n\
+         while :; do cat >/dev/null 2>&1 && break; sleep 0.05; done\nkill $!\n",
+        commands = dir.join("commands.txt").display()
+    );
+    let command = dir.write("command.sh", &script);
+    make_executable(&command);
     let mut c = format!(
-        "process dump {{\n    run {};\n    encoder json;\n}}\n\n",
-        dump.display()
+        "process dump {{\n    run {};\n    encoder json;\n}}\n\n\
+         process command {{\n    run {};\n    encoder text;\n}}\n\n",
+        dump.display(),
+        command.display()
     );
     let families: String = families
         .iter()
@@ -78,7 +94,7 @@ pub fn config(
         "neighbor {} {{\n    router-id {};\n    local-address {};\n    local-as {};\n    \
          peer-as {};\n    listen {};\n    connect {};\n    passive {};\n    hold-time 30;\n    \
          family {{\n        ipv4 unicast;\n        ipv6 unicast;\n{families}    }}\n    api {{\n        \
-         processes [ dump ];\n        receive {{\n            parsed;\n            update;\n        \
+         processes [ dump command ];\n        receive {{\n            parsed;\n            update;\n        \
          }}\n    }}\n{sections}    static {{\n",
         neighbor.endpoint.address,
         me.router_id,
@@ -199,6 +215,18 @@ impl Speaker {
             return Ok(text.lines().flat_map(parse_exabgp_update).collect());
         }
         Ok(self.log().lines().flat_map(parse_logged_update).collect())
+    }
+
+    /// Gives the speaker an API command (`announce ...`, `withdraw ...`), through its helper.
+    pub fn send(&self, command: &str) -> Result<(), String> {
+        use std::io::Write;
+        let path = self.dir.join("commands.txt");
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(|e| format!("open {}: {e}", path.display()))?;
+        writeln!(file, "{command}").map_err(|e| e.to_string())
     }
 
     /// Every UPDATE the speaker's API process was given so far, as ExaBGP's JSON.
