@@ -723,105 +723,27 @@ fn gobgp_flowspec_and_vpn_to_exabgp() {
         peer_end.next_hop4().to_string(),
         peer_end.next_hop6().to_string(),
     );
-    let add: [&[&str]; 6] = [
-        &[
-            "-a",
-            "ipv4-flowspec",
-            "add",
-            "match",
-            "destination",
-            "10.30.0.0/24",
-            "source",
-            "10.31.0.0/16",
-            "protocol",
-            "tcp",
-            "destination-port",
-            "==443",
-            "source-port",
-            ">=1024&<=2048",
-            "packet-length",
-            ">100",
-            "tcp-flags",
-            "S&!A",
-            "fragment",
-            "is-fragment",
-            "dscp",
-            "46",
-            "then",
-            "rate-limit",
-            "1000",
-        ],
-        &[
-            "-a",
-            "ipv4-flowspec",
-            "add",
-            "match",
-            "destination",
-            "10.32.0.0/24",
-            "then",
-            "redirect",
-            "65010:7",
-        ],
-        &[
-            "-a",
-            "ipv6-flowspec",
-            "add",
-            "match",
-            "destination",
-            "2001:db8:30::/48",
-            "protocol",
-            "udp",
-            "destination-port",
-            "==53",
-            "then",
-            "discard",
-        ],
-        &[
-            "-a",
-            "vpnv4",
-            "add",
-            "10.40.0.0/24",
-            "label",
-            "400",
-            "rd",
-            "65010:4",
-            "rt",
-            "65010:40",
-            "nexthop",
-            &v4,
-        ],
-        &[
-            "-a",
-            "vpnv4",
-            "add",
-            "10.41.0.0/24",
-            "label",
-            "401",
-            "rd",
-            "10.0.0.1:5",
-            "rt",
-            "65010:41",
-            "nexthop",
-            &v4,
-        ],
-        &[
-            "-a",
-            "vpnv6",
-            "add",
-            "2001:db8:40::/48",
-            "label",
-            "600",
-            "rd",
-            "65010:6",
-            "rt",
-            "65010:60",
-            "nexthop",
-            &v6,
-        ],
+    // `gobgp global rib` arguments, one route each
+    let add = [
+        "-a ipv4-flowspec add match destination 10.30.0.0/24 source 10.31.0.0/16 protocol tcp \
+         destination-port ==443 source-port >=1024&<=2048 packet-length >100 tcp-flags S&!A \
+         fragment is-fragment dscp 46 then rate-limit 1000"
+            .to_string(),
+        "-a ipv4-flowspec add match destination 10.32.0.0/24 then redirect 65010:7".to_string(),
+        "-a ipv4-flowspec add match destination 10.33.0.0/24 protocol icmp icmp-type ==8 \
+         icmp-code ==0 then mark 46"
+            .to_string(),
+        "-a ipv4-flowspec add match destination 10.34.0.0/24 then action sample".to_string(),
+        "-a ipv6-flowspec add match destination 2001:db8:30::/48 protocol udp \
+         destination-port ==53 label 1234 then discard"
+            .to_string(),
+        format!("-a vpnv4 add 10.40.0.0/24 label 400 rd 65010:4 rt 65010:40 nexthop {v4}"),
+        format!("-a vpnv4 add 10.41.0.0/24 label 401 rd 10.0.0.1:5 rt 65010:41 nexthop {v4}"),
+        format!("-a vpnv6 add 2001:db8:40::/48 label 600 rd 65010:6 rt 65010:60 nexthop {v6}"),
     ];
-    for args in add {
+    for args in &add {
         let mut all = vec!["global", "rib"];
-        all.extend_from_slice(args);
+        all.extend(args.split_whitespace());
         gobgp
             .gobgp(&all)
             .unwrap_or_else(|e| panic!("gobgp {all:?}: {e}"));
@@ -885,10 +807,19 @@ fn gobgp_flowspec_and_vpn_to_exabgp() {
     assert_eq!(extended, &["rate-limit:1000"]);
     let (_, _, _, extended) = find("ipv4 flow", "destination-ipv4", "10.32.0.0/24");
     assert_eq!(extended, &["redirect:65010:7"]);
+    let (_, _, nlri, extended) = find("ipv4 flow", "destination-ipv4", "10.33.0.0/24");
+    assert_eq!(
+        nlri["string"],
+        "flow destination-ipv4 10.33.0.0/24 protocol =icmp icmp-type =echo-request icmp-code =0"
+    );
+    assert_eq!(extended, &["mark 46"]);
+    let (_, _, _, extended) = find("ipv4 flow", "destination-ipv4", "10.34.0.0/24");
+    assert_eq!(extended, &["action sample"]);
     let (_, _, nlri, extended) = find("ipv6 flow", "destination-ipv6", "2001:db8:30::/48/0");
     assert_eq!(
         nlri["string"],
-        "flow destination-ipv6 2001:db8:30::/48/0 next-header =udp destination-port =53"
+        "flow destination-ipv6 2001:db8:30::/48/0 next-header =udp destination-port =53 \
+         flow-label =1234"
     );
     assert_eq!(extended, &["rate-limit:0"]);
 
