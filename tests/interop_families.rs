@@ -20,6 +20,25 @@ const FAMILIES: [ExtraFamily; 4] = [
     ExtraFamily::VpnIpv6,
 ];
 
+/// `FAMILIES` and IPv4 flowspec VPN (RFC 8955 §8), which GoBGP has and FRR 8.4 has not.
+const GOBGP_FAMILIES: [ExtraFamily; 5] = [
+    ExtraFamily::FlowIpv4,
+    ExtraFamily::FlowIpv6,
+    ExtraFamily::FlowVpnIpv4,
+    ExtraFamily::VpnIpv4,
+    ExtraFamily::VpnIpv6,
+];
+
+/// The flow VPN route exabgp-rs announces when the family is negotiated.
+const FLOW_VPN: &str = "    flow {
+        route vpn {
+            rd 65000:77;
+            match { destination 192.168.11.0/24; }
+            then { redirect 65000:99; }
+        }
+    }
+";
+
 /// The flow routes exabgp-rs announces. FRR takes at most five values per component, and GoBGP
 /// 3.10 misreads the two-byte length of an NLRI of 240 bytes or more, so the rules stay small.
 const FLOW: &str = "    flow {
@@ -141,10 +160,12 @@ impl Vpn {
     }
 }
 
-/// Starts a daemon (passive) and exabgp-rs announcing `FLOW` and `vpn_routes` to it, and waits
-/// for the session; `None` (the reason printed) when something is not installed outside CI.
+/// Starts a daemon (passive) and exabgp-rs announcing `FLOW` (and `FLOW_VPN` when `families`
+/// has it) and `vpn_routes` to it, and waits for the session; `None` (the reason printed) when
+/// something is not installed outside CI.
 fn announce<D: Daemon>(
     installed: bool,
+    families: &[ExtraFamily],
     start: impl FnOnce(Endpoint, Neighbor) -> Result<D, String>,
 ) -> Option<(D, Speaker, Endpoint)> {
     if !installed {
@@ -162,8 +183,13 @@ fn announce<D: Daemon>(
         endpoint: peer_end,
         passive: false,
     };
-    let sections = format!("{FLOW}{}", vpn_routes(me));
-    let speaker = Speaker::start_with(command, me, to_peer, &[], &FAMILIES, &sections)
+    let flow_vpn = if families.contains(&ExtraFamily::FlowVpnIpv4) {
+        FLOW_VPN
+    } else {
+        ""
+    };
+    let sections = format!("{FLOW}{flow_vpn}{}", vpn_routes(me));
+    let speaker = Speaker::start_with(command, me, to_peer, &[], families, &sections)
         .unwrap_or_else(|e| panic!("starting the speaker: {e}"));
     wait_established(&mut peer, me.address);
     Some((peer, speaker, me))
@@ -278,7 +304,7 @@ fn withdraw_vpns(
 
 /// `FLOW` as GoBGP shows it (`gobgp global rib -a ipv4-flowspec`): `==` is "equal" with the
 /// OR of the previous value, `&` an AND, `!=` on flags "not match"; S R F P are SYN RST FIN PSH.
-const GOBGP_FLOW: [Flow; 5] = [
+const GOBGP_FLOW: [Flow; 6] = [
     Flow {
         destination: "192.168.0.0/24",
         components: &[
@@ -330,6 +356,11 @@ const GOBGP_FLOW: [Flow; 5] = [
         ],
         actions: "rate 0",
     },
+    Flow {
+        destination: "192.168.11.0/24",
+        components: &[("rd", "65000:77"), ("destination", "192.168.11.0/24")],
+        actions: "redirect 65000:99",
+    },
 ];
 
 /// Splits GoBGP's text of a flow NLRI, `[name: value][name: value]...`, into its components.
@@ -380,21 +411,29 @@ fn gobgp_paths(gobgp: &Gobgp, family: &str) -> Result<Vec<(String, Value)>, Stri
 
 #[test]
 fn exabgp_flowspec_to_gobgp() {
-    let Some((gobgp, speaker, _me)) = announce(gobgp_installed(), |me, neighbor| {
-        Gobgp::start_with(me, &[neighbor], &[], &FAMILIES)
+    let families = &GOBGP_FAMILIES;
+    let Some((gobgp, speaker, _me)) = announce(gobgp_installed(), families, |me, neighbor| {
+        Gobgp::start_with(me, &[neighbor], &[], families)
     }) else {
         return;
     };
     let flows = || {
         let mut paths = gobgp_paths(&gobgp, "ipv4-flowspec")?;
         paths.extend(gobgp_paths(&gobgp, "ipv6-flowspec")?);
+        paths.extend(gobgp_paths(&gobgp, "ipv4-l3vpn-flowspec")?);
         Ok(paths)
+    };
+    let destination = |key: &str| {
+        gobgp_components(key)
+            .into_iter()
+            .find(|(name, _)| name == "destination")
+            .map(|(_, destination)| destination)
     };
     let paths = wait_all(&gobgp, "our flow routes in GoBGP", GOBGP_FLOW.len(), flows);
     for flow in &GOBGP_FLOW {
         let (key, path) = paths
             .iter()
-            .find(|(key, _)| key.starts_with(&format!("[destination: {}]", flow.destination)))
+            .find(|(key, _)| destination(key).as_deref() == Some(flow.destination))
             .unwrap_or_else(|| panic!("no flow to {} in GoBGP: {paths:?}", flow.destination));
         let expected: Vec<(String, String)> = flow
             .components
@@ -412,15 +451,14 @@ fn exabgp_flowspec_to_gobgp() {
         let paths = flows()?;
         Ok(paths
             .iter()
-            .filter_map(|(key, _)| gobgp_components(key).into_iter().next())
-            .map(|(_, destination)| destination)
+            .filter_map(|(key, _)| destination(key))
             .collect())
     });
 }
 
 #[test]
 fn exabgp_vpn_to_gobgp() {
-    let Some((gobgp, speaker, me)) = announce(gobgp_installed(), |me, neighbor| {
+    let Some((gobgp, speaker, me)) = announce(gobgp_installed(), &FAMILIES, |me, neighbor| {
         Gobgp::start_with(me, &[neighbor], &[], &FAMILIES)
     }) else {
         return;
@@ -576,7 +614,7 @@ fn frr_flows(frr: &Frr, afi: &str) -> Result<Vec<FrrFlow>, String> {
 
 #[test]
 fn exabgp_flowspec_to_frr() {
-    let Some((frr, speaker, _me)) = announce(frr_installed(), |me, neighbor| {
+    let Some((frr, speaker, _me)) = announce(frr_installed(), &FAMILIES, |me, neighbor| {
         Frr::start_with(me, &[neighbor], &[], &FAMILIES)
     }) else {
         return;
@@ -642,7 +680,7 @@ fn frr_vpn_routes(frr: &Frr, afi: &str) -> Result<Vec<(String, String)>, String>
 
 #[test]
 fn exabgp_vpn_to_frr() {
-    let Some((frr, speaker, me)) = announce(frr_installed(), |me, neighbor| {
+    let Some((frr, speaker, me)) = announce(frr_installed(), &FAMILIES, |me, neighbor| {
         Frr::start_with(me, &[neighbor], &[], &FAMILIES)
     }) else {
         return;

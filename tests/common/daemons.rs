@@ -786,8 +786,8 @@ impl Frr {
         }
         // FRR keeps VPN routes in its VPN table without importing them into a VRF, and holds
         // flowspec routes without installing them (there is no zebra), which is all the tests read.
-        for family in families {
-            let _ = writeln!(c, " address-family {}", family.frr());
+        for family in families.iter().filter_map(|f| f.frr()) {
+            let _ = writeln!(c, " address-family {family}");
             for n in neighbors {
                 let _ = writeln!(c, "  neighbor {} activate", n.endpoint.address);
             }

@@ -243,6 +243,7 @@ impl Family {
 pub enum ExtraFamily {
     FlowIpv4,
     FlowIpv6,
+    FlowVpnIpv4,
     VpnIpv4,
     VpnIpv6,
 }
@@ -253,6 +254,7 @@ impl ExtraFamily {
         match self {
             ExtraFamily::FlowIpv4 => "ipv4 flow",
             ExtraFamily::FlowIpv6 => "ipv6 flow",
+            ExtraFamily::FlowVpnIpv4 => "ipv4 flow-vpn",
             ExtraFamily::VpnIpv4 => "ipv4 mpls-vpn",
             ExtraFamily::VpnIpv6 => "ipv6 mpls-vpn",
         }
@@ -263,18 +265,21 @@ impl ExtraFamily {
         match self {
             ExtraFamily::FlowIpv4 => "ipv4-flowspec",
             ExtraFamily::FlowIpv6 => "ipv6-flowspec",
+            ExtraFamily::FlowVpnIpv4 => "l3vpn-ipv4-flowspec",
             ExtraFamily::VpnIpv4 => "l3vpn-ipv4-unicast",
             ExtraFamily::VpnIpv6 => "l3vpn-ipv6-unicast",
         }
     }
 
-    /// FRR's `address-family` name.
-    pub fn frr(self) -> &'static str {
+    /// FRR's `address-family` name; `None` for a family FRR does not have (flowspec VPN), which
+    /// an FRR started with it leaves out.
+    pub fn frr(self) -> Option<&'static str> {
         match self {
-            ExtraFamily::FlowIpv4 => "ipv4 flowspec",
-            ExtraFamily::FlowIpv6 => "ipv6 flowspec",
-            ExtraFamily::VpnIpv4 => "ipv4 vpn",
-            ExtraFamily::VpnIpv6 => "ipv6 vpn",
+            ExtraFamily::FlowIpv4 => Some("ipv4 flowspec"),
+            ExtraFamily::FlowIpv6 => Some("ipv6 flowspec"),
+            ExtraFamily::FlowVpnIpv4 => None,
+            ExtraFamily::VpnIpv4 => Some("ipv4 vpn"),
+            ExtraFamily::VpnIpv6 => Some("ipv6 vpn"),
         }
     }
 }
