@@ -94,8 +94,8 @@ pub fn config(
         "neighbor {} {{\n    router-id {};\n    local-address {};\n    local-as {};\n    \
          peer-as {};\n    listen {};\n    connect {};\n    passive {};\n    hold-time 30;\n    \
          family {{\n        ipv4 unicast;\n        ipv6 unicast;\n{families}    }}\n    api {{\n        \
-         processes [ dump command ];\n        receive {{\n            parsed;\n            update;\n        \
-         }}\n    }}\n{sections}    static {{\n",
+         processes [ dump ];\n        receive {{\n            parsed;\n            update;\n        \
+         }}\n    }}\n    api {{\n        processes [ command ];\n    }}\n{sections}    static {{\n",
         neighbor.endpoint.address,
         me.router_id,
         me.address,
@@ -217,7 +217,8 @@ impl Speaker {
         Ok(self.log().lines().flat_map(parse_logged_update).collect())
     }
 
-    /// Gives the speaker an API command (`announce ...`, `withdraw ...`), through its helper.
+    /// Gives the speaker an API command (`announce ...`, `withdraw ...`), through its helper. A
+    /// restarted speaker's new helper gives it all the commands sent so far again.
     pub fn send(&self, command: &str) -> Result<(), String> {
         use std::io::Write;
         let path = self.dir.join("commands.txt");
