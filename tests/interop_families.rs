@@ -739,7 +739,130 @@ fn exabgp_vpn_to_frr() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// GoBGP to exabgp-rs
+// GoBGP and FRR to exabgp-rs
+
+/// An NLRI the speaker reported in ExaBGP's JSON: its family, its next hop, the NLRI, and the
+/// strings of its UPDATE's extended communities.
+type Announced = (String, String, Value, Vec<String>);
+
+/// Waits until the speaker reported `count` announced NLRIs, and returns them.
+fn received(speaker: &mut Speaker, count: usize) -> Vec<Announced> {
+    wait_for("the peer's routes in the speaker", WAIT, || {
+        let mut found = Vec::new();
+        for update in speaker.received_json()? {
+            let update = &update["neighbor"]["message"]["update"];
+            let extended: Vec<String> = update["attribute"]["extended-community"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c["string"].as_str().map(str::to_string))
+                .collect();
+            for (family, by_next_hop) in update["announce"].as_object().into_iter().flatten() {
+                for (next_hop, nlris) in by_next_hop.as_object().into_iter().flatten() {
+                    for nlri in nlris.as_array().into_iter().flatten() {
+                        let entry = (
+                            family.clone(),
+                            next_hop.clone(),
+                            nlri.clone(),
+                            extended.clone(),
+                        );
+                        found.push(entry);
+                    }
+                }
+            }
+        }
+        if found.len() >= count {
+            Ok(Some(found))
+        } else {
+            Err(format!("{found:?}"))
+        }
+    })
+    .unwrap_or_else(|e| panic!("{e}\n--- speaker log:\n{}", speaker.log()))
+}
+
+/// The NLRI of `family` whose `key` is `value` (or whose `key` list starts with it).
+fn find<'a>(announced: &'a [Announced], family: &str, key: &str, value: &str) -> &'a Announced {
+    announced
+        .iter()
+        .find(|(f, _, nlri, _)| f == family && (nlri[key][0] == value || nlri[key] == value))
+        .unwrap_or_else(|| panic!("no {family} {key} {value} in {announced:?}"))
+}
+
+/// VPN routes FRR originates (`network ... rd ... label ...` in its VPN address families,
+/// without a VRF), and what the speaker must report: RD, label, route-targets and FRR's next
+/// hop, its own address (IPv4-mapped for IPv6 routes over an IPv4 session).
+#[test]
+fn frr_vpn_to_exabgp() {
+    if !frr_installed() {
+        return;
+    }
+    let Some(command) = speaker_command() else {
+        return;
+    };
+    let me = Endpoint::new(65000);
+    let peer_end = Endpoint::new(65010);
+    let to_speaker = Neighbor {
+        endpoint: me,
+        passive: true,
+    };
+    let frr = Frr::start_with(peer_end, &[to_speaker], &[], &FAMILIES)
+        .unwrap_or_else(|e| panic!("starting FRR: {e}"));
+    let router = format!("router bgp {}", peer_end.asn);
+    frr.configure(&[
+        "route-map vpn-rt permit 10",
+        "set extcommunity rt 65010:90 1.2.3.4:90",
+        "exit",
+        &router,
+        "address-family ipv4 vpn",
+        "network 10.90.0.0/24 rd 65010:9 label 900 route-map vpn-rt",
+        "network 10.91.0.0/24 rd 10.0.0.1:9 label 901",
+        "network 10.92.0.0/24 rd 4200000000:9 label 902",
+        "exit-address-family",
+        "address-family ipv6 vpn",
+        "network 2001:db8:90::/48 rd 65010:10 label 903 route-map vpn-rt",
+    ])
+    .unwrap_or_else(|e| panic!("configuring FRR: {e}"));
+    let to_peer = Neighbor {
+        endpoint: peer_end,
+        passive: false,
+    };
+    let mut speaker = Speaker::start_with(command, me, to_peer, &[], &FAMILIES, "")
+        .unwrap_or_else(|e| panic!("starting the speaker: {e}"));
+    let announced = received(&mut speaker, 4);
+    let v4 = peer_end.address.to_string();
+    let v6 = format!("::ffff:{}", peer_end.address);
+    let rt: &[&str] = &["target:65010:90", "target:1.2.3.4:90"];
+    for (family, prefix, next_hop, label, rd, targets) in [
+        ("ipv4 mpls-vpn", "10.90.0.0/24", &v4, 900, "65010:9", rt),
+        ("ipv4 mpls-vpn", "10.91.0.0/24", &v4, 901, "10.0.0.1:9", &[]),
+        (
+            "ipv4 mpls-vpn",
+            "10.92.0.0/24",
+            &v4,
+            902,
+            "4200000000:9",
+            &[],
+        ),
+        (
+            "ipv6 mpls-vpn",
+            "2001:db8:90::/48",
+            &v6,
+            903,
+            "65010:10",
+            rt,
+        ),
+    ] {
+        let (_, got_next_hop, nlri, extended) = find(&announced, family, "nlri", prefix);
+        assert_eq!(got_next_hop, next_hop, "{prefix}");
+        assert_eq!(nlri["rd"], rd, "{prefix}");
+        assert_eq!(
+            nlri["label"],
+            serde_json::json!([[label, label << 4 | 1]]),
+            "{prefix}"
+        );
+        assert_eq!(extended, targets, "{prefix}");
+    }
+}
 
 #[test]
 fn gobgp_flowspec_and_vpn_to_exabgp() {
@@ -793,45 +916,8 @@ fn gobgp_flowspec_and_vpn_to_exabgp() {
     let mut speaker = Speaker::start_with(command, me, to_peer, &[], &FAMILIES, "")
         .unwrap_or_else(|e| panic!("starting the speaker: {e}"));
 
-    // Each announced NLRI of ExaBGP's JSON, with its family, next hop and the strings of the
-    // UPDATE's extended communities.
-    let announced = wait_for("GoBGP's routes in the speaker", WAIT, || {
-        let mut found = Vec::new();
-        for update in speaker.received_json()? {
-            let update = &update["neighbor"]["message"]["update"];
-            let extended: Vec<String> = update["attribute"]["extended-community"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|c| c["string"].as_str().map(str::to_string))
-                .collect();
-            for (family, by_next_hop) in update["announce"].as_object().into_iter().flatten() {
-                for (next_hop, nlris) in by_next_hop.as_object().into_iter().flatten() {
-                    for nlri in nlris.as_array().into_iter().flatten() {
-                        let entry = (
-                            family.clone(),
-                            next_hop.clone(),
-                            nlri.clone(),
-                            extended.clone(),
-                        );
-                        found.push(entry);
-                    }
-                }
-            }
-        }
-        if found.len() >= add.len() {
-            Ok(Some(found))
-        } else {
-            Err(format!("{found:?}"))
-        }
-    })
-    .unwrap_or_else(|e| panic!("{e}\n--- speaker log:\n{}", speaker.log()));
-    let find = |family: &str, key: &str, value: &str| {
-        announced
-            .iter()
-            .find(|(f, _, nlri, _)| f == family && (nlri[key][0] == value || nlri[key] == value))
-            .unwrap_or_else(|| panic!("no {family} {key} {value} in {announced:?}"))
-    };
+    let announced = received(&mut speaker, add.len());
+    let find = |family: &str, key: &str, value: &str| find(&announced, family, key, value);
 
     let (_, next_hop, nlri, extended) = find("ipv4 flow", "destination-ipv4", "10.30.0.0/24");
     assert_eq!(next_hop, "no-nexthop");

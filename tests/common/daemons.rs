@@ -830,6 +830,22 @@ impl Frr {
         run(&self.vtysh, &args)
     }
 
+    /// Applies configuration `lines`, as typed after `configure terminal`.
+    pub fn configure(&self, lines: &[&str]) -> Result<(), String> {
+        let mut args = vec![
+            "--vty_socket",
+            self.dir.path().to_str().ok_or("path")?,
+            "-d",
+            "bgpd",
+            "-c",
+            "configure terminal",
+        ];
+        for line in lines {
+            args.extend(["-c", line]);
+        }
+        run(&self.vtysh, &args).map(drop)
+    }
+
     /// Runs a `vtysh` command whose output is one JSON value.
     pub fn json(&self, command: &str) -> Result<serde_json::Value, String> {
         let out = self.vtysh(command)?;
