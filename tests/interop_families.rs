@@ -1,6 +1,7 @@
 //! Interoperability tests (issue 5): FlowSpec (RFC 8955, RFC 8956) and L3VPN (RFC 4364,
 //! RFC 4659) routes announced by exabgp-rs from its configuration and read back from GoBGP and
-//! FRR, and GoBGP's routes of these families as exabgp-rs reports them in ExaBGP's JSON.
+//! FRR (then withdrawn through the API), and GoBGP's and FRR's routes of these families as
+//! exabgp-rs reports them in ExaBGP's JSON.
 //!
 //! `cargo test --test interop_families`; the daemons and skipping are as in `tests/interop.rs`.
 //! The expected values are what each daemon shows for the configured match, action, RD, label
@@ -13,6 +14,7 @@ use common::exabgp::{speaker_command, Speaker};
 use common::{require, wait_for, Endpoint, ExtraFamily, Neighbor, WAIT};
 use serde_json::Value;
 
+/// The families every session of these tests negotiates on top of IPv4 and IPv6 unicast.
 const FAMILIES: [ExtraFamily; 4] = [
     ExtraFamily::FlowIpv4,
     ExtraFamily::FlowIpv6,
