@@ -5,6 +5,7 @@
 //! must be the `raw:` bytes. The qa data is read from `$EXABGP_QA_DIR` or `shared/exabgp-qa` beside the crate.
 
 use exabgp_rs::bgp::message::open::capability::negotiated::{AddPath, Negotiated};
+use exabgp_rs::bgp::message::update::attribute::Attribute;
 use exabgp_rs::bgp::message::update::eor;
 use exabgp_rs::bgp::message::update::nlri::Nlri;
 use exabgp_rs::bgp::neighbor::Neighbor;
@@ -369,4 +370,105 @@ fn strict(command: &Command) -> Option<bool> {
         } if routes.iter().all(|r| UNICAST.contains(&r.family)) => Some(false),
         _ => None,
     }
+}
+
+/// The rule of a flow command, built for the default neighbour: its text and its extended
+/// communities, as ExaBGP prints them (the `string`s of the qa `json:` lines).
+fn flow_rule(line: &str) -> (String, String, Option<std::net::IpAddr>) {
+    let Ok(Command::Peers {
+        action: Action::AnnounceFlow(flows),
+        ..
+    }) = command::parse(line)
+    else {
+        panic!("{line}: {:?}", command::parse(line));
+    };
+    let change = flow::build(&flows[0], &neighbor(1)).unwrap();
+    let Nlri::Flow(rule) = &change.nlri else {
+        panic!("{:?}", change.nlri)
+    };
+    let mut text = String::new();
+    rule.text(&mut text);
+    let communities = change
+        .attributes
+        .iter()
+        .find_map(|a| match a {
+            Attribute::ExtendedCommunities(list) => Some(list.to_string()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    (text, communities, change.nexthop)
+}
+
+#[test]
+fn every_flow_match_and_action_from_the_api() {
+    let (text, communities, _) = flow_rule(
+        "announce flow route { match { destination 192.168.0.1/32; source 10.0.0.1/32; \
+         protocol [ =tcp =udp ]; port [ =80 =8080 ]; destination-port [ >8080&<8088 =3128 ]; \
+         source-port >1024; icmp-type [ =unreachable =echo-request =echo-reply ]; icmp-code [ =1 =0 ]; \
+         tcp-flags [ urg rst ]; packet-length [ >200&<300 >400&<500 ]; dscp [ =10 =20 ]; \
+         fragment [ first-fragment last-fragment ]; } \
+         then { rate-limit 9600; redirect 65500:12345; mark 10; action sample-terminal; } }",
+    );
+    assert_eq!(
+        text,
+        "flow destination-ipv4 192.168.0.1/32 source-ipv4 10.0.0.1/32 protocol [ =tcp =udp ] \
+         port [ =80 =8080 ] destination-port [ >8080&<8088 =3128 ] source-port >1024 \
+         icmp-type [ =unreachable =echo-request =echo-reply ] icmp-code [ =1 =0 ] \
+         tcp-flags [ urg rst ] packet-length [ >200&<300 >400&<500 ] dscp [ =10 =20 ] \
+         fragment [ first-fragment last-fragment ]"
+    );
+    for action in [
+        "rate-limit:9600",
+        "redirect:65500:12345",
+        "mark 10",
+        "action sample-terminal",
+    ] {
+        assert!(
+            communities.contains(action),
+            "{action} not in {communities}"
+        );
+    }
+
+    // IPv6 from the prefix; ExaBGP shows an IPv6 prefix with its offset
+    let (text, _, _) = flow_rule(
+        "announce flow route { match { destination 2a02:b80:15:0:7aca:39ff:feae:a87a/128; \
+         next-header =udp; traffic-class =101; flow-label =2013; } then { discard; } }",
+    );
+    assert_eq!(
+        text,
+        "flow destination-ipv6 2a02:b80:15:0:7aca:39ff:feae:a87a/128/0 next-header =udp \
+         traffic-class =101 flow-label =2013"
+    );
+
+    for (then, community, nexthop) in [
+        ("rate-limit 0;", "rate-limit:0", None),
+        ("discard;", "rate-limit:0", None),
+        ("rate-limit 1000 packets;", "rate-limit:1000:packets", None),
+        ("redirect 1.2.3.4;", "redirect-to-nexthop", Some("1.2.3.4")),
+        ("redirect-to-nexthop;", "redirect-to-nexthop", None),
+        (
+            "redirect-to-nexthop-ietf 1.2.3.4;",
+            "redirect-to-nexthop-ietf 1.2.3.4",
+            None,
+        ),
+        ("copy 1.2.3.4;", "copy-to-nexthop", Some("1.2.3.4")),
+        (
+            "extended-community [ origin:2345:6.7.8.9 ];",
+            "origin:2345:6.7.8.9",
+            None,
+        ),
+    ] {
+        let (_, communities, hop) = flow_rule(&format!(
+            "announce flow route {{ match {{ source 10.0.0.2/32; }} then {{ {then} }} }}"
+        ));
+        assert!(communities.contains(community), "{then}: {communities}");
+        assert_eq!(hop, nexthop.map(|ip| ip.parse().unwrap()), "{then}");
+    }
+
+    // accept adds no action; a scope's interface-set is an extended community
+    let (_, communities, _) = flow_rule(
+        "announce flow route { match { source 10.0.0.2/32; } then { accept; } \
+         scope { interface-set [ transitive:input:1234:10 ]; } }",
+    );
+    assert_eq!(communities, "interface-set:input:1234:10");
 }

@@ -228,7 +228,24 @@ fn flow(rest: &[Token], cursor: &Cursor<'_>) -> Result<FlowRoute, ParseError> {
             safi,
         )?);
     }
-    // `flow` is the section keyword; the rest is its body
+    // `flow` is the section keyword; the rest is its body, in which `route` may be left out
+    // (`announce flow match { ... } then { ... }`)
+    let routes = body
+        .iter()
+        .any(|node| matches!(node, Node::Section(section) if section.keyword() == "route"));
+    let body = if routes {
+        body
+    } else {
+        vec![Node::Section(Section {
+            words: vec![Token {
+                text: "route".into(),
+                kind: Kind::Word,
+                location: rest[0].location,
+            }],
+            body,
+            open: rest[0].location,
+        })]
+    };
     let flow = Section {
         words: vec![rest[0].clone()],
         body,

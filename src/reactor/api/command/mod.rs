@@ -889,6 +889,12 @@ mod tests {
         );
         assert_eq!(rule.family, Family::new(Afi::IPV6, Safi::FLOW_VPN));
         assert_eq!(keywords(&rule.then), ["redirect", "mark", "action"]);
+
+        // `route` may be left out; any neighbour
+        let (_, rule) =
+            flow("peer * announce flow match { source 10.0.0.0/8; } then { redirect-to-nexthop; }");
+        assert_eq!(keywords(&rule.matches), ["source"]);
+        assert_eq!(keywords(&rule.then), ["redirect-to-nexthop"]);
     }
 
     #[test]
