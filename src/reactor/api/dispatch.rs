@@ -1001,7 +1001,7 @@ enable-ack | disable-ack | silence-ack\n\
 show neighbor [summary|extensive|configuration] | show adj-rib in|out [extensive]\n\
 flush adj-rib out | clear adj-rib in|out\n\
 [neighbor IP [local-ip IP] [local-as N] [peer-as N] [router-id ID] [, neighbor ...]] \
-announce|withdraw route|attributes|ipv4|ipv6|watchdog ...\n\
+announce|withdraw route|attributes|ipv4|ipv6|flow|vpls|watchdog ...\n\
 [neighbor ...] announce eor [AFI SAFI] | announce route-refresh AFI SAFI | \
 announce operational ... | teardown CODE";
 
