@@ -216,16 +216,12 @@ fn flow(rest: &[Token], cursor: &Cursor<'_>) -> Result<FlowRoute, ParseError> {
     if let Some(line) = line {
         let mut words = line.args();
         words.accept("route");
-        let vpn = line
-            .words
-            .iter()
-            .any(|t| matches!(t.text.as_str(), "rd" | "route-distinguisher"));
-        let safi = if vpn { Safi::FLOW_VPN } else { Safi::FLOW_IP };
+        // an rd makes it flow-vpn
         return Ok(crate::configuration::flow::announce(
             &mut words,
             line.location(),
             None,
-            safi,
+            Safi::FLOW_IP,
         )?);
     }
     // `flow` is the section keyword; the rest is its body, in which `route` may be left out
