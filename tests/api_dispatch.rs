@@ -192,6 +192,49 @@ fn group_start_keeps_routes_until_group_end() {
 }
 
 #[test]
+fn a_malformed_flow_rule_is_refused_by_name_and_changes_nothing() {
+    // the helper announces a unicast route instead of the good rule when the reply to the
+    // malformed one does not name the unknown component
+    let text = "process helper { run /bin/sh -c \"\
+        echo 'announce flow route { match { source 10.0.0.1/32; colour red; } then { discard; } }'; \
+        read why; read ack; \
+        case \\\"$why:$ack\\\" in \
+          'error: '*colour*:error) echo 'announce flow route { match { source 10.0.0.1/32; } then { discard; } }';; \
+          *) echo 'announce route 10.9.9.0/24 next-hop 1.2.3.4';; \
+        esac; \
+        read ack; echo shutdown; sleep 5\"; encoder text; }\n\
+        neighbor 127.0.0.2 { router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1;\n\
+          family { ipv4 unicast; ipv4 flow; } api { processes [ helper ]; } }\n";
+    let configuration = Configuration::parse(text, Path::new("test.conf")).unwrap();
+    let executor = Rc::new(LocalExecutor::new());
+    let inner = executor.clone();
+    async_io::block_on(executor.run(async move {
+        let api = Api::new(SETTINGS, 4);
+        api.configure(configuration.processes.clone());
+        let config = &configuration.neighbors[0];
+        let rib = api.register(
+            config,
+            AdjRibOut::new(config.neighbor.families.iter().copied(), true, true),
+        );
+        api.start(&inner);
+        while !matches!(api.next().await, Request::Shutdown) {}
+        let negotiated = Negotiated {
+            local_as: 1,
+            peer_as: 1,
+            families: config.neighbor.families.clone(),
+            ..Negotiated::default()
+        };
+        let messages = rib.clone().updates(&negotiated, true, 10);
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        // the good rule only: discard (traffic-rate 0) for source 10.0.0.1/32
+        let discard = [0x80, 0x06, 0, 0, 0, 0, 0, 0];
+        assert!(messages[0].windows(8).any(|w| w == discard));
+        assert!(messages[0].ends_with(&[0x06, 0x02, 0x20, 10, 0, 0, 1]));
+        api.stop().await;
+    }));
+}
+
+#[test]
 fn a_reload_that_keeps_the_session_sends_only_the_route_difference() {
     let neighbor = |routes: &str| {
         format!(

@@ -16,6 +16,7 @@ const MUST_PASS: &[&str] = &[
     "api-attributes",
     "api-attributes-path",
     "api-attributes-vpn",
+    "api-broken-flow",
     "api-check",
     "api-eor",
     "api-health",

@@ -260,6 +260,7 @@ impl Api {
             Err(error) => {
                 log::warn!(target: "api", "process {process}: could not parse '{line}': {error}");
                 if let Some(processes) = inner.processes.as_mut() {
+                    processes.explain(process, &error.to_string());
                     processes.answer(process, false);
                 }
                 return;
@@ -320,6 +321,14 @@ impl Api {
                             action: Action::Withdraw(routes),
                             ..
                         } => withdrawn += routes.len(),
+                        Command::Peers {
+                            action: Action::AnnounceFlow(flows),
+                            ..
+                        } => announced += flows.len(),
+                        Command::Peers {
+                            action: Action::WithdrawFlow(flows),
+                            ..
+                        } => withdrawn += flows.len(),
                         _ => {}
                     }
                 }
@@ -330,7 +339,11 @@ impl Api {
                 Some(Command::Group(commands))
             }
             command @ Command::Peers {
-                action: Action::Announce(_) | Action::Withdraw(_),
+                action:
+                    Action::Announce(_)
+                    | Action::Withdraw(_)
+                    | Action::AnnounceFlow(_)
+                    | Action::WithdrawFlow(_),
                 ..
             } if grouping => {
                 let buffered = inner.grouping.entry(process.to_string()).or_default();
@@ -585,6 +598,9 @@ impl Api {
                         }
                         Err(error) => {
                             log::warn!(target: "api", "process {process}: '{line}': {error}");
+                            if let Some(processes) = inner.processes.as_ref() {
+                                processes.explain(process, &error);
+                            }
                             false
                         }
                     }
@@ -931,13 +947,13 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
             Err("no flow rule given".into())
         }
         Action::AnnounceFlow(flows) => {
-            for peer in targets {
+            // every peer's rule is built before any adj-rib-out changes: a rule refused for
+            // one peer changes nothing
+            let built = flow_changes(targets, &flows)?;
+            for (peer, changes) in targets.iter().zip(built) {
                 let mut rib = peer.rib.borrow_mut();
                 let mut announced = peer.announced.borrow_mut();
-                for flow in &flows {
-                    let change =
-                        crate::configuration::flow::parser::build(flow, &peer.config.neighbor)
-                            .map_err(|e| e.message)?;
+                for change in changes {
                     let route = Route::new(change.nlri, change.nexthop, change.attributes);
                     announced.retain(|r| r.nlri != route.nlri);
                     announced.push(route.clone());
@@ -947,13 +963,11 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
             Ok(PeerCommand::RibUpdated)
         }
         Action::WithdrawFlow(flows) => {
-            for peer in targets {
+            let built = flow_changes(targets, &flows)?;
+            for (peer, changes) in targets.iter().zip(built) {
                 let mut rib = peer.rib.borrow_mut();
                 let mut announced = peer.announced.borrow_mut();
-                for flow in &flows {
-                    let change =
-                        crate::configuration::flow::parser::build(flow, &peer.config.neighbor)
-                            .map_err(|e| e.message)?;
+                for change in changes {
                     announced.retain(|r| r.nlri != change.nlri);
                     let attributes = announce::withdrawn_attributes(&change);
                     rib.rib
@@ -994,6 +1008,25 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
     }
 }
 
+/// The changes of flow rules for each target, in order, or why one can not be built.
+fn flow_changes(
+    targets: &[&Registered],
+    flows: &[crate::configuration::flow::FlowRoute],
+) -> Result<Vec<Vec<crate::configuration::Change>>, String> {
+    targets
+        .iter()
+        .map(|peer| {
+            flows
+                .iter()
+                .map(|flow| {
+                    crate::configuration::flow::build(flow, &peer.config.neighbor)
+                        .map_err(|e| e.message)
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// Route commands one `group start` may hold (ExaBGP's `MAX_GROUP_COMMANDS`).
 const GROUP_LIMIT: usize = 100_000;
 
@@ -1009,7 +1042,7 @@ enable-ack | disable-ack | silence-ack\n\
 show neighbor [summary|extensive|configuration] | show adj-rib in|out [extensive]\n\
 flush adj-rib out | clear adj-rib in|out\n\
 [neighbor IP [local-ip IP] [local-as N] [peer-as N] [router-id ID] [, neighbor ...]] \
-announce|withdraw route|attributes|ipv4|ipv6|watchdog ...\n\
+announce|withdraw route|attributes|ipv4|ipv6|flow|vpls|watchdog ...\n\
 [neighbor ...] announce eor [AFI SAFI] | announce route-refresh AFI SAFI | \
 announce operational ... | teardown CODE";
 

@@ -322,6 +322,18 @@ impl Processes {
         }
     }
 
+    /// `error: WHY`, written before the `error` acknowledgement when acknowledgements are on
+    /// (ExaBGP's `answer_error` with a message).
+    pub fn explain(&self, process: &str, why: &str) {
+        if self
+            .helpers
+            .get(process)
+            .is_some_and(|h| h.ack == AckMode::On)
+        {
+            self.write(process, &format!("error: {why}"));
+        }
+    }
+
     pub fn set_ack(&mut self, process: &str, ack: AckMode) {
         if let Some(helper) = self.helpers.get_mut(process) {
             helper.ack = ack;
