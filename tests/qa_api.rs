@@ -18,6 +18,7 @@ const MUST_PASS: &[&str] = &[
     "api-attributes-vpn",
     "api-check",
     "api-eor",
+    "api-fast",
     "api-health",
     "api-healthcheck-module",
     "api-healthcheck-withdraw",
