@@ -19,6 +19,7 @@ const MUST_PASS: &[&str] = &[
     "api-broken-flow",
     "api-check",
     "api-eor",
+    "api-fast",
     "api-health",
     "api-healthcheck-module",
     "api-healthcheck-withdraw",
