@@ -67,6 +67,9 @@ pub struct Api {
     draining: std::cell::Cell<bool>,
     inner: RefCell<Inner>,
     reports: RefCell<Option<async_channel::Receiver<Report>>>,
+    /// `exabgp.api.cli`: the pipes and socket to serve, and once started, the endpoints.
+    cli: Option<super::control::Settings>,
+    control: RefCell<Option<super::control::Control>>,
 }
 
 fn host_name() -> String {
@@ -139,7 +142,15 @@ impl Api {
                 requests: VecDeque::new(),
             }),
             reports: RefCell::new(None),
+            cli: None,
+            control: RefCell::new(None),
         }
+    }
+
+    /// Serves the CLI (`exabgp.api.cli`): its clients' commands run as a helper's, on every peer.
+    pub fn with_cli(mut self, settings: super::control::Settings) -> Api {
+        self.cli = Some(settings);
+        self
     }
 
     /// The `process` blocks of a (re)loaded configuration; running helpers follow it.
@@ -236,6 +247,10 @@ impl Api {
             Err(error) => {
                 log::warn!(target: "api", "process {process}: could not parse '{line}': {error}");
                 if let Some(processes) = inner.processes.as_mut() {
+                    // a person at the CLI is told why; helpers get only ExaBGP's `error`
+                    if process.starts_with(super::processes::CLI_PREFIX) {
+                        processes.write(process, &format!("error: {error}"));
+                    }
                     processes.answer(process, false);
                 }
                 return;
@@ -823,10 +838,13 @@ fn targets<'a>(
     process: &str,
     selection: &command::Selection,
 ) -> Vec<&'a Registered> {
+    // the CLI's clients command every peer, as ExaBGP's internal CLI helpers
+    let cli = process.starts_with(super::processes::CLI_PREFIX);
     peers
         .iter()
         .filter(|p| {
-            p.config
+            cli || p
+                .config
                 .api
                 .targets(configured)
                 .iter()
@@ -978,6 +996,15 @@ impl Hook for Api {
         let mut processes = Processes::new(self.settings, executor.clone());
         processes.start(&inner.configured);
         *self.reports.borrow_mut() = Some(processes.reports());
+        if let Some(settings) = &self.cli {
+            let control = super::control::start(
+                settings,
+                processes.clients(),
+                processes.reporter(),
+                executor,
+            );
+            *self.control.borrow_mut() = Some(control);
+        }
         inner.processes = Some(processes);
     }
 
@@ -1174,6 +1201,7 @@ impl Hook for Api {
 
     fn stop(&self) -> Pin<Box<dyn Future<Output = ()> + '_>> {
         Box::pin(async move {
+            self.control.borrow_mut().take();
             let processes = self.inner.borrow_mut().processes.take();
             if let Some(mut processes) = processes {
                 let (pid, ppid) = (std::process::id(), std::os::unix::process::parent_id());

@@ -3,9 +3,12 @@
 //! ties them to the reactor through the small [`Hook`] the reactor and the bridges call.
 
 pub mod command;
+pub mod control;
 pub mod dispatch;
+pub mod pipe;
 pub mod processes;
 pub mod response;
+pub mod unixsocket;
 
 use crate::bgp::neighbor::Neighbor;
 use crate::reactor::peer::event::{ApiEvent, Command as PeerCommand};

@@ -16,6 +16,11 @@
 //! its `process` block did not say `respawn false`; more than [`RESPAWN_LIMIT`] restarts within
 //! one 64-second window give up on it. A helper that is not restarted stops the daemon when
 //! `exabgp.api.terminate` is set.
+//!
+//! CLI clients ([`Clients`]): the daemon's own pipe and Unix socket endpoints (ExaBGP runs them
+//! as internal helper processes) attach each client here under a name starting with
+//! [`CLI_PREFIX`]; it is written to and acknowledged like a helper, with the same bounded queue,
+//! but has no child process, is never respawned and commands every peer.
 
 use crate::configuration::process::Process;
 use async_executor::{LocalExecutor, Task};
@@ -26,6 +31,9 @@ use std::collections::BTreeMap;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::rc::Rc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The name prefix of the CLI clients (ExaBGP's `API_PREFIX`): they may command every peer.
+pub const CLI_PREFIX: &str = "api-internal-cli";
 
 /// Messages queued for one helper before new ones are dropped.
 pub const QUEUE: usize = 16 * 1024;
@@ -73,11 +81,44 @@ struct Helper {
     window: (u64, u32),
 }
 
+/// A CLI client: where its replies are queued (its endpoint's writer drains them).
+struct Client {
+    queue: async_channel::Sender<String>,
+    dropped: Rc<Cell<u64>>,
+    ack: AckMode,
+}
+
+/// The attached CLI clients, shared with the endpoints that accept them.
+#[derive(Clone, Default)]
+pub struct Clients(Rc<std::cell::RefCell<BTreeMap<String, Client>>>);
+
+impl Clients {
+    /// A client connected: replies to `name` go to the returned queue, bounded as a helper's.
+    /// Its commands are acknowledged whatever `exabgp.api.ack` says (ExaBGP's CLI helpers
+    /// start with `session ack enable`).
+    pub fn attach(&self, name: &str) -> async_channel::Receiver<String> {
+        let (queue, pending) = async_channel::bounded(QUEUE);
+        let client = Client {
+            queue,
+            dropped: Rc::new(Cell::new(0)),
+            ack: AckMode::On,
+        };
+        self.0.borrow_mut().insert(name.to_string(), client);
+        pending
+    }
+
+    /// The client left: what is still queued for it is dropped.
+    pub fn detach(&self, name: &str) {
+        self.0.borrow_mut().remove(name);
+    }
+}
+
 /// The helpers and their pipes.
 pub struct Processes {
     settings: Settings,
     executor: Rc<LocalExecutor<'static>>,
     helpers: BTreeMap<String, Helper>,
+    clients: Clients,
     /// Configured helpers not running (exited without respawn, or failed to start).
     stopped: BTreeMap<String, Process>,
     reports: (
@@ -102,6 +143,7 @@ impl Processes {
             settings,
             executor,
             helpers: BTreeMap::new(),
+            clients: Clients::default(),
             stopped: BTreeMap::new(),
             reports: async_channel::unbounded(),
         }
@@ -264,40 +306,33 @@ impl Processes {
     /// Queues `text` (a line, the newline added here) for `process`; false if it is not running
     /// or its queue is full (the message is dropped, see the module documentation).
     pub fn write(&self, process: &str, text: &str) -> bool {
-        let Some(helper) = self.helpers.get(process) else {
-            return false;
-        };
         let mut line = String::with_capacity(text.len() + 1);
         line.push_str(text);
         if !line.ends_with('\n') {
             line.push('\n');
         }
-        match helper.queue.try_send(line) {
-            Ok(()) => {
-                let dropped = helper.dropped.replace(0);
-                if dropped > 0 {
-                    log::warn!(target: "processes", "process {process} is reading again, {dropped} message(s) to it were dropped");
-                }
-                true
-            }
-            Err(_) => {
-                if helper.dropped.get() == 0 {
-                    log::warn!(target: "processes", "process {process} is not reading its input, dropping messages to it");
-                }
-                helper.dropped.set(helper.dropped.get() + 1);
-                false
-            }
+        if let Some(helper) = self.helpers.get(process) {
+            return offer(process, &helper.queue, &helper.dropped, line);
+        }
+        let clients = self.clients.0.borrow();
+        match clients.get(process) {
+            Some(client) => offer(process, &client.queue, &client.dropped, line),
+            None => false,
         }
     }
 
     /// Acknowledges a command of `process` (`done` or `error`, text or JSON per its encoder)
     /// unless it turned acknowledgements off.
     pub fn answer(&self, process: &str, ok: bool) {
-        let Some(helper) = self.helpers.get(process) else {
-            return;
+        let ack = match self.helpers.get(process) {
+            Some(helper) => helper.ack,
+            None => match self.clients.0.borrow().get(process) {
+                Some(client) => client.ack,
+                None => return,
+            },
         };
         // ExaBGP answers in text whatever the encoder (its `_ackjson` is never set)
-        if helper.ack == AckMode::On {
+        if ack == AckMode::On {
             self.write(process, super::response::text::answer::ack(ok, false));
         }
     }
@@ -305,7 +340,19 @@ impl Processes {
     pub fn set_ack(&mut self, process: &str, ack: AckMode) {
         if let Some(helper) = self.helpers.get_mut(process) {
             helper.ack = ack;
+        } else if let Some(client) = self.clients.0.borrow_mut().get_mut(process) {
+            client.ack = ack;
         }
+    }
+
+    /// The CLI clients, for the endpoints that accept them.
+    pub fn clients(&self) -> Clients {
+        self.clients.clone()
+    }
+
+    /// Where the CLI endpoints send their clients' commands (read by [`Processes::next`]).
+    pub fn reporter(&self) -> async_channel::Sender<Report> {
+        self.reports.0.clone()
     }
 
     /// Closes the helper's stdin (asking it to leave) and kills it if it has not exited after
@@ -346,6 +393,31 @@ impl Processes {
             .collect();
         for wait in waits {
             wait.await;
+        }
+    }
+}
+
+/// Queues `line` for `process`, or drops it when the queue is full (warning once per episode).
+fn offer(
+    process: &str,
+    queue: &async_channel::Sender<String>,
+    dropped: &Cell<u64>,
+    line: String,
+) -> bool {
+    match queue.try_send(line) {
+        Ok(()) => {
+            let lost = dropped.replace(0);
+            if lost > 0 {
+                log::warn!(target: "processes", "process {process} is reading again, {lost} message(s) to it were dropped");
+            }
+            true
+        }
+        Err(_) => {
+            if dropped.get() == 0 {
+                log::warn!(target: "processes", "process {process} is not reading its input, dropping messages to it");
+            }
+            dropped.set(dropped.get() + 1);
+            false
         }
     }
 }
