@@ -30,7 +30,10 @@ pub struct CliData {
     pub peer_hold: Option<u16>,
     /// The FSM state, upper case (`ESTABLISHED`).
     pub state: &'static str,
-    /// Seconds since the session was established; 0 when it is not.
+    /// The session is established (ExaBGP tells it by a non-zero duration, so a session up
+    /// for less than a second shows as down there).
+    pub up: bool,
+    /// Seconds since the session was established.
     pub duration: u64,
     /// Seconds since the session last went down (or the peer started).
     pub down: u64,
@@ -105,7 +108,7 @@ fn row(label: &str, a: &str, b: &str, c: &str) -> String {
 impl CliData {
     /// One line of `show neighbor summary` (ExaBGP's `NeighborTemplate.summary`).
     pub fn summary(&self) -> String {
-        let duration = if self.duration > 0 {
+        let duration = if self.up {
             timedelta(self.duration)
         } else {
             "down".to_string()
@@ -132,7 +135,7 @@ impl CliData {
 
     /// ExaBGP's `formated_dict`: the lines of the extensive table, by name, in its order.
     pub fn formated(&self) -> Vec<(&'static str, String)> {
-        let duration = if self.duration > 0 {
+        let duration = if self.up {
             row("up for", &timedelta(self.duration), "", "")
         } else {
             row("down for", &timedelta(self.down), "", "")
@@ -264,7 +267,7 @@ impl CliData {
 
     /// One neighbour of `show neighbor` in JSON (ExaBGP's `NeighborTemplate.as_dict`).
     pub fn json(&self, out: &mut String) {
-        let up = self.duration > 0;
+        let up = self.up;
         let _ = write!(
             out,
             "{{\"state\": \"{}\", \"duration\": {}, \"fsm\": ",
@@ -571,6 +574,7 @@ mod tests {
             local_hold: 180,
             peer_hold: Some(90),
             state: "ESTABLISHED",
+            up: true,
             duration: 3723,
             down: 0,
             capabilities: vec![
@@ -601,6 +605,7 @@ mod tests {
         );
         assert_eq!(data().summary().len(), SUMMARY_HEADER.len());
         let down = CliData {
+            up: false,
             duration: 0,
             state: "ACTIVE",
             ..data()
@@ -683,6 +688,11 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(value["state"], "up");
         assert_eq!(value["duration"], 3723);
+        let just_up = CliData {
+            duration: 0,
+            ..data()
+        };
+        assert!(just_up.summary().contains("0:00:00 established"));
         assert_eq!(value["fsm"], "ESTABLISHED");
         assert_eq!(value["local"]["address"], "127.0.0.1");
         assert_eq!(value["local"]["families"]["ipv4 unicast"], true);

@@ -991,6 +991,7 @@ fn cli_data(peer: &Registered) -> CliData {
         local_hold: neighbor.hold_time,
         peer_hold: open.map(|open| open.hold_time),
         state: stats.state.name(),
+        up: stats.complete.is_some(),
         duration: stats.complete.map_or(0, |since| since.elapsed().as_secs()),
         down: stats.reset.elapsed().as_secs(),
         capabilities: vec![

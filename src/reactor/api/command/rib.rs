@@ -76,3 +76,66 @@ pub fn json(neighbor: &Neighbor, route: &Route, extensive: Option<&CliData>) -> 
     out.push_str("}}");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bgp::message::update::attribute::{Attribute, Attributes, Med, Origin};
+    use crate::bgp::message::update::nlri::{Cidr, Inet, PathInfo};
+    use crate::protocol::family::Family;
+    use std::sync::Arc;
+
+    fn route() -> Route {
+        let mut attributes = Attributes::new();
+        attributes.insert(Attribute::Med(Med(20)));
+        attributes.insert(Attribute::Origin(Origin::IGP));
+        let cidr = Cidr::new("10.2.0.0".parse().unwrap(), 24).unwrap();
+        Route::new(
+            Nlri::Inet(Inet::new(Family::IPV4_UNICAST, cidr, PathInfo::Disabled)),
+            Some("127.0.0.2".parse().unwrap()),
+            Arc::new(attributes),
+        )
+    }
+
+    fn neighbor() -> Neighbor {
+        let mut neighbor = Neighbor::new("127.0.0.2".parse().unwrap());
+        neighbor.local_address = Some("127.0.0.1".parse().unwrap());
+        neighbor.local_as = 65001;
+        neighbor.peer_as = 65002;
+        neighbor.router_id = Some("10.0.0.1".parse().unwrap());
+        neighbor
+    }
+
+    #[test]
+    fn text_lines_as_exabgp() {
+        assert_eq!(
+            text(&neighbor(), &route(), false),
+            "127.0.0.2 ipv4 unicast 10.2.0.0/24"
+        );
+        // attributes in code order, whatever order they were added in
+        assert_eq!(
+            text(&neighbor(), &route(), true),
+            "neighbor 127.0.0.2 local-ip 127.0.0.1 local-as 65001 peer-as 65002 router-id 10.0.0.1 \
+             family-allowed in-open ipv4 unicast 10.2.0.0/24 next-hop 127.0.0.2 origin igp med 20"
+        );
+    }
+
+    #[test]
+    fn json_lines_as_exabgp() {
+        let line = json(&neighbor(), &route(), None);
+        assert_eq!(
+            line,
+            r#"{"127.0.0.2": {"routes": [{"family": "ipv4 unicast", "prefix": "10.2.0.0/24"}]}}"#
+        );
+        let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(value["127.0.0.2"]["routes"][0]["prefix"], "10.2.0.0/24");
+    }
+
+    #[test]
+    fn route_kinds() {
+        assert!(listed(Routes::Inet, &route().nlri));
+        assert!(listed(Routes::All, &route().nlri));
+        assert!(!listed(Routes::Flow, &route().nlri));
+        assert!(!listed(Routes::L2vpn, &route().nlri));
+    }
+}
