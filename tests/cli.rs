@@ -290,6 +290,44 @@ fn cli_commands_through_the_unix_socket() {
     assert_eq!(value[0]["peer"]["address"], "127.0.41.2");
     assert_eq!(value[0]["peer"]["as"], 65002);
 
+    // ExaBGP's shortcuts, told as ExaBGP's `exabgp run` tells them
+    let short = cli(root, "sock-p", &["s", "n", "s"], &[]);
+    assert!(short.status.success(), "{}", stderr(&short));
+    assert!(stdout(&short).starts_with("command: show neighbor summary\nPeer "));
+
+    // several commands, one a line; one fails
+    let mut batch = Command::new(env!("CARGO_BIN_EXE_exabgp-rs"))
+        .args(["cli", "--batch", "-"])
+        .env_clear()
+        .env("EXABGP_ENVFILE", "/nonexistent")
+        .env("EXABGP_ROOT", root)
+        .env("exabgp_api_socketname", "sock-p")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut input = batch.stdin.take().unwrap();
+        input.write_all(b"version\n# a comment\nbogus\n").unwrap();
+    }
+    let batch = batch.wait_with_output().unwrap();
+    assert_eq!(batch.status.code(), Some(1));
+    let text = stdout(&batch);
+    assert!(
+        text.contains(&format!(
+            "[1] version\nexabgp {}\n",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{text}"
+    );
+    assert!(text.contains("[3] bogus\n"), "{text}");
+    assert!(
+        text.ends_with("Batch execution complete: 3 commands, 1 errors\n"),
+        "{text}"
+    );
+
     // a bad command: the reason, ExaBGP's error text, a failing exit code
     let bad = cli(root, "sock-p", &["bogus", "command"], &[]);
     assert_eq!(bad.status.code(), Some(1));

@@ -43,14 +43,18 @@ pub fn end_of(line: &str) -> Option<End> {
 struct Options {
     pipe: bool,
     pipename: Option<String>,
+    /// `--batch FILE` (`-` for stdin): one command per line.
+    batch: Option<String>,
     command: Vec<String>,
 }
 
 fn usage() -> &'static str {
     "usage: exabgp-rs cli [--pipe|--socket] [--pipename NAME] COMMAND...\n\
+     \x20      exabgp-rs cli [--pipe|--socket] [--pipename NAME] --batch FILE|-\n\
      \n\
      Sends COMMAND to the running daemon (through its Unix socket NAME.sock, or with --pipe\n\
-     its named pipes NAME.in and NAME.out) and prints the reply.\n\
+     its named pipes NAME.in and NAME.out) and prints the reply. ExaBGP's shortcuts are\n\
+     expanded (s n summary: show neighbor summary).\n\
      \n\
      environment: exabgp.api.socketname / exabgp_api_socketname (exabgp),\n\
      exabgp.api.pipename / exabgp_api_pipename (exabgp), exabgp_api_socketpath (the socket's\n\
@@ -75,11 +79,17 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 let name = args.next().ok_or("--pipename needs a name")?;
                 options.pipename = Some(name.clone());
             }
+            "--batch" => {
+                let file = args
+                    .next()
+                    .ok_or("--batch needs a file name (- for stdin)")?;
+                options.batch = Some(file.clone());
+            }
             option if option.starts_with("--") => return Err(format!("unknown option '{option}'")),
             word => options.command.push(word.to_string()),
         }
     }
-    if options.command.is_empty() {
+    if options.command.is_empty() && options.batch.is_none() {
         return Err("no command provided".into());
     }
     Ok(options)
@@ -106,20 +116,69 @@ pub fn run(args: &[String]) -> i32 {
         }
     };
     let root = crate::environment::root();
-    let command = options.command.join(" ");
-    let outcome = if options.pipe {
-        let name = options.pipename.unwrap_or(environment.api.pipename);
-        pipe(&root, &name, &command)
-    } else {
-        socket(&root, &environment.api.socketname, &command)
+    let send = |command: &str| {
+        let outcome = if options.pipe {
+            let name = options
+                .pipename
+                .clone()
+                .unwrap_or_else(|| environment.api.pipename.clone());
+            pipe(&root, &name, command)
+        } else {
+            socket(&root, &environment.api.socketname, command)
+        };
+        match outcome {
+            Ok(code) => code,
+            Err(message) => {
+                eprintln!("{message}");
+                1
+            }
+        }
     };
-    match outcome {
-        Ok(code) => code,
-        Err(message) => {
-            eprintln!("{message}");
-            1
+    match &options.batch {
+        Some(file) => batch(file, send),
+        None => {
+            let typed = options.command.join(" ");
+            let command = super::shortcuts::expand(&typed);
+            if command != typed {
+                println!("command: {command}");
+            }
+            send(&command)
         }
     }
+}
+
+/// ExaBGP's `cmdline_batch`: every line of `file` (`-`: stdin) but comments, each sent on
+/// its own; 1 if any failed.
+fn batch(file: &str, send: impl Fn(&str) -> i32) -> i32 {
+    let text = if file == "-" {
+        let mut text = String::new();
+        io::stdin().read_to_string(&mut text).map(|_| text)
+    } else {
+        std::fs::read_to_string(file)
+    };
+    let text = match text {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("Could not open batch file: {error}");
+            return 1;
+        }
+    };
+    let source = if file == "-" { "stdin" } else { file };
+    println!("Executing commands from {source}...");
+    let (mut count, mut errors) = (0, 0);
+    for (number, line) in text.lines().enumerate() {
+        count = number + 1;
+        let command = line.trim();
+        if command.is_empty() || command.starts_with('#') {
+            continue;
+        }
+        println!("\n[{count}] {command}");
+        if send(&super::shortcuts::expand(command)) != 0 {
+            errors += 1;
+        }
+    }
+    println!("\nBatch execution complete: {count} commands, {errors} errors");
+    i32::from(errors > 0)
 }
 
 fn searched(what: &str, folders: &[PathBuf]) -> String {

@@ -5,6 +5,7 @@ pub mod decode;
 pub mod env;
 pub mod healthcheck;
 pub mod server;
+pub mod shortcuts;
 pub mod validate;
 
 /// Runs the command line `args` (without the program name) and returns the process exit code.
