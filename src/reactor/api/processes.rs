@@ -440,3 +440,56 @@ async fn write_all(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_clients_are_written_to_and_acknowledged_as_helpers() {
+        let executor = Rc::new(LocalExecutor::new());
+        let settings = Settings {
+            respawn: false,
+            terminate: false,
+            // helpers would get no acks; CLI clients still do
+            ack: false,
+        };
+        let mut processes = Processes::new(settings, executor);
+        let clients = processes.clients();
+        let name = format!("{CLI_PREFIX}-socket-1");
+        let replies = clients.attach(&name);
+        assert!(processes.write(&name, "exabgp 1.0"));
+        processes.answer(&name, true);
+        processes.answer(&name, false);
+        assert!(!processes.json(&name));
+        processes.set_ack(&name, AckMode::Off);
+        processes.answer(&name, true);
+        let lines: Vec<String> = std::iter::from_fn(|| replies.try_recv().ok()).collect();
+        assert_eq!(lines, ["exabgp 1.0\n", "done\n", "error\n"]);
+        assert_eq!(
+            processes.running().count(),
+            0,
+            "a client is no helper process"
+        );
+        clients.detach(&name);
+        assert!(!processes.write(&name, "gone"));
+    }
+
+    #[test]
+    fn a_client_that_does_not_read_loses_replies_not_the_reactor() {
+        let executor = Rc::new(LocalExecutor::new());
+        let settings = Settings {
+            respawn: false,
+            terminate: false,
+            ack: true,
+        };
+        let processes = Processes::new(settings, executor);
+        let clients = processes.clients();
+        let replies = clients.attach("api-internal-cli-pipe");
+        for n in 0..QUEUE {
+            assert!(processes.write("api-internal-cli-pipe", &n.to_string()));
+        }
+        assert!(!processes.write("api-internal-cli-pipe", "one too many"));
+        assert_eq!(replies.len(), QUEUE);
+    }
+}

@@ -564,19 +564,33 @@ fn show_neighbor(cursor: &mut Cursor<'_>, mut selection: Selection) -> Result<Co
 
 fn show_adj_rib(cursor: &mut Cursor<'_>, rib: Rib) -> Result<Command, ParseError> {
     let (mut extensive, mut json, mut routes) = (false, false, Routes::All);
-    while let Some(word) = cursor.peek() {
-        match word {
-            "extensive" => extensive = true,
-            "json" => json = true,
-            "text" => json = false,
-            "inet" => routes = Routes::Inet,
-            "flow" => routes = Routes::Flow,
-            "l2vpn" => routes = Routes::L2vpn,
-            _ => break,
+    // ExaBGP takes its keywords anywhere after the direction, before or after the neighbour
+    let mut keywords = |cursor: &mut Cursor<'_>| {
+        while let Some(word) = cursor.peek() {
+            match word {
+                "extensive" => extensive = true,
+                "json" => json = true,
+                "text" => json = false,
+                "inet" => routes = Routes::Inet,
+                "flow" => routes = Routes::Flow,
+                "l2vpn" => routes = Routes::L2vpn,
+                _ => break,
+            }
+            cursor.skip();
         }
-        cursor.skip();
+    };
+    keywords(cursor);
+    let mut selection = Selection::All;
+    if cursor.peek().is_some() {
+        let named = cursor.accept("neighbor") || cursor.accept("peer");
+        if !named && cursor.peek() == Some("*") {
+            cursor.skip();
+        } else {
+            selection = neighbor::selection(cursor)?;
+        }
     }
-    let selection = trailing_selection(cursor)?;
+    keywords(cursor);
+    cursor.finish()?;
     Ok(Command::ShowAdjRib {
         rib,
         extensive,
@@ -828,6 +842,11 @@ mod tests {
                 selection: one,
             }
         );
+        assert_eq!(
+            parse("show adj-rib in 10.0.0.1 json flow").unwrap(),
+            parse("show adj-rib in json flow 10.0.0.1").unwrap()
+        );
+        assert!(parse("show adj-rib in 10.0.0.1 bogus").is_err());
         assert!(parse("show neighbor bogus").is_err());
         assert_eq!(
             parse("rib show in").unwrap(),
