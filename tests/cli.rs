@@ -328,6 +328,34 @@ fn cli_commands_through_the_unix_socket() {
         "{text}"
     );
 
+    // without a command, `cli` reads them from stdin until `quit`; `run` wants one
+    let mut typed = Command::new(env!("CARGO_BIN_EXE_exabgp-rs"))
+        .arg("cli")
+        .env_clear()
+        .env("EXABGP_ENVFILE", "/nonexistent")
+        .env("EXABGP_ROOT", root)
+        .env("exabgp_api_socketname", "sock-p")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut input = typed.stdin.take().unwrap();
+        input.write_all(b"version\nquit\nversion\n").unwrap();
+    }
+    let typed = typed.wait_with_output().unwrap();
+    assert!(typed.status.success(), "{}", stderr(&typed));
+    assert_eq!(
+        stdout(&typed),
+        format!("exabgp {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    let mut run = Command::new(env!("CARGO_BIN_EXE_exabgp-rs"));
+    let run = run.arg("run").env("EXABGP_ROOT", root).output().unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).contains("no command provided"));
+
     // a bad command: the reason, ExaBGP's error text, a failing exit code
     let bad = cli(root, "sock-p", &["bogus", "command"], &[]);
     assert_eq!(bad.status.code(), Some(1));

@@ -51,6 +51,7 @@ struct Options {
 fn usage() -> &'static str {
     "usage: exabgp-rs cli [--pipe|--socket] [--pipename NAME] COMMAND...\n\
      \x20      exabgp-rs cli [--pipe|--socket] [--pipename NAME] --batch FILE|-\n\
+     \x20      exabgp-rs cli [--pipe|--socket] [--pipename NAME]    (commands from stdin)\n\
      \n\
      Sends COMMAND to the running daemon (through its Unix socket NAME.sock, or with --pipe\n\
      its named pipes NAME.in and NAME.out) and prints the reply. ExaBGP's shortcuts are\n\
@@ -89,19 +90,22 @@ fn parse(args: &[String]) -> Result<Options, String> {
             word => options.command.push(word.to_string()),
         }
     }
-    if options.command.is_empty() && options.batch.is_none() {
-        return Err("no command provided".into());
-    }
     Ok(options)
 }
 
-/// `exabgp-rs cli ...`: returns the process exit code.
-pub fn run(args: &[String]) -> i32 {
+/// `exabgp-rs cli ...` (`interactive`: without a command, commands are read from stdin, as
+/// ExaBGP's `exabgp cli`) or `exabgp-rs run ...` (a command is needed, as `exabgp run`):
+/// returns the process exit code.
+pub fn run(args: &[String], interactive: bool) -> i32 {
     if matches!(args.first().map(String::as_str), Some("-h" | "--help")) {
         println!("{}", usage());
         return 0;
     }
     let options = match parse(args) {
+        Ok(options) if options.command.is_empty() && options.batch.is_none() && !interactive => {
+            eprintln!("exabgp-rs: no command provided\n{}", usage());
+            return 1;
+        }
         Ok(options) => options,
         Err(error) => {
             eprintln!("exabgp-rs: {error}\n{}", usage());
@@ -136,6 +140,7 @@ pub fn run(args: &[String]) -> i32 {
     };
     match &options.batch {
         Some(file) => batch(file, send),
+        None if options.command.is_empty() => prompt(send),
         None => {
             let typed = options.command.join(" ");
             let command = super::shortcuts::expand(&typed);
@@ -144,6 +149,38 @@ pub fn run(args: &[String]) -> i32 {
             }
             send(&command)
         }
+    }
+}
+
+/// Commands typed one a line (a prompt when stdin is a terminal) until `exit`, `quit` or the
+/// end of input; ExaBGP's interactive CLI without its completion and table display.
+fn prompt(send: impl Fn(&str) -> i32) -> i32 {
+    use std::io::{BufRead, IsTerminal};
+    let stdin = io::stdin();
+    let terminal = stdin.is_terminal();
+    let mut lines = stdin.lock().lines();
+    loop {
+        if terminal {
+            print!("exabgp> ");
+            let _ = io::stdout().flush();
+        }
+        let Some(Ok(line)) = lines.next() else {
+            if terminal {
+                println!();
+            }
+            return 0;
+        };
+        let typed = line.trim();
+        match typed {
+            "" => continue,
+            "exit" | "quit" | "q" => return 0,
+            _ => {}
+        }
+        let command = super::shortcuts::expand(typed);
+        if command != typed {
+            println!("command: {command}");
+        }
+        send(&command);
     }
 }
 
@@ -381,7 +418,7 @@ mod tests {
         // options end where the command starts: the command's own words are not options
         let options = parse(&args(&["announce", "route", "--pipe"])).unwrap();
         assert_eq!(options.command, ["announce", "route", "--pipe"]);
-        assert!(parse(&args(&["--pipe"])).is_err());
+        assert!(parse(&args(&["--pipe"])).unwrap().command.is_empty());
         assert!(parse(&args(&["--bogus", "version"])).is_err());
     }
 

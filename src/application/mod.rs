@@ -21,7 +21,8 @@ pub fn run(args: Vec<String>) -> i32 {
         }
         "decode" => decode::run(&args[1..]),
         // ExaBGP 4's `exabgp cli`/`exabgpcli`, ExaBGP 5's `exabgp run`
-        "cli" | "run" => cli::run(&args[1..]),
+        "cli" => cli::run(&args[1..], true),
+        "run" => cli::run(&args[1..], false),
         "help" | "--help" | "-h" => {
             println!("{}", usage());
             0
