@@ -466,3 +466,46 @@ fn no_cli_endpoints_when_disabled() {
     assert_eq!(output.status.code(), Some(1));
     drop(daemon);
 }
+
+#[test]
+fn a_neighbour_removed_by_a_reload_is_no_longer_shown() {
+    let root = Root::new("reload");
+    let both = format!(
+        "{}{}",
+        neighbor("127.0.44.2", "127.0.44.1", 65001, 65002, "  passive;\n"),
+        neighbor("127.0.44.3", "127.0.44.1", 65001, 65003, "  passive;\n")
+    );
+    let env = [
+        ("exabgp_api_socketname", "reload".to_string()),
+        ("exabgp_api_version", "4".to_string()),
+        ("exabgp_tcp_bind", String::new()),
+    ];
+    let daemon = Daemon::start(&root, &both, &env);
+    daemon.wait_for("loaded new configuration successfully");
+    let summary = || cli(&root.0, "reload", &["show", "neighbor", "summary"], &[]);
+    let before = eventually(summary, "127.0.44.3");
+    assert!(stdout(&before).contains("127.0.44.2"));
+
+    std::fs::write(
+        root.0.join("exabgp.conf"),
+        neighbor("127.0.44.2", "127.0.44.1", 65001, 65002, "  passive;\n"),
+    )
+    .unwrap();
+    let reload = cli(&root.0, "reload", &["reload"], &[]);
+    assert!(reload.status.success(), "{}", stderr(&reload));
+    let start = Instant::now();
+    loop {
+        let text = stdout(&summary());
+        if !text.contains("127.0.44.3") {
+            assert!(text.contains("127.0.44.2"), "{text}");
+            break;
+        }
+        assert!(
+            start.elapsed() < BOUND,
+            "still shown:\n{text}\n{}",
+            daemon.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop(daemon);
+}

@@ -52,6 +52,9 @@ struct Registered {
     received_open: Option<Open>,
     /// The routes the peer sent (`show adj-rib in`), when the neighbour keeps them.
     rib_in: Cache<Nlri, Attributes>,
+    /// The peer runs (it stopped for good otherwise; what helpers announced to it is kept in
+    /// case a reload brings it back).
+    running: bool,
 }
 
 impl Registered {
@@ -284,6 +287,7 @@ impl Api {
             stats: Stats::new(),
             received_open: None,
             rib_in: Cache::new(config.neighbor.adj_rib_in),
+            running: true,
         });
         rib
     }
@@ -497,6 +501,7 @@ impl Api {
                 let states: Vec<(String, &str)> = inner
                     .peers
                     .iter()
+                    .filter(|p| p.running)
                     .map(|p| {
                         let state = if p.established { "established" } else { "idle" };
                         (
@@ -554,7 +559,7 @@ impl Api {
                 let peers = inner
                     .peers
                     .iter()
-                    .filter(|p| selection.matches(&p.config.neighbor));
+                    .filter(|p| p.running && selection.matches(&p.config.neighbor));
                 let lines: Vec<String> = if json {
                     let mut list = String::from("[");
                     for (i, peer) in peers.enumerate() {
@@ -603,7 +608,7 @@ impl Api {
                 for peer in inner
                     .peers
                     .iter()
-                    .filter(|p| selection.matches(&p.config.neighbor))
+                    .filter(|p| p.running && selection.matches(&p.config.neighbor))
                 {
                     let neighbor = &peer.config.neighbor;
                     let data = (json && extensive).then(|| cli_data(peer));
@@ -1498,6 +1503,17 @@ impl Hook for Api {
         // the OPENs are told once the session is agreed (ApiEvent::Negotiated)
         if kind != MessageType::OPEN.0 {
             self.message(&mut inner, index, "send", message);
+        }
+    }
+
+    fn ended(&self, neighbor: &Neighbor) {
+        let mut inner = self.inner.borrow_mut();
+        for peer in inner
+            .peers
+            .iter_mut()
+            .filter(|p| same(&p.config.neighbor, neighbor))
+        {
+            peer.running = false;
         }
     }
 
