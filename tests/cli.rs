@@ -509,3 +509,28 @@ fn a_neighbour_removed_by_a_reload_is_no_longer_shown() {
     }
     drop(daemon);
 }
+
+#[test]
+fn the_daemon_runs_on_when_the_run_folder_is_unusable() {
+    let root = Root::new("unusable");
+    // `run` is a file: no folder can be made there, no socket bound in it
+    std::fs::remove_dir(root.run()).unwrap();
+    std::fs::write(root.run(), "not a folder").unwrap();
+    let mut daemon = Daemon::start(
+        &root,
+        &neighbor("127.0.45.2", "127.0.45.1", 65001, 65002, "  passive;\n"),
+        &[
+            ("exabgp_api_socketname", "unusable".to_string()),
+            ("exabgp_tcp_bind", String::new()),
+        ],
+    );
+    daemon.wait_for("could not serve the cli");
+    daemon.wait_for("loaded new configuration successfully");
+    assert!(
+        daemon.child.try_wait().unwrap().is_none(),
+        "{}",
+        daemon.log()
+    );
+    let output = cli(&root.0, "unusable", &["version"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+}

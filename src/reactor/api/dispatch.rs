@@ -1273,7 +1273,7 @@ const HELP: &str = "\
 help: available commands (v4 syntax; v6: daemon, session, system, rib, peer)\n\
 shutdown | reload | restart | status | version | ping\n\
 enable-ack | disable-ack | silence-ack\n\
-show neighbor [summary|extensive|configuration] | show adj-rib in|out [extensive]\n\
+show neighbor [IP] [summary|extensive|configuration] [json] | show adj-rib in|out [extensive] [json] [IP]\n\
 flush adj-rib out | clear adj-rib in|out\n\
 [neighbor IP [local-ip IP] [local-as N] [peer-as N] [router-id ID] [, neighbor ...]] \
 announce|withdraw route|attributes|ipv4|ipv6|watchdog ...\n\
