@@ -391,11 +391,15 @@ fn cli_commands_through_the_named_pipes() {
         ],
     );
     daemon.wait_for("named pipes");
-    let version = cli(&root.0, "pipes", &["--pipe", "version"], &[]);
+    let version = cli(&root.0, "pipes", &["--pipe", "system", "version"], &[]);
     assert!(version.status.success(), "{}", stderr(&version));
+    // API version 6 (the default) answers JSON, as ExaBGP main's
     assert_eq!(
         stdout(&version),
-        format!("exabgp {}\n", env!("CARGO_PKG_VERSION"))
+        format!(
+            "{{\"version\": \"{}\", \"application\": \"exabgp\"}}\n",
+            env!("CARGO_PKG_VERSION")
+        )
     );
     // the transport may come from the environment too
     let json = cli(
@@ -405,7 +409,6 @@ fn cli_commands_through_the_named_pipes() {
         &[("exabgp_cli_transport", "pipe")],
     );
     assert!(json.status.success(), "{}", stderr(&json));
-    // API version 6 (the default) answers JSON
     let value: serde_json::Value = serde_json::from_str(stdout(&json).trim()).unwrap();
     assert_eq!(value[0]["state"], "down");
     assert_eq!(value[0]["local"]["as"], 65001);

@@ -465,7 +465,7 @@ pub fn configuration(neighbor: &Neighbor, apis: &str) -> String {
     let _ = writeln!(
         out,
         "\tsource-interface {};",
-        neighbor.source_interface.as_deref().unwrap_or("None")
+        neighbor.source_interface.as_deref().unwrap_or("")
     );
     let _ = writeln!(out, "\tlocal-as {};", neighbor.local_as);
     let _ = writeln!(out, "\tpeer-as {};", neighbor.peer_as);
@@ -725,6 +725,8 @@ mod tests {
         assert!(lines.contains(&"  local-address 127.0.0.1;"));
         assert!(lines.contains(&"  rate-limit disable;"));
         assert!(lines.contains(&"  md5-ip \"None\";"));
+        // ExaBGP's session default is an empty interface name
+        assert!(lines.contains(&"  source-interface ;"));
         assert!(lines.contains(&"    asn4 enable;"));
         assert!(lines.contains(&"    add-path disable;"));
         assert!(text.contains("  family {\n    ipv4 unicast;\n  }\n"));

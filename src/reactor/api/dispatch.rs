@@ -477,7 +477,16 @@ impl Api {
                 return None;
             }
             Command::Version => {
-                processes.write(process, &format!("exabgp {}", env!("CARGO_PKG_VERSION")));
+                let version = env!("CARGO_PKG_VERSION");
+                // ExaBGP's API version 6 answers JSON
+                if self.version == ApiVersion::V6 {
+                    processes.write(
+                        process,
+                        &format!("{{\"version\": \"{version}\", \"application\": \"exabgp\"}}"),
+                    );
+                } else {
+                    processes.write(process, &format!("exabgp {version}"));
+                }
                 true
             }
             Command::Ping { text } => {
