@@ -190,3 +190,74 @@ fn group_start_keeps_routes_until_group_end() {
         api.stop().await;
     }));
 }
+
+#[test]
+fn a_reload_that_keeps_the_session_sends_only_the_route_difference() {
+    let neighbor = |routes: &str| {
+        format!(
+            "process helper {{ run /bin/sh -c \"echo 'announce route 5.0.0.0/24 next-hop 4.0.0.1'; sleep 5\"; encoder text; }}\n\
+             neighbor 127.0.0.2 {{ router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1;\n\
+               family {{ ipv4 unicast; }} api {{ processes [ helper ]; }} static {{ {routes} }} }}\n"
+        )
+    };
+    let before = Configuration::parse(
+        &neighbor(
+            "route 1.0.0.0/24 next-hop 4.0.0.0; route 2.0.0.0/24 next-hop 4.0.0.0; \
+             route 5.0.0.0/24 next-hop 4.0.0.0;",
+        ),
+        Path::new("before.conf"),
+    )
+    .unwrap();
+    let after = Configuration::parse(
+        &neighbor("route 1.0.0.0/24 next-hop 4.0.0.0; route 3.0.0.0/24 next-hop 4.0.0.0;"),
+        Path::new("after.conf"),
+    )
+    .unwrap();
+    let executor = Rc::new(LocalExecutor::new());
+    let inner = executor.clone();
+    async_io::block_on(executor.run(async move {
+        let api = Api::new(SETTINGS, 4);
+        api.configure(before.processes.clone());
+        let config = &before.neighbors[0];
+        let rib = api.register(config, exabgp_rs::application::server::adj_rib_out(config));
+        api.start(&inner);
+        // the helper's 5.0.0.0/24 replaces the configured one
+        let Request::Peers { command, .. } = api.next().await else {
+            panic!("expected a request for the peers");
+        };
+        assert_eq!(command, Command::RibUpdated);
+        let negotiated = Negotiated {
+            local_as: 1,
+            peer_as: 1,
+            ..Negotiated::default()
+        };
+        assert!(!rib.clone().updates(&negotiated, true, 10).is_empty());
+        assert!(!rib.pending());
+
+        assert!(
+            !api.reconfigure(config, config),
+            "identical: nothing to send"
+        );
+        assert!(!rib.pending());
+
+        // 1.0.0.0/24 unchanged, 2.0.0.0/24 gone, 3.0.0.0/24 new, 5.0.0.0/24 gone from the
+        // configuration but announced by the helper since: only 2 and 3 go out
+        assert!(api.reconfigure(config, &after.neighbors[0]));
+        let messages = rib.clone().updates(&negotiated, true, 10);
+        let hex: Vec<String> = messages
+            .iter()
+            .map(|m| m.iter().map(|b| format!("{b:02X}")).collect())
+            .collect();
+        let marker = "F".repeat(32);
+        // the withdraw, then ORIGIN IGP, empty AS_PATH, NEXT_HOP 4.0.0.0, LOCAL_PREF 100 and
+        // 3.0.0.0/24 (the bytes qa/api/api-reload.ci expects after its reload)
+        assert_eq!(
+            hex,
+            [
+                format!("{marker}001B020004180200000000"),
+                format!("{marker}0030020000001540010100400200400304040000004005040000006418030000"),
+            ]
+        );
+        api.stop().await;
+    }));
+}

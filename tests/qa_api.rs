@@ -34,6 +34,7 @@ const MUST_PASS: &[&str] = &[
     "api-notification",
     "api-open",
     "api-peer-lifecycle",
+    "api-reload",
     "api-rib",
     "api-rr",
     "api-rr-rib",

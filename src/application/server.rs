@@ -154,7 +154,14 @@ pub fn run(args: &[String]) -> i32 {
         delay: environment.delay,
         run_for: None,
     };
-    Reactor::new(settings, load, factory).with_api(api).run()
+    let routes = api.clone();
+    let reconfigure = Box::new(move |previous: &PeerConfig, next: &PeerConfig| {
+        routes.reconfigure(previous, next)
+    });
+    Reactor::new(settings, load, factory)
+        .with_api(api)
+        .with_reconfigure(reconfigure)
+        .run()
 }
 
 /// As ExaBGP with several configurations and no `debug.rotate`: one daemon process each (here

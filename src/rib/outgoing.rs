@@ -68,6 +68,16 @@ pub struct OutgoingRib<N = Nlri, A = Attributes> {
     watchdogs: HashMap<String, Watchdog<N, A>>,
 }
 
+/// A route as the configuration gives it, for [`OutgoingRib::replace_reload`]: with its
+/// `watchdog NAME` and whether it starts withdrawn (`withdraw`, held back until the watchdog
+/// announces it).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ConfiguredRoute<N = Nlri, A = Attributes> {
+    pub route: Route<N, A>,
+    pub watchdog: Option<String>,
+    pub withdrawn: bool,
+}
+
 /// Routes under one watchdog name (`announce watchdog <name>` / `withdraw watchdog <name>`).
 #[derive(Debug)]
 struct Watchdog<N, A> {
@@ -349,19 +359,73 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         }
     }
 
-    /// After a configuration reload: routes of `new` are announced (those the peer has
-    /// identical are skipped), routes of `previous` not in `new` are withdrawn.
+    /// A configuration reload for a peer that keeps its session (ExaBGP's `replace_reload`):
+    /// only the difference goes out. A route configured identically before and after is left
+    /// alone (not even re-queued, so nothing is sent with `adj-rib-out false` either); a new or
+    /// changed one is announced; one no longer configured is withdrawn, unless `keep` says
+    /// something else (a helper) announced that NLRI since. Watchdog membership follows the
+    /// new configuration, and a route a watchdog holds back is not withdrawn again.
     ///
-    /// ExaBGP re-announces only the NLRI that are new, so a route whose attributes changed
-    /// in the configuration is not sent; here it is.
-    pub fn replace_reload(&mut self, previous: &[Route<N, A>], new: &[Route<N, A>]) {
-        let kept: HashSet<&N> = new.iter().map(|r| &r.nlri).collect();
-        for route in new {
-            self.add_to_rib(route.clone(), false);
+    /// ExaBGP compares NLRI only, so a route whose attributes changed is not re-announced
+    /// there; here it is (`docs/deviations.md`).
+    pub fn replace_reload(
+        &mut self,
+        previous: &[ConfiguredRoute<N, A>],
+        new: &[ConfiguredRoute<N, A>],
+        keep: impl Fn(&N) -> bool,
+    ) {
+        let before: HashMap<&N, &ConfiguredRoute<N, A>> =
+            previous.iter().map(|c| (&c.route.nlri, c)).collect();
+        let after: HashSet<&N> = new.iter().map(|c| &c.route.nlri).collect();
+        for configured in new {
+            let nlri = &configured.route.nlri;
+            let old = before.get(nlri).copied();
+            if old == Some(configured) {
+                continue;
+            }
+            let had = old.is_some_and(|old| self.leave_watchdog(old));
+            if configured.withdrawn && configured.watchdog.is_some() {
+                if had {
+                    self.del_nlri_from_rib(nlri.clone(), None);
+                }
+                self.add_to_rib_watchdog(
+                    configured.route.clone(),
+                    configured.watchdog.as_deref(),
+                    true,
+                );
+                continue;
+            }
+            self.add_to_rib_watchdog(
+                configured.route.clone(),
+                configured.watchdog.as_deref(),
+                false,
+            );
         }
-        for route in previous.iter().filter(|r| !kept.contains(&r.nlri)) {
-            self.del_from_rib(route.clone());
+        for old in previous {
+            if after.contains(&old.route.nlri) {
+                continue;
+            }
+            if self.leave_watchdog(old) && !keep(&old.route.nlri) {
+                self.del_from_rib(old.route.clone());
+            }
         }
+    }
+
+    /// Takes a configured route out of its watchdog; whether the peer was meant to have it
+    /// (announced, by the configuration or by `announce watchdog`).
+    fn leave_watchdog(&mut self, configured: &ConfiguredRoute<N, A>) -> bool {
+        let Some(name) = configured.watchdog.as_deref() else {
+            return !configured.withdrawn;
+        };
+        let Some(entry) = self.watchdogs.get_mut(name) else {
+            return !configured.withdrawn;
+        };
+        entry.withdrawn.remove(&configured.route.nlri);
+        let announced = entry.announced.remove(&configured.route.nlri).is_some();
+        if entry.announced.is_empty() && entry.withdrawn.is_empty() {
+            self.watchdogs.remove(name);
+        }
+        announced
     }
 
     /// The session went down: the peer has nothing any more. Every route it had, or was
@@ -882,8 +946,85 @@ mod tests {
         assert!(rib.cache().is_empty());
     }
 
+    fn configured(r: Route<P, Attrs>) -> ConfiguredRoute<P, Attrs> {
+        ConfiguredRoute {
+            route: r,
+            watchdog: None,
+            withdrawn: false,
+        }
+    }
+
     #[test]
-    fn reload_announces_changes_and_withdraws_removed() {
+    fn reload_sends_only_the_difference() {
+        // with and without the adj-rib-out cache: unchanged routes are never queued again
+        for cache in [true, false] {
+            let mut rib: OutgoingRib<P, Attrs> = OutgoingRib::new([V4, V6], cache);
+            let previous = vec![
+                configured(route(V4, 1, 1)),
+                configured(route(V4, 2, 1)),
+                configured(route(V4, 4, 1)),
+            ];
+            for c in &previous {
+                rib.add_to_rib(c.route.clone(), false);
+            }
+            let _ = rib.updates(true);
+
+            rib.replace_reload(&previous, &previous, |_| false);
+            assert!(!rib.pending(), "identical configuration: nothing to send");
+
+            // 1 unchanged, 2 gone, 3 new, 4 with other attributes
+            let new = vec![
+                configured(route(V4, 1, 1)),
+                configured(route(V4, 3, 1)),
+                configured(route(V4, 4, 2)),
+            ];
+            rib.replace_reload(&previous, &new, |_| false);
+            assert_eq!(
+                summary(&rib.updates(false)),
+                vec![(vec![], vec![2]), (vec![3], vec![]), (vec![4], vec![])],
+                "cache {cache}"
+            );
+        }
+    }
+
+    #[test]
+    fn reload_keeps_what_a_helper_announced_and_follows_watchdogs() {
+        let mut rib = new_rib();
+        let dog = |r, withdrawn| ConfiguredRoute {
+            route: r,
+            watchdog: Some("dog".to_string()),
+            withdrawn,
+        };
+        let previous = vec![
+            configured(route(V4, 1, 1)),
+            dog(route(V4, 2, 1), false),
+            dog(route(V4, 3, 1), true),
+            dog(route(V4, 5, 1), false),
+        ];
+        for c in &previous {
+            rib.add_to_rib_watchdog(c.route.clone(), c.watchdog.as_deref(), c.withdrawn);
+        }
+        assert_eq!(
+            summary(&rib.updates(false)),
+            vec![(vec![1], vec![]), (vec![2], vec![]), (vec![5], vec![])]
+        );
+        // 1 gone but a helper announced it since; 2 and 3 gone (3 was held back, the peer
+        // never had it); 5 now configured withdrawn
+        let new = vec![dog(route(V4, 5, 1), true)];
+        rib.replace_reload(&previous, &new, |p| p.1 == 1);
+        assert_eq!(
+            summary(&rib.updates(false)),
+            vec![(vec![], vec![5]), (vec![], vec![2])]
+        );
+        // the watchdog now holds only 5
+        rib.announce_watchdog("dog");
+        assert_eq!(summary(&rib.updates(false)), vec![(vec![5], vec![])]);
+        rib.withdraw_watchdog("dog");
+        assert_eq!(summary(&rib.updates(false)), vec![(vec![], vec![5])]);
+    }
+
+    #[test]
+    fn restart_requeues_everything_and_withdraws_removed() {
         let mut rib = new_rib();
         let previous = vec![route(V4, 1, 1), route(V4, 2, 1)];
         for r in &previous {
@@ -891,16 +1032,11 @@ mod tests {
         }
         let _ = rib.updates(true);
         let new = vec![route(V4, 1, 1), route(V4, 3, 1)];
-        rib.replace_reload(&previous, &new);
-        assert_eq!(
-            summary(&rib.updates(true)),
-            vec![(vec![], vec![2]), (vec![3], vec![])]
-        );
-        rib.replace_restart(&new, &new);
-        let mut again: Vec<u32> = summary(&rib.updates(true))
-            .into_iter()
-            .flat_map(|(a, _)| a)
-            .collect();
+        rib.add_to_rib(route(V4, 3, 1), false);
+        rib.replace_restart(&previous, &new);
+        let updates = summary(&rib.updates(true));
+        assert!(updates.contains(&(vec![], vec![2])), "{updates:?}");
+        let mut again: Vec<u32> = updates.into_iter().flat_map(|(a, _)| a).collect();
         again.sort();
         assert_eq!(again, vec![1, 3]);
     }

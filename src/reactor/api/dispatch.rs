@@ -22,7 +22,7 @@ use crate::bgp::neighbor::Neighbor;
 use crate::configuration::{Direction, PeerConfig, Process};
 use crate::protocol::family::{Afi, Family, Safi};
 use crate::reactor::peer::event::{ApiEvent, Command as PeerCommand};
-use crate::rib::outgoing::AdjRibOut;
+use crate::rib::outgoing::{AdjRibOut, ConfiguredRoute};
 use crate::rib::{Cache, Route};
 use async_executor::LocalExecutor;
 use bytes::Bytes;
@@ -237,13 +237,37 @@ impl Api {
         self
     }
 
-    /// The `process` blocks of a (re)loaded configuration; running helpers follow it.
+    /// The `process` blocks of a (re)loaded configuration; running helpers follow them when
+    /// the reactor says the reload is done ([`Hook::reloaded`]).
     pub fn configure(&self, processes: Vec<Process>) {
+        self.inner.borrow_mut().configured = processes;
+    }
+
+    /// A reload kept the session of `previous` (only its routes or `api` blocks changed, see
+    /// `reactor::r#loop::Configured`): its helpers follow `next`'s `api` blocks and its
+    /// adj-rib-out gets the difference of the configured routes, as ExaBGP's `reconfigure` and
+    /// `replace_reload`. Whether the peer has something to send.
+    pub fn reconfigure(&self, previous: &PeerConfig, next: &PeerConfig) -> bool {
         let mut inner = self.inner.borrow_mut();
-        if let Some(running) = inner.processes.as_mut() {
-            running.start(&processes);
-        }
-        inner.configured = processes;
+        let Some(peer) = inner
+            .peers
+            .iter_mut()
+            .find(|p| same(&p.config.neighbor, &next.neighbor))
+        else {
+            return false;
+        };
+        peer.config.neighbor = next.neighbor.clone();
+        peer.config.api = next.api.clone();
+        let announced = peer.announced.borrow();
+        let by_helpers: std::collections::HashSet<&crate::bgp::message::update::nlri::Nlri> =
+            announced.iter().map(|route| &route.nlri).collect();
+        let mut rib = peer.rib.borrow_mut();
+        rib.rib.replace_reload(
+            &configured_routes(previous),
+            &configured_routes(next),
+            |nlri| by_helpers.contains(nlri),
+        );
+        rib.pending()
     }
 
     /// The neighbours helpers created (`create neighbor`), for the configuration loader.
@@ -808,6 +832,23 @@ impl Api {
     }
 }
 
+/// A neighbour's configured routes as a reload compares them.
+fn configured_routes(config: &PeerConfig) -> Vec<ConfiguredRoute> {
+    config
+        .changes
+        .iter()
+        .map(|change| ConfiguredRoute {
+            route: Route::new(
+                change.nlri.clone(),
+                change.nexthop,
+                Arc::clone(&change.attributes),
+            ),
+            watchdog: change.watchdog.clone(),
+            withdrawn: change.withdraw,
+        })
+        .collect()
+}
+
 /// The `api { }` sections of a neighbour one by one (the merged one when it has none).
 fn sections(
     api: &crate::configuration::Api,
@@ -1293,7 +1334,7 @@ impl Hook for Api {
     fn start(&self, executor: &Rc<LocalExecutor<'static>>) {
         let mut inner = self.inner.borrow_mut();
         let mut processes = Processes::new(self.settings, executor.clone());
-        processes.start(&inner.configured);
+        processes.start(&inner.configured, false);
         *self.reports.borrow_mut() = Some(processes.reports());
         if let Some(settings) = &self.cli {
             let control = super::control::start(
@@ -1305,6 +1346,14 @@ impl Hook for Api {
             *self.control.borrow_mut() = Some(control);
         }
         inner.processes = Some(processes);
+    }
+
+    fn reloaded(&self, restart: bool) {
+        let mut inner = self.inner.borrow_mut();
+        let configured = inner.configured.clone();
+        if let Some(processes) = inner.processes.as_mut() {
+            processes.start(&configured, restart);
+        }
     }
 
     fn next(&self) -> Pin<Box<dyn Future<Output = Request> + '_>> {

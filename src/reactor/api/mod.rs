@@ -35,6 +35,9 @@ pub enum Request {
 pub trait Hook {
     /// Starts the helper processes (once the executor runs).
     fn start(&self, executor: &Rc<LocalExecutor<'static>>);
+    /// The configuration was loaded again: the helpers follow its `process` blocks. One whose
+    /// block changed is restarted only when `restart` (USR2, `restart`), as ExaBGP.
+    fn reloaded(&self, restart: bool);
     /// The next request from the helpers' commands.
     fn next(&self) -> Pin<Box<dyn Future<Output = Request> + '_>>;
     /// Something happened on a peer's session.

@@ -127,6 +127,12 @@ pub struct Processes {
     ),
 }
 
+/// Whether two `process` blocks say the same (ExaBGP compares their settings, not where
+/// they are written).
+fn same_block(a: &Process, b: &Process) -> bool {
+    a.name == b.name && a.run == b.run && a.encoder == b.encoder && a.respawn == b.respawn
+}
+
 fn window() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -161,20 +167,34 @@ impl Processes {
             .is_some_and(|h| h.config.encoder == crate::configuration::Encoder::Json)
     }
 
-    /// Starts the configured helpers that are not running yet and stops those no longer
-    /// configured (a reload); a helper whose definition changed is restarted.
-    pub fn start(&mut self, processes: &[Process]) {
+    /// Follows the configured `process` blocks, as ExaBGP's `Processes.start`: helpers not
+    /// running yet start, those no longer configured stop. A helper whose block changed is
+    /// restarted only with `restart` (USR2, `restart`); otherwise it keeps running under its
+    /// new block (its encoder and respawn settings apply at once, its `run` at its next
+    /// start). Where the block sits in the file does not count.
+    pub fn start(&mut self, processes: &[Process], restart: bool) {
         let wanted: BTreeMap<&str, &Process> =
             processes.iter().map(|p| (p.name.as_str(), p)).collect();
         let gone: Vec<String> = self
             .helpers
             .iter()
-            .filter(|(name, helper)| wanted.get(name.as_str()) != Some(&&helper.config))
+            .filter(|(name, helper)| match wanted.get(name.as_str()) {
+                None => true,
+                Some(config) => restart && !same_block(config, &helper.config),
+            })
             .map(|(name, _)| name.clone())
             .collect();
         for name in gone {
             if let Some(helper) = self.helpers.remove(&name) {
                 self.stop_one(name, helper);
+            }
+        }
+        for (name, helper) in self.helpers.iter_mut() {
+            if let Some(config) = wanted.get(name.as_str()) {
+                if !same_block(config, &helper.config) {
+                    log::debug!(target: "processes", "process {name} changed, kept running (not a full reload)");
+                    helper.config = (*config).clone();
+                }
             }
         }
         self.stopped
@@ -357,10 +377,13 @@ impl Processes {
 
     /// Closes the helper's stdin (asking it to leave) and kills it if it has not exited after
     /// [`STOP_GRACE`].
-    fn retire(&self, name: String, mut helper: Helper) -> Task<()> {
+    fn retire(&self, name: String, helper: Helper) -> Task<()> {
         log::debug!(target: "processes", "stopping process {name}");
         helper.queue.close();
+        // no more lines, nor an `Ended` that a successor of the same name would take for its own
+        drop(helper._reader);
         let writer = helper.writer;
+        let mut child = helper.child;
         self.executor.spawn(async move {
             // let what is queued go out, unless the helper stopped reading; dropping the
             // writer closes stdin
@@ -370,13 +393,13 @@ impl Processes {
             .await;
             let deadline = std::time::Instant::now() + STOP_GRACE;
             while std::time::Instant::now() < deadline {
-                if let Ok(Some(_)) = helper.child.try_wait() {
+                if let Ok(Some(_)) = child.try_wait() {
                     return;
                 }
                 async_io::Timer::after(Duration::from_millis(20)).await;
             }
-            let _ = helper.child.kill();
-            let _ = helper.child.wait();
+            let _ = child.kill();
+            let _ = child.wait();
         })
     }
 
