@@ -113,7 +113,11 @@ pub fn run(args: &[String]) -> i32 {
     // With `debug.rotate`, each load takes the next file, round robin (ExaBGP's FIFO of files).
     let paths = options.configurations.clone();
     let next = std::cell::Cell::new(0);
-    let api = Rc::new(Api::new(environment.api, environment.api_version));
+    let mut api = Api::new(environment.api, environment.api_version);
+    if let Some(cli) = environment.cli.clone() {
+        api = api.with_cli(cli);
+    }
+    let api = Rc::new(api);
     let helpers = api.clone();
     let load = Box::new(move || {
         let path = &paths[next.get() % paths.len()];
@@ -373,6 +377,8 @@ struct Environment {
     api: crate::reactor::api::processes::Settings,
     /// `api.version`.
     api_version: u8,
+    /// `api.cli`, `api.pipename`, `api.socketname`: the CLI endpoints, when served.
+    cli: Option<crate::reactor::api::control::Settings>,
 }
 
 impl Environment {
@@ -405,6 +411,10 @@ impl Environment {
                 ack: environment.api.ack,
             },
             api_version: environment.api.version,
+            cli: environment
+                .api
+                .cli
+                .then(|| crate::reactor::api::control::Settings::new(&environment.api)),
         }
     }
 }

@@ -555,8 +555,13 @@ impl<C: Configured> Reactor<C> {
         };
         let outcome = running.task.await;
         log::debug!(target: "reactor", "peer ended ({outcome:?}): {key}");
-        if let Some(config) = running.next {
-            self.spawn(config, executor);
+        match running.next {
+            Some(config) => self.spawn(config, executor),
+            None => {
+                if let Some(api) = &self.api {
+                    api.ended(running.config.neighbor());
+                }
+            }
         }
     }
 

@@ -3,9 +3,12 @@
 //! ties them to the reactor through the small [`Hook`] the reactor and the bridges call.
 
 pub mod command;
+pub mod control;
 pub mod dispatch;
+pub mod pipe;
 pub mod processes;
 pub mod response;
+pub mod unixsocket;
 
 use crate::bgp::neighbor::Neighbor;
 use crate::reactor::peer::event::{ApiEvent, Command as PeerCommand};
@@ -43,6 +46,9 @@ pub trait Hook {
     fn fsm(&self, neighbor: &Neighbor, state: crate::bgp::fsm::State);
     /// A whole message (header included) a peer is sending.
     fn sent(&self, neighbor: &Neighbor, message: &Bytes);
+    /// A peer stopped for good (removed by a reload, or out of connection attempts): `show`
+    /// no longer lists it.
+    fn ended(&self, neighbor: &Neighbor);
     /// Tells the helpers the daemon stops, and stops them.
     fn stop(&self) -> Pin<Box<dyn Future<Output = ()> + '_>>;
 }

@@ -8,6 +8,7 @@
 
 pub mod announce;
 pub mod neighbor;
+pub mod rib;
 
 pub use self::announce::Action;
 pub use self::neighbor::{Selection, Selector};
@@ -32,6 +33,17 @@ pub enum NeighborView {
     Summary,
     Extensive,
     Configuration,
+}
+
+/// Which routes `show adj-rib` lists (ExaBGP's `inet`, `flow` and `l2vpn` keywords).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Routes {
+    All,
+    /// IP prefixes (unicast, multicast, labeled, VPN).
+    Inet,
+    Flow,
+    /// VPLS and EVPN.
+    L2vpn,
 }
 
 /// A direction of the adj-rib.
@@ -63,15 +75,19 @@ pub enum Command {
     /// `reset`: drop the helper's queued asynchronous commands.
     Reset,
     Ack(Ack),
-    /// `show neighbor [IP] [summary|extensive|configuration]`.
+    /// `show neighbor [IP] [summary|extensive|configuration] [json|text]`.
     ShowNeighbor {
         selection: Selection,
         view: NeighborView,
+        /// `json` was asked (ExaBGP answers JSON with API version 6 whatever is asked).
+        json: bool,
     },
-    /// `show adj-rib in|out [extensive] [IP]`.
+    /// `show adj-rib in|out [extensive] [inet|flow|l2vpn] [json] [IP]`.
     ShowAdjRib {
         rib: Rib,
         extensive: bool,
+        routes: Routes,
+        json: bool,
         selection: Selection,
     },
     /// `flush adj-rib out`: send the adj-rib-out again.
@@ -451,6 +467,7 @@ fn command(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
                             Command::ShowNeighbor {
                                 selection: Selection::All,
                                 view: NeighborView::Summary,
+                                json: true,
                             },
                             cursor,
                         );
@@ -459,6 +476,10 @@ fn command(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
                 }
             }
             let selection = neighbor::selection(cursor)?;
+            // `neighbor IP show ...` (the CLI's order) and v6 `peer IP show ...`
+            if cursor.accept("show") {
+                return show_neighbor(cursor, selection);
+            }
             peer_action(cursor, selection)
         }
         "announce" | "withdraw" | "teardown" => {
@@ -534,15 +555,20 @@ fn show(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
 
 fn show_neighbor(cursor: &mut Cursor<'_>, mut selection: Selection) -> Result<Command, ParseError> {
     let mut view = NeighborView::Summary;
+    let mut json = false;
     while let Some(word) = cursor.peek() {
         match word {
             "summary" => view = NeighborView::Summary,
             "extensive" => view = NeighborView::Extensive,
             "configuration" => view = NeighborView::Configuration,
+            "json" => json = true,
+            "text" => json = false,
             _ => {
                 selection = Selection::Any(vec![Selector {
                     peer: Some(word.parse().map_err(|_| {
-                        cursor.expected("summary, extensive, configuration or a neighbour address")
+                        cursor.expected(
+                            "summary, extensive, configuration, json, text or a neighbour address",
+                        )
                     })?),
                     ..Selector::default()
                 }]);
@@ -550,15 +576,47 @@ fn show_neighbor(cursor: &mut Cursor<'_>, mut selection: Selection) -> Result<Co
         }
         cursor.skip();
     }
-    Ok(Command::ShowNeighbor { selection, view })
+    Ok(Command::ShowNeighbor {
+        selection,
+        view,
+        json,
+    })
 }
 
 fn show_adj_rib(cursor: &mut Cursor<'_>, rib: Rib) -> Result<Command, ParseError> {
-    let extensive = cursor.accept("extensive");
-    let selection = trailing_selection(cursor)?;
+    let (mut extensive, mut json, mut routes) = (false, false, Routes::All);
+    // ExaBGP takes its keywords anywhere after the direction, before or after the neighbour
+    let mut keywords = |cursor: &mut Cursor<'_>| {
+        while let Some(word) = cursor.peek() {
+            match word {
+                "extensive" => extensive = true,
+                "json" => json = true,
+                "text" => json = false,
+                "inet" => routes = Routes::Inet,
+                "flow" => routes = Routes::Flow,
+                "l2vpn" => routes = Routes::L2vpn,
+                _ => break,
+            }
+            cursor.skip();
+        }
+    };
+    keywords(cursor);
+    let mut selection = Selection::All;
+    if cursor.peek().is_some() {
+        let named = cursor.accept("neighbor") || cursor.accept("peer");
+        if !named && cursor.peek() == Some("*") {
+            cursor.skip();
+        } else {
+            selection = neighbor::selection(cursor)?;
+        }
+    }
+    keywords(cursor);
+    cursor.finish()?;
     Ok(Command::ShowAdjRib {
         rib,
         extensive,
+        routes,
+        json,
         selection,
     })
 }
@@ -763,7 +821,8 @@ mod tests {
             parse("show neighbor extensive").unwrap(),
             Command::ShowNeighbor {
                 selection: Selection::All,
-                view: NeighborView::Extensive
+                view: NeighborView::Extensive,
+                json: false,
             }
         );
         assert_eq!(
@@ -771,9 +830,45 @@ mod tests {
             Command::ShowAdjRib {
                 rib: Rib::Out,
                 extensive: true,
+                routes: Routes::All,
+                json: false,
                 selection: Selection::All
             }
         );
+        let one = Selection::Any(vec![Selector {
+            peer: Some("10.0.0.1".parse().unwrap()),
+            ..Selector::default()
+        }]);
+        let summary = Command::ShowNeighbor {
+            selection: one.clone(),
+            view: NeighborView::Summary,
+            json: true,
+        };
+        assert_eq!(
+            parse("show neighbor 10.0.0.1 summary json").unwrap(),
+            summary
+        );
+        assert_eq!(
+            parse("neighbor 10.0.0.1 show summary json").unwrap(),
+            summary
+        );
+        assert_eq!(parse("peer 10.0.0.1 show json").unwrap(), summary);
+        assert_eq!(
+            parse("show adj-rib in json flow 10.0.0.1").unwrap(),
+            Command::ShowAdjRib {
+                rib: Rib::In,
+                extensive: false,
+                routes: Routes::Flow,
+                json: true,
+                selection: one,
+            }
+        );
+        assert_eq!(
+            parse("show adj-rib in 10.0.0.1 json flow").unwrap(),
+            parse("show adj-rib in json flow 10.0.0.1").unwrap()
+        );
+        assert!(parse("show adj-rib in 10.0.0.1 bogus").is_err());
+        assert!(parse("show neighbor bogus").is_err());
         assert_eq!(
             parse("rib show in").unwrap(),
             parse("show adj-rib in").unwrap()
