@@ -2,8 +2,7 @@
 //! runs the BGP daemon, and `exabgp-rs example` runs a self-contained two-neighbour demonstration.
 
 use crate::bgp::neighbor::Neighbor;
-use crate::configuration::r#static::parser::digest;
-use crate::configuration::{Change, Configuration, PeerConfig};
+use crate::configuration::{Configuration, PeerConfig};
 use crate::reactor::api::dispatch::Api;
 use crate::reactor::bridge::Recorder;
 use crate::reactor::daemon::Daemon;
@@ -16,47 +15,11 @@ use std::io::Write;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::Arc;
 
 impl Configured for PeerConfig {
     fn neighbor(&self) -> &Neighbor {
         &self.neighbor
-    }
-}
-
-/// A neighbour's configuration as the daemon keeps it for the life of its peer: the built
-/// routes are handed to the peer's adj-rib-out when it starts, and only their digest stays
-/// here, for a reload to tell whether they changed (a million routes would otherwise be held
-/// twice: in the configuration and in the adj-rib-out).
-#[derive(Clone, Debug)]
-struct Kept {
-    /// Without its `changes`.
-    config: PeerConfig,
-    /// The `changes`, until a peer starts with them.
-    changes: Rc<RefCell<Option<Vec<Change>>>>,
-    digest: u64,
-}
-
-impl Kept {
-    fn new(mut config: PeerConfig) -> Kept {
-        let changes = std::mem::take(&mut config.changes);
-        Kept {
-            digest: digest(&changes),
-            config,
-            changes: Rc::new(RefCell::new(Some(changes))),
-        }
-    }
-}
-
-/// As comparing the configurations with their changes.
-impl PartialEq for Kept {
-    fn eq(&self, other: &Kept) -> bool {
-        self.digest == other.digest && self.config == other.config
-    }
-}
-
-impl Configured for Kept {
-    fn neighbor(&self) -> &Neighbor {
-        &self.config.neighbor
     }
 }
 
@@ -149,7 +112,11 @@ pub fn run(args: &[String]) -> i32 {
     // With `debug.rotate`, each load takes the next file, round robin (ExaBGP's FIFO of files).
     let paths = options.configurations.clone();
     let next = std::cell::Cell::new(0);
-    let api = Rc::new(Api::new(environment.api, environment.api_version));
+    let mut api = Api::new(environment.api, environment.api_version);
+    if let Some(cli) = environment.cli.clone() {
+        api = api.with_cli(cli);
+    }
+    let api = Rc::new(api);
     let helpers = api.clone();
     let load = Box::new(move || {
         let path = &paths[next.get() % paths.len()];
@@ -160,30 +127,16 @@ pub fn run(args: &[String]) -> i32 {
                 helpers.configure(configuration.processes);
                 let mut neighbors = configuration.neighbors;
                 neighbors.extend(helpers.created());
-                neighbors.into_iter().map(Kept::new).collect()
+                neighbors
             })
             .map_err(|error| error.to_string())
     });
     let peer_settings = environment.peer.clone();
     let version = environment.version;
     let ribs = api.clone();
-    let factory = Box::new(move |kept: &Kept| {
-        let config = &kept.config;
-        let changes = kept.changes.borrow_mut().take();
-        let rib = match changes {
-            Some(changes) => configured_rib(&config.neighbor, changes),
-            None => {
-                // the changes went to an earlier peer of this configuration (a restart whose
-                // reload failed keeps the running one): start from what its adj-rib-out holds
-                let mut rib = configured_rib(&config.neighbor, Vec::new());
-                for route in ribs.held_routes(&config.neighbor) {
-                    rib.rib.add_to_rib(route, false);
-                }
-                rib
-            }
-        };
+    let factory = Box::new(move |config: &PeerConfig| {
         // the API changes the adj-rib-out the peer sends from
-        let rib = ribs.register(config, rib);
+        let rib = ribs.register(config, adj_rib_out(config));
         peer::daemon(
             with_version(&config.neighbor, version.as_deref()),
             peer_settings.clone(),
@@ -199,7 +152,14 @@ pub fn run(args: &[String]) -> i32 {
         delay: environment.delay,
         run_for: None,
     };
-    Reactor::new(settings, load, factory).with_api(api).run()
+    let routes = api.clone();
+    let reconfigure = Box::new(move |previous: &PeerConfig, next: &PeerConfig| {
+        routes.reconfigure(previous, next)
+    });
+    Reactor::new(settings, load, factory)
+        .with_api(api)
+        .with_reconfigure(reconfigure)
+        .run()
 }
 
 /// As ExaBGP with several configurations and no `debug.rotate`: one daemon process each (here
@@ -366,30 +326,21 @@ fn with_version(neighbor: &Neighbor, version: Option<&str>) -> Neighbor {
 
 /// A neighbour's adj-rib-out, loaded with the routes its configuration gives it.
 pub fn adj_rib_out(config: &PeerConfig) -> AdjRibOut {
-    configured_rib(&config.neighbor, config.changes.clone())
-}
-
-/// A neighbour's adj-rib-out, loaded with `changes`. Their memory is given back as they are
-/// queued, so that a large table is not held twice meanwhile.
-fn configured_rib(neighbor: &Neighbor, mut changes: Vec<Change>) -> AdjRibOut {
-    /// How many changes are queued between two releases of the memory they used.
-    const RELEASE: usize = 1 << 16;
+    let neighbor = &config.neighbor;
     let mut rib = AdjRibOut::new(
         neighbor.families.iter().copied(),
         neighbor.adj_rib_out,
         neighbor.group_updates,
     );
-    rib.rib.reserve(changes.len());
-    // taken from the end, in file order
-    changes.reverse();
-    while let Some(change) = changes.pop() {
-        let watchdog = change.tags.and_then(|tags| tags.watchdog);
-        let route = Route::new(change.nlri, change.nexthop, change.attributes);
+    rib.rib.reserve(config.changes.len());
+    for change in &config.changes {
+        let route = Route::new(
+            change.nlri.clone(),
+            change.nexthop,
+            Arc::clone(&change.attributes),
+        );
         rib.rib
-            .add_to_rib_watchdog(route, watchdog.as_deref(), change.withdraw);
-        if changes.len() % RELEASE == 0 {
-            changes.shrink_to_fit();
-        }
+            .add_to_rib_watchdog(route, change.watchdog(), change.withdraw);
     }
     rib
 }
@@ -416,6 +367,8 @@ struct Environment {
     api: crate::reactor::api::processes::Settings,
     /// `api.version`.
     api_version: u8,
+    /// `api.cli`, `api.pipename`, `api.socketname`: the CLI endpoints, when served.
+    cli: Option<crate::reactor::api::control::Settings>,
 }
 
 impl Environment {
@@ -448,6 +401,10 @@ impl Environment {
                 ack: environment.api.ack,
             },
             api_version: environment.api.version,
+            cli: environment
+                .api
+                .cli
+                .then(|| crate::reactor::api::control::Settings::new(&environment.api)),
         }
     }
 }
@@ -477,20 +434,50 @@ fn level(enable: bool, name: &str) -> log::LevelFilter {
 }
 
 /// ExaBGP's log lines: `HH:MM:SS PID    source          message`, or with `exabgp.log.short`
-/// `source          message`, to `exabgp.log.destination` (stdout, stderr or a file name).
+/// `source          message`, to `exabgp.log.destination`: stdout, stderr, a file name, `syslog`
+/// (the local syslog socket) or `host:NAME[:PORT]` (remote syslog over UDP, RFC 3164).
 mod logger {
     use std::io::Write;
+    use std::net::UdpSocket;
+    use std::os::unix::net::UnixDatagram;
     use std::sync::Mutex;
 
     enum Output {
         Stdout,
         Stderr,
         File(Mutex<std::fs::File>),
+        Syslog(UnixDatagram),
+        Remote(UdpSocket),
     }
 
     struct Logger {
         output: Output,
         short: bool,
+    }
+
+    /// Facility `daemon` (3), as ExaBGP's SysLogHandler uses.
+    const FACILITY_DAEMON: u8 = 3;
+
+    /// The `<PRI>` of a syslog datagram (RFC 3164 §4.1.1) for a record of `level`.
+    fn priority(level: log::Level) -> u8 {
+        let severity = match level {
+            log::Level::Error => 3,
+            log::Level::Warn => 4,
+            log::Level::Info => 6,
+            log::Level::Debug | log::Level::Trace => 7,
+        };
+        FACILITY_DAEMON * 8 + severity
+    }
+
+    /// A syslog datagram as Python's SysLogHandler (ExaBGP's) writes it: `<PRI>`, the short
+    /// line, a NUL.
+    fn datagram(record: &log::Record) -> String {
+        format!(
+            "<{}>{:<15} {}\0",
+            priority(record.level()),
+            record.target(),
+            record.args()
+        )
     }
 
     impl log::Log for Logger {
@@ -501,6 +488,18 @@ mod logger {
         fn log(&self, record: &log::Record) {
             if !self.enabled(record.metadata()) {
                 return;
+            }
+            // Syslog stamps time and pid itself: ExaBGP sends it the short line.
+            match &self.output {
+                Output::Syslog(socket) => {
+                    let _ = socket.send(datagram(record).as_bytes());
+                    return;
+                }
+                Output::Remote(socket) => {
+                    let _ = socket.send(datagram(record).as_bytes());
+                    return;
+                }
+                _ => {}
             }
             let line = if self.short {
                 format!("{:<15} {}\n", record.target(), record.args())
@@ -521,11 +520,11 @@ mod logger {
             // One write per line so lines of concurrent processes do not interleave.
             let _ = match &self.output {
                 Output::Stdout => std::io::stdout().lock().write_all(line.as_bytes()),
-                Output::Stderr => std::io::stderr().lock().write_all(line.as_bytes()),
                 Output::File(file) => match file.lock() {
                     Ok(mut file) => file.write_all(line.as_bytes()),
                     Err(_) => Ok(()),
                 },
+                _ => std::io::stderr().lock().write_all(line.as_bytes()),
             };
         }
 
@@ -534,21 +533,53 @@ mod logger {
 
     /// Whether logs to `destination` go to the terminal (ExaBGP then refuses to daemonise).
     pub(super) fn on_terminal(destination: &str) -> bool {
-        matches!(destination, "stdout" | "stderr" | "" | "syslog")
-            || destination.starts_with("host:")
+        matches!(destination, "stdout" | "stderr" | "")
+    }
+
+    /// `host:NAME[:PORT]` (port 514 by default; `host:[v6]:port` for an IPv6 literal).
+    fn remote(location: &str) -> std::io::Result<UdpSocket> {
+        let address = if location.parse::<std::net::SocketAddr>().is_ok()
+            || location
+                .rsplit_once(':')
+                .is_some_and(|(host, port)| !host.contains(':') && port.parse::<u16>().is_ok())
+        {
+            location.to_string()
+        } else {
+            let host = location.trim_start_matches('[').trim_end_matches(']');
+            if host.contains(':') {
+                format!("[{host}]:514")
+            } else {
+                format!("{host}:514")
+            }
+        };
+        let target = std::net::ToSocketAddrs::to_socket_addrs(&address)?
+            .next()
+            .ok_or_else(|| std::io::Error::other("the host has no address"))?;
+        let local: std::net::SocketAddr = if target.is_ipv4() {
+            ([0, 0, 0, 0], 0).into()
+        } else {
+            (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
+        };
+        let socket = UdpSocket::bind(local)?;
+        socket.connect(target)?;
+        Ok(socket)
     }
 
     fn open(destination: &str) -> std::io::Result<Output> {
         Ok(match destination {
             "stdout" | "" => Output::Stdout,
-            // Not supported yet: stderr, with a warning from init.
-            "stderr" | "syslog" => Output::Stderr,
-            host if host.starts_with("host:") => Output::Stderr,
+            "stderr" => Output::Stderr,
+            "syslog" => {
+                let socket = UnixDatagram::unbound()?;
+                socket.connect("/dev/log")?;
+                Output::Syslog(socket)
+            }
+            host if host.starts_with("host:") => Output::Remote(remote(&host[5..])?),
             path => Output::File(Mutex::new(
                 std::fs::OpenOptions::new()
                     .create(true)
                     .append(true)
-                    .open(path)?,
+                    .open(path.strip_prefix("file:").unwrap_or(path))?,
             )),
         })
     }
@@ -564,14 +595,51 @@ mod logger {
                 )),
             ),
         };
-        let problem = problem.or_else(|| {
-            (destination == "syslog" || destination.starts_with("host:"))
-                .then(|| format!("log destination {destination} is not supported, using stderr"))
-        });
         let _ = log::set_logger(Box::leak(Box::new(Logger { output, short })));
         log::set_max_level(level);
         if let Some(problem) = problem {
             log::error!(target: "daemon", "{problem}");
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn syslog_datagram_is_pri_short_line_nul() {
+            let line = datagram(
+                &log::Record::builder()
+                    .level(log::Level::Info)
+                    .target("reactor")
+                    .args(format_args!("connected"))
+                    .build(),
+            );
+            // daemon.info = 3 * 8 + 6
+            assert_eq!(line, "<30>reactor         connected\0");
+            assert_eq!(priority(log::Level::Error), 27);
+            assert_eq!(priority(log::Level::Debug), 31);
+        }
+
+        #[test]
+        fn remote_syslog_reaches_the_host() {
+            let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+            let port = server.local_addr().unwrap().port();
+            let Output::Remote(client) = open(&format!("host:127.0.0.1:{port}")).unwrap() else {
+                panic!("host: destination is not remote syslog");
+            };
+            client.send(b"<30>x\0").unwrap();
+            let mut buffer = [0u8; 16];
+            let read = server.recv(&mut buffer).unwrap();
+            assert_eq!(&buffer[..read], b"<30>x\0");
+        }
+
+        #[test]
+        fn destinations() {
+            assert!(matches!(open("stderr").unwrap(), Output::Stderr));
+            assert!(matches!(open("stdout").unwrap(), Output::Stdout));
+            assert!(open("host:").is_err());
+            assert!(on_terminal("stderr") && !on_terminal("syslog") && !on_terminal("/tmp/x"));
         }
     }
 }

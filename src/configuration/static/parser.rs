@@ -70,36 +70,6 @@ impl Change {
     }
 }
 
-/// A digest of `changes` (all they hold, in order), to tell whether two lists are equal
-/// without keeping both.
-pub fn digest(changes: &[Change]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    changes.len().hash(&mut hasher);
-    // routes mostly share their attributes: each set is hashed once in a row
-    let mut last: Option<(*const Attributes, u64)> = None;
-    for change in changes {
-        let pointer = Arc::as_ptr(&change.attributes);
-        let attributes = match last {
-            Some((seen, hash)) if seen == pointer => hash,
-            _ => {
-                let mut inner = std::collections::hash_map::DefaultHasher::new();
-                change.attributes.hash(&mut inner);
-                let hash = inner.finish();
-                last = Some((pointer, hash));
-                hash
-            }
-        };
-        attributes.hash(&mut hasher);
-        change.nlri.hash(&mut hasher);
-        change.nexthop.hash(&mut hasher);
-        change.withdraw.hash(&mut hasher);
-        change.tags.hash(&mut hasher);
-        (change.location.line, change.location.column).hash(&mut hasher);
-    }
-    hasher.finish()
-}
-
 /// Whether the route's family has NLRI types to build into yet.
 pub fn buildable(route: &Route) -> bool {
     match route.kind {
@@ -1016,25 +986,6 @@ mod tests {
                 }
             ]
         );
-    }
-
-    /// What a reload compares: the digest changes with any route, not with the file's layout
-    /// elsewhere (the locations of the routes aside).
-    #[test]
-    fn digest_tells_tables_apart() {
-        let one =
-            changes("  route 10.0.0.0/24 next-hop 1.1.1.1;\n  route 10.0.1.0/24 next-hop 1.1.1.1;");
-        let same =
-            changes("  route 10.0.0.0/24 next-hop 1.1.1.1;\n  route 10.0.1.0/24 next-hop 1.1.1.1;");
-        assert_eq!(digest(&one), digest(&same));
-        for other in [
-            "  route 10.0.0.0/24 next-hop 1.1.1.1;\n  route 10.0.1.0/24 next-hop 1.1.1.2;",
-            "  route 10.0.0.0/24 next-hop 1.1.1.1;\n  route 10.0.1.0/24 next-hop 1.1.1.1 med 1;",
-            "  route 10.0.0.0/24 next-hop 1.1.1.1;\n  route 10.0.2.0/24 next-hop 1.1.1.1;",
-            "  route 10.0.0.0/24 next-hop 1.1.1.1;",
-        ] {
-            assert_ne!(digest(&one), digest(&changes(other)), "{other}");
-        }
     }
 
     /// Errors of routes read straight from the token stream come where they came when routes
