@@ -1,8 +1,12 @@
 //! Ports `exabgp/application/server.py`: `exabgp-rs server CONFIG...` (and `exabgp-rs CONFIG...`)
 //! runs the BGP daemon, and `exabgp-rs example` runs a self-contained two-neighbour demonstration.
 
+use crate::bgp::message::update::attribute::Attributes;
+use crate::bgp::message::update::nlri::Nlri;
 use crate::bgp::neighbor::Neighbor;
-use crate::configuration::{Configuration, PeerConfig};
+use crate::configuration::core::Location;
+use crate::configuration::r#static::parser::Tags;
+use crate::configuration::{Change, Configuration, PeerConfig};
 use crate::reactor::api::dispatch::Api;
 use crate::reactor::bridge::Recorder;
 use crate::reactor::daemon::Daemon;
@@ -11,6 +15,7 @@ use crate::reactor::r#loop::{Configured, Reactor, Settings};
 use crate::rib::outgoing::AdjRibOut;
 use crate::rib::Route;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::Write;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -20,6 +25,129 @@ use std::sync::Arc;
 impl Configured for PeerConfig {
     fn neighbor(&self) -> &Neighbor {
         &self.neighbor
+    }
+}
+
+/// A neighbour's configuration as the daemon keeps it for the life of its peer. The built
+/// routes are handed to the peer's adj-rib-out when it starts; what stays is their compact
+/// form, enough for a reload to compare and to send the difference, and to load an
+/// adj-rib-out again (a million routes would otherwise be held in full twice: here and in the
+/// adj-rib-out).
+#[derive(Clone, Debug)]
+struct Kept {
+    /// Without its `changes`.
+    config: PeerConfig,
+    compact: Rc<Compact>,
+    /// The `changes`, until a peer starts with them.
+    changes: Rc<RefCell<Option<Vec<Change>>>>,
+}
+
+impl Kept {
+    fn new(mut config: PeerConfig) -> Kept {
+        let changes = std::mem::take(&mut config.changes);
+        Kept {
+            compact: Rc::new(Compact::new(&changes)),
+            config,
+            changes: Rc::new(RefCell::new(Some(changes))),
+        }
+    }
+
+    /// The changes: handed over the first time, rebuilt from the compact form afterwards.
+    fn take_changes(&self) -> Vec<Change> {
+        let changes = self.changes.borrow_mut().take();
+        changes.unwrap_or_else(|| self.compact.changes())
+    }
+
+    /// The configuration with its changes (rebuilt: where they were written is not kept).
+    fn with_changes(&self) -> PeerConfig {
+        PeerConfig {
+            changes: self.take_changes(),
+            ..self.config.clone()
+        }
+    }
+}
+
+/// As comparing the configurations with their changes, but where routes were written.
+impl PartialEq for Kept {
+    fn eq(&self, other: &Kept) -> bool {
+        self.config == other.config
+            && (Rc::ptr_eq(&self.compact, &other.compact) || self.compact == other.compact)
+    }
+}
+
+impl Configured for Kept {
+    fn neighbor(&self) -> &Neighbor {
+        &self.config.neighbor
+    }
+}
+
+/// Changes without their location, each route an NLRI and the index of the rest of it among
+/// the few distinct ones (a table of routes sharing a next-hop and attributes: 40 bytes a
+/// route instead of 80).
+#[derive(PartialEq, Eq, Debug)]
+struct Compact {
+    routes: Vec<(Nlri, u32)>,
+    rest: Vec<Rest>,
+}
+
+/// What a change holds beside its NLRI and location.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+struct Rest {
+    nexthop: Option<IpAddr>,
+    attributes: Arc<Attributes>,
+    withdraw: bool,
+    tags: Option<Box<Tags>>,
+}
+
+impl Compact {
+    fn new(changes: &[Change]) -> Compact {
+        let mut rest: Vec<Rest> = Vec::new();
+        let mut index: HashMap<Rest, u32> = HashMap::new();
+        let mut routes = Vec::with_capacity(changes.len());
+        for change in changes {
+            let same = |r: &Rest| {
+                Arc::ptr_eq(&r.attributes, &change.attributes)
+                    && r.nexthop == change.nexthop
+                    && r.withdraw == change.withdraw
+                    && r.tags == change.tags
+            };
+            // routes mostly share the rest with the one before
+            let at = match routes.last() {
+                Some(&(_, at)) if same(&rest[at as usize]) => at,
+                _ => {
+                    let this = Rest {
+                        nexthop: change.nexthop,
+                        attributes: Arc::clone(&change.attributes),
+                        withdraw: change.withdraw,
+                        tags: change.tags.clone(),
+                    };
+                    *index.entry(this.clone()).or_insert_with(|| {
+                        rest.push(this);
+                        rest.len() as u32 - 1
+                    })
+                }
+            };
+            routes.push((change.nlri.clone(), at));
+        }
+        Compact { routes, rest }
+    }
+
+    /// The changes again, at no location.
+    fn changes(&self) -> Vec<Change> {
+        self.routes
+            .iter()
+            .map(|(nlri, at)| {
+                let rest = &self.rest[*at as usize];
+                Change {
+                    nlri: nlri.clone(),
+                    nexthop: rest.nexthop,
+                    attributes: Arc::clone(&rest.attributes),
+                    withdraw: rest.withdraw,
+                    tags: rest.tags.clone(),
+                    location: Location::default(),
+                }
+            })
+            .collect()
     }
 }
 
@@ -127,16 +255,18 @@ pub fn run(args: &[String]) -> i32 {
                 helpers.configure(configuration.processes);
                 let mut neighbors = configuration.neighbors;
                 neighbors.extend(helpers.created());
-                neighbors
+                neighbors.into_iter().map(Kept::new).collect()
             })
             .map_err(|error| error.to_string())
     });
     let peer_settings = environment.peer.clone();
     let version = environment.version;
     let ribs = api.clone();
-    let factory = Box::new(move |config: &PeerConfig| {
+    let factory = Box::new(move |kept: &Kept| {
+        let config = &kept.config;
+        let rib = configured_rib(&config.neighbor, kept.take_changes());
         // the API changes the adj-rib-out the peer sends from
-        let rib = ribs.register(config, adj_rib_out(config));
+        let rib = ribs.register(config, rib);
         peer::daemon(
             with_version(&config.neighbor, version.as_deref()),
             peer_settings.clone(),
@@ -153,8 +283,8 @@ pub fn run(args: &[String]) -> i32 {
         run_for: None,
     };
     let routes = api.clone();
-    let reconfigure = Box::new(move |previous: &PeerConfig, next: &PeerConfig| {
-        routes.reconfigure(previous, next)
+    let reconfigure = Box::new(move |previous: &Kept, next: &Kept| {
+        routes.reconfigure(&previous.with_changes(), &next.with_changes())
     });
     Reactor::new(settings, load, factory)
         .with_api(api)
@@ -326,21 +456,30 @@ fn with_version(neighbor: &Neighbor, version: Option<&str>) -> Neighbor {
 
 /// A neighbour's adj-rib-out, loaded with the routes its configuration gives it.
 pub fn adj_rib_out(config: &PeerConfig) -> AdjRibOut {
-    let neighbor = &config.neighbor;
+    configured_rib(&config.neighbor, config.changes.clone())
+}
+
+/// A neighbour's adj-rib-out, loaded with `changes`. Their memory is given back as they are
+/// queued, so that a large table is not held twice meanwhile.
+fn configured_rib(neighbor: &Neighbor, mut changes: Vec<Change>) -> AdjRibOut {
+    /// How many changes are queued between two releases of the memory they used.
+    const RELEASE: usize = 1 << 16;
     let mut rib = AdjRibOut::new(
         neighbor.families.iter().copied(),
         neighbor.adj_rib_out,
         neighbor.group_updates,
     );
-    rib.rib.reserve(config.changes.len());
-    for change in &config.changes {
-        let route = Route::new(
-            change.nlri.clone(),
-            change.nexthop,
-            Arc::clone(&change.attributes),
-        );
+    rib.rib.reserve(changes.len());
+    // taken from the end, in file order
+    changes.reverse();
+    while let Some(change) = changes.pop() {
+        let watchdog = change.tags.and_then(|tags| tags.watchdog);
+        let route = Route::new(change.nlri, change.nexthop, change.attributes);
         rib.rib
-            .add_to_rib_watchdog(route, change.watchdog(), change.withdraw);
+            .add_to_rib_watchdog(route, watchdog.as_deref(), change.withdraw);
+        if changes.len() % RELEASE == 0 {
+            changes.shrink_to_fit();
+        }
     }
     rib
 }
@@ -663,6 +802,40 @@ mod tests {
         assert!(parse(&[]).is_err());
         assert!(parse(&["--bogus".to_string(), "a.conf".to_string()]).is_err());
         assert!(parse(&["a.conf".to_string(), "--record".to_string()]).is_err());
+    }
+
+    /// What the daemon keeps of a neighbour's routes gives them back but where they were
+    /// written, and tells two tables apart as comparing them did.
+    #[test]
+    fn compact_changes() {
+        let table = |routes: &str| {
+            let text = format!(
+                "neighbor 127.0.0.1 {{ router-id 10.0.0.2; local-as 1; peer-as 1; family {{ ipv4 unicast; }}\n\
+                 static {{\n{routes}\n}} }}"
+            );
+            Configuration::parse(&text, std::path::Path::new("test.conf"))
+                .unwrap()
+                .neighbors
+                .remove(0)
+        };
+        let routes = "route 10.0.0.0/24 next-hop 1.1.1.1; route 10.0.1.0/24 next-hop 1.1.1.1 med 5;\n\
+                      route 10.0.2.0/24 next-hop 1.1.1.1 watchdog dog withdraw; route 10.0.3.0/24 next-hop 1.1.1.1;";
+        let config = table(routes);
+        let kept = Kept::new(config.clone());
+        let rebuilt = kept.compact.changes();
+        let mut written = config.changes.clone();
+        for change in &mut written {
+            change.location = Location::default();
+        }
+        assert_eq!(rebuilt, written);
+        assert_eq!(kept.compact.rest.len(), 3);
+        // handed over once, rebuilt afterwards
+        assert_eq!(kept.take_changes(), config.changes);
+        assert_eq!(kept.take_changes(), written);
+        // the same routes elsewhere in the file: the same; another route: not
+        assert!(kept == Kept::new(table(&format!("\n\n{routes}"))));
+        assert!(kept != Kept::new(table(&routes.replace("med 5", "med 6"))));
+        assert!(kept != Kept::new(table(&routes.replace("dog withdraw", "dog"))));
     }
 
     /// The software-version capability of a neighbour as the server runs it, from the
