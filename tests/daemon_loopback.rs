@@ -40,6 +40,8 @@ impl Daemon {
             .env("EXABGP_ENVFILE", "/nonexistent")
             .env("exabgp_log_destination", "stderr")
             .env("exabgp_daemon_user", current_user())
+            // tests run at once: none of them needs the CLI socket, which only one could own
+            .env("exabgp_api_cli", "false")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
