@@ -886,14 +886,15 @@ fn parsed_message(
 ) -> Option<String> {
     Some(match kind {
         MessageType::OPEN => {
-            let open = Open::decode(body).ok()?;
+            let mut open = Open::decode(body).ok()?;
+            if direction == "send" {
+                // ExaBGP tells its own OPEN as built, not as sent
+                open.capabilities = open.capabilities.as_built();
+            }
             if json {
                 json::open(header, &open, raw_header, raw_body)
             } else {
-                format!(
-                    "neighbor {ip} {direction} open version {} asn {} hold_time {} router_id {}\n",
-                    open.version, open.asn, open.hold_time, open.router_id
-                )
+                text::open(ip, direction, &open, raw_header, raw_body)
             }
         }
         MessageType::UPDATE => {
