@@ -1438,7 +1438,7 @@ impl Hook for Api {
                             .map_or(Ok(()), |processes| processes.ended(&process));
                         if let Err(why) = ended {
                             log::error!(target: "processes", "{}, exabgp.api.terminate is set: stopping", why.0);
-                            inner.requests.push_back(Request::Shutdown);
+                            inner.requests.push_back(Request::Terminate);
                         }
                     }
                 }
@@ -1572,6 +1572,26 @@ impl Hook for Api {
         // ExaBGP's text encoder has no fsm line
         self.deliver(&inner, &peer.config.api, |api| api.fsm, &mut |json| {
             json.then(|| json::fsm(&header, state.name()))
+        });
+    }
+
+    fn signal(&self, neighbor: &Neighbor, number: i32) {
+        let mut inner = self.inner.borrow_mut();
+        let Some(index) = inner
+            .peers
+            .iter()
+            .position(|p| same(&p.config.neighbor, neighbor))
+        else {
+            return;
+        };
+        if !sections(&inner.peers[index].config.api).any(|api| api.signal) {
+            return;
+        }
+        let header = self.header(&mut inner.peers[index], None);
+        let peer = &inner.peers[index];
+        // ExaBGP's text encoder has no signal line
+        self.deliver(&inner, &peer.config.api, |api| api.signal, &mut |json| {
+            json.then(|| json::signal(&header, number))
         });
     }
 
