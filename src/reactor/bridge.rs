@@ -296,7 +296,8 @@ impl Bridge {
             ApiEvent::Received { kind, body } => {
                 let kind = MessageType(kind);
                 let update = match (&self.negotiated, kind) {
-                    (Some(negotiated), MessageType::UPDATE) => {
+                    // decoding only to log it: not when the line would be dropped
+                    (Some(negotiated), MessageType::UPDATE) if log::log_enabled!(target: "reactor", log::Level::Info) => {
                         Update::decode(body.clone(), negotiated).ok()
                     }
                     _ => None,

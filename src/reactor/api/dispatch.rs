@@ -60,15 +60,9 @@ struct Registered {
 impl Registered {
     /// A message the peer sent: counted, and an UPDATE's routes counted and kept in the
     /// adj-rib-in (ExaBGP's update handler).
-    fn count_received(&mut self, kind: u8, body: &Bytes) {
+    fn count_received(&mut self, kind: u8, update: Option<&Update>) {
         self.stats.count(kind, false);
-        if kind != MessageType::UPDATE.0 {
-            return;
-        }
-        let Some(negotiated) = self.negotiated.as_ref() else {
-            return;
-        };
-        let Ok(update) = Update::decode(body.clone(), negotiated) else {
+        let Some(update) = update else {
             return;
         };
         self.stats.prefixes += update.announces.len() as u64;
@@ -76,8 +70,8 @@ impl Registered {
         if !self.rib_in.enabled() {
             return;
         }
-        let attributes = Arc::new(update.attributes);
-        for routed in update.announces {
+        let attributes = Arc::new(update.attributes.clone());
+        for routed in &update.announces {
             self.rib_in
                 .update_cache(&routed.nlri, routed.nexthop, &attributes);
         }
@@ -779,7 +773,16 @@ impl Api {
     }
 
     /// A message sent or received, for the helpers subscribed to its type.
-    fn message(&self, inner: &mut Inner, index: usize, direction: &'static str, raw: &[u8]) {
+    /// Gives `raw` to the helpers subscribed to it; `decoded` is its UPDATE when the caller
+    /// already decoded it (the message is then not decoded again).
+    fn message(
+        &self,
+        inner: &mut Inner,
+        index: usize,
+        direction: &'static str,
+        raw: &[u8],
+        decoded: Option<&Update>,
+    ) {
         let Some(&kind) = raw.get(18) else {
             return;
         };
@@ -803,6 +806,17 @@ impl Api {
         // ExaBGP's helpers see "receive" and "send" (`exabgp decode` says "in")
         let header = self.header(&mut inner.peers[index], Some(direction));
         let negotiated = inner.peers[index].negotiated.clone();
+        let owned;
+        let update = match decoded {
+            Some(update) => Some(update),
+            None if kind == MessageType::UPDATE => {
+                owned = negotiated
+                    .as_ref()
+                    .and_then(|n| Update::decode(Bytes::copy_from_slice(body), n).ok());
+                owned.as_ref()
+            }
+            None => None,
+        };
         for section in wanted {
             let settings = settings_of(section);
             let alone = crate::configuration::Api {
@@ -828,15 +842,7 @@ impl Api {
             if parsed || settings.consolidate {
                 self.deliver(inner, &alone, |_| true, &mut |json| {
                     parsed_message(
-                        json,
-                        &header,
-                        ip,
-                        direction,
-                        kind,
-                        body,
-                        raw_header,
-                        raw_body,
-                        negotiated.as_ref(),
+                        json, &header, ip, direction, kind, body, raw_header, raw_body, update,
                     )
                 });
             }
@@ -882,7 +888,7 @@ fn parsed_message(
     body: &[u8],
     raw_header: &[u8],
     raw_body: &[u8],
-    negotiated: Option<&Negotiated>,
+    update: Option<&Update>,
 ) -> Option<String> {
     Some(match kind {
         MessageType::OPEN => {
@@ -898,13 +904,13 @@ fn parsed_message(
             }
         }
         MessageType::UPDATE => {
-            let update = Update::decode(Bytes::copy_from_slice(body), negotiated?).ok()?;
+            let update = update?;
             if json {
                 let mut value = String::new();
                 update.json(&mut value);
                 json::update(header, &value, raw_header, raw_body, None)
             } else {
-                text::update(ip, direction, &update, raw_header, raw_body)
+                text::update(ip, direction, update, raw_header, raw_body)
             }
         }
         MessageType::NOTIFICATION => {
@@ -1533,16 +1539,23 @@ impl Hook for Api {
                 // the OPENs went by before the session could be decoded: tell them now
                 let sent = crate::bgp::message::message(MessageType::OPEN, sent);
                 let received = crate::bgp::message::message(MessageType::OPEN, received);
-                self.message(&mut inner, index, "send", &sent);
-                self.message(&mut inner, index, "receive", &received);
+                self.message(&mut inner, index, "send", &sent, None);
+                self.message(&mut inner, index, "receive", &received, None);
             }
             ApiEvent::Received { kind, body } => {
-                inner.peers[index].count_received(*kind, body);
+                // decoded once, for the counters, the adj-rib-in and every helper
+                let update = match (*kind, inner.peers[index].negotiated.as_ref()) {
+                    (kind, Some(negotiated)) if kind == MessageType::UPDATE.0 => {
+                        Update::decode(body.clone(), negotiated).ok()
+                    }
+                    _ => None,
+                };
+                inner.peers[index].count_received(*kind, update.as_ref());
                 if *kind == MessageType::OPEN.0 {
                     return;
                 }
                 let raw = crate::bgp::message::message(MessageType(*kind), body);
-                self.message(&mut inner, index, "receive", &raw);
+                self.message(&mut inner, index, "receive", &raw, update.as_ref());
             }
         }
     }
@@ -1610,7 +1623,7 @@ impl Hook for Api {
         inner.peers[index].stats.count(kind, true);
         // the OPENs are told once the session is agreed (ApiEvent::Negotiated)
         if kind != MessageType::OPEN.0 {
-            self.message(&mut inner, index, "send", message);
+            self.message(&mut inner, index, "send", message, None);
         }
     }
 
