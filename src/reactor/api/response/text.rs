@@ -43,8 +43,14 @@ pub fn oneline(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
+            // Python's repr of what `isprintable` refuses; Unicode's other spaces and line
+            // separators (U+2028) included, which Python's `splitlines` would break on
+            c if c.is_control() || (c.is_whitespace() && c != ' ') => {
+                let _ = match c as u32 {
+                    n @ 0..=0xFF => write!(out, "\\x{n:02x}"),
+                    n @ 0..=0xFFFF => write!(out, "\\u{n:04x}"),
+                    n => write!(out, "\\U{n:08x}"),
+                };
             }
             c => out.push(c),
         }
@@ -431,6 +437,10 @@ mod tests {
         assert_eq!(
             open(peer, "send", &empty, &[0xFF, 0x1D], &[4]),
             "neighbor 10.0.0.1 send open version 4 asn 1 hold_time 0 router_id 1.1.1.1 capabilities [] header 0xFF1D body 0x04\n"
+        );
+        assert_eq!(
+            oneline("a\u{7}b\u{a0}c\u{2028}d\u{85}e é"),
+            "a\\x07b\\xa0c\\u2028d\\x85e é"
         );
         assert_eq!(answer::ack(true, false), "done");
         assert_eq!(answer::ack(false, false), "error");
