@@ -149,6 +149,71 @@ fn fsm_changes_go_to_helpers_that_asked_as_json() {
 }
 
 #[test]
+fn signals_go_to_helpers_that_asked_as_json() {
+    // restart on SIGUSR2 (its neighbour did not subscribe: never sent), reload on SIGUSR1,
+    // shutdown on a helper's command (code 0)
+    let script = format!(
+        "while read line; do case \\\"$line\\\" in \
+         *'\\\"type\\\": \\\"signal\\\"'*'\\\"code\\\": \\\"{usr2}\\\", \\\"name\\\": \\\"SIGUSR2\\\"'*) echo restart;; \
+         *'\\\"type\\\": \\\"signal\\\"'*'\\\"code\\\": \\\"{usr1}\\\", \\\"name\\\": \\\"SIGUSR1\\\"'*) echo reload;; \
+         *'\\\"type\\\": \\\"signal\\\"'*'\\\"code\\\": \\\"0\\\", \\\"name\\\": \\\"none\\\"'*) echo shutdown;; \
+         esac; done",
+        usr1 = libc::SIGUSR1,
+        usr2 = libc::SIGUSR2,
+    );
+    let text = format!(
+        "process helper {{ run /bin/sh -c \"{script}\"; encoder json; }}\n\
+         neighbor 127.0.0.2 {{ router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1;\n\
+           family {{ ipv4 unicast; }} api {{ processes [ helper ]; signal; }} }}\n\
+         neighbor 127.0.0.3 {{ router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1;\n\
+           family {{ ipv4 unicast; }} api {{ processes [ helper ]; fsm; }} }}\n"
+    );
+    let configuration = Configuration::parse(&text, Path::new("test.conf")).unwrap();
+    let executor = Rc::new(LocalExecutor::new());
+    let inner = executor.clone();
+    async_io::block_on(executor.run(async move {
+        let api = Api::new(SETTINGS, 4);
+        api.configure(configuration.processes.clone());
+        for config in &configuration.neighbors {
+            api.register(config, AdjRibOut::new([], true, true));
+        }
+        api.start(&inner);
+        let subscribed = &configuration.neighbors[0].neighbor;
+        let other = &configuration.neighbors[1].neighbor;
+        api.signal(other, libc::SIGUSR2);
+        api.signal(subscribed, libc::SIGUSR1);
+        assert!(matches!(api.next().await, Request::Reload));
+        api.signal(subscribed, 0);
+        assert!(matches!(api.next().await, Request::Shutdown));
+        api.stop().await;
+    }));
+}
+
+#[test]
+fn the_text_encoder_has_no_signal_line() {
+    // the first line it reads must be the neighbour going down, not the signal before it
+    let configuration = {
+        let text = "process helper { run /bin/sh -c \"read line; case \\\"$line\\\" in 'neighbor 127.0.0.2 down - gone') echo shutdown;; *) echo reload;; esac; sleep 5\"; encoder text; }\n\
+             neighbor 127.0.0.2 { router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1;\n\
+               family { ipv4 unicast; } api { processes [ helper ]; signal; neighbor-changes; } }\n";
+        Configuration::parse(text, Path::new("test.conf")).unwrap()
+    };
+    let executor = Rc::new(LocalExecutor::new());
+    let inner = executor.clone();
+    async_io::block_on(executor.run(async move {
+        let api = Api::new(SETTINGS, 4);
+        api.configure(configuration.processes.clone());
+        api.register(&configuration.neighbors[0], AdjRibOut::new([], true, true));
+        api.start(&inner);
+        let neighbor = &configuration.neighbors[0].neighbor;
+        api.signal(neighbor, libc::SIGUSR1);
+        api.event(neighbor, &ApiEvent::Down("gone".into()));
+        assert!(matches!(api.next().await, Request::Shutdown));
+        api.stop().await;
+    }));
+}
+
+#[test]
 fn group_start_keeps_routes_until_group_end() {
     let configuration = configuration(
         "echo 'group start'; echo 'announce route 10.0.0.0/24 next-hop 1.2.3.4'; \

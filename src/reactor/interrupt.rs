@@ -2,7 +2,8 @@
 //!
 //! TERM and INT (^C) shut down (peers get a Cease), ALRM restarts every peer, HUP and USR1 reload
 //! the configuration, USR2 reloads it and restarts the helper processes. ExaBGP shuts down on HUP;
-//! here it reloads, as daemons conventionally do (`docs/deviations.md`).
+//! here it reloads, as daemons conventionally do (`docs/deviations.md`). The helpers subscribed to
+//! `signal` are told the signal's number and [`name`] before the reactor acts on it.
 
 use async_signal::{Signal as Sig, Signals};
 use futures_lite::StreamExt;
@@ -28,16 +29,41 @@ impl Signal {
         }
     }
 
-    fn from_signal(signal: Sig) -> Option<(Signal, &'static str)> {
-        Some(match signal {
-            Sig::Term => (Signal::Shutdown, "SIGTERM"),
-            Sig::Int => (Signal::Shutdown, "SIGINT"),
-            Sig::Hup => (Signal::Reload, "SIGHUP"),
-            Sig::Alarm => (Signal::Restart, "SIGALRM"),
-            Sig::Usr1 => (Signal::Reload, "SIGUSR1"),
-            Sig::Usr2 => (Signal::FullReload, "SIGUSR2"),
+    fn from_signal(signal: Sig) -> Option<Received> {
+        let (action, number) = match signal {
+            Sig::Term => (Signal::Shutdown, Some(libc::SIGTERM)),
+            // Python's KeyboardInterrupt: ExaBGP stops without telling the helpers
+            Sig::Int => (Signal::Shutdown, None),
+            Sig::Hup => (Signal::Reload, Some(libc::SIGHUP)),
+            Sig::Alarm => (Signal::Restart, Some(libc::SIGALRM)),
+            Sig::Usr1 => (Signal::Reload, Some(libc::SIGUSR1)),
+            Sig::Usr2 => (Signal::FullReload, Some(libc::SIGUSR2)),
             _ => return None,
-        })
+        };
+        Some(Received { action, number })
+    }
+}
+
+/// A signal the reactor acts on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Received {
+    pub action: Signal,
+    /// The signal's number, which the helpers subscribed to `signal` are told (none for SIGINT).
+    pub number: Option<i32>,
+}
+
+/// ExaBGP's `Signal.name` of a signal number: 0 (`none`) is what helpers are told when a
+/// helper's `shutdown`, `reload` or `restart` made the reactor act.
+pub fn name(number: i32) -> &'static str {
+    match number {
+        0 => "none",
+        libc::SIGHUP => "SIGHUP",
+        libc::SIGINT => "SIGINT",
+        libc::SIGALRM => "SIGALRM",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGUSR1 => "SIGUSR1",
+        libc::SIGUSR2 => "SIGUSR2",
+        _ => "unknown",
     }
 }
 
@@ -61,7 +87,7 @@ impl Interrupt {
     }
 
     /// Waits for the next signal. Cancel-safe: a signal is only taken off the queue when returned.
-    pub async fn next(&mut self) -> Signal {
+    pub async fn next(&mut self) -> Received {
         loop {
             let received = match self.signals.next().await {
                 Some(Ok(received)) => received,
@@ -69,9 +95,10 @@ impl Interrupt {
                 // The stream never ends while the handlers are installed.
                 None => return futures_lite::future::pending().await,
             };
-            if let Some((action, name)) = Signal::from_signal(received) {
-                log::warn!(target: "reactor", "{name} received, scheduling {}", action.name());
-                return action;
+            if let Some(signal) = Signal::from_signal(received) {
+                let label = signal.number.map_or("SIGINT", name);
+                log::warn!(target: "reactor", "{label} received, scheduling {}", signal.action.name());
+                return signal;
             }
         }
     }
@@ -83,12 +110,42 @@ mod tests {
 
     #[test]
     fn signals_map_to_reactor_actions() {
-        let action = |sig| Signal::from_signal(sig).map(|(action, _)| action);
+        let action = |sig| Signal::from_signal(sig).map(|received| received.action);
         assert_eq!(action(Sig::Term), Some(Signal::Shutdown));
         assert_eq!(action(Sig::Int), Some(Signal::Shutdown));
         assert_eq!(action(Sig::Hup), Some(Signal::Reload));
         assert_eq!(action(Sig::Usr1), Some(Signal::Reload));
         assert_eq!(action(Sig::Usr2), Some(Signal::FullReload));
         assert_eq!(action(Sig::Alarm), Some(Signal::Restart));
+        assert_eq!(action(Sig::Pipe), None);
+    }
+
+    #[test]
+    fn helpers_are_told_the_signal_by_name() {
+        let told = |sig| {
+            Signal::from_signal(sig)
+                .and_then(|received| received.number)
+                .map(name)
+        };
+        assert_eq!(told(Sig::Term), Some("SIGTERM"));
+        assert_eq!(told(Sig::Hup), Some("SIGHUP"));
+        assert_eq!(told(Sig::Alarm), Some("SIGALRM"));
+        assert_eq!(told(Sig::Usr1), Some("SIGUSR1"));
+        assert_eq!(told(Sig::Usr2), Some("SIGUSR2"));
+        // ^C is not told, as in ExaBGP
+        assert_eq!(told(Sig::Int), None);
+        assert_eq!(name(0), "none");
+        // Linux's numbers, which helpers see as the code
+        #[cfg(target_os = "linux")]
+        assert_eq!(
+            [
+                libc::SIGHUP,
+                libc::SIGUSR1,
+                libc::SIGUSR2,
+                libc::SIGALRM,
+                libc::SIGTERM
+            ],
+            [1, 10, 12, 14, 15]
+        );
     }
 }

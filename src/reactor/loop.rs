@@ -9,7 +9,7 @@ use crate::bgp::neighbor::Neighbor;
 use crate::reactor::api::{Hook as ApiHook, Request as ApiRequest};
 use crate::reactor::bridge::{Bridge, Control, PeerHandle, Recorder};
 use crate::reactor::daemon::Daemon;
-use crate::reactor::interrupt::{Interrupt, Signal};
+use crate::reactor::interrupt::{Interrupt, Received, Signal};
 use crate::reactor::listener::{self, Listener};
 use crate::reactor::network::incoming;
 use crate::reactor::network::outgoing::BGP_PORT;
@@ -313,7 +313,7 @@ impl<C: Configured> Reactor<C> {
                 (&mut timer).await;
                 None
             };
-            match signal.or(elapsed).await {
+            match signal.or(elapsed).await.map(|received| received.action) {
                 None => return true,
                 Some(Signal::Shutdown) => return false,
                 // Nothing runs yet: a reload or restart has nothing to act on.
@@ -329,7 +329,7 @@ impl<C: Configured> Reactor<C> {
         executor: &Rc<LocalExecutor<'static>>,
     ) -> i32 {
         enum Wake {
-            Signal(Signal),
+            Signal(Received),
             Incoming(crate::reactor::network::connection::Connection),
             Done(Key),
             Elapsed,
@@ -362,17 +362,30 @@ impl<C: Configured> Reactor<C> {
                 };
                 signal.or(elapsed).or(accepted).or(done).or(request).await
             };
+            // as ExaBGP, the helpers hear of a signal (0 for a helper's command) first
+            match &wake {
+                Wake::Signal(Received {
+                    number: Some(number),
+                    ..
+                }) => self.tell_signal(*number),
+                Wake::Api(ApiRequest::Shutdown | ApiRequest::Reload | ApiRequest::Restart) => {
+                    self.tell_signal(0)
+                }
+                _ => {}
+            }
             match wake {
-                Wake::Signal(Signal::Shutdown) => return exit::NORMAL,
+                Wake::Signal(received) => match received.action {
+                    Signal::Shutdown => return exit::NORMAL,
+                    Signal::Restart => self.restart(executor),
+                    Signal::Reload => self.reload(false, executor),
+                    Signal::FullReload => self.reload(true, executor),
+                },
                 Wake::Elapsed => {
                     log::warn!(target: "reactor", "run time over, stopping");
                     return exit::NORMAL;
                 }
-                Wake::Signal(Signal::Restart) => self.restart(executor),
-                Wake::Signal(Signal::Reload) => self.reload(false, executor),
-                Wake::Signal(Signal::FullReload) => self.reload(true, executor),
                 Wake::Incoming(connection) => self.incoming(connection, executor),
-                Wake::Api(ApiRequest::Shutdown) => return exit::NORMAL,
+                Wake::Api(ApiRequest::Shutdown | ApiRequest::Terminate) => return exit::NORMAL,
                 Wake::Api(ApiRequest::Reload) => self.reload(false, executor),
                 Wake::Api(ApiRequest::Restart) => self.restart(executor),
                 Wake::Api(ApiRequest::Peers { select, command }) => {
@@ -389,6 +402,16 @@ impl<C: Configured> Reactor<C> {
                         return exit::NORMAL;
                     }
                 }
+            }
+        }
+    }
+
+    /// Tells every peer's helpers subscribed to `signal` of `number` (ExaBGP's loop, before it
+    /// acts on the signal).
+    fn tell_signal(&self, number: i32) {
+        if let Some(api) = &self.api {
+            for running in self.peers.values() {
+                api.signal(running.config.neighbor(), number);
             }
         }
     }
@@ -836,6 +859,89 @@ mod tests {
         assert_eq!(
             twos, 3,
             "started, restarted when changed, restarted when re-added"
+        );
+    }
+
+    /// Records what the reactor tells the API, and asks it for what comes next: a restart
+    /// once told of a signal, to stop once told of that restart.
+    struct Told {
+        log: RefCell<Vec<String>>,
+        requests: (
+            async_channel::Sender<ApiRequest>,
+            async_channel::Receiver<ApiRequest>,
+        ),
+    }
+
+    impl ApiHook for Told {
+        fn start(&self, _: &Rc<LocalExecutor<'static>>) {}
+        fn reloaded(&self, restart: bool) {
+            self.log.borrow_mut().push(format!("reloaded {restart}"));
+        }
+        fn next(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ApiRequest> + '_>> {
+            Box::pin(async move {
+                match self.requests.1.recv().await {
+                    Ok(request) => request,
+                    Err(_) => future::pending().await,
+                }
+            })
+        }
+        fn event(&self, _: &Neighbor, _: &crate::reactor::peer::event::ApiEvent) {}
+        fn fsm(&self, _: &Neighbor, _: crate::bgp::fsm::State) {}
+        fn signal(&self, neighbor: &Neighbor, number: i32) {
+            self.log
+                .borrow_mut()
+                .push(format!("{} signal {number}", neighbor.peer_address));
+            let next = if number == 0 {
+                ApiRequest::Terminate
+            } else {
+                ApiRequest::Restart
+            };
+            let _ = self.requests.0.try_send(next);
+        }
+        fn sent(&self, _: &Neighbor, _: &bytes::Bytes) {}
+        fn ended(&self, _: &Neighbor) {}
+        fn stop(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + '_>> {
+            Box::pin(async {})
+        }
+    }
+
+    #[test]
+    fn helpers_hear_of_a_signal_before_the_reactor_acts_on_it() {
+        let told = Rc::new(Told {
+            log: RefCell::new(Vec::new()),
+            requests: async_channel::unbounded(),
+        });
+        let one = routed(1, &[]);
+        let configs = vec![one.clone()];
+        let load: Loader<Routed> = Box::new(move || Ok(configs.clone()));
+        let seen = Rc::new(RefCell::new(Seen::default()));
+        let mut reactor = Reactor::new(settings(), load, factory(seen)).with_api(told.clone());
+        let executor = Rc::new(LocalExecutor::new());
+        let inner = executor.clone();
+        let code = async_io::block_on(executor.run(async move {
+            let mut interrupt = Interrupt::new().unwrap();
+            reactor.apply(vec![one], &inner);
+            // a real USR1 to this process, queued until the loop reads it
+            let sent = std::process::Command::new("sh")
+                .args(["-c", &format!("kill -USR1 {}", std::process::id())])
+                .status()
+                .unwrap();
+            assert!(sent.success());
+            let code = reactor.serve(&mut interrupt, &inner).await;
+            reactor.shutdown().await;
+            code
+        }));
+        assert_eq!(code, exit::NORMAL);
+        // USR1 (its number), then the restart a helper asked for (0), each before the reactor
+        // acted; the helper's request to terminate is not a signal
+        assert_eq!(
+            *told.log.borrow(),
+            [
+                format!("192.0.2.1 signal {}", libc::SIGUSR1),
+                "reloaded false".into(),
+                "192.0.2.1 signal 0".into(),
+                "reloaded true".into(),
+            ]
         );
     }
 }

@@ -891,14 +891,15 @@ fn parsed_message(
 ) -> Option<String> {
     Some(match kind {
         MessageType::OPEN => {
-            let open = Open::decode(body).ok()?;
+            let mut open = Open::decode(body).ok()?;
+            if direction == "send" {
+                // ExaBGP tells its own OPEN as built, not as sent
+                open.capabilities = open.capabilities.as_built();
+            }
             if json {
                 json::open(header, &open, raw_header, raw_body)
             } else {
-                format!(
-                    "neighbor {ip} {direction} open version {} asn {} hold_time {} router_id {}\n",
-                    open.version, open.asn, open.hold_time, open.router_id
-                )
+                text::open(ip, direction, &open, raw_header, raw_body)
             }
         }
         MessageType::UPDATE => {
@@ -1443,7 +1444,7 @@ impl Hook for Api {
                             .map_or(Ok(()), |processes| processes.ended(&process));
                         if let Err(why) = ended {
                             log::error!(target: "processes", "{}, exabgp.api.terminate is set: stopping", why.0);
-                            inner.requests.push_back(Request::Shutdown);
+                            inner.requests.push_back(Request::Terminate);
                         }
                     }
                 }
@@ -1584,6 +1585,26 @@ impl Hook for Api {
         // ExaBGP's text encoder has no fsm line
         self.deliver(&inner, &peer.config.api, |api| api.fsm, &mut |json| {
             json.then(|| json::fsm(&header, state.name()))
+        });
+    }
+
+    fn signal(&self, neighbor: &Neighbor, number: i32) {
+        let mut inner = self.inner.borrow_mut();
+        let Some(index) = inner
+            .peers
+            .iter()
+            .position(|p| same(&p.config.neighbor, neighbor))
+        else {
+            return;
+        };
+        if !sections(&inner.peers[index].config.api).any(|api| api.signal) {
+            return;
+        }
+        let header = self.header(&mut inner.peers[index], None);
+        let peer = &inner.peers[index];
+        // ExaBGP's text encoder has no signal line
+        self.deliver(&inner, &peer.config.api, |api| api.signal, &mut |json| {
+            json.then(|| json::signal(&header, number))
         });
     }
 

@@ -25,9 +25,15 @@ pub enum Request {
         select: Box<dyn Fn(&Neighbor) -> bool>,
         command: PeerCommand,
     },
+    /// A helper's `shutdown`.
     Shutdown,
+    /// A helper's `reload` (or a neighbour it created or deleted).
     Reload,
+    /// A helper's `restart`.
     Restart,
+    /// A helper ended and `exabgp.api.terminate` is set: stop, telling the helpers no signal
+    /// (ExaBGP's `_termination`).
+    Terminate,
 }
 
 /// The reactor's side of the API: the reactor starts and stops it and carries out its
@@ -44,6 +50,9 @@ pub trait Hook {
     fn event(&self, neighbor: &Neighbor, event: &ApiEvent);
     /// A peer's FSM entered `state` (the `fsm` subscription).
     fn fsm(&self, neighbor: &Neighbor, state: crate::bgp::fsm::State);
+    /// The reactor is about to act on a signal (its number), or on a helper's `shutdown`,
+    /// `reload` or `restart` (0): ExaBGP tells each peer's helpers subscribed to `signal`.
+    fn signal(&self, neighbor: &Neighbor, number: i32);
     /// A whole message (header included) a peer is sending.
     fn sent(&self, neighbor: &Neighbor, message: &Bytes);
     /// A peer stopped for good (removed by a reload, or out of connection attempts): `show`

@@ -486,8 +486,8 @@ fn command(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
     }
 }
 
-/// ExaBGP's ping takes an optional client id and start time, to track its CLI clients; only
-/// the `text` keyword changes the reply here.
+/// ExaBGP's ping takes an optional client id and start time, which it records in a table
+/// nothing reads: every client gets the same answer, which only the `text` keyword changes.
 fn ping(cursor: &mut Cursor<'_>) -> Command {
     let text = cursor
         .rest()

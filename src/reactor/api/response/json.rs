@@ -260,6 +260,16 @@ pub fn fsm(header: &Header, state: &str) -> String {
     message(header, "fsm", b"", b"", &content)
 }
 
+/// A signal the reactor acts on: its number as a string, and ExaBGP's name for it (0, `none`,
+/// when a helper's command made the reactor act).
+pub fn signal(header: &Header, number: i32) -> String {
+    let content = format!(
+        "\"code\": \"{number}\", \"name\": \"{}\"",
+        crate::reactor::interrupt::name(number)
+    );
+    message(header, "signal", b"", b"", &content)
+}
+
 /// The daemon is stopping (no neighbour, no counter).
 pub fn shutdown(header: &Header) -> String {
     let header = Header {
@@ -422,6 +432,7 @@ mod tests {
             ),
             down(&header(None), "peer reset \"x\"\n"),
             fsm(&header(None), "ESTABLISHED"),
+            signal(&header(None), 10),
             negotiated(&header(None), &Negotiated::default()),
             packets(&h, 4, &[0xFF; 19], &[], Some(&Negotiated::default())),
             connected(&header(None)),
@@ -431,6 +442,16 @@ mod tests {
                 serde_json::from_str(&document).unwrap_or_else(|e| panic!("{e}: {document}"));
             assert_eq!(value["neighbor"]["asn"]["peer"], 65534, "{document}");
         }
+    }
+
+    #[test]
+    fn signal_body() {
+        // ExaBGP's `_kv` of `{'code': str(signal), 'name': Signal.name(signal)}`
+        assert_eq!(
+            signal(&header(None), libc::SIGUSR1),
+            format!("{{ \"exabgp\": \"4.0.1\", \"time\": 1700000000.5, \"host\" : \"box\", \"pid\" : 10, \"ppid\" : 1, \"counter\": 3, \"type\": \"signal\", {NEIGHBOR}, \"code\": \"{}\", \"name\": \"SIGUSR1\" }} }}", libc::SIGUSR1)
+        );
+        assert!(signal(&header(None), 0).ends_with("\"code\": \"0\", \"name\": \"none\" } }"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! and JSON.
 
 use crate::bgp::message::notification::hexstring;
+use crate::bgp::message::open::Open;
 use crate::bgp::message::operational::Operational;
 use crate::bgp::message::refresh::RouteRefresh;
 use crate::bgp::message::update::attribute::{Attribute, Attributes, SegmentType};
@@ -42,8 +43,14 @@ pub fn oneline(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
+            // Python's repr of what `isprintable` refuses; Unicode's other spaces and line
+            // separators (U+2028) included, which Python's `splitlines` would break on
+            c if c.is_control() || (c.is_whitespace() && c != ' ') => {
+                let _ = match c as u32 {
+                    n @ 0..=0xFF => write!(out, "\\x{n:02x}"),
+                    n @ 0..=0xFFFF => write!(out, "\\u{n:04x}"),
+                    n => write!(out, "\\U{n:08x}"),
+                };
             }
             c => out.push(c),
         }
@@ -77,6 +84,20 @@ pub fn down(peer: IpAddr, reason: &str) -> String {
 
 pub fn shutdown(pid: u32, ppid: u32) -> String {
     format!("shutdown {pid} {ppid}\n")
+}
+
+/// An OPEN sent or received, its capabilities as ExaBGP's `str(capabilities).lower()` (each
+/// one's text by code, on one line: the host name and software version are the peer's text).
+pub fn open(peer: IpAddr, direction: &str, open: &Open, header: &[u8], body: &[u8]) -> String {
+    format!(
+        "neighbor {peer} {direction} open version {} asn {} hold_time {} router_id {} capabilities [{}]{}\n",
+        open.version,
+        open.asn,
+        open.hold_time,
+        open.router_id,
+        oneline(&open.capabilities.to_string().to_lowercase()),
+        header_body(header, body)
+    )
 }
 
 /// `direction`: `receive` or `send`.
@@ -397,6 +418,29 @@ mod tests {
         assert_eq!(
             keepalive(peer, "send", &[], &[]),
             "neighbor 10.0.0.1 send keepalive\n"
+        );
+        // AS 65000, hold time 180, router id 1.2.3.4; ASN4 first, then multiprotocol (two
+        // TLVs), route refresh, a host name with a new line and capitals, unknown code 80
+        let open_body: &[u8] = &[
+            4, 0xFD, 0xE8, 0, 180, 1, 2, 3, 4, 44, 2, 6, 65, 4, 0, 0, 0xFD, 0xE8, 2, 6, 1, 4, 0, 1,
+            0, 1, 2, 6, 1, 4, 0, 2, 0, 1, 2, 2, 2, 0, 2, 9, 73, 7, 3, b'R', b'1', b'\n', 2, b'E',
+            b'x', 2, 3, 80, 1, 0xAB,
+        ];
+        let received = Open::decode(open_body).unwrap();
+        assert_eq!(
+            open(peer, "receive", &received, &[], &[]),
+            "neighbor 10.0.0.1 receive open version 4 asn 65000 hold_time 180 router_id 1.2.3.4 \
+             capabilities [multiprotocol(ipv4 unicast,ipv6 unicast), route refresh, asn4(65000), \
+             hostname(r1\\n ex), unassigned unknown capability 0x50]\n"
+        );
+        let empty = Open::decode(&[4, 0, 1, 0, 0, 1, 1, 1, 1, 0]).unwrap();
+        assert_eq!(
+            open(peer, "send", &empty, &[0xFF, 0x1D], &[4]),
+            "neighbor 10.0.0.1 send open version 4 asn 1 hold_time 0 router_id 1.1.1.1 capabilities [] header 0xFF1D body 0x04\n"
+        );
+        assert_eq!(
+            oneline("a\u{7}b\u{a0}c\u{2028}d\u{85}e é"),
+            "a\\x07b\\xa0c\\u2028d\\x85e é"
         );
         assert_eq!(answer::ack(true, false), "done");
         assert_eq!(answer::ack(false, false), "error");

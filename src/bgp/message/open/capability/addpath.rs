@@ -3,6 +3,18 @@
 use super::{afi_at, family, malformed, slash};
 use crate::bgp::message::Notification;
 use crate::protocol::family::Family;
+use std::fmt;
+
+/// ExaBGP's name of a Send/Receive value, one the RFC does not define included.
+fn named(send_receive: u8) -> String {
+    match send_receive {
+        0 => "disabled".into(),
+        1 => "receive".into(),
+        2 => "send".into(),
+        3 => "send/receive".into(),
+        n => format!("invalid ({n})"),
+    }
+}
 
 /// Family and Send/Receive value (1 receive, 2 send, 3 both), in announcement order.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
@@ -63,15 +75,21 @@ impl AddPath {
             out.push('"');
             out.push_str(&slash(*f));
             out.push_str("\": \"");
-            match v {
-                0 => out.push_str("disabled"),
-                1 => out.push_str("receive"),
-                2 => out.push_str("send"),
-                3 => out.push_str("send/receive"),
-                n => out.push_str(&format!("invalid ({n})")),
-            }
+            out.push_str(&named(*v));
             out.push('"');
         }
         out.push_str(" }");
+    }
+}
+
+/// ExaBGP's `__str__`: `AddPath(send/receive ipv4 unicast,receive ipv6 unicast)`.
+impl fmt::Display for AddPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let entries: Vec<String> = self
+            .0
+            .iter()
+            .map(|(family, v)| format!("{} {}", named(*v), family.name()))
+            .collect();
+        write!(f, "AddPath({})", entries.join(","))
     }
 }

@@ -2,6 +2,7 @@
 
 use super::malformed;
 use crate::bgp::message::Notification;
+use std::fmt;
 
 /// The speaker's four-byte AS number.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -26,5 +27,12 @@ impl Asn4 {
 
     pub fn json(&self, out: &mut String) {
         out.push_str(&format!("{{ \"name\": \"asn4\", \"asn4\": {} }}", self.0));
+    }
+}
+
+/// ExaBGP's `__str__`: `ASN4(65000)`.
+impl fmt::Display for Asn4 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ASN4({})", self.0)
     }
 }

@@ -11,6 +11,7 @@ use crate::bgp::message::Notification;
 use crate::bgp::neighbor::Neighbor;
 use crate::protocol::family::{Afi, Family, Safi};
 use bytes::Bytes;
+use std::fmt;
 
 /// Optional parameter type of capabilities (RFC 5492 §4).
 const PARAMETER_CAPABILITIES: u8 = 2;
@@ -249,6 +250,54 @@ impl Capabilities {
         }
         out.push_str(" }");
     }
+
+    /// The capabilities of an OPEN this speaker sent, decoded from its bytes, as [`new`] built
+    /// them: ExaBGP reports its own OPEN from the capabilities it built, which hold the host
+    /// name capability even when it is empty (and so not sent), and the multisession codes a
+    /// decoder does not read (ExaBGP sends multiprotocol only).
+    ///
+    /// [`new`]: Capabilities::new
+    pub fn as_built(mut self) -> Capabilities {
+        for capability in &mut self.0 {
+            if let Capability::MultiSession(ms) = capability {
+                if !ms.cisco && ms.capabilities.is_empty() {
+                    ms.capabilities = vec![CapabilityCode::MULTIPROTOCOL];
+                }
+            }
+        }
+        if !self.announced(CapabilityCode::HOSTNAME) {
+            // `new` adds it after the extended message, before these
+            let at = self
+                .0
+                .iter()
+                .position(|c| {
+                    matches!(
+                        c.code(),
+                        CapabilityCode::SOFTWARE_VERSION
+                            | CapabilityCode::LINK_LOCAL_NEXTHOP
+                            | CapabilityCode::MULTISESSION
+                    )
+                })
+                .unwrap_or(self.0.len());
+            self.0.insert(at, Capability::HostName(HostName::default()));
+        }
+        self
+    }
+}
+
+/// ExaBGP's `str(capabilities)`: each capability's text by increasing code, joined by `, `.
+impl fmt::Display for Capabilities {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut sorted: Vec<&Capability> = self.0.iter().collect();
+        sorted.sort_by_key(|c| c.code());
+        for (i, capability) in sorted.into_iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            capability.fmt(f)?;
+        }
+        Ok(())
+    }
 }
 
 /// One-byte type, one-byte length TLV.
@@ -426,6 +475,8 @@ mod tests {
                 let mut json = String::new();
                 capabilities.json(&mut json);
                 prop_assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok(), "{}", json);
+                // the text OPEN line is one line whatever the peer sent
+                prop_assert!(!crate::reactor::api::response::text::oneline(&capabilities.to_string()).contains('\n'));
                 // re-encoding is stable after the first pass
                 let again = Capabilities::decode(&capabilities.encode()).unwrap();
                 prop_assert_eq!(Capabilities::decode(&again.encode()).unwrap(), again);
@@ -485,5 +536,42 @@ mod tests {
             caps.get(64).unwrap().values(),
             vec![vec![0x80, 120, 0, 1, 1, 0x80, 0, 2, 1, 0x80]]
         );
+    }
+
+    #[test]
+    fn own_open_reported_as_built() {
+        // ExaBGP's default neighbour: no host name (the capability is built, not sent),
+        // and multisession, whose codes a decoder skips
+        let mut neighbor = Neighbor::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST));
+        neighbor.local_as = 65000;
+        neighbor.families = vec![Family::IPV4_UNICAST];
+        neighbor.capability.software_version = true;
+        neighbor.capability.multi_session = true;
+        let built = Capabilities::new(&neighbor, false);
+        let open = Open::new(65000, 180, Ipv4Addr::new(1, 2, 3, 4), built.clone());
+        let sent = Open::decode(&open.encode()[19..]).unwrap().capabilities;
+        assert!(!sent.announced(CapabilityCode::HOSTNAME));
+        assert_ne!(sent, built);
+        assert_eq!(sent.as_built(), built);
+        // a host name that was sent stays as it is
+        neighbor.host_name = "h".into();
+        let built = Capabilities::new(&neighbor, false);
+        let open = Open::new(65000, 180, Ipv4Addr::new(1, 2, 3, 4), built.clone());
+        let sent = Open::decode(&open.encode()[19..]).unwrap().capabilities;
+        assert_eq!(sent.as_built(), built);
+    }
+
+    #[test]
+    fn text_by_code_joined() {
+        // as received: ASN4 before multiprotocol, an unknown code last
+        let capabilities = Capabilities::decode(&[
+            23, 2, 6, 65, 4, 0, 0, 0xFD, 0xE8, 2, 6, 1, 4, 0, 1, 0, 1, 2, 5, 200, 3, 1, 2, 3,
+        ])
+        .unwrap();
+        assert_eq!(
+            capabilities.to_string(),
+            "Multiprotocol(ipv4 unicast), ASN4(65000), Reserved unknown capability 0xc8"
+        );
+        assert_eq!(Capabilities::default().to_string(), "");
     }
 }

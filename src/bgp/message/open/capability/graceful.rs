@@ -3,6 +3,7 @@
 use super::{afi_at, family, malformed, slash};
 use crate::bgp::message::Notification;
 use crate::protocol::family::Family;
+use std::fmt;
 
 /// Restart flags, restart time and per-family forwarding flags.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
@@ -99,5 +100,24 @@ impl Graceful {
             " "
         });
         out.push_str("]  }");
+    }
+}
+
+/// ExaBGP's `__str__`: `Graceful Restart Flags 0x8 Time 120 ipv4/unicast=0x80 ipv6/unicast=0x0`
+/// (the space after the time is written even without families).
+impl fmt::Display for Graceful {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let families: Vec<String> = self
+            .families
+            .iter()
+            .map(|(family, flag)| format!("{}={flag:#x}", slash(*family)))
+            .collect();
+        write!(
+            f,
+            "Graceful Restart Flags {:#x} Time {} {}",
+            self.restart_flag,
+            self.restart_time,
+            families.join(" ")
+        )
     }
 }

@@ -3,6 +3,7 @@
 
 use super::malformed;
 use crate::bgp::message::{json_string, Notification};
+use std::fmt;
 
 /// Host name and domain name.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
@@ -82,5 +83,12 @@ impl HostName {
         out.push_str(", \"domain-name\": ");
         json_string(out, &self.domain_name);
         out.push_str(" }");
+    }
+}
+
+/// ExaBGP's `__str__`: `Hostname(HOST DOMAIN)`.
+impl fmt::Display for HostName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Hostname({} {})", self.host_name, self.domain_name)
     }
 }

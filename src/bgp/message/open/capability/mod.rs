@@ -26,6 +26,7 @@ pub use capabilities::Capabilities;
 use crate::bgp::message::Notification;
 use crate::protocol::family::{Afi, Family, Safi};
 use bytes::Bytes;
+use std::fmt;
 
 /// Capability codes (IANA "Capability Codes", plus the ones ExaBGP knows from the field).
 pub struct CapabilityCode;
@@ -231,6 +232,29 @@ impl Capability {
             Capability::LinkLocalNextHop(c) => c.json(out),
             Capability::Operational(c) => c.json(out),
             Capability::Unknown(c) => c.json(out),
+        }
+    }
+}
+
+/// ExaBGP's `__str__` of the capability, as the text encoder's OPEN line lists them.
+impl fmt::Display for Capability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Capability::MultiProtocol(c) => c.fmt(f),
+            Capability::RouteRefresh(c) => c.fmt(f),
+            Capability::EnhancedRouteRefresh(c) => c.fmt(f),
+            Capability::NextHop(c) => c.fmt(f),
+            Capability::ExtendedMessage(c) => c.fmt(f),
+            Capability::Graceful(c) => c.fmt(f),
+            Capability::Asn4(c) => c.fmt(f),
+            Capability::MultiSession(c) => c.fmt(f),
+            Capability::AddPath(c) => c.fmt(f),
+            Capability::HostName(c) => c.fmt(f),
+            Capability::Software(c) => c.fmt(f),
+            Capability::PathsLimit(c) => c.fmt(f),
+            Capability::LinkLocalNextHop(c) => c.fmt(f),
+            Capability::Operational(c) => c.fmt(f),
+            Capability::Unknown(c) => c.fmt(f),
         }
     }
 }
@@ -487,5 +511,66 @@ mod tests {
             &[1],
             "{ \"name\": \"unknown\", \"iana\": \"unknown\", \"value\": 3, \"raw\": \"01\" }",
         );
+    }
+
+    /// ExaBGP's `__str__` of each capability, worked out from its Python.
+    #[test]
+    fn text_as_exabgp() {
+        let text =
+            |code: u8, value: &[u8]| Capability::decode(code, value, None).unwrap().to_string();
+        let mp = Capability::decode(1, &[0, 1, 0, 1], None).unwrap();
+        assert_eq!(
+            Capability::decode(1, &[0, 2, 0, 128], Some(mp))
+                .unwrap()
+                .to_string(),
+            "Multiprotocol(ipv4 unicast,ipv6 mpls-vpn)"
+        );
+        assert_eq!(text(2, &[]), "Route Refresh");
+        assert_eq!(text(128, &[]), "Cisco Route Refresh");
+        assert_eq!(text(70, &[]), "Enhanced Route Refresh");
+        assert_eq!(
+            text(5, &[0, 1, 0, 1, 0, 2, 0, 1, 0, 128, 0, 2]),
+            "NextHop(ipv4 unicast ipv6,ipv4 mpls-vpn ipv6)"
+        );
+        assert_eq!(text(6, &[]), "Extended Message(65535)");
+        // flags 0x8 and 120 s; a family's flags other than F are not kept
+        assert_eq!(
+            text(64, &[0x80, 120, 0, 1, 1, 0xFF, 0, 2, 1, 0]),
+            "Graceful Restart Flags 0x8 Time 120 ipv4/unicast=0x80 ipv6/unicast=0x0"
+        );
+        assert_eq!(
+            text(64, &[0xC0, 0xB4]),
+            "Graceful Restart Flags 0xc Time 180 "
+        );
+        assert_eq!(text(65, &[0, 1, 0, 0]), "ASN4(65536)");
+        assert_eq!(text(68, &[0]), "Multisession (RFC) ");
+        assert_eq!(text(131, &[0]), "Multisession ");
+        assert_eq!(
+            Capability::MultiSession(ms::MultiSession::new(vec![1])).to_string(),
+            "Multisession (RFC) multiprotocol"
+        );
+        assert_eq!(
+            text(69, &[0, 1, 1, 3, 0, 2, 1, 1]),
+            "AddPath(send/receive ipv4 unicast,receive ipv6 unicast)"
+        );
+        assert_eq!(text(69, &[0, 1, 1, 7]), "AddPath(invalid (7) ipv4 unicast)");
+        assert_eq!(
+            text(73, &[2, b'r', b'1', 3, b'a', b'.', b'b']),
+            "Hostname(r1 a.b)"
+        );
+        assert_eq!(text(73, &[0, 0]), "Hostname( )");
+        assert_eq!(text(75, &[4, b'F', b'R', b'R', b'/']), "Software(FRR/)");
+        assert_eq!(
+            text(76, &[0, 1, 1, 0, 10, 0, 2, 1, 0, 20]),
+            "PathsLimit(ipv4 unicast 10, ipv6 unicast 20)"
+        );
+        assert_eq!(text(77, &[]), "Link-Local NextHop");
+        assert_eq!(text(185, &[]), "Operational");
+        // an unknown code: its IANA range, then ExaBGP's name for it
+        assert_eq!(text(3, &[1]), "Unknown outbound-route-filtering");
+        assert_eq!(text(67, &[]), "Unknown dynamic-capability");
+        assert_eq!(text(9, &[]), "Unknown unknown capability 0x9");
+        assert_eq!(text(80, &[0xAB]), "Unassigned unknown capability 0x50");
+        assert_eq!(text(200, &[]), "Reserved unknown capability 0xc8");
     }
 }

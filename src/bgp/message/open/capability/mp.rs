@@ -3,6 +3,7 @@
 use super::{afi_at, family, malformed, slash};
 use crate::bgp::message::Notification;
 use crate::protocol::family::Family;
+use std::fmt;
 
 /// The families announced, one capability TLV each on the wire.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
@@ -51,5 +52,13 @@ impl MultiProtocol {
             out.push('"');
         }
         out.push_str(" ] }");
+    }
+}
+
+/// ExaBGP's `__str__`: `Multiprotocol(ipv4 unicast,ipv6 unicast)`.
+impl fmt::Display for MultiProtocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let families: Vec<String> = self.0.iter().map(|family| family.name()).collect();
+        write!(f, "Multiprotocol({})", families.join(","))
     }
 }

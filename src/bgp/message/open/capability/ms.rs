@@ -2,6 +2,7 @@
 //! draft-ietf-idr-bgp-multisession, expired; Cisco's code 131).
 
 use super::CapabilityCode;
+use std::fmt;
 
 /// The capability codes that identify a session (ExaBGP only uses multiprotocol).
 ///
@@ -53,5 +54,19 @@ impl MultiSession {
             out.push_str(&format!(" \"{}\"", CapabilityCode::name(*c)));
         }
         out.push_str(" ] }");
+    }
+}
+
+/// ExaBGP's `__str__`: `Multisession (RFC) multiprotocol`, without ` (RFC)` for Cisco's code.
+/// The space before the codes is written even when there are none.
+impl fmt::Display for MultiSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let codes: Vec<String> = self
+            .capabilities
+            .iter()
+            .map(|code| CapabilityCode::name(*code))
+            .collect();
+        let info = if self.cisco { "" } else { " (RFC)" };
+        write!(f, "Multisession{info} {}", codes.join(" "))
     }
 }

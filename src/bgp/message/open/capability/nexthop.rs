@@ -3,6 +3,7 @@
 use super::{afi_at, family, malformed};
 use crate::bgp::message::Notification;
 use crate::protocol::family::{Afi, Family};
+use std::fmt;
 
 /// (NLRI family, next-hop AFI) pairs.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
@@ -57,5 +58,17 @@ impl NextHop {
             ));
         }
         out.push_str(" ] }");
+    }
+}
+
+/// ExaBGP's `__str__`: `NextHop(ipv4 unicast ipv6,ipv4 mpls-vpn ipv6)`.
+impl fmt::Display for NextHop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pairs: Vec<String> = self
+            .0
+            .iter()
+            .map(|(family, nexthop)| format!("{} {nexthop}", family.name()))
+            .collect();
+        write!(f, "NextHop({})", pairs.join(","))
     }
 }

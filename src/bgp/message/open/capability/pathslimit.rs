@@ -4,6 +4,7 @@
 use super::{afi_at, family, malformed, slash};
 use crate::bgp::message::Notification;
 use crate::protocol::family::Family;
+use std::fmt;
 
 /// Family and the most paths the speaker accepts for it.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
@@ -51,5 +52,17 @@ impl PathsLimit {
             out.push_str(&format!("\"{}\": {limit}", slash(*f)));
         }
         out.push_str(" }");
+    }
+}
+
+/// ExaBGP's `__str__`: `PathsLimit(ipv4 unicast 10, ipv6 unicast 20)`.
+impl fmt::Display for PathsLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let entries: Vec<String> = self
+            .0
+            .iter()
+            .map(|(family, limit)| format!("{} {limit}", family.name()))
+            .collect();
+        write!(f, "PathsLimit({})", entries.join(", "))
     }
 }

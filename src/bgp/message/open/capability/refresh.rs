@@ -2,6 +2,7 @@
 //! code 128) and enhanced route refresh (RFC 7313 §3) capabilities. Both carry no value.
 
 use super::CapabilityCode;
+use std::fmt;
 
 /// Route refresh, standard (code 2) or Cisco's (code 128).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -34,5 +35,23 @@ pub struct EnhancedRouteRefresh;
 impl EnhancedRouteRefresh {
     pub fn json(&self, out: &mut String) {
         out.push_str("{ \"name\": \"enhanced-route-refresh\" }");
+    }
+}
+
+/// ExaBGP's `__str__`: `Route Refresh`, or `Cisco Route Refresh` for code 128.
+impl fmt::Display for RouteRefresh {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.cisco {
+            "Cisco Route Refresh"
+        } else {
+            "Route Refresh"
+        })
+    }
+}
+
+/// ExaBGP's `__str__`.
+impl fmt::Display for EnhancedRouteRefresh {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Enhanced Route Refresh")
     }
 }

@@ -3,6 +3,7 @@
 
 use super::malformed;
 use crate::bgp::message::{json_string, Notification};
+use std::fmt;
 
 /// The speaker's software version string, `ExaBGP/<version>` when we send it.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
@@ -59,5 +60,12 @@ impl Software {
         out.push_str("{ \"software\": ");
         json_string(out, &self.0);
         out.push_str(" }");
+    }
+}
+
+/// ExaBGP's `__str__`: `Software(ExaBGP/5.0.0)`.
+impl fmt::Display for Software {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Software({})", self.0)
     }
 }
