@@ -4,8 +4,9 @@
 use super::{
     addpath::AddPath, asn4::Asn4, extended::ExtendedMessage, graceful::Graceful,
     hostname::HostName, linklocal::LinkLocalNextHop, malformed, mp::MultiProtocol,
-    ms::MultiSession, nexthop::NextHop, operational::Operational, refresh::EnhancedRouteRefresh,
-    refresh::RouteRefresh, software::Software, Capability, CapabilityCode,
+    ms::MultiSession, nexthop::NextHop, operational::Operational, pathslimit::PathsLimit,
+    refresh::EnhancedRouteRefresh, refresh::RouteRefresh, software::Software, Capability,
+    CapabilityCode,
 };
 use crate::bgp::message::Notification;
 use crate::bgp::neighbor::Neighbor;
@@ -69,6 +70,18 @@ impl Capabilities {
                 .copied()
                 .collect();
             out.push(Capability::AddPath(AddPath::new(&families, cap.add_path)));
+            // PATHS-LIMIT (ExaBGP's `_pathslimit`): only for families we receive paths of
+            let limits: Vec<(Family, u16)> = neighbor
+                .paths_limit
+                .iter()
+                .filter(|(family, limit)| {
+                    *limit > 0 && cap.add_path & AddPath::RECEIVE != 0 && families.contains(family)
+                })
+                .copied()
+                .collect();
+            if !limits.is_empty() {
+                out.push(Capability::PathsLimit(PathsLimit(limits)));
+            }
         }
         if let Some(time) = cap.graceful_restart {
             let flag = if restarted {
@@ -497,6 +510,35 @@ mod tests {
             let wire = open.encode();
             prop_assert_eq!(Open::decode(&wire[19..]).unwrap(), open);
         }
+    }
+
+    #[test]
+    fn paths_limit_only_for_families_whose_paths_we_receive() {
+        let mut neighbor = Neighbor::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST));
+        neighbor.families = vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST];
+        neighbor.addpath = vec![Family::IPV4_UNICAST];
+        neighbor.paths_limit = vec![(Family::IPV4_UNICAST, 10), (Family::IPV6_UNICAST, 20)];
+        let limits = |add_path: u8| {
+            let mut neighbor = neighbor.clone();
+            neighbor.capability.add_path = add_path;
+            Capabilities::new(&neighbor, false)
+                .get(CapabilityCode::PATHS_LIMIT)
+                .cloned()
+        };
+        // ipv6 unicast has no ADD-PATH, so no limit for it
+        assert_eq!(
+            limits(AddPath::RECEIVE | AddPath::SEND),
+            Some(Capability::PathsLimit(PathsLimit(vec![(
+                Family::IPV4_UNICAST,
+                10
+            )])))
+        );
+        assert_eq!(
+            limits(AddPath::SEND),
+            None,
+            "we receive no paths: nothing to limit"
+        );
+        assert_eq!(limits(0), None);
     }
 
     #[test]
