@@ -12,6 +12,7 @@ use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::open::Open;
 use crate::bgp::message::operational::Operational;
 use crate::bgp::message::refresh::RouteRefresh;
+use crate::bgp::message::update::nlri::Nlri;
 use crate::bgp::message::update::Update;
 use crate::bgp::message::{MessageType, Notification};
 use crate::bgp::neighbor::Neighbor;
@@ -37,11 +38,45 @@ struct Registered {
     rib: Rc<RefCell<AdjRibOut>>,
     /// The routes helpers announced (and did not withdraw): they outlive a restart of the
     /// peer on reload, as in ExaBGP where a reload only replaces the configured routes.
-    announced: RefCell<Vec<Route>>,
+    announced: RefCell<Announced>,
     negotiated: Option<Negotiated>,
     local: Option<SocketAddr>,
     counter: u64,
     established: bool,
+}
+
+/// The routes helpers announced and did not withdraw, in the order they were last announced
+/// (replayed in that order into a restarted peer's adj-rib-out). Keyed by NLRI: replacing or
+/// withdrawing one must not scan them all, a helper may announce a million.
+#[derive(Default)]
+struct Announced {
+    order: std::collections::BTreeMap<u64, Route>,
+    index: std::collections::HashMap<Nlri, u64>,
+    next: u64,
+}
+
+impl Announced {
+    fn insert(&mut self, route: Route) {
+        self.remove(&route.nlri);
+        let at = self.next;
+        self.next += 1;
+        self.index.insert(route.nlri.clone(), at);
+        self.order.insert(at, route);
+    }
+
+    fn remove(&mut self, nlri: &Nlri) {
+        if let Some(at) = self.index.remove(nlri) {
+            self.order.remove(&at);
+        }
+    }
+
+    fn clear(&mut self) {
+        *self = Announced::default();
+    }
+
+    fn routes(&self) -> impl Iterator<Item = &Route> {
+        self.order.values()
+    }
 }
 
 struct Inner {
@@ -53,6 +88,8 @@ struct Inner {
     /// Helpers inside `group start` ... `group end`, and the route commands they sent since.
     grouping: std::collections::BTreeMap<String, Vec<Command>>,
     requests: VecDeque<Request>,
+    /// The peers the latest `RibUpdated` request wakes (see `Api::notify`).
+    last_woken: Vec<Neighbor>,
 }
 
 /// The API: helpers, their commands, and the messages they receive.
@@ -137,6 +174,7 @@ impl Api {
                 created: Vec::new(),
                 grouping: std::collections::BTreeMap::new(),
                 requests: VecDeque::new(),
+                last_woken: Vec::new(),
             }),
             reports: RefCell::new(None),
         }
@@ -160,7 +198,7 @@ impl Api {
     pub fn register(&self, config: &PeerConfig, rib: AdjRibOut) -> Rc<RefCell<AdjRibOut>> {
         let mut rib = rib;
         let mut inner = self.inner.borrow_mut();
-        let mut announced = Vec::new();
+        let mut announced = Announced::default();
         inner.peers.retain_mut(|p| {
             let keep = !same(&p.config.neighbor, &config.neighbor);
             if !keep {
@@ -168,7 +206,7 @@ impl Api {
             }
             keep
         });
-        for route in &announced {
+        for route in announced.routes() {
             rib.rib.add_to_rib(route.clone(), false);
         }
         let rib = Rc::new(RefCell::new(rib));
@@ -571,6 +609,29 @@ impl Api {
     }
 
     fn notify(&self, inner: &mut Inner, neighbors: &[Neighbor], command: PeerCommand) {
+        if command == PeerCommand::RibUpdated {
+            // a helper announcing routes one per line would queue a wake-up per route (a
+            // million for a full table): a wake of the same peers still last in the queue
+            // covers this change too, the adj-rib-out is already updated
+            let queued = matches!(
+                inner.requests.back(),
+                Some(Request::Peers {
+                    command: PeerCommand::RibUpdated,
+                    ..
+                })
+            );
+            if queued
+                && inner.last_woken.len() == neighbors.len()
+                && inner
+                    .last_woken
+                    .iter()
+                    .zip(neighbors)
+                    .all(|(a, b)| same(a, b))
+            {
+                return;
+            }
+            inner.last_woken = neighbors.to_vec();
+        }
         let neighbors = neighbors.to_vec();
         inner.requests.push_back(Request::Peers {
             select: Box::new(move |n| neighbors.iter().any(|t| same(t, n))),
@@ -853,8 +914,7 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
                 let mut announced = peer.announced.borrow_mut();
                 for change in changes {
                     let route = Route::new(change.nlri, change.nexthop, change.attributes);
-                    announced.retain(|r| r.nlri != route.nlri);
-                    announced.push(route.clone());
+                    announced.insert(route.clone());
                     rib.rib
                         .add_to_rib_watchdog(route, change.watchdog.as_deref(), change.withdraw);
                 }
@@ -867,7 +927,7 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
                 let mut rib = peer.rib.borrow_mut();
                 let mut announced = peer.announced.borrow_mut();
                 for change in changes {
-                    announced.retain(|r| r.nlri != change.nlri);
+                    announced.remove(&change.nlri);
                     let attributes = announce::withdrawn_attributes(&change);
                     rib.rib
                         .del_nlri_from_rib(change.nlri, Some(Arc::new(attributes)));
@@ -898,8 +958,7 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
                         crate::configuration::flow::parser::build(flow, &peer.config.neighbor)
                             .map_err(|e| e.message)?;
                     let route = Route::new(change.nlri, change.nexthop, change.attributes);
-                    announced.retain(|r| r.nlri != route.nlri);
-                    announced.push(route.clone());
+                    announced.insert(route.clone());
                     rib.rib.add_to_rib(route, false);
                 }
             }
@@ -913,7 +972,7 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
                     let change =
                         crate::configuration::flow::parser::build(flow, &peer.config.neighbor)
                             .map_err(|e| e.message)?;
-                    announced.retain(|r| r.nlri != change.nlri);
+                    announced.remove(&change.nlri);
                     let attributes = announce::withdrawn_attributes(&change);
                     rib.rib
                         .del_nlri_from_rib(change.nlri, Some(Arc::new(attributes)));

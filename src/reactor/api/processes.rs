@@ -29,6 +29,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Messages queued for one helper before new ones are dropped.
 pub const QUEUE: usize = 16 * 1024;
+/// Lines read from the helpers and not yet handled. Beyond that the readers wait, the pipes
+/// fill and a helper writing faster than its commands are applied blocks on its own writes,
+/// instead of the daemon holding its whole output (a million routes: ~150 MB).
+const REPORTS: usize = 1024;
 /// Restarts allowed within one window (ExaBGP's `respawn_number`).
 pub const RESPAWN_LIMIT: u32 = 5;
 /// ExaBGP groups restarts by `time & ~0b111111`: windows of 64 seconds.
@@ -103,7 +107,7 @@ impl Processes {
             executor,
             helpers: BTreeMap::new(),
             stopped: BTreeMap::new(),
-            reports: async_channel::unbounded(),
+            reports: async_channel::bounded(REPORTS),
         }
     }
 
