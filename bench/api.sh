@@ -191,7 +191,7 @@ run_one() {
         status="no session"
     fi
     load=$(awk '{ print $1 }' /proc/loadavg)
-    local rss
+    local rss cpu
     stop_speaker "$dir"
     stop_bird
 
@@ -200,17 +200,17 @@ run_one() {
     case $status in
     ok)
         took=$(elapsed "$from" "$done_at")
-        printf '%-8s %-10s routes %-8s start->established %7ss  %s %8ss  %7s routes/s  peak-rss %6s MiB  load %s\n' \
+        printf '%-8s %-10s routes %-8s start->established %7ss  %s %8ss  %7s routes/s  peak-rss %6s MiB  cpu %6ss  load %s\n' \
             "$mode" "$name" "$ROUTES" "$(elapsed "$start" "$established")" "$what" "$took" \
-            "$(rate "$ROUTES" "$took")" "${rss:-?}" "$load"
+            "$(rate "$ROUTES" "$took")" "${rss:-?}" "${cpu:-?}" "$load"
         rm -rf "$dir"
         ;;
     capped)
         took=$(elapsed "$from" "$done_at")
-        printf '%-8s %-10s routes %-8s capped: %s routes in %ss (%s), %s routes/s, all in ~%ss  peak-rss %6s MiB  load %s\n' \
+        printf '%-8s %-10s routes %-8s capped: %s routes in %ss (%s), %s routes/s, all in ~%ss  peak-rss %6s MiB  cpu %6ss  load %s\n' \
             "$mode" "$name" "$ROUTES" "$count" "$took" "$what" "$(rate "$count" "$took")" \
             "$(awk -v n="$ROUTES" -v c="$count" -v t="$took" 'BEGIN { printf "%.0f", (c > 0 ? n * t / c : 0) }')" \
-            "${rss:-?}" "$load"
+            "${rss:-?}" "${cpu:-?}" "$load"
         rm -rf "$dir"
         ;;
     *)

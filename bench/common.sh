@@ -49,7 +49,8 @@ start_speaker() {
 }
 
 # Stops the speaker started by start_speaker, by PID: /usr/bin/time reports once its child
-# (the speaker) exits. Sets rss, the speaker's peak RSS in MiB. (Not to be run in a subshell,
+# (the speaker) exits. Sets rss, the speaker's peak RSS in MiB, and cpu, its user + system
+# time in seconds (its helpers' included). (Not to be run in a subshell,
 # which could not reap the speaker.)
 stop_speaker() {
     local dir=$1 speaker_pid
@@ -59,6 +60,7 @@ stop_speaker() {
     [ -n "$speaker_pid" ] && kill -KILL "$speaker_pid" 2>/dev/null || true
     wait "$time_pid" 2>/dev/null || true
     rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$dir/time.txt" 2>/dev/null || true)
+    cpu=$(awk -F': ' '/(User|System) time/ { t += $2 } END { printf "%.1f", t }' "$dir/time.txt" 2>/dev/null || true)
 }
 
 # Starts BIRD on $dir/bird.conf and waits until it answers birdc. Sets bird_pid.

@@ -913,7 +913,10 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
                 let mut rib = peer.rib.borrow_mut();
                 let mut announced = peer.announced.borrow_mut();
                 for change in changes {
-                    let route = Route::new(change.nlri, change.nexthop, change.attributes);
+                    // one attribute set for the routes that share it, here as in the
+                    // adj-rib-out (a million routes from a helper would hold a million)
+                    let attributes = rib.rib.intern(change.attributes);
+                    let route = Route::new(change.nlri, change.nexthop, attributes);
                     announced.insert(route.clone());
                     rib.rib
                         .add_to_rib_watchdog(route, change.watchdog.as_deref(), change.withdraw);
@@ -957,7 +960,8 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
                     let change =
                         crate::configuration::flow::parser::build(flow, &peer.config.neighbor)
                             .map_err(|e| e.message)?;
-                    let route = Route::new(change.nlri, change.nexthop, change.attributes);
+                    let attributes = rib.rib.intern(change.attributes);
+                    let route = Route::new(change.nlri, change.nexthop, attributes);
                     announced.insert(route.clone());
                     rib.rib.add_to_rib(route, false);
                 }
