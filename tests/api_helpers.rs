@@ -6,8 +6,9 @@
 //!   (keepalives keep flowing both ways), the daemon names the slow helper, a second helper
 //!   still gets every UPDATE, and the API still answers and announces.
 //! - A helper that keeps exiting is restarted up to the respawn limit, then given up on while
-//!   the daemon and its session go on (ExaBGP 5.x/main); with `exabgp.api.terminate` a helper
-//!   that is not restarted stops the daemon.
+//!   the daemon and its session go on (as ExaBGP main; 4.2 and 5.0 stop the daemon there); with
+//!   `exabgp.api.respawn` off it runs once; with `exabgp.api.terminate` a helper that is not
+//!   restarted stops the daemon, which tells its peer.
 //!
 //! Daemons and helpers run in a temporary directory on their own 127.x.y.z addresses and high
 //! ports, and are stopped by PID. Every wait is bounded; nothing asserts how long anything took.
