@@ -12,6 +12,7 @@ use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::open::Open;
 use crate::bgp::message::operational::Operational;
 use crate::bgp::message::refresh::RouteRefresh;
+use crate::bgp::message::update::attribute::collection::Attributes;
 use crate::bgp::message::update::nlri::Nlri;
 use crate::bgp::message::update::Update;
 use crate::bgp::message::{MessageType, Notification};
@@ -45,37 +46,42 @@ struct Registered {
     established: bool,
 }
 
-/// The routes helpers announced and did not withdraw, in the order they were last announced
-/// (replayed in that order into a restarted peer's adj-rib-out). Keyed by NLRI: replacing or
-/// withdrawing one must not scan them all, a helper may announce a million.
+/// The routes helpers announced and did not withdraw, replayed into a restarted peer's
+/// adj-rib-out in the order they were last announced. Keyed by NLRI: replacing or withdrawing
+/// one must not scan them all (a helper may announce a million); the order is a sequence number
+/// sorted on only at a replay, which is rare.
 #[derive(Default)]
 struct Announced {
-    order: std::collections::BTreeMap<u64, Route>,
-    index: std::collections::HashMap<Nlri, u64>,
+    routes: std::collections::HashMap<Nlri, (u64, Option<std::net::IpAddr>, Arc<Attributes>)>,
     next: u64,
 }
 
 impl Announced {
     fn insert(&mut self, route: Route) {
-        self.remove(&route.nlri);
         let at = self.next;
         self.next += 1;
-        self.index.insert(route.nlri.clone(), at);
-        self.order.insert(at, route);
+        self.routes
+            .insert(route.nlri, (at, route.nexthop, route.attributes));
     }
 
     fn remove(&mut self, nlri: &Nlri) {
-        if let Some(at) = self.index.remove(nlri) {
-            self.order.remove(&at);
-        }
+        self.routes.remove(nlri);
     }
 
     fn clear(&mut self) {
         *self = Announced::default();
     }
 
-    fn routes(&self) -> impl Iterator<Item = &Route> {
-        self.order.values()
+    /// The routes, oldest announcement first.
+    fn routes(&self) -> Vec<Route> {
+        let mut routes: Vec<_> = self.routes.iter().collect();
+        routes.sort_unstable_by_key(|(_, (at, _, _))| *at);
+        routes
+            .into_iter()
+            .map(|(nlri, (_, nexthop, attributes))| {
+                Route::new(nlri.clone(), *nexthop, Arc::clone(attributes))
+            })
+            .collect()
     }
 }
 
@@ -207,7 +213,7 @@ impl Api {
             keep
         });
         for route in announced.routes() {
-            rib.rib.add_to_rib(route.clone(), false);
+            rib.rib.add_to_rib(route, false);
         }
         let rib = Rc::new(RefCell::new(rib));
         inner.peers.push(Registered {
