@@ -330,6 +330,41 @@ fn ini_to_toml(text: &str) -> String {
     out
 }
 
+/// ExaBGP's `ROOT` (`environment/base.py`): `$EXABGP_ROOT`, else the folder of the program as
+/// it was started, without a trailing `bin` or `sbin`. The CLI's run folders are found under it.
+pub fn root() -> std::path::PathBuf {
+    let given = std::env::var_os("EXABGP_ROOT")
+        .filter(|root| !root.is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            let program = std::env::args_os().next().unwrap_or_default();
+            Path::new(&program)
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default()
+        });
+    let absolute = if given.is_absolute() {
+        given
+    } else {
+        std::env::current_dir().unwrap_or_default().join(given)
+    };
+    // normalised as Python's `normpath`: `.` and `..` resolved without following links
+    let mut root = std::path::PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                root.pop();
+            }
+            other => root.push(other),
+        }
+    }
+    if root.ends_with("bin") || root.ends_with("sbin") {
+        root.pop();
+    }
+    root
+}
+
 impl Environment {
     /// Settings from ExaBGP's defaults, the env file at `env_file` (if it exists), then `vars`
     /// (the process environment, read once by the caller).

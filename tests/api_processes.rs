@@ -37,7 +37,7 @@ fn lines_both_ways() {
                 "echo",
                 "echo 'announce route 10.0.0.0/24 next-hop 1.2.3.4'; read reply; echo \"got $reply\"",
                 false,
-            )]);
+            )], false);
             assert_eq!(
                 processes.next().await,
                 Report::Line {
@@ -72,7 +72,7 @@ fn respawn_gives_up_after_the_limit() {
         let inner = executor.clone();
         async_io::block_on(executor.run(async move {
             let mut processes = Processes::new(SETTINGS, inner);
-            processes.start(&[helper("short", "echo started", true)]);
+            processes.start(&[helper("short", "echo started", true)], false);
             let mut starts = 0;
             while processes.running().count() > 0 {
                 match processes.next().await {
@@ -101,7 +101,7 @@ fn terminate_when_a_helper_is_not_respawned() {
                 ..SETTINGS
             };
             let mut processes = Processes::new(settings, inner);
-            processes.start(&[helper("once", "exit 0", false)]);
+            processes.start(&[helper("once", "exit 0", false)], false);
             let Report::Ended { process } = processes.next().await else {
                 panic!("a line from a silent helper")
             };
@@ -116,7 +116,7 @@ fn a_helper_that_does_not_read_loses_messages_not_the_daemon() {
         let inner = executor.clone();
         async_io::block_on(executor.run(async move {
             let mut processes = Processes::new(SETTINGS, inner);
-            processes.start(&[helper("deaf", "sleep 30", false)]);
+            processes.start(&[helper("deaf", "sleep 30", false)], false);
             let line = "x".repeat(1000);
             // far more than the pipe and the queue hold: every call returns at once
             let accepted = (0..40_000)
@@ -125,6 +125,59 @@ fn a_helper_that_does_not_read_loses_messages_not_the_daemon() {
             assert!(accepted < 40_000, "nothing was dropped");
             assert!(accepted >= exabgp_rs::reactor::api::processes::QUEUE);
             processes.stop().await;
+            assert_eq!(processes.running().count(), 0);
+        }))
+    });
+}
+
+/// As ExaBGP's `Processes.start`: a reload (USR1) keeps a helper whose block changed, under
+/// its new block; a full reload (USR2, restart) restarts it; a helper no longer configured stops.
+#[test]
+fn reload_restarts_a_changed_helper_only_when_full() {
+    run(|executor| {
+        let inner = executor.clone();
+        async_io::block_on(executor.run(async move {
+            let mut processes = Processes::new(SETTINGS, inner);
+            let text = helper(
+                "pid",
+                "echo \"start $$\"; while read line; do echo \"$$ $line\"; done",
+                false,
+            );
+            let line = |report: Report| match report {
+                Report::Line { line, .. } => line,
+                other => panic!("{other:?}"),
+            };
+            processes.start(std::slice::from_ref(&text), false);
+            let first = line(processes.next().await);
+            let pid = first.strip_prefix("start ").unwrap().to_string();
+
+            // the same block, written elsewhere in the file: nothing changes
+            let moved = Process {
+                location: exabgp_rs::configuration::core::Location { line: 9, column: 1 },
+                ..text.clone()
+            };
+            processes.start(&[moved], false);
+            // changed (JSON now), plain reload: the same helper, under the new block
+            let json = Process {
+                encoder: Encoder::Json,
+                ..text.clone()
+            };
+            processes.start(&[json], false);
+            assert!(processes.json("pid"));
+            assert!(processes.write("pid", "one"));
+            assert_eq!(line(processes.next().await), format!("{pid} one"));
+
+            // changed again, full reload: a new helper
+            processes.start(std::slice::from_ref(&text), true);
+            assert!(!processes.json("pid"));
+            let second = line(processes.next().await);
+            let new_pid = second.strip_prefix("start ").unwrap();
+            assert_ne!(new_pid, pid);
+            assert!(processes.write("pid", "two"));
+            assert_eq!(line(processes.next().await), format!("{new_pid} two"));
+
+            // no longer configured: stopped
+            processes.start(&[], false);
             assert_eq!(processes.running().count(), 0);
         }))
     });

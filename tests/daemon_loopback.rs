@@ -40,6 +40,8 @@ impl Daemon {
             .env("EXABGP_ENVFILE", "/nonexistent")
             .env("exabgp_log_destination", "stderr")
             .env("exabgp_daemon_user", current_user())
+            // tests run at once: none of them needs the CLI socket, which only one could own
+            .env("exabgp_api_cli", "false")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
@@ -582,4 +584,72 @@ fn rotate_reloads_the_next_configuration() {
     assert_eq!(daemon.wait_exit(), 0);
     let _ = std::fs::remove_file(first);
     let _ = std::fs::remove_file(second);
+}
+
+#[test]
+fn reload_of_routes_keeps_the_session_and_sends_only_the_difference() {
+    // As ExaBGP: a neighbour whose only change is its routes keeps its session and sends the
+    // difference; a change of its session settings restarts it with Cease / Peer De-configured.
+    let port = free_port();
+    let mut passive = start_passive("routes-passive", "127.0.0.2", "127.0.0.1", "", port);
+    let statics = |routes: &[&str], extra: &str| {
+        let routes: String = routes
+            .iter()
+            .map(|prefix| format!("    route {prefix} next-hop self;\n"))
+            .collect();
+        format!("{extra}  static {{\n{routes}  }}\n")
+    };
+    // what start_active writes, with other routes or settings
+    let configured = |routes: &[&str], extra: &str| {
+        neighbor(
+            "127.0.0.1",
+            "127.0.0.2",
+            65002,
+            65001,
+            "10.0.0.2",
+            &statics(routes, extra),
+        )
+    };
+    let mut active = start_active(
+        "routes-active",
+        "127.0.0.1",
+        "127.0.0.2",
+        &statics(&["10.9.0.0/24", "10.9.1.0/24"], ""),
+        port,
+    );
+    let path = active.config.clone().unwrap();
+    passive.wait_for("\"nlri\": \"10.9.1.0/24\"");
+
+    // routes only (USR1): 10.9.1.0/24 withdrawn, 10.9.2.0/24 announced, the session stays
+    std::fs::write(&path, configured(&["10.9.0.0/24", "10.9.2.0/24"], "")).unwrap();
+    active.signal("USR1");
+    active.wait_for("keeping the session");
+    passive.wait_for("\"nlri\": \"10.9.2.0/24\"");
+    passive.wait_for("\"withdraw\"");
+    // identical (HUP): nothing happens
+    active.signal("HUP");
+    wait_count(&active, "loaded new configuration successfully", 3);
+
+    // a session setting (USR1): a new session
+    std::fs::write(
+        &path,
+        configured(
+            &["10.9.0.0/24", "10.9.2.0/24"],
+            "  capability {\n    route-refresh;\n  }\n",
+        ),
+    )
+    .unwrap();
+    active.signal("USR1");
+    passive.wait_for("notification received (6,3)");
+    wait_count(&passive, "session up", 2);
+
+    // everything before the Cease came from the first session: once each route, one
+    // withdraw, and nothing sent again by the reloads
+    let log = passive.log();
+    let first = log.split("notification received (6,3)").next().unwrap();
+    assert_eq!(first.matches("session up").count(), 1, "{log}");
+    assert_eq!(first.matches("\"10.9.0.0/24\"").count(), 1, "{log}");
+    assert_eq!(first.matches("\"10.9.1.0/24\"").count(), 2, "{log}");
+    assert_eq!(first.matches("\"10.9.2.0/24\"").count(), 1, "{log}");
+    assert_eq!(first.matches("\"withdraw\"").count(), 1, "{log}");
 }

@@ -1,9 +1,11 @@
 //! Ports `exabgp/application/main.py`: the command line, dispatching to one module per command.
 
+pub mod cli;
 pub mod decode;
 pub mod env;
 pub mod healthcheck;
 pub mod server;
+pub mod shortcuts;
 pub mod validate;
 
 /// Runs the command line `args` (without the program name) and returns the process exit code.
@@ -18,6 +20,9 @@ pub fn run(args: Vec<String>) -> i32 {
             0
         }
         "decode" => decode::run(&args[1..]),
+        // ExaBGP 4's `exabgp cli`/`exabgpcli`, ExaBGP 5's `exabgp run`
+        "cli" => cli::run(&args[1..], true),
+        "run" => cli::run(&args[1..], false),
         "help" | "--help" | "-h" => {
             println!("{}", usage());
             0
@@ -41,5 +46,5 @@ pub fn run(args: Vec<String>) -> i32 {
 }
 
 fn usage() -> String {
-    "usage: exabgp-rs <command> [options]\n\ncommands:\n  server     run the BGP daemon: server [-d] [--record FILE] CONFIG...\n  example    two neighbours peering over loopback in one process, announcing routes\n  version    print the version\n  decode     print a BGP message as ExaBGP's JSON: decode [-f \"afi safi\"] [--open|--update|--nlri] HEX\n  validate   check configuration files\n  env        print the environment settings\n  healthcheck  announce service IPs as long as a check command succeeds (a process helper)\n  help       this text".to_string()
+    "usage: exabgp-rs <command> [options]\n\ncommands:\n  server     run the BGP daemon: server [-d] [--record FILE] CONFIG...\n  example    two neighbours peering over loopback in one process, announcing routes\n  version    print the version\n  cli        send a command to the running daemon: cli [--pipe] COMMAND... (also: run)\n  decode     print a BGP message as ExaBGP's JSON: decode [-f \"afi safi\"] [--open|--update|--nlri] HEX\n  validate   check configuration files\n  env        print the environment settings\n  healthcheck  announce service IPs as long as a check command succeeds (a process helper)\n  help       this text".to_string()
 }

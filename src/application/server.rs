@@ -113,7 +113,11 @@ pub fn run(args: &[String]) -> i32 {
     // With `debug.rotate`, each load takes the next file, round robin (ExaBGP's FIFO of files).
     let paths = options.configurations.clone();
     let next = std::cell::Cell::new(0);
-    let api = Rc::new(Api::new(environment.api, environment.api_version));
+    let mut api = Api::new(environment.api, environment.api_version);
+    if let Some(cli) = environment.cli.clone() {
+        api = api.with_cli(cli);
+    }
+    let api = Rc::new(api);
     let helpers = api.clone();
     let load = Box::new(move || {
         let path = &paths[next.get() % paths.len()];
@@ -150,7 +154,14 @@ pub fn run(args: &[String]) -> i32 {
         delay: environment.delay,
         run_for: None,
     };
-    Reactor::new(settings, load, factory).with_api(api).run()
+    let routes = api.clone();
+    let reconfigure = Box::new(move |previous: &PeerConfig, next: &PeerConfig| {
+        routes.reconfigure(previous, next)
+    });
+    Reactor::new(settings, load, factory)
+        .with_api(api)
+        .with_reconfigure(reconfigure)
+        .run()
 }
 
 /// As ExaBGP with several configurations and no `debug.rotate`: one daemon process each (here
@@ -366,6 +377,8 @@ struct Environment {
     api: crate::reactor::api::processes::Settings,
     /// `api.version`.
     api_version: u8,
+    /// `api.cli`, `api.pipename`, `api.socketname`: the CLI endpoints, when served.
+    cli: Option<crate::reactor::api::control::Settings>,
 }
 
 impl Environment {
@@ -398,6 +411,10 @@ impl Environment {
                 ack: environment.api.ack,
             },
             api_version: environment.api.version,
+            cli: environment
+                .api
+                .cli
+                .then(|| crate::reactor::api::control::Settings::new(&environment.api)),
         }
     }
 }
@@ -427,20 +444,50 @@ fn level(enable: bool, name: &str) -> log::LevelFilter {
 }
 
 /// ExaBGP's log lines: `HH:MM:SS PID    source          message`, or with `exabgp.log.short`
-/// `source          message`, to `exabgp.log.destination` (stdout, stderr or a file name).
+/// `source          message`, to `exabgp.log.destination`: stdout, stderr, a file name, `syslog`
+/// (the local syslog socket) or `host:NAME[:PORT]` (remote syslog over UDP, RFC 3164).
 mod logger {
     use std::io::Write;
+    use std::net::UdpSocket;
+    use std::os::unix::net::UnixDatagram;
     use std::sync::Mutex;
 
     enum Output {
         Stdout,
         Stderr,
         File(Mutex<std::fs::File>),
+        Syslog(UnixDatagram),
+        Remote(UdpSocket),
     }
 
     struct Logger {
         output: Output,
         short: bool,
+    }
+
+    /// Facility `daemon` (3), as ExaBGP's SysLogHandler uses.
+    const FACILITY_DAEMON: u8 = 3;
+
+    /// The `<PRI>` of a syslog datagram (RFC 3164 §4.1.1) for a record of `level`.
+    fn priority(level: log::Level) -> u8 {
+        let severity = match level {
+            log::Level::Error => 3,
+            log::Level::Warn => 4,
+            log::Level::Info => 6,
+            log::Level::Debug | log::Level::Trace => 7,
+        };
+        FACILITY_DAEMON * 8 + severity
+    }
+
+    /// A syslog datagram as Python's SysLogHandler (ExaBGP's) writes it: `<PRI>`, the short
+    /// line, a NUL.
+    fn datagram(record: &log::Record) -> String {
+        format!(
+            "<{}>{:<15} {}\0",
+            priority(record.level()),
+            record.target(),
+            record.args()
+        )
     }
 
     impl log::Log for Logger {
@@ -451,6 +498,18 @@ mod logger {
         fn log(&self, record: &log::Record) {
             if !self.enabled(record.metadata()) {
                 return;
+            }
+            // Syslog stamps time and pid itself: ExaBGP sends it the short line.
+            match &self.output {
+                Output::Syslog(socket) => {
+                    let _ = socket.send(datagram(record).as_bytes());
+                    return;
+                }
+                Output::Remote(socket) => {
+                    let _ = socket.send(datagram(record).as_bytes());
+                    return;
+                }
+                _ => {}
             }
             let line = if self.short {
                 format!("{:<15} {}\n", record.target(), record.args())
@@ -471,11 +530,11 @@ mod logger {
             // One write per line so lines of concurrent processes do not interleave.
             let _ = match &self.output {
                 Output::Stdout => std::io::stdout().lock().write_all(line.as_bytes()),
-                Output::Stderr => std::io::stderr().lock().write_all(line.as_bytes()),
                 Output::File(file) => match file.lock() {
                     Ok(mut file) => file.write_all(line.as_bytes()),
                     Err(_) => Ok(()),
                 },
+                _ => std::io::stderr().lock().write_all(line.as_bytes()),
             };
         }
 
@@ -484,21 +543,53 @@ mod logger {
 
     /// Whether logs to `destination` go to the terminal (ExaBGP then refuses to daemonise).
     pub(super) fn on_terminal(destination: &str) -> bool {
-        matches!(destination, "stdout" | "stderr" | "" | "syslog")
-            || destination.starts_with("host:")
+        matches!(destination, "stdout" | "stderr" | "")
+    }
+
+    /// `host:NAME[:PORT]` (port 514 by default; `host:[v6]:port` for an IPv6 literal).
+    fn remote(location: &str) -> std::io::Result<UdpSocket> {
+        let address = if location.parse::<std::net::SocketAddr>().is_ok()
+            || location
+                .rsplit_once(':')
+                .is_some_and(|(host, port)| !host.contains(':') && port.parse::<u16>().is_ok())
+        {
+            location.to_string()
+        } else {
+            let host = location.trim_start_matches('[').trim_end_matches(']');
+            if host.contains(':') {
+                format!("[{host}]:514")
+            } else {
+                format!("{host}:514")
+            }
+        };
+        let target = std::net::ToSocketAddrs::to_socket_addrs(&address)?
+            .next()
+            .ok_or_else(|| std::io::Error::other("the host has no address"))?;
+        let local: std::net::SocketAddr = if target.is_ipv4() {
+            ([0, 0, 0, 0], 0).into()
+        } else {
+            (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
+        };
+        let socket = UdpSocket::bind(local)?;
+        socket.connect(target)?;
+        Ok(socket)
     }
 
     fn open(destination: &str) -> std::io::Result<Output> {
         Ok(match destination {
             "stdout" | "" => Output::Stdout,
-            // Not supported yet: stderr, with a warning from init.
-            "stderr" | "syslog" => Output::Stderr,
-            host if host.starts_with("host:") => Output::Stderr,
+            "stderr" => Output::Stderr,
+            "syslog" => {
+                let socket = UnixDatagram::unbound()?;
+                socket.connect("/dev/log")?;
+                Output::Syslog(socket)
+            }
+            host if host.starts_with("host:") => Output::Remote(remote(&host[5..])?),
             path => Output::File(Mutex::new(
                 std::fs::OpenOptions::new()
                     .create(true)
                     .append(true)
-                    .open(path)?,
+                    .open(path.strip_prefix("file:").unwrap_or(path))?,
             )),
         })
     }
@@ -514,14 +605,51 @@ mod logger {
                 )),
             ),
         };
-        let problem = problem.or_else(|| {
-            (destination == "syslog" || destination.starts_with("host:"))
-                .then(|| format!("log destination {destination} is not supported, using stderr"))
-        });
         let _ = log::set_logger(Box::leak(Box::new(Logger { output, short })));
         log::set_max_level(level);
         if let Some(problem) = problem {
             log::error!(target: "daemon", "{problem}");
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn syslog_datagram_is_pri_short_line_nul() {
+            let line = datagram(
+                &log::Record::builder()
+                    .level(log::Level::Info)
+                    .target("reactor")
+                    .args(format_args!("connected"))
+                    .build(),
+            );
+            // daemon.info = 3 * 8 + 6
+            assert_eq!(line, "<30>reactor         connected\0");
+            assert_eq!(priority(log::Level::Error), 27);
+            assert_eq!(priority(log::Level::Debug), 31);
+        }
+
+        #[test]
+        fn remote_syslog_reaches_the_host() {
+            let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+            let port = server.local_addr().unwrap().port();
+            let Output::Remote(client) = open(&format!("host:127.0.0.1:{port}")).unwrap() else {
+                panic!("host: destination is not remote syslog");
+            };
+            client.send(b"<30>x\0").unwrap();
+            let mut buffer = [0u8; 16];
+            let read = server.recv(&mut buffer).unwrap();
+            assert_eq!(&buffer[..read], b"<30>x\0");
+        }
+
+        #[test]
+        fn destinations() {
+            assert!(matches!(open("stderr").unwrap(), Output::Stderr));
+            assert!(matches!(open("stdout").unwrap(), Output::Stdout));
+            assert!(open("host:").is_err());
+            assert!(on_terminal("stderr") && !on_terminal("syslog") && !on_terminal("/tmp/x"));
         }
     }
 }

@@ -32,11 +32,11 @@ use std::time::{Duration, Instant};
 /// Bulk bytes queued for writing above which the coroutine's bulk sends are no longer resumed
 /// until the socket drained (keepalives, reads and timers keep flowing).
 pub const HIGH_WATER: usize = 256 * 1024;
-/// How long queued urgent messages (a NOTIFICATION) may take to leave before a close.
 /// Coroutine steps between two yields to the executor. Framing messages already read never
 /// waits, so without it a burst of UPDATEs runs to its end before any other task (the API
 /// helpers' writers among them, whose queues would overflow).
 const STEPS_PER_YIELD: u32 = 32;
+/// How long queued urgent messages (a NOTIFICATION) may take to leave before a close.
 const FLUSH_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// What the reactor tells a running peer.
@@ -304,13 +304,10 @@ impl Bridge {
                 log::debug!(target: "reactor", "{} negotiated", self.name)
             }
             ApiEvent::Received { kind, body } => {
-                // decoding again only to log it would double the cost of every UPDATE
-                if !log::log_enabled!(target: "reactor", log::Level::Info) {
-                    return;
-                }
                 let kind = MessageType(kind);
                 let update = match (&self.negotiated, kind) {
-                    (Some(negotiated), MessageType::UPDATE) => {
+                    // decoding only to log it: not when the line would be dropped
+                    (Some(negotiated), MessageType::UPDATE) if log::log_enabled!(target: "reactor", log::Level::Info) => {
                         Update::decode(body.clone(), negotiated).ok()
                     }
                     _ => None,

@@ -13,7 +13,7 @@ use crate::reactor::interrupt::{Interrupt, Signal};
 use crate::reactor::listener::{self, Listener};
 use crate::reactor::network::incoming;
 use crate::reactor::network::outgoing::BGP_PORT;
-use crate::reactor::peer::event::Outcome;
+use crate::reactor::peer::event::{Command as PeerCommand, Outcome};
 use crate::reactor::peer::Daemon as PeerCoroutine;
 use async_executor::{LocalExecutor, Task};
 use futures_lite::future::{self, FutureExt};
@@ -52,9 +52,16 @@ pub struct Settings {
 }
 
 /// What the reactor needs of a configured peer: its neighbour settings. Anything else in it
-/// (routes, API settings) only matters to the peer factory, and to tell whether a reload changed it.
+/// (routes, API settings) only matters to the peer factory and to [`Reconfigure`].
 pub trait Configured: Clone + PartialEq + 'static {
     fn neighbor(&self) -> &Neighbor;
+
+    /// Whether a peer running as `self` can run as `other` without a new session: as ExaBGP's
+    /// `Neighbor.__eq__`, only the session settings count (AS, addresses, timers, capabilities,
+    /// families, ...), not the routes nor the `api` blocks.
+    fn same_session(&self, other: &Self) -> bool {
+        same_session(self.neighbor(), other.neighbor())
+    }
 }
 
 impl Configured for Neighbor {
@@ -63,10 +70,48 @@ impl Configured for Neighbor {
     }
 }
 
+/// Whether two definitions of a neighbour give the same session. The description is only a
+/// label (ExaBGP leaves it out too); every other setting is read by the session.
+pub fn same_session(a: &Neighbor, b: &Neighbor) -> bool {
+    a == &Neighbor {
+        description: a.description.clone(),
+        ..b.clone()
+    }
+}
+
+/// What a reload does to one peer.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Plan {
+    /// Gone from the configuration: stop it with Cease / Peer De-configured.
+    Stop,
+    /// Its session settings changed: stop it the same way, then start it again.
+    Restart,
+    /// Only its routes or `api` blocks changed: the session stays and gets the difference.
+    Reconfigure,
+    /// Defined identically: nothing happens, nothing is sent.
+    Keep,
+}
+
+/// ExaBGP's reload decision for a running peer (`reactor/loop.py` `reload`; a peer new in the
+/// configuration simply starts). Without a way to reconfigure a running peer
+/// (`reconfigurable` false) any change restarts it.
+fn plan<C: Configured>(running: &C, wanted: Option<&C>, reconfigurable: bool) -> Plan {
+    match wanted {
+        None => Plan::Stop,
+        Some(wanted) if running == wanted => Plan::Keep,
+        Some(wanted) if reconfigurable && running.same_session(wanted) => Plan::Reconfigure,
+        Some(_) => Plan::Restart,
+    }
+}
+
 /// Reads the configuration (on start and on every reload).
 pub type Loader<C> = Box<dyn Fn() -> Result<Vec<C>, String>>;
 /// Builds the peer coroutine for a configured neighbour.
 pub type PeerFactory<C> = Box<dyn Fn(&C) -> PeerCoroutine>;
+/// A reload kept a peer's session but changed its definition (`previous` to `next`, see
+/// [`Configured::same_session`]): hands the route difference to the running peer's
+/// adj-rib-out, as an API announce does. True when the peer has something to send.
+pub type Reconfigure<C> = Box<dyn Fn(&C, &C) -> bool>;
 
 /// A peer's identity across reloads: ExaBGP tells neighbours apart by their addresses and families.
 type Key = String;
@@ -120,6 +165,8 @@ pub struct Reactor<C: Configured> {
     done: (async_channel::Sender<Key>, async_channel::Receiver<Key>),
     /// The API helpers (issue 4), when the configuration has any.
     api: Option<Rc<dyn ApiHook>>,
+    /// How a kept peer gets a reload's route changes; without it any change restarts the peer.
+    reconfigure: Option<Reconfigure<C>>,
 }
 
 /// Sends the peer's key when its task ends, however it ends.
@@ -144,7 +191,14 @@ impl<C: Configured> Reactor<C> {
             listener: Listener::new(),
             done: async_channel::unbounded(),
             api: None,
+            reconfigure: None,
         }
+    }
+
+    /// Lets a reload keep the session of a peer whose only change is its routes.
+    pub fn with_reconfigure(mut self, reconfigure: Reconfigure<C>) -> Reactor<C> {
+        self.reconfigure = Some(reconfigure);
+        self
     }
 
     /// Runs the API helpers: their commands reach the peers, the peers' events reach them.
@@ -315,10 +369,11 @@ impl<C: Configured> Reactor<C> {
                     return exit::NORMAL;
                 }
                 Wake::Signal(Signal::Restart) => self.restart(executor),
-                Wake::Signal(Signal::Reload | Signal::FullReload) => self.reload(executor),
+                Wake::Signal(Signal::Reload) => self.reload(false, executor),
+                Wake::Signal(Signal::FullReload) => self.reload(true, executor),
                 Wake::Incoming(connection) => self.incoming(connection, executor),
                 Wake::Api(ApiRequest::Shutdown) => return exit::NORMAL,
-                Wake::Api(ApiRequest::Reload) => self.reload(executor),
+                Wake::Api(ApiRequest::Reload) => self.reload(false, executor),
                 Wake::Api(ApiRequest::Restart) => self.restart(executor),
                 Wake::Api(ApiRequest::Peers { select, command }) => {
                     for running in self.peers.values() {
@@ -373,31 +428,48 @@ impl<C: Configured> Reactor<C> {
         );
     }
 
-    /// Starts the peers of a freshly loaded configuration, as ExaBGP's `reload`: new ones start,
-    /// changed ones restart with the new definition, removed ones stop, identical ones are kept.
+    /// Starts the peers of a freshly loaded configuration, as ExaBGP's `reload` (see [`plan`]):
+    /// new ones start, removed ones stop, those whose session settings changed restart with
+    /// the new definition, those whose routes changed keep their session and send only the
+    /// difference, identical ones are left alone.
     fn apply(&mut self, configs: Vec<C>, executor: &Rc<LocalExecutor<'static>>) {
         let mut wanted: BTreeMap<Key, C> = configs
             .into_iter()
             .map(|config| (key(config.neighbor()), config))
             .collect();
         let mut listen: Vec<Neighbor> = Vec::new();
+        let reconfigurable = self.reconfigure.is_some();
         for (key, running) in &mut self.peers {
-            match wanted.remove(key) {
-                // Already ending (an earlier reload): start again with what is wanted now.
-                next if running.stopping => {
-                    listen.extend(next.as_ref().map(|config| config.neighbor().clone()));
-                    running.next = next;
-                }
-                None => {
+            let next = wanted.remove(key);
+            // Already ending (an earlier reload): start again with what is wanted now.
+            if running.stopping {
+                listen.extend(next.as_ref().map(|config| config.neighbor().clone()));
+                running.next = next;
+                continue;
+            }
+            match plan(&running.config, next.as_ref(), reconfigurable) {
+                Plan::Stop => {
                     log::info!(target: "reactor", "removing peer: {key}");
                     running.stop(None);
                 }
-                Some(config) if config != running.config => {
+                Plan::Restart => {
                     log::info!(target: "reactor", "peer definition change, establishing a new connection for {key}");
-                    listen.push(config.neighbor().clone());
-                    running.stop(Some(config));
+                    listen.extend(next.as_ref().map(|config| config.neighbor().clone()));
+                    running.stop(next);
                 }
-                Some(_) => {
+                Plan::Reconfigure => {
+                    let Some(config) = next else { continue };
+                    log::info!(target: "reactor", "peer routes change, keeping the session of {key}");
+                    let send = self
+                        .reconfigure
+                        .as_ref()
+                        .is_some_and(|reconfigure| reconfigure(&running.config, &config));
+                    if send {
+                        running.handle.send(Control::Api(PeerCommand::RibUpdated));
+                    }
+                    running.config = config;
+                }
+                Plan::Keep => {
                     log::debug!(target: "reactor", "peer definition identical for {key}");
                 }
             }
@@ -429,11 +501,16 @@ impl<C: Configured> Reactor<C> {
         }
     }
 
-    fn reload(&mut self, executor: &Rc<LocalExecutor<'static>>) {
+    /// Reloads the configuration (USR1, HUP, the API's `reload`; `full` for USR2, which also
+    /// restarts the helpers whose `process` block changed).
+    fn reload(&mut self, full: bool, executor: &Rc<LocalExecutor<'static>>) {
         log::info!(target: "configuration", "performing reload of exabgp-rs {}", env!("CARGO_PKG_VERSION"));
         match (self.load)() {
             Ok(configs) => {
                 self.apply(configs, executor);
+                if let Some(api) = &self.api {
+                    api.reloaded(full);
+                }
                 log::info!(target: "reactor", "loaded new configuration successfully");
             }
             Err(error) => {
@@ -447,10 +524,15 @@ impl<C: Configured> Reactor<C> {
     fn restart(&mut self, executor: &Rc<LocalExecutor<'static>>) {
         log::info!(target: "reactor", "performing restart of exabgp-rs {}", env!("CARGO_PKG_VERSION"));
         let mut wanted: BTreeMap<Key, C> = match (self.load)() {
-            Ok(configs) => configs
-                .into_iter()
-                .map(|config| (key(config.neighbor()), config))
-                .collect(),
+            Ok(configs) => {
+                if let Some(api) = &self.api {
+                    api.reloaded(true);
+                }
+                configs
+                    .into_iter()
+                    .map(|config| (key(config.neighbor()), config))
+                    .collect()
+            }
             // Keep the running definitions, as ExaBGP.
             Err(_) => self
                 .peers
@@ -473,8 +555,13 @@ impl<C: Configured> Reactor<C> {
         };
         let outcome = running.task.await;
         log::debug!(target: "reactor", "peer ended ({outcome:?}): {key}");
-        if let Some(config) = running.next {
-            self.spawn(config, executor);
+        match running.next {
+            Some(config) => self.spawn(config, executor),
+            None => {
+                if let Some(api) = &self.api {
+                    api.ended(running.config.neighbor());
+                }
+            }
         }
     }
 
@@ -535,20 +622,146 @@ mod tests {
     use std::cell::RefCell;
     use std::net::Ipv4Addr;
 
-    /// A peer that only waits for Stop, counting how many were started.
-    fn factory(started: Rc<RefCell<Vec<IpAddr>>>) -> PeerFactory<Neighbor> {
-        Box::new(move |neighbor: &Neighbor| {
-            started.borrow_mut().push(neighbor.peer_address);
-            genawaiter::rc::Gen::new(|co| {
+    /// What the test peers saw: the address of each peer started, and each API command.
+    #[derive(Default)]
+    struct Seen {
+        started: Vec<IpAddr>,
+        commands: Vec<(IpAddr, PeerCommand)>,
+    }
+
+    /// A peer that only waits for Stop, recording its start and the commands it is given.
+    fn factory<C: Configured>(seen: Rc<RefCell<Seen>>) -> PeerFactory<C> {
+        Box::new(move |config: &C| {
+            let peer = config.neighbor().peer_address;
+            seen.borrow_mut().started.push(peer);
+            let seen = seen.clone();
+            genawaiter::rc::Gen::new(move |co| {
                 Box::pin(async move {
                     loop {
-                        if let Resume::Event(Event::Stop { .. }) = co.yield_(Yield::Wait).await {
-                            return Outcome::Stopped;
+                        match co.yield_(Yield::Wait).await {
+                            Resume::Event(Event::Stop { .. }) => return Outcome::Stopped,
+                            Resume::Event(Event::Api(command)) => {
+                                seen.borrow_mut().commands.push((peer, command))
+                            }
+                            _ => {}
                         }
                     }
                 }) as std::pin::Pin<Box<dyn std::future::Future<Output = Outcome>>>
             })
         })
+    }
+
+    /// A neighbour with routes, as the daemon's `PeerConfig` (numbers stand for routes).
+    #[derive(Clone, PartialEq, Debug)]
+    struct Routed {
+        neighbor: Neighbor,
+        routes: Vec<u32>,
+    }
+
+    impl Configured for Routed {
+        fn neighbor(&self) -> &Neighbor {
+            &self.neighbor
+        }
+    }
+
+    fn routed(last: u8, routes: &[u32]) -> Routed {
+        let mut neighbor = Neighbor::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, last)));
+        neighbor.local_as = 65000;
+        neighbor.peer_as = 65001;
+        Routed {
+            neighbor,
+            routes: routes.to_vec(),
+        }
+    }
+
+    #[test]
+    fn reload_plan_restarts_only_for_session_settings() {
+        let running = routed(1, &[1, 2]);
+        let mut other_routes = routed(1, &[1, 3]);
+        assert_eq!(plan(&running, Some(&running.clone()), true), Plan::Keep);
+        assert_eq!(plan(&running, Some(&other_routes), true), Plan::Reconfigure);
+        assert_eq!(plan(&running, None, true), Plan::Stop);
+        // a label is not a session setting
+        other_routes.neighbor.description = "renamed".into();
+        assert_eq!(plan(&running, Some(&other_routes), true), Plan::Reconfigure);
+        // nothing can carry the routes to the running peer: it restarts
+        assert_eq!(plan(&running, Some(&other_routes), false), Plan::Restart);
+        let session_changes: [fn(&mut Neighbor); 5] = [
+            |n| n.peer_as = 65002,
+            |n| n.local_as = 65003,
+            |n| n.hold_time = 90,
+            |n| {
+                n.families
+                    .push(crate::protocol::family::Family::IPV6_UNICAST)
+            },
+            |n| n.capability.route_refresh = !n.capability.route_refresh,
+        ];
+        for change in session_changes {
+            let mut changed = running.clone();
+            change(&mut changed.neighbor);
+            assert_eq!(plan(&running, Some(&changed), true), Plan::Restart);
+        }
+    }
+
+    #[test]
+    fn reload_sends_route_changes_to_the_running_peer_and_nothing_when_identical() {
+        let seen = Rc::new(RefCell::new(Seen::default()));
+        let load: Loader<Routed> = Box::new(|| Ok(Vec::new()));
+        let reconfigured = Rc::new(RefCell::new(Vec::new()));
+        let calls = reconfigured.clone();
+        let reconfigure: Reconfigure<Routed> = Box::new(move |previous, next| {
+            calls
+                .borrow_mut()
+                .push((previous.routes.clone(), next.routes.clone()));
+            true
+        });
+        let mut reactor =
+            Reactor::new(settings(), load, factory(seen.clone())).with_reconfigure(reconfigure);
+        let executor = Rc::new(LocalExecutor::new());
+        let inner = executor.clone();
+        let one = routed(1, &[1, 2]);
+        let two = routed(2, &[7]);
+        let shared = seen.clone();
+        async_io::block_on(executor.run(async move {
+            reactor.apply(vec![one.clone(), two.clone()], &inner);
+            // identical: no call, nothing sent (a command would arrive before the one below)
+            reactor.apply(vec![one.clone(), two.clone()], &inner);
+            // only the routes of one changed: its session stays and is told to send
+            let moved = routed(1, &[1, 3]);
+            reactor.apply(vec![moved.clone(), two.clone()], &inner);
+            for _ in 0..10_000 {
+                if !shared.borrow().commands.is_empty() {
+                    break;
+                }
+                future::yield_now().await;
+            }
+            assert_eq!(
+                shared.borrow().commands,
+                [(one.neighbor.peer_address, PeerCommand::RibUpdated)]
+            );
+            assert!(reactor.peers.values().any(|r| r.config == moved));
+            assert!(reactor.peers.values().all(|r| !r.stopping));
+
+            // the AS of two changed: it restarts, with no command
+            let mut renumbered = two.clone();
+            renumbered.neighbor.peer_as = 65009;
+            reactor.apply(vec![moved.clone(), renumbered.clone()], &inner);
+            let key = reactor.done.1.recv().await.unwrap();
+            reactor.finished(key, &inner).await;
+            assert!(reactor.peers.values().any(|r| r.config == renumbered));
+            reactor.shutdown().await;
+        }));
+        assert_eq!(*reconfigured.borrow(), [(vec![1, 2], vec![1, 3])]);
+        let seen = seen.borrow();
+        assert_eq!(seen.commands.len(), 1);
+        let started = |last| {
+            seen.started
+                .iter()
+                .filter(|ip| **ip == IpAddr::V4(Ipv4Addr::new(192, 0, 2, last)))
+                .count()
+        };
+        assert_eq!(started(1), 1, "kept through the route change");
+        assert_eq!(started(2), 2, "restarted when its AS changed");
     }
 
     fn settings() -> Settings {
@@ -569,9 +782,9 @@ mod tests {
         let two = Neighbor::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2)));
         let mut changed = two.clone();
         changed.hold_time = 90;
-        let started = Rc::new(RefCell::new(Vec::new()));
+        let seen = Rc::new(RefCell::new(Seen::default()));
         let load: Loader<Neighbor> = Box::new(|| Ok(Vec::new()));
-        let mut reactor = Reactor::new(settings(), load, factory(started.clone()));
+        let mut reactor = Reactor::new(settings(), load, factory(seen.clone()));
         let executor = Rc::new(LocalExecutor::new());
         let inner = executor.clone();
         async_io::block_on(executor.run(async move {
@@ -607,7 +820,8 @@ mod tests {
             reactor.shutdown().await;
             assert!(reactor.peers.is_empty());
         }));
-        let started = started.borrow();
+        let seen = seen.borrow();
+        let started = &seen.started;
         let twos = started
             .iter()
             .filter(|ip| **ip == IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2)))

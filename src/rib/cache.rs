@@ -1,8 +1,9 @@
 //! Ports `exabgp/rib/cache.py`: what the peer has been sent, per family, for deduplication
 //! and for resending on route refresh or reconnection.
 
-use super::route::{RibNlri, Route};
+use super::route::{key, Keyed, RibNlri, Route};
 use crate::protocol::family::Family;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -17,7 +18,8 @@ pub(crate) struct Sent<A> {
     pub(crate) attributes: Arc<A>,
 }
 
-/// The adj-rib-out proper: the routes last sent to the peer, per family.
+/// The adj-rib-out proper: the routes last sent to the peer, per family, one per route
+/// identity ([`RibNlri::same_route`], ExaBGP's `Route.index()`).
 ///
 /// Unlike ExaBGP's cache, which is updated when a route is queued, this one is updated when
 /// the queued changes are drained to the wire, so it always says what the peer has.
@@ -26,7 +28,7 @@ pub struct Cache<N, A> {
     /// `adj-rib-out` of the neighbour: when off nothing is remembered, so nothing is
     /// deduplicated nor resent.
     pub(crate) enabled: bool,
-    seen: HashMap<Family, HashMap<N, Sent<A>>>,
+    seen: HashMap<Family, HashMap<Keyed<N>, Sent<A>>>,
 }
 
 impl<N: RibNlri, A: Eq> Cache<N, A> {
@@ -60,32 +62,34 @@ impl<N: RibNlri, A: Eq> Cache<N, A> {
             .filter_map(|family| self.seen.get(family))
             .flat_map(|routes| {
                 routes.iter().map(|(nlri, sent)| Route {
-                    nlri: nlri.clone(),
+                    nlri: nlri.0.clone(),
                     nexthop: sent.nexthop,
                     attributes: Arc::clone(&sent.attributes),
                 })
             })
     }
 
-    /// Whether the peer already has exactly this route (same next-hop and attributes).
+    /// Whether the peer already has exactly this route (same NLRI, labels included, next-hop
+    /// and attributes). ExaBGP compares the index alone, so a label change was not sent.
     pub fn in_cache(&self, route: &Route<N, A>) -> bool {
-        let Some(sent) = self
+        let Some((nlri, sent)) = self
             .seen
             .get(&route.family())
-            .and_then(|routes| routes.get(&route.nlri))
+            .and_then(|routes| routes.get_key_value(key(&route.nlri)))
         else {
             return false;
         };
-        sent.nexthop == route.nexthop
+        nlri.0 == route.nlri
+            && sent.nexthop == route.nexthop
             && (Arc::ptr_eq(&sent.attributes, &route.attributes)
                 || sent.attributes == route.attributes)
     }
 
-    /// Whether the peer has a route for this NLRI.
+    /// Whether the peer has the route `nlri` names.
     pub fn contains(&self, nlri: &N) -> bool {
         self.seen
             .get(&nlri.family())
-            .is_some_and(|routes| routes.contains_key(nlri))
+            .is_some_and(|routes| routes.contains_key(key(nlri)))
     }
 
     /// Number of routes the peer has.
@@ -97,25 +101,36 @@ impl<N: RibNlri, A: Eq> Cache<N, A> {
         self.len() == 0
     }
 
-    /// Records that the peer was sent `route`.
-    pub fn update_cache(&mut self, route: Route<N, A>) {
+    /// Records that the peer was sent `nlri` with this next-hop and attributes; it replaces
+    /// the route of the same identity (whose labels may differ).
+    pub fn update_cache(&mut self, nlri: &N, nexthop: Option<IpAddr>, attributes: &Arc<A>) {
         if !self.enabled {
             return;
         }
         let sent = Sent {
-            nexthop: route.nexthop,
-            attributes: route.attributes,
+            nexthop,
+            attributes: Arc::clone(attributes),
         };
-        self.seen
-            .entry(route.nlri.family())
-            .or_default()
-            .insert(route.nlri, sent);
+        let routes = self.seen.entry(nlri.family()).or_default();
+        match routes.entry(Keyed(nlri.clone())) {
+            Entry::Vacant(vacant) => {
+                vacant.insert(sent);
+            }
+            Entry::Occupied(mut occupied) if occupied.key().0 == *nlri => {
+                occupied.insert(sent);
+            }
+            // the map keeps its old key on insert: replace it, so the new labels are kept
+            Entry::Occupied(occupied) => {
+                occupied.remove();
+                routes.insert(Keyed(nlri.clone()), sent);
+            }
+        }
     }
 
     /// Records that the peer was sent a withdraw of `nlri`.
     pub fn update_cache_withdraw(&mut self, nlri: &N) {
         if let Some(routes) = self.seen.get_mut(&nlri.family()) {
-            routes.remove(nlri);
+            routes.remove(key(nlri));
         }
     }
 }

@@ -10,7 +10,7 @@
 //! change costs the same plus an 8-byte sequence number until it is drained.
 
 use super::cache::Cache;
-use super::route::{RibNlri, Route};
+use super::route::{key, Keyed, RibNlri, Route, RouteKey};
 use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::refresh::RouteRefresh;
 use crate::bgp::message::update::attribute::collection::Attributes;
@@ -61,11 +61,25 @@ pub struct OutgoingRib<N = Nlri, A = Attributes> {
     families: Vec<Family>,
     interned: HashSet<Arc<A>>,
     seq: u64,
-    announces: HashMap<N, Pending<A>>,
-    withdraws: HashMap<N, Pending<A>>,
+    /// The latest announce of each route.
+    announces: HashMap<Keyed<N>, Pending<A>>,
+    /// Earlier announces of a route in `announces`, with other attributes, still to be sent
+    /// before it (oldest first): ExaBGP queues one announce per route and attribute set.
+    superseded: HashMap<Keyed<N>, Vec<(N, Pending<A>)>>,
+    withdraws: HashMap<Keyed<N>, Pending<A>>,
     refresh_families: Vec<Family>,
     refresh_routes: Vec<Route<N, A>>,
     watchdogs: HashMap<String, Watchdog<N, A>>,
+}
+
+/// A route as the configuration gives it, for [`OutgoingRib::replace_reload`]: with its
+/// `watchdog NAME` and whether it starts withdrawn (`withdraw`, held back until the watchdog
+/// announces it).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ConfiguredRoute<N = Nlri, A = Attributes> {
+    pub route: Route<N, A>,
+    pub watchdog: Option<String>,
+    pub withdrawn: bool,
 }
 
 /// Routes under one watchdog name (`announce watchdog <name>` / `withdraw watchdog <name>`).
@@ -111,6 +125,7 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
             interned: HashSet::new(),
             seq: 0,
             announces: HashMap::new(),
+            superseded: HashMap::new(),
             withdraws: HashMap::new(),
             refresh_families: Vec::new(),
             refresh_routes: Vec::new(),
@@ -158,6 +173,7 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
     /// table is still answered.
     pub fn pending(&self) -> bool {
         !self.announces.is_empty()
+            || !self.superseded.is_empty()
             || !self.withdraws.is_empty()
             || !self.refresh_routes.is_empty()
             || !self.refresh_families.is_empty()
@@ -166,7 +182,7 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
     /// The announces waiting to be sent.
     pub fn queued_routes(&self) -> impl Iterator<Item = Route<N, A>> + '_ {
         self.announces.iter().map(|(nlri, p)| Route {
-            nlri: nlri.clone(),
+            nlri: nlri.0.clone(),
             nexthop: p.nexthop,
             attributes: Arc::clone(&p.attributes),
         })
@@ -174,6 +190,10 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
 
     /// Queues an announce. Unless `force`, a route the peer already has, identical, is not
     /// sent again (and cancels any change queued for it).
+    ///
+    /// As ExaBGP, an announce replaces a queued one of the same route only when their
+    /// attributes are equal: with other attributes both are sent, in order (qa conf-l2vpn and
+    /// conf-flow-redirect configure one route twice and expect both UPDATEs).
     pub fn add_to_rib(&mut self, route: Route<N, A>, force: bool) {
         let attributes = self.intern(route.attributes);
         let route = Route {
@@ -182,10 +202,13 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         };
         // each lookup hashes the NLRI: a configuration's table is loaded with none to spare
         if !self.withdraws.is_empty() {
-            self.withdraws.remove(&route.nlri);
+            self.withdraws.remove(key(&route.nlri));
         }
         if !force && self.cache.enabled() && !self.cache.is_empty() && self.cache.in_cache(&route) {
-            self.announces.remove(&route.nlri);
+            self.announces.remove(key(&route.nlri));
+            if !self.superseded.is_empty() {
+                self.superseded.remove(key(&route.nlri));
+            }
             return;
         }
         let pending = |seq| Pending {
@@ -193,19 +216,34 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
             nexthop: route.nexthop,
             attributes: Arc::clone(&route.attributes),
         };
-        match self.announces.entry(route.nlri) {
-            Entry::Occupied(mut queued) => {
-                let seq = if Arc::ptr_eq(&queued.get().attributes, &route.attributes) {
-                    queued.get().seq
-                } else {
-                    self.seq += 1;
-                    self.seq
-                };
-                queued.insert(pending(seq));
-            }
+        let nlri = route.nlri.clone();
+        match self.announces.entry(Keyed(route.nlri)) {
             Entry::Vacant(vacant) => {
                 self.seq += 1;
                 vacant.insert(pending(self.seq));
+            }
+            // ExaBGP's slot of this route and attribute set: replaced where it stands
+            Entry::Occupied(mut queued)
+                if Arc::ptr_eq(&queued.get().attributes, &route.attributes) =>
+            {
+                let seq = queued.get().seq;
+                if queued.key().0 == nlri {
+                    queued.insert(pending(seq));
+                } else {
+                    // other labels: the map keeps its old key on insert, so replace it
+                    queued.remove();
+                    self.announces.insert(Keyed(nlri), pending(seq));
+                }
+            }
+            Entry::Occupied(queued) => {
+                let (earlier, previous) = queued.remove_entry();
+                let list = self.superseded.entry(earlier.clone()).or_default();
+                // an attribute set queued before for this route goes again after the others,
+                // so the peer ends with it (ExaBGP sent it in its first place, before them)
+                list.retain(|(_, p)| !Arc::ptr_eq(&p.attributes, &route.attributes));
+                list.push((earlier.0, previous));
+                self.seq += 1;
+                self.announces.insert(Keyed(nlri), pending(self.seq));
             }
         }
     }
@@ -215,22 +253,27 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         self.del_nlri_from_rib(route.nlri, Some(route.attributes));
     }
 
-    /// Queues a withdraw of `nlri`. A route announced and withdrawn before anything was sent
-    /// is simply dropped when the peer never had it; a withdraw of a route the RIB does not
-    /// know is sent anyway, as ExaBGP does.
+    /// Queues a withdraw of `nlri`, dropping any announce of it still queued. The withdraw is
+    /// queued even when the peer was never sent the route, as ExaBGP's `del_from_rib` does: it
+    /// is harmless (RFC 4271 §9: a withdraw of a route not advertised is ignored), and the
+    /// peer may hold an older version this RIB no longer knows (a previous session, a process
+    /// restart, `adj-rib-out false`). The session leaves withdraws out of the first drain
+    /// after it comes up (`include_withdraw` false), so routes announced and withdrawn while it
+    /// was down, or before its initial table went out, produce no withdraw.
     pub fn del_nlri_from_rib(&mut self, nlri: N, attributes: Option<Arc<A>>) {
-        let was_queued = self.announces.remove(&nlri).is_some();
-        if was_queued && self.cache.enabled() && !self.cache.contains(&nlri) {
-            self.withdraws.remove(&nlri);
-            return;
+        if !self.announces.is_empty() {
+            self.announces.remove(key(&nlri));
+        }
+        if !self.superseded.is_empty() {
+            self.superseded.remove(key(&nlri));
         }
         let attributes = self.intern(attributes.unwrap_or_default());
-        let seq = match self.withdraws.get(&nlri) {
+        let seq = match self.withdraws.remove(key(&nlri)) {
             Some(p) => p.seq,
             None => self.next_seq(),
         };
         self.withdraws.insert(
-            nlri,
+            Keyed(nlri),
             Pending {
                 seq,
                 nexthop: None,
@@ -310,7 +353,7 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
     }
 
     /// Withdraws every route of `families` (all the neighbour's when None): those the peer
-    /// has are withdrawn, queued announces are dropped.
+    /// has, and those queued (whose announces are dropped), as ExaBGP, whose cache holds both.
     pub fn withdraw(&mut self, families: Option<&[Family]>) {
         let requested: Vec<Family> = self
             .families
@@ -322,46 +365,99 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         for route in sent {
             self.del_from_rib(route);
         }
-        let queued: Vec<N> = self
+        let queued: Vec<(N, Arc<A>)> = self
             .announces
-            .keys()
-            .filter(|nlri| requested.contains(&nlri.family()))
-            .cloned()
+            .iter()
+            .filter(|(nlri, _)| requested.contains(&nlri.0.family()))
+            .map(|(nlri, p)| (nlri.0.clone(), Arc::clone(&p.attributes)))
             .collect();
-        for nlri in queued {
-            let attributes = self.announces.get(&nlri).map(|p| Arc::clone(&p.attributes));
-            self.del_nlri_from_rib(nlri, attributes);
+        for (nlri, attributes) in queued {
+            self.del_nlri_from_rib(nlri, Some(attributes));
         }
     }
 
     /// After a restart: everything the peer had is queued again, and routes of `previous`
     /// that are not in `new` are withdrawn.
     pub fn replace_restart(&mut self, previous: &[Route<N, A>], new: &[Route<N, A>]) {
-        let kept: HashSet<&N> = new.iter().map(|r| &r.nlri).collect();
+        let kept: HashSet<&dyn RouteKey<N>> = new.iter().map(|r| key(&r.nlri)).collect();
         let all = self.families.clone();
         let mut sent: Vec<Route<N, A>> = self.cache.cached_routes(&all).collect();
         sent.sort_by(|a, b| a.nlri.cmp(&b.nlri));
         for route in sent {
             self.add_to_rib(route, true);
         }
-        for route in previous.iter().filter(|r| !kept.contains(&r.nlri)) {
+        for route in previous.iter().filter(|r| !kept.contains(key(&r.nlri))) {
             self.del_from_rib(route.clone());
         }
     }
 
-    /// After a configuration reload: routes of `new` are announced (those the peer has
-    /// identical are skipped), routes of `previous` not in `new` are withdrawn.
+    /// A configuration reload for a peer that keeps its session (ExaBGP's `replace_reload`):
+    /// only the difference goes out. A route configured identically before and after is left
+    /// alone (not even re-queued, so nothing is sent with `adj-rib-out false` either); a new or
+    /// changed one is announced; one no longer configured is withdrawn, unless `keep` says
+    /// something else (a helper) announced that NLRI since. Watchdog membership follows the
+    /// new configuration, and a route a watchdog holds back is not withdrawn again.
     ///
-    /// ExaBGP re-announces only the NLRI that are new, so a route whose attributes changed
-    /// in the configuration is not sent; here it is.
-    pub fn replace_reload(&mut self, previous: &[Route<N, A>], new: &[Route<N, A>]) {
-        let kept: HashSet<&N> = new.iter().map(|r| &r.nlri).collect();
-        for route in new {
-            self.add_to_rib(route.clone(), false);
+    /// ExaBGP compares NLRI only, so a route whose attributes changed is not re-announced
+    /// there; here it is (`docs/deviations.md`).
+    pub fn replace_reload(
+        &mut self,
+        previous: &[ConfiguredRoute<N, A>],
+        new: &[ConfiguredRoute<N, A>],
+        keep: impl Fn(&N) -> bool,
+    ) {
+        let before: HashMap<&dyn RouteKey<N>, &ConfiguredRoute<N, A>> =
+            previous.iter().map(|c| (key(&c.route.nlri), c)).collect();
+        let after: HashSet<&dyn RouteKey<N>> = new.iter().map(|c| key(&c.route.nlri)).collect();
+        for configured in new {
+            let nlri = &configured.route.nlri;
+            let old = before.get(key(nlri)).copied();
+            if old == Some(configured) {
+                continue;
+            }
+            let had = old.is_some_and(|old| self.leave_watchdog(old));
+            if configured.withdrawn && configured.watchdog.is_some() {
+                if had {
+                    self.del_nlri_from_rib(nlri.clone(), None);
+                }
+                self.add_to_rib_watchdog(
+                    configured.route.clone(),
+                    configured.watchdog.as_deref(),
+                    true,
+                );
+                continue;
+            }
+            self.add_to_rib_watchdog(
+                configured.route.clone(),
+                configured.watchdog.as_deref(),
+                false,
+            );
         }
-        for route in previous.iter().filter(|r| !kept.contains(&r.nlri)) {
-            self.del_from_rib(route.clone());
+        for old in previous {
+            if after.contains(key(&old.route.nlri)) {
+                continue;
+            }
+            if self.leave_watchdog(old) && !keep(&old.route.nlri) {
+                self.del_from_rib(old.route.clone());
+            }
         }
+    }
+
+    /// Takes a configured route out of its watchdog; whether the peer was meant to have it
+    /// (announced, by the configuration or by `announce watchdog`).
+    fn leave_watchdog(&mut self, configured: &ConfiguredRoute<N, A>) -> bool {
+        let Some(name) = configured.watchdog.as_deref() else {
+            return !configured.withdrawn;
+        };
+        let Some(entry) = self.watchdogs.get_mut(name) else {
+            return !configured.withdrawn;
+        };
+        entry.withdrawn.remove(&configured.route.nlri);
+        let announced = entry.announced.remove(&configured.route.nlri).is_some();
+        if entry.announced.is_empty() && entry.withdrawn.is_empty() {
+            self.watchdogs.remove(name);
+        }
+        announced
     }
 
     /// The session went down: the peer has nothing any more. Every route it had, or was
@@ -370,17 +466,19 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
     pub fn reconnect(&mut self) {
         self.refresh_families.clear();
         self.refresh_routes.clear();
+        // the new session starts from the latest announce of each route
+        self.superseded.clear();
         let withdrawn = std::mem::take(&mut self.withdraws);
         let all = self.families.clone();
         let mut sent: Vec<Route<N, A>> = self
             .cache
             .cached_routes(&all)
-            .filter(|route| !withdrawn.contains_key(&route.nlri))
+            .filter(|route| !withdrawn.contains_key(key(&route.nlri)))
             .collect();
         sent.sort_by(|a, b| a.nlri.cmp(&b.nlri));
         self.cache.clear_cache();
         for route in sent {
-            if !self.announces.contains_key(&route.nlri) {
+            if !self.announces.contains_key(key(&route.nlri)) {
                 self.add_to_rib(route, true);
             }
         }
@@ -390,6 +488,7 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
     pub fn clear(&mut self) {
         self.cache.clear_cache();
         self.announces.clear();
+        self.superseded.clear();
         self.withdraws.clear();
         self.reset();
     }
@@ -406,6 +505,11 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
     /// routes one per UPDATE, EoRR; then withdraws, one per UPDATE, family by family; then
     /// announces by attribute set, family and next-hop, each group in one UPDATE when
     /// `grouped` and the family is IPv4 unicast or MCAST-VPN, else one per route.
+    ///
+    /// A route announced with several attribute sets since the last drain is sent once per
+    /// set, oldest first: the announces go out in rounds (each route's oldest pending announce
+    /// in the first, and so on), each grouped as above, so the peer ends with the latest.
+    /// ExaBGP groups them all at once by attribute set, which can send the latest first.
     pub fn updates(&mut self, grouped: bool) -> Vec<RibUpdate<N, A>> {
         self.updates_limited(grouped, &BTreeMap::new())
     }
@@ -422,6 +526,7 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         let refresh_routes = std::mem::take(&mut self.refresh_routes);
         let withdraws = std::mem::take(&mut self.withdraws);
         let announces = std::mem::take(&mut self.announces);
+        let mut superseded = std::mem::take(&mut self.superseded);
         let mut out = Vec::new();
 
         for family in &refresh_families {
@@ -444,16 +549,16 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
             });
         }
 
-        let mut withdraws: Vec<(N, Pending<A>)> = withdraws.into_iter().collect();
+        let mut withdraws: Vec<(Keyed<N>, Pending<A>)> = withdraws.into_iter().collect();
         withdraws.sort_by_key(|(_, p)| p.seq);
         let mut families = Vec::new();
         let mut by_family: Vec<Vec<(N, Arc<A>)>> = Vec::new();
         for (nlri, pending) in withdraws {
-            let at = position(&mut families, nlri.family());
+            let at = position(&mut families, nlri.0.family());
             if at == by_family.len() {
                 by_family.push(Vec::new());
             }
-            by_family[at].push((nlri, pending.attributes));
+            by_family[at].push((nlri.0, pending.attributes));
         }
         for (nlri, attributes) in by_family.into_iter().flatten() {
             self.cache.update_cache_withdraw(&nlri);
@@ -464,36 +569,50 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
             });
         }
 
-        let mut announces: Vec<(N, Pending<A>)> = announces.into_iter().collect();
-        announces.sort_by_key(|(_, p)| p.seq);
-        if paths_limit.values().any(|limit| *limit > 0) {
-            let mut counts: HashMap<N, u16> = HashMap::new();
-            announces.retain(|(nlri, _)| {
-                let limit = paths_limit.get(&nlri.family()).copied().unwrap_or(0);
-                if limit == 0 {
-                    return true;
+        let mut rounds: Vec<Vec<(N, Pending<A>)>> = vec![Vec::with_capacity(announces.len())];
+        for (nlri, pending) in announces {
+            let mut round = 0;
+            if !superseded.is_empty() {
+                for (earlier, p) in superseded.remove(&nlri).into_iter().flatten() {
+                    if round == rounds.len() {
+                        rounds.push(Vec::new());
+                    }
+                    rounds[round].push((earlier, p));
+                    round += 1;
                 }
-                let count = counts.entry(nlri.prefix()).or_insert(0);
-                if *count >= limit {
-                    log::debug!("rib.paths_limit.exceeded nlri={nlri:?} limit={limit}");
-                    return false;
+                if round == rounds.len() {
+                    rounds.push(Vec::new());
                 }
-                *count += 1;
-                true
-            });
+            }
+            rounds[round].push((nlri.0, pending));
         }
-        // attribute sets in order of first appearance, then (family, next-hop) within each;
-        // hashed lookups so many next-hops under one attribute set stay linear
+        let mut admitted = PathsLimit::new(paths_limit);
+        for mut round in rounds {
+            round.sort_by_key(|(_, p)| p.seq);
+            round.retain(|(nlri, _)| admitted.admit(nlri));
+            self.announce(round, grouped, &mut out);
+        }
+        // attribute sets no route refers to any more
+        self.interned.retain(|a| Arc::strong_count(a) > 1);
+        out
+    }
+
+    /// Records `announces` (in queue order) as sent and adds their UPDATEs to `out`: attribute
+    /// sets in order of first appearance, then (family, next-hop) within each; hashed lookups
+    /// so many next-hops under one attribute set stay linear.
+    fn announce(
+        &mut self,
+        announces: Vec<(N, Pending<A>)>,
+        grouped: bool,
+        out: &mut Vec<RibUpdate<N, A>>,
+    ) {
         type Group<N> = (Family, Option<IpAddr>, Vec<N>);
         let mut attribute_order: HashMap<*const A, usize> = HashMap::new();
         let mut groups: Vec<(Arc<A>, Vec<Group<N>>)> = Vec::new();
         let mut sub_order: HashMap<(usize, Family, Option<IpAddr>), usize> = HashMap::new();
         for (nlri, pending) in announces {
-            self.cache.update_cache(Route {
-                nlri: nlri.clone(),
-                nexthop: pending.nexthop,
-                attributes: Arc::clone(&pending.attributes),
-            });
+            self.cache
+                .update_cache(&nlri, pending.nexthop, &pending.attributes);
             let at = *attribute_order
                 .entry(Arc::as_ptr(&pending.attributes))
                 .or_insert_with(|| {
@@ -529,9 +648,44 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
                 }
             }
         }
-        // attribute sets no route refers to any more
-        self.interned.retain(|a| Arc::strong_count(a) > 1);
-        out
+    }
+}
+
+/// The PATHS-LIMIT capability over one drain: at most `limit` paths of one prefix per family
+/// (0 or absent: no limit). A route admitted once is admitted again in a later round.
+struct PathsLimit<'a, N> {
+    limits: &'a BTreeMap<Family, u16>,
+    /// Paths admitted per prefix (ExaBGP's `prefix_index`: no path identifier, no labels).
+    counts: HashMap<Keyed<N>, u16>,
+    decided: HashMap<Keyed<N>, bool>,
+}
+
+impl<'a, N: RibNlri> PathsLimit<'a, N> {
+    fn new(limits: &'a BTreeMap<Family, u16>) -> PathsLimit<'a, N> {
+        PathsLimit {
+            limits,
+            counts: HashMap::new(),
+            decided: HashMap::new(),
+        }
+    }
+
+    fn admit(&mut self, nlri: &N) -> bool {
+        let limit = self.limits.get(&nlri.family()).copied().unwrap_or(0);
+        if limit == 0 {
+            return true;
+        }
+        if let Some(admitted) = self.decided.get(key(nlri)) {
+            return *admitted;
+        }
+        let count = self.counts.entry(Keyed(nlri.prefix())).or_insert(0);
+        let admitted = *count < limit;
+        if admitted {
+            *count += 1;
+        } else {
+            log::debug!("rib.paths_limit.exceeded nlri={nlri:?} limit={limit}");
+        }
+        self.decided.insert(Keyed(nlri.clone()), admitted);
+        admitted
     }
 }
 
@@ -699,13 +853,23 @@ mod tests {
             .collect()
     }
 
+    /// ExaBGP's `del_from_rib`: the announce is dropped, the withdraw is queued all the same
+    /// (the wire leaves it out on a session's first drain: see `wire`).
     #[test]
-    fn announce_then_withdraw_before_sending_sends_nothing() {
+    fn announce_then_withdraw_before_sending_queues_the_withdraw_only() {
         let mut rib = new_rib();
         rib.add_to_rib(route(V4, 1, 1), false);
         rib.del_from_rib(route(V4, 1, 1));
-        assert!(!rib.pending());
-        assert!(rib.updates(true).is_empty());
+        assert_eq!(summary(&rib.updates(true)), vec![(vec![], vec![1])]);
+        // qa api-fast: announce 2.2.0.0/25 and /24, withdraw /25, in one batch
+        rib.add_to_rib(route(V4, 25, 1), false);
+        rib.add_to_rib(route(V4, 24, 1), false);
+        rib.del_from_rib(route(V4, 25, 1));
+        assert_eq!(
+            summary(&rib.updates(true)),
+            vec![(vec![], vec![25]), (vec![24], vec![])]
+        );
+        assert!(rib.cache().contains(&P(V4, 24)) && !rib.cache().contains(&P(V4, 25)));
     }
 
     #[test]
@@ -843,9 +1007,10 @@ mod tests {
         withdrawn.sort();
         assert_eq!(
             withdrawn,
-            vec![1, 3],
-            "queued route 7 is dropped, never sent"
+            vec![1, 3, 7],
+            "queued route 7 is withdrawn too, as ExaBGP"
         );
+        assert!(!rib.cache().contains(&P(V6, 7)), "its announce was dropped");
         rib.withdraw(None);
         let mut withdrawn: Vec<u32> = summary(&rib.updates(true))
             .into_iter()
@@ -882,8 +1047,85 @@ mod tests {
         assert!(rib.cache().is_empty());
     }
 
+    fn configured(r: Route<P, Attrs>) -> ConfiguredRoute<P, Attrs> {
+        ConfiguredRoute {
+            route: r,
+            watchdog: None,
+            withdrawn: false,
+        }
+    }
+
     #[test]
-    fn reload_announces_changes_and_withdraws_removed() {
+    fn reload_sends_only_the_difference() {
+        // with and without the adj-rib-out cache: unchanged routes are never queued again
+        for cache in [true, false] {
+            let mut rib: OutgoingRib<P, Attrs> = OutgoingRib::new([V4, V6], cache);
+            let previous = vec![
+                configured(route(V4, 1, 1)),
+                configured(route(V4, 2, 1)),
+                configured(route(V4, 4, 1)),
+            ];
+            for c in &previous {
+                rib.add_to_rib(c.route.clone(), false);
+            }
+            let _ = rib.updates(true);
+
+            rib.replace_reload(&previous, &previous, |_| false);
+            assert!(!rib.pending(), "identical configuration: nothing to send");
+
+            // 1 unchanged, 2 gone, 3 new, 4 with other attributes
+            let new = vec![
+                configured(route(V4, 1, 1)),
+                configured(route(V4, 3, 1)),
+                configured(route(V4, 4, 2)),
+            ];
+            rib.replace_reload(&previous, &new, |_| false);
+            assert_eq!(
+                summary(&rib.updates(false)),
+                vec![(vec![], vec![2]), (vec![3], vec![]), (vec![4], vec![])],
+                "cache {cache}"
+            );
+        }
+    }
+
+    #[test]
+    fn reload_keeps_what_a_helper_announced_and_follows_watchdogs() {
+        let mut rib = new_rib();
+        let dog = |r, withdrawn| ConfiguredRoute {
+            route: r,
+            watchdog: Some("dog".to_string()),
+            withdrawn,
+        };
+        let previous = vec![
+            configured(route(V4, 1, 1)),
+            dog(route(V4, 2, 1), false),
+            dog(route(V4, 3, 1), true),
+            dog(route(V4, 5, 1), false),
+        ];
+        for c in &previous {
+            rib.add_to_rib_watchdog(c.route.clone(), c.watchdog.as_deref(), c.withdrawn);
+        }
+        assert_eq!(
+            summary(&rib.updates(false)),
+            vec![(vec![1], vec![]), (vec![2], vec![]), (vec![5], vec![])]
+        );
+        // 1 gone but a helper announced it since; 2 and 3 gone (3 was held back, the peer
+        // never had it); 5 now configured withdrawn
+        let new = vec![dog(route(V4, 5, 1), true)];
+        rib.replace_reload(&previous, &new, |p| p.1 == 1);
+        assert_eq!(
+            summary(&rib.updates(false)),
+            vec![(vec![], vec![5]), (vec![], vec![2])]
+        );
+        // the watchdog now holds only 5
+        rib.announce_watchdog("dog");
+        assert_eq!(summary(&rib.updates(false)), vec![(vec![5], vec![])]);
+        rib.withdraw_watchdog("dog");
+        assert_eq!(summary(&rib.updates(false)), vec![(vec![], vec![5])]);
+    }
+
+    #[test]
+    fn restart_requeues_everything_and_withdraws_removed() {
         let mut rib = new_rib();
         let previous = vec![route(V4, 1, 1), route(V4, 2, 1)];
         for r in &previous {
@@ -891,18 +1133,87 @@ mod tests {
         }
         let _ = rib.updates(true);
         let new = vec![route(V4, 1, 1), route(V4, 3, 1)];
-        rib.replace_reload(&previous, &new);
-        assert_eq!(
-            summary(&rib.updates(true)),
-            vec![(vec![], vec![2]), (vec![3], vec![])]
-        );
-        rib.replace_restart(&new, &new);
-        let mut again: Vec<u32> = summary(&rib.updates(true))
-            .into_iter()
-            .flat_map(|(a, _)| a)
-            .collect();
+        rib.add_to_rib(route(V4, 3, 1), false);
+        rib.replace_restart(&previous, &new);
+        let updates = summary(&rib.updates(true));
+        assert!(updates.contains(&(vec![], vec![2])), "{updates:?}");
+        let mut again: Vec<u32> = updates.into_iter().flat_map(|(a, _)| a).collect();
         again.sort();
         assert_eq!(again, vec![1, 3]);
+    }
+
+    /// Attribute set of each announce drained, per prefix, in order.
+    fn announced(updates: &[RibUpdate<P, Attrs>]) -> Vec<(u32, u32)> {
+        updates
+            .iter()
+            .flat_map(|u| match u {
+                RibUpdate::Update {
+                    announces,
+                    attributes,
+                    ..
+                } => announces.iter().map(|(p, _)| (p.1, attributes.0)).collect(),
+                RibUpdate::RouteRefresh { .. } => Vec::new(),
+            })
+            .collect()
+    }
+
+    /// ExaBGP queues one announce per route and attribute set (qa conf-l2vpn configures one
+    /// VPLS route twice, with local-preference 100 then 1, and expects both UPDATEs).
+    #[test]
+    fn reannounce_with_other_attributes_sends_both_in_order() {
+        let mut rib = new_rib();
+        rib.add_to_rib(route(V4, 1, 100), false);
+        rib.add_to_rib(route(V4, 2, 1), false);
+        rib.add_to_rib(route(V4, 1, 1), false);
+        assert_eq!(
+            announced(&rib.updates(false)),
+            vec![(1, 100), (2, 1), (1, 1)]
+        );
+        assert!(
+            rib.cache().in_cache(&route(V4, 1, 1)),
+            "the peer has the last"
+        );
+
+        // the same attribute set again replaces its announce, wherever it was queued
+        rib.add_to_rib(route(V4, 3, 1), false);
+        rib.add_to_rib(route(V4, 3, 1), false);
+        assert_eq!(announced(&rib.updates(false)), vec![(3, 1)]);
+        rib.add_to_rib(route(V4, 4, 1), false);
+        rib.add_to_rib(route(V4, 4, 2), false);
+        rib.add_to_rib(route(V4, 4, 1), false);
+        assert_eq!(announced(&rib.updates(true)), vec![(4, 2), (4, 1)]);
+        assert!(rib.cache().in_cache(&route(V4, 4, 1)));
+
+        // a route grouped with others under its first attribute set still ends with its last
+        rib.add_to_rib(route(V4, 5, 7), false);
+        rib.add_to_rib(route(V4, 6, 8), false);
+        rib.add_to_rib(route(V4, 6, 7), false);
+        assert_eq!(
+            summary(&rib.updates(true)),
+            vec![(vec![5], vec![]), (vec![6], vec![]), (vec![6], vec![])]
+        );
+        assert!(rib.cache().in_cache(&route(V4, 6, 7)));
+    }
+
+    #[test]
+    fn withdraw_drops_every_queued_announce_of_the_route() {
+        let mut rib = new_rib();
+        rib.add_to_rib(route(V4, 1, 1), false);
+        rib.add_to_rib(route(V4, 1, 2), false);
+        rib.del_from_rib(route(V4, 1, 2));
+        assert_eq!(summary(&rib.updates(true)), vec![(vec![], vec![1])]);
+        // back to what the peer has: nothing queued is sent
+        rib.add_to_rib(route(V4, 2, 1), false);
+        let _ = rib.updates(true);
+        rib.add_to_rib(route(V4, 2, 2), false);
+        rib.add_to_rib(route(V4, 2, 3), false);
+        rib.add_to_rib(route(V4, 2, 1), false);
+        assert!(!rib.pending());
+        // a new session starts from the latest announce only
+        rib.add_to_rib(route(V4, 2, 2), false);
+        rib.add_to_rib(route(V4, 2, 3), false);
+        rib.reconnect();
+        assert_eq!(announced(&rib.updates(true)), vec![(2, 3)]);
     }
 
     #[test]
@@ -1121,6 +1432,101 @@ mod wire {
                 path(1, "10.0.1.0")
             ]
         );
+    }
+
+    fn igp_local_preference_100() -> Arc<Attributes> {
+        let mut attributes = Attributes::new();
+        attributes.insert(Attribute::Origin(Origin::IGP));
+        attributes.insert(Attribute::LocalPreference(LocalPreference(100)));
+        Arc::new(attributes)
+    }
+
+    /// qa/api/api-fast.ci. The first batch reaches the session before its first drain: the
+    /// withdraw of 1.1.0.0/24, never sent, is left out (ExaBGP's `include_withdraw` is false
+    /// until its first update generator ends). The second batch, once the session is
+    /// sending, withdraws 2.2.0.0/25 although it was never announced, as ExaBGP does.
+    #[test]
+    fn withdraws_go_out_once_the_session_sent_its_first_drain() {
+        let nexthop = "101.1.101.1".parse().ok();
+        let attributes = igp_local_preference_100();
+        let route = |prefix, mask| Route::new(v4(prefix, mask), nexthop, Arc::clone(&attributes));
+        let mut adj = AdjRibOut::new([Family::IPV4_UNICAST], true, false);
+        adj.rib.add_to_rib(route("1.1.0.0", 24), false);
+        adj.rib.add_to_rib(route("1.1.0.0", 25), false);
+        adj.rib.del_from_rib(route("1.1.0.0", 24));
+        adj.rib.add_to_rib(route("1.1.0.0", 25), false);
+        let first: Vec<String> = adj
+            .take(&negotiated(), false, 10)
+            .iter()
+            .map(|m| hex(m))
+            .collect();
+        assert_eq!(
+            first,
+            vec!["FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF003102000000154001010040020040030465016501400504000000641901010000"]
+        );
+        adj.rib.add_to_rib(route("2.2.0.0", 25), false);
+        adj.rib.add_to_rib(route("2.2.0.0", 24), false);
+        adj.rib.del_from_rib(route("2.2.0.0", 25));
+        let second: Vec<String> = adj
+            .take(&negotiated(), true, 10)
+            .iter()
+            .map(|m| hex(m))
+            .collect();
+        assert_eq!(
+            second,
+            vec![
+                "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001C02000519020200000000",
+                "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF0030020000001540010100400200400304650165014005040000006418020200"
+            ]
+        );
+        assert!(!adj.pending());
+    }
+
+    /// A labeled route keeps one entry whatever its labels (ExaBGP's index has none): a new
+    /// label stack is sent and replaces the old one, a withdraw (label 0x800000) removes it.
+    #[test]
+    fn labeled_route_is_replaced_and_withdrawn_whatever_its_labels() {
+        use crate::bgp::message::update::nlri::{Label, Labels};
+        let family = Family::new(Afi::IPV4, Safi::NLRI_MPLS);
+        let labeled = |labels: Labels| {
+            let cidr = Cidr::new("10.0.0.0".parse().unwrap(), 24).unwrap();
+            Nlri::Label(Box::new(Label::new(
+                family,
+                cidr,
+                labels,
+                PathInfo::Disabled,
+            )))
+        };
+        let attributes = igp_local_preference_100();
+        let nexthop = "192.0.2.1".parse().ok();
+        let mut rib: OutgoingRib = OutgoingRib::new([family], true);
+        rib.add_to_rib(
+            Route::new(
+                labeled(Labels::new(&[100])),
+                nexthop,
+                Arc::clone(&attributes),
+            ),
+            false,
+        );
+        let _ = rib.updates(false);
+        rib.add_to_rib(
+            Route::new(
+                labeled(Labels::new(&[200])),
+                nexthop,
+                Arc::clone(&attributes),
+            ),
+            false,
+        );
+        assert_eq!(rib.updates(false).len(), 1, "the new label stack is sent");
+        let cached: Vec<Nlri> = rib
+            .cache()
+            .cached_routes(&[family])
+            .map(|r| r.nlri)
+            .collect();
+        assert_eq!(cached, vec![labeled(Labels::new(&[200]))]);
+        rib.del_nlri_from_rib(labeled(Labels(vec![Labels::WITHDRAW])), None);
+        let _ = rib.updates(false);
+        assert!(rib.cache().is_empty());
     }
 
     /// qa/api/api-add-remove.ci: announce route 1.1.0.0/24 next-hop 101.1.101.1 origin igp

@@ -2,7 +2,9 @@
 //! in the foreground with a generated configuration, its own control socket and pid file in a
 //! temporary directory, and stopped by PID when dropped.
 
-use super::{run, wait_for, which, Endpoint, Family, Neighbor, Originate, Route, TempDir, WAIT};
+use super::{
+    run, wait_for, which, Endpoint, ExtraFamily, Family, Neighbor, Originate, Route, TempDir, WAIT,
+};
 use std::fmt::Write as _;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -415,6 +417,7 @@ pub struct Gobgp {
     endpoint: Endpoint,
     neighbors: Vec<Neighbor>,
     routes: Vec<Originate>,
+    families: Vec<ExtraFamily>,
     process: Process,
     gobgp: PathBuf,
 }
@@ -425,15 +428,26 @@ impl Gobgp {
         neighbors: &[Neighbor],
         routes: &[Originate],
     ) -> Result<Gobgp, String> {
+        Gobgp::start_with(endpoint, neighbors, routes, &[])
+    }
+
+    /// Starts GoBGP negotiating `families` too with every neighbor.
+    pub fn start_with(
+        endpoint: Endpoint,
+        neighbors: &[Neighbor],
+        routes: &[Originate],
+        families: &[ExtraFamily],
+    ) -> Result<Gobgp, String> {
         let gobgp = which("gobgp").ok_or("gobgp is not installed")?;
         let dir = TempDir::new("gobgp");
-        dir.write("gobgpd.toml", &Gobgp::config(endpoint, neighbors));
+        dir.write("gobgpd.toml", &Gobgp::config(endpoint, neighbors, families));
         let process = Gobgp::spawn(&dir)?;
         let mut daemon = Gobgp {
             dir,
             endpoint,
             neighbors: neighbors.to_vec(),
             routes: routes.to_vec(),
+            families: families.to_vec(),
             process,
             gobgp,
         };
@@ -456,7 +470,7 @@ impl Gobgp {
         Process::spawn(&gobgpd, &args, dir.join("gobgpd.log"))
     }
 
-    fn config(endpoint: Endpoint, neighbors: &[Neighbor]) -> String {
+    fn config(endpoint: Endpoint, neighbors: &[Neighbor], families: &[ExtraFamily]) -> String {
         let mut c = format!(
             "[global.config]\n  as = {}\n  router-id = \"{}\"\n  port = {}\n  \
              local-address-list = [\"{}\"]\n",
@@ -471,7 +485,8 @@ impl Gobgp {
                  connect-retry = 1\n    idle-hold-time-after-reset = 1\n",
                 n.endpoint.address, n.endpoint.asn, endpoint.address, n.endpoint.port, n.passive
             );
-            for family in ["ipv4-unicast", "ipv6-unicast"] {
+            let extra = families.iter().map(|f| f.gobgp());
+            for family in ["ipv4-unicast", "ipv6-unicast"].into_iter().chain(extra) {
                 let _ = write!(
                     c,
                     "  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n      \
@@ -482,7 +497,8 @@ impl Gobgp {
         c
     }
 
-    fn gobgp(&self, args: &[&str]) -> Result<String, String> {
+    /// Runs the `gobgp` CLI against this daemon.
+    pub fn gobgp(&self, args: &[&str]) -> Result<String, String> {
         let target = format!("unix://{}", self.dir.join("gobgp.sock").display());
         let mut all = vec!["--target", target.as_str()];
         all.extend_from_slice(args);
@@ -499,8 +515,10 @@ impl Gobgp {
 
     /// Rewrites the configuration with `neighbors` and asks gobgpd to reload it (SIGHUP).
     fn reload(&mut self, neighbors: &[Neighbor]) -> Result<(), String> {
-        self.dir
-            .write("gobgpd.toml", &Gobgp::config(self.endpoint, neighbors));
+        self.dir.write(
+            "gobgpd.toml",
+            &Gobgp::config(self.endpoint, neighbors, &self.families),
+        );
         let pid = self.process.pid().ok_or("gobgpd is not running")?;
         run(Path::new("/bin/kill"), &["-HUP", &pid.to_string()]).map(drop)
     }
@@ -669,9 +687,22 @@ impl Frr {
         neighbors: &[Neighbor],
         routes: &[Originate],
     ) -> Result<Frr, String> {
+        Frr::start_with(endpoint, neighbors, routes, &[])
+    }
+
+    /// Starts FRR with `families` activated too for every neighbor.
+    pub fn start_with(
+        endpoint: Endpoint,
+        neighbors: &[Neighbor],
+        routes: &[Originate],
+        families: &[ExtraFamily],
+    ) -> Result<Frr, String> {
         let vtysh = which("vtysh").ok_or("vtysh is not installed")?;
         let dir = TempDir::new("frr");
-        dir.write("bgpd.conf", &Frr::config(endpoint, neighbors, routes));
+        dir.write(
+            "bgpd.conf",
+            &Frr::config(endpoint, neighbors, routes, families),
+        );
         let process = Frr::spawn(&dir, endpoint)?;
         let mut daemon = Frr {
             dir,
@@ -714,7 +745,12 @@ impl Frr {
         Process::spawn(&bgpd, &args, dir.join("bgpd.log"))
     }
 
-    fn config(endpoint: Endpoint, neighbors: &[Neighbor], routes: &[Originate]) -> String {
+    fn config(
+        endpoint: Endpoint,
+        neighbors: &[Neighbor],
+        routes: &[Originate],
+        families: &[ExtraFamily],
+    ) -> String {
         let mut c = format!(
             "hostname frr-{}\nlog stdout informational\nrouter bgp {}\n bgp router-id {}\n \
              no bgp ebgp-requires-policy\n no bgp default ipv4-unicast\n \
@@ -748,6 +784,15 @@ impl Frr {
             }
             let _ = writeln!(c, " exit-address-family");
         }
+        // FRR keeps VPN routes in its VPN table without importing them into a VRF, and holds
+        // flowspec routes without installing them (there is no zebra), which is all the tests read.
+        for family in families.iter().filter_map(|f| f.frr()) {
+            let _ = writeln!(c, " address-family {family}");
+            for n in neighbors {
+                let _ = writeln!(c, "  neighbor {} activate", n.endpoint.address);
+            }
+            let _ = writeln!(c, " exit-address-family");
+        }
         for (i, route) in routes.iter().enumerate() {
             let _ = writeln!(c, "route-map originate{i} permit 10");
             if let Some(med) = route.med {
@@ -772,7 +817,8 @@ impl Frr {
         c
     }
 
-    fn vtysh(&self, command: &str) -> Result<String, String> {
+    /// Runs a `vtysh` command against this daemon.
+    pub fn vtysh(&self, command: &str) -> Result<String, String> {
         let args = [
             "--vty_socket",
             self.dir.path().to_str().ok_or("path")?,
@@ -784,7 +830,24 @@ impl Frr {
         run(&self.vtysh, &args)
     }
 
-    fn json(&self, command: &str) -> Result<serde_json::Value, String> {
+    /// Applies configuration `lines`, as typed after `configure terminal`.
+    pub fn configure(&self, lines: &[&str]) -> Result<(), String> {
+        let mut args = vec![
+            "--vty_socket",
+            self.dir.path().to_str().ok_or("path")?,
+            "-d",
+            "bgpd",
+            "-c",
+            "configure terminal",
+        ];
+        for line in lines {
+            args.extend(["-c", line]);
+        }
+        run(&self.vtysh, &args).map(drop)
+    }
+
+    /// Runs a `vtysh` command whose output is one JSON value.
+    pub fn json(&self, command: &str) -> Result<serde_json::Value, String> {
         let out = self.vtysh(command)?;
         serde_json::from_str(&out).map_err(|e| format!("{e}: {out}"))
     }

@@ -3,7 +3,9 @@
 //! reports through an API process (ExaBGP's JSON on the helper's stdin).
 
 use super::daemons::Process;
-use super::{ci, run, skip, wait_for, Endpoint, Neighbor, Originate, Route, TempDir, WAIT};
+use super::{
+    ci, run, skip, wait_for, Endpoint, ExtraFamily, Neighbor, Originate, Route, TempDir, WAIT,
+};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -44,8 +46,17 @@ pub struct Static {
 
 /// The speaker's configuration: one neighbor (`neighbor.passive` says whether the *speaker*
 /// waits for it to connect), its static routes, and an API process writing every received
-/// UPDATE (parsed, JSON) to `received.jsonl`.
-pub fn config(dir: &TempDir, me: Endpoint, neighbor: Neighbor, routes: &[Static]) -> String {
+/// UPDATE (parsed, JSON) to `received.jsonl`, and one feeding it the API commands appended to
+/// `commands.txt` (see `Speaker::send`). `families` are negotiated too, and `sections`
+/// (ExaBGP configuration text: `flow { }`, `static { }`, ...) is put in the neighbor as it is.
+pub fn config(
+    dir: &TempDir,
+    me: Endpoint,
+    neighbor: Neighbor,
+    routes: &[Static],
+    families: &[ExtraFamily],
+    sections: &str,
+) -> String {
     let received = dir.join("received.jsonl");
     // ExaBGP hands its helpers a non-blocking stdin, on which cat fails with EAGAIN: retry
     // until cat sees end of file (the speaker is gone), so the helper never outlives it.
@@ -55,17 +66,36 @@ pub fn config(dir: &TempDir, me: Endpoint, neighbor: Neighbor, routes: &[Static]
     );
     let dump = dir.write("dump.sh", &script);
     make_executable(&dump);
-    let mut c = format!(
-        "process dump {{\n    run {};\n    encoder json;\n}}\n\n",
-        dump.display()
+    // Writes the lines added to commands.txt since the last look, in the background, until
+    // its stdin ends (the speaker asks it to leave) or the speaker is gone.
+    let script = format!(
+        "#!/bin/sh\n(\n  n=0\n  while kill -0 $PPID 2>/dev/null; do\n    \
+         total=$(cat {commands} 2>/dev/null | wc -l)\n    \
+         if [ \"$total\" -gt \"$n\" ]; then\n      \
+         tail -n +$((n + 1)) {commands} | head -n $((total - n))\n      n=$total\n    fi\n    \
+         sleep 0.1\n  done\n) &\n\
+         while :; do cat >/dev/null 2>&1 && break; sleep 0.05; done\nkill $!\n",
+        commands = dir.join("commands.txt").display()
     );
+    let command = dir.write("command.sh", &script);
+    make_executable(&command);
+    let mut c = format!(
+        "process dump {{\n    run {};\n    encoder json;\n}}\n\n\
+         process command {{\n    run {};\n    encoder text;\n}}\n\n",
+        dump.display(),
+        command.display()
+    );
+    let families: String = families
+        .iter()
+        .map(|f| format!("        {};\n", f.exabgp()))
+        .collect();
     let _ = write!(
         c,
         "neighbor {} {{\n    router-id {};\n    local-address {};\n    local-as {};\n    \
          peer-as {};\n    listen {};\n    connect {};\n    passive {};\n    hold-time 30;\n    \
-         family {{\n        ipv4 unicast;\n        ipv6 unicast;\n    }}\n    api {{\n        \
+         family {{\n        ipv4 unicast;\n        ipv6 unicast;\n{families}    }}\n    api {{\n        \
          processes [ dump ];\n        receive {{\n            parsed;\n            update;\n        \
-         }}\n    }}\n    static {{\n",
+         }}\n    }}\n    api {{\n        processes [ command ];\n    }}\n{sections}    static {{\n",
         neighbor.endpoint.address,
         me.router_id,
         me.address,
@@ -125,8 +155,22 @@ impl Speaker {
         neighbor: Neighbor,
         routes: &[Static],
     ) -> Result<Speaker, String> {
+        Speaker::start_with(command, me, neighbor, routes, &[], "")
+    }
+
+    /// Starts the speaker negotiating `families` too, with `sections` in its neighbor (see
+    /// `config`).
+    pub fn start_with(
+        command: Vec<String>,
+        me: Endpoint,
+        neighbor: Neighbor,
+        routes: &[Static],
+        families: &[ExtraFamily],
+        sections: &str,
+    ) -> Result<Speaker, String> {
         let dir = TempDir::new("exabgp");
-        let conf = dir.write("exabgp.conf", &config(&dir, me, neighbor, routes));
+        let text = config(&dir, me, neighbor, routes, families, sections);
+        let conf = dir.write("exabgp.conf", &text);
         let process = Speaker::spawn(&dir, &command, &conf)?;
         Ok(Speaker {
             dir,
@@ -171,6 +215,29 @@ impl Speaker {
             return Ok(text.lines().flat_map(parse_exabgp_update).collect());
         }
         Ok(self.log().lines().flat_map(parse_logged_update).collect())
+    }
+
+    /// Gives the speaker an API command (`announce ...`, `withdraw ...`), through its helper. A
+    /// restarted speaker's new helper gives it all the commands sent so far again.
+    pub fn send(&self, command: &str) -> Result<(), String> {
+        use std::io::Write;
+        let path = self.dir.join("commands.txt");
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(|e| format!("open {}: {e}", path.display()))?;
+        writeln!(file, "{command}").map_err(|e| e.to_string())
+    }
+
+    /// Every UPDATE the speaker's API process was given so far, as ExaBGP's JSON.
+    pub fn received_json(&mut self) -> Result<Vec<serde_json::Value>, String> {
+        self.process.check_alive()?;
+        let text = std::fs::read_to_string(self.dir.join("received.jsonl")).unwrap_or_default();
+        Ok(text
+            .lines()
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect())
     }
 
     /// Waits until `prefix` was announced to the speaker with `predicate` true, in one of

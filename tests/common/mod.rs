@@ -237,6 +237,53 @@ impl Family {
     }
 }
 
+/// A family negotiated on top of IPv4 and IPv6 unicast (which every session of the suite
+/// carries), named as each speaker's configuration names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExtraFamily {
+    FlowIpv4,
+    FlowIpv6,
+    FlowVpnIpv4,
+    VpnIpv4,
+    VpnIpv6,
+}
+
+impl ExtraFamily {
+    /// The name in ExaBGP's `family { }` block.
+    pub fn exabgp(self) -> &'static str {
+        match self {
+            ExtraFamily::FlowIpv4 => "ipv4 flow",
+            ExtraFamily::FlowIpv6 => "ipv6 flow",
+            ExtraFamily::FlowVpnIpv4 => "ipv4 flow-vpn",
+            ExtraFamily::VpnIpv4 => "ipv4 mpls-vpn",
+            ExtraFamily::VpnIpv6 => "ipv6 mpls-vpn",
+        }
+    }
+
+    /// GoBGP's `afi-safi-name`.
+    pub fn gobgp(self) -> &'static str {
+        match self {
+            ExtraFamily::FlowIpv4 => "ipv4-flowspec",
+            ExtraFamily::FlowIpv6 => "ipv6-flowspec",
+            ExtraFamily::FlowVpnIpv4 => "l3vpn-ipv4-flowspec",
+            ExtraFamily::VpnIpv4 => "l3vpn-ipv4-unicast",
+            ExtraFamily::VpnIpv6 => "l3vpn-ipv6-unicast",
+        }
+    }
+
+    /// FRR's `address-family` name; `None` for a family FRR does not have (flowspec VPN), which
+    /// an FRR started with it leaves out.
+    pub fn frr(self) -> Option<&'static str> {
+        match self {
+            ExtraFamily::FlowIpv4 => Some("ipv4 flowspec"),
+            ExtraFamily::FlowIpv6 => Some("ipv6 flowspec"),
+            ExtraFamily::FlowVpnIpv4 => None,
+            ExtraFamily::VpnIpv4 => Some("ipv4 vpn"),
+            ExtraFamily::VpnIpv6 => Some("ipv6 vpn"),
+        }
+    }
+}
+
 /// A route as a daemon holds it, with the attributes the tests check.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Route {

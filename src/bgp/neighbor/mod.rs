@@ -2,6 +2,8 @@
 //!
 //! Filled by the configuration parser, read by the OPEN builder, the FSM and the bridge.
 
+pub mod template;
+
 use crate::protocol::family::{Afi, Family};
 use std::net::{IpAddr, Ipv4Addr};
 

@@ -9,6 +9,7 @@ pub use parser::build;
 use super::core::parser::{parse_asn, parse_number, Node, Section, Statement, Words};
 use super::core::{Error, Location, Result};
 use super::r#static::route::{self, Field, Value};
+use crate::bgp::message::update::attribute::community::extended::ExtendedCommunities;
 use crate::protocol::family::{Afi, Family, Safi};
 use std::net::IpAddr;
 
@@ -103,6 +104,12 @@ fn flow_route(section: &Section, name: String) -> Result<FlowRoute> {
                     let value = route::attribute(statement.keyword(), &mut words)?.unwrap_or(Value::Flag);
                     words.finish()?;
                     flow.fields.push(Field { keyword: statement.keyword().into(), value, location: statement.location() });
+                }
+                section @ ("match" | "then" | "scope") => {
+                    return Err(Error::new(
+                        statement.location(),
+                        format!("'{section}' needs its block in flow route: {section} {{ ...; }}"),
+                    ))
                 }
                 other => {
                     return Err(Error::new(
@@ -340,23 +347,100 @@ fn scope(statement: &Statement) -> Result<Field> {
 fn interface_set(words: &mut Words<'_>) -> Result<Value> {
     let items = words.list("an interface set")?;
     for item in &items {
-        let parts: Vec<&str> = item.text.split(':').collect();
-        let ok = matches!(parts.as_slice(), [t, d, asn, group]
-            if matches!(*t, "transitive" | "non-transitive")
-                && matches!(*d, "input" | "output" | "input-output")
-                && parse_number::<u32>(asn).is_some()
-                && parse_number::<u16>(group).is_some());
-        if !ok {
-            return Err(Error::new(
-                item.location,
-                format!(
-                    "expected (non-)transitive:input|output|input-output:ASN:GROUP, got '{}'",
-                    item.text
-                ),
-            ));
-        }
+        interface_set_item(&item.text, item.location)?;
     }
     Ok(Value::Words(items.iter().map(|t| t.text.clone()).collect()))
+}
+
+fn interface_set_item(text: &str, at: Location) -> Result<()> {
+    let parts: Vec<&str> = text.split(':').collect();
+    let ok = matches!(parts.as_slice(), [t, d, asn, group]
+        if matches!(*t, "transitive" | "non-transitive")
+            && matches!(*d, "input" | "output" | "input-output")
+            && parse_number::<u32>(asn).is_some()
+            && parse_number::<u16>(group).is_some());
+    if ok {
+        return Ok(());
+    }
+    Err(Error::new(
+        at,
+        format!("expected (non-)transitive:input|output|input-output:ASN:GROUP, got '{text}'"),
+    ))
+}
+
+/// Path attributes a one-line flow rule may carry beside its actions.
+const ATTRIBUTES: &[&str] = &[
+    "origin",
+    "as-path",
+    "med",
+    "local-preference",
+    "atomic-aggregate",
+    "aggregator",
+    "originator-id",
+    "cluster-list",
+    "aigp",
+    "attribute",
+];
+
+/// A one-line rule's `extended-community [ ... ]`: besides the usual communities, the texts
+/// ExaBGP prints for flow actions (`rate-limit:9600`, `rate-limit:1000:packets`, `mark 10`,
+/// `action sample`, `redirect-to-nexthop-ietf 1.2.3.4`, `copy-to-nexthop`,
+/// `interface-set:transitive:input:1234:10`), so that what ExaBGP shows can be sent back.
+/// Those become the rule's actions and scope; the others stay an extended-community action.
+fn flow_extended(flow: &mut FlowRoute, words: &mut Words<'_>, at: Location) -> Result<()> {
+    let items = words.list("an extended community")?;
+    let mut rest = Vec::new();
+    let mut items = items.into_iter();
+    while let Some(item) = items.next() {
+        let field = |keyword: &str, value| Field {
+            keyword: keyword.to_string(),
+            value,
+            location: item.location,
+        };
+        let mut operand = |what: &str| {
+            items.next().map(|t| t.text.clone()).ok_or_else(|| {
+                Error::new(
+                    item.location,
+                    format!("expected {what} after '{}'", item.text),
+                )
+            })
+        };
+        let text = item.text.as_str();
+        if let Some(rate) = text.strip_prefix("rate-limit:") {
+            let value = match rate.split_once(':') {
+                Some((rate, unit)) => Value::Words(vec![rate.into(), unit.into()]),
+                None => Value::Word(rate.into()),
+            };
+            flow.then.push(field("rate-limit", value));
+        } else if let Some(set) = text.strip_prefix("interface-set:") {
+            interface_set_item(set, item.location)?;
+            flow.scope
+                .push(field("interface-set", Value::Words(vec![set.into()])));
+        } else if text == "copy-to-nexthop" {
+            flow.then.push(field(text, Value::Flag));
+        } else if matches!(text, "mark" | "action" | "redirect-to-nexthop-ietf") {
+            let value = operand(match text {
+                "mark" => "a DSCP value",
+                "action" => "sample, terminal or sample-terminal",
+                _ => "an IP address",
+            })?;
+            flow.then.push(field(text, Value::Word(value)));
+        } else {
+            rest.push(item);
+        }
+    }
+    if !rest.is_empty() {
+        let texts: Vec<&str> = rest.iter().map(|t| t.text.as_str()).collect();
+        if let Err(why) = ExtendedCommunities::parse(texts.iter().copied()) {
+            return Err(Error::new(rest[0].location, why));
+        }
+        flow.then.push(Field {
+            keyword: "extended-community".into(),
+            value: Value::Words(texts.iter().map(|t| t.to_string()).collect()),
+            location: at,
+        });
+    }
+    Ok(())
 }
 
 /// A one-line `flow` announcement inside `announce { ipv4|ipv6 { flow ...; } }`: match
@@ -389,6 +473,11 @@ pub fn announce(
         if matches!(keyword, "rd" | "route-distinguisher" | "next-hop") {
             let value = route::attribute(keyword, words)?.unwrap_or(Value::Flag);
             flow.fields.push(field(value));
+        } else if keyword == "extended-community" {
+            flow_extended(&mut flow, words, token.location)?;
+        } else if ATTRIBUTES.contains(&keyword) {
+            let value = route::attribute(keyword, words)?.unwrap_or(Value::Flag);
+            flow.then.push(field(value));
         } else if keyword == "interface-set" {
             flow.scope.push(field(interface_set(words)?));
         } else if let Some(value) = component_value(keyword, token.location, words, &mut ipv6)? {
@@ -409,11 +498,12 @@ pub fn announce(
         .fields
         .iter()
         .any(|f| f.keyword == "rd" || f.keyword == "route-distinguisher");
-    if vpn != (safi == Safi::FLOW_VPN) {
-        return Err(Error::new(
-            location,
-            "a flow-vpn route needs an rd, a flow route must not have one",
-        ));
+    if safi == Safi::FLOW_VPN && !vpn {
+        return Err(Error::new(location, "a flow-vpn route needs an rd"));
+    }
+    // an rd makes the rule flow-vpn, as in ExaBGP's `flow { route { rd ...; } }`
+    if vpn {
+        flow.family.safi = Safi::FLOW_VPN;
     }
     Ok(flow)
 }

@@ -89,6 +89,13 @@ pub fn build(route: &FlowRoute, neighbor: &Neighbor) -> Result<Change> {
                 nexthop = Some(ip);
                 add(FlowCommunity::Extended(community));
             }
+            // the copy flavour of redirect-to-nexthop, to the rule's next-hop (the text
+            // ExaBGP prints for `copy IP`)
+            "copy-to-nexthop" => {
+                let ip = nexthop.ok_or_else(|| bad("copy-to-nexthop needs a next-hop".into()))?;
+                let (_, community) = traffic::copy(&ip.to_string()).map_err(bad)?;
+                add(FlowCommunity::Extended(community));
+            }
             "mark" => add(FlowCommunity::Extended(traffic::mark(&word).map_err(bad)?)),
             "action" => add(FlowCommunity::Extended(
                 traffic::action(&word).map_err(bad)?,

@@ -8,20 +8,22 @@ use super::processes::{AckMode, Processes, Report, Settings};
 use super::response::json::{self, ApiVersion, Header, Peer};
 use super::response::text;
 use super::{Hook, Request};
+use crate::bgp::fsm::State;
 use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::open::Open;
 use crate::bgp::message::operational::Operational;
 use crate::bgp::message::refresh::RouteRefresh;
-use crate::bgp::message::update::attribute::collection::Attributes;
+use crate::bgp::message::update::attribute::Attributes;
 use crate::bgp::message::update::nlri::Nlri;
 use crate::bgp::message::update::Update;
 use crate::bgp::message::{MessageType, Notification};
+use crate::bgp::neighbor::template::{self, CliData};
 use crate::bgp::neighbor::Neighbor;
 use crate::configuration::{Direction, PeerConfig, Process};
 use crate::protocol::family::{Afi, Family, Safi};
 use crate::reactor::peer::event::{ApiEvent, Command as PeerCommand};
-use crate::rib::outgoing::AdjRibOut;
-use crate::rib::Route;
+use crate::rib::outgoing::{AdjRibOut, ConfiguredRoute};
+use crate::rib::{Cache, Route};
 use async_executor::LocalExecutor;
 use bytes::Bytes;
 use std::cell::RefCell;
@@ -44,6 +46,80 @@ struct Registered {
     local: Option<SocketAddr>,
     counter: u64,
     established: bool,
+    /// What `show neighbor` reports.
+    stats: Stats,
+    /// The peer's OPEN, for the capabilities `show neighbor` compares.
+    received_open: Option<Open>,
+    /// The routes the peer sent (`show adj-rib in`), when the neighbour keeps them.
+    rib_in: Cache<Nlri, Attributes>,
+    /// The peer runs (it stopped for good otherwise; what helpers announced to it is kept in
+    /// case a reload brings it back).
+    running: bool,
+}
+
+impl Registered {
+    /// A message the peer sent: counted, and an UPDATE's routes counted and kept in the
+    /// adj-rib-in (ExaBGP's update handler).
+    fn count_received(&mut self, kind: u8, update: Option<&Update>) {
+        self.stats.count(kind, false);
+        let Some(update) = update else {
+            return;
+        };
+        self.stats.prefixes += update.announces.len() as u64;
+        self.stats.withdraws += update.withdraws.len() as u64;
+        if !self.rib_in.enabled() {
+            return;
+        }
+        let attributes = Arc::new(update.attributes.clone());
+        for routed in &update.announces {
+            self.rib_in
+                .update_cache(&routed.nlri, routed.nexthop, &attributes);
+        }
+        for nlri in &update.withdraws {
+            self.rib_in.update_cache_withdraw(nlri);
+        }
+    }
+}
+
+/// ExaBGP's peer `stats`: the FSM state, when the session went up or down, and the messages
+/// and prefixes counted since (reset when the session closes, as ExaBGP's `_close`).
+struct Stats {
+    state: State,
+    /// When the session last closed (or the peer started).
+    reset: std::time::Instant,
+    /// When the session was established, while it is.
+    complete: Option<std::time::Instant>,
+    /// Per message type (OPEN, UPDATE, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH): sent, received.
+    messages: [(u64, u64); 5],
+    prefixes: u64,
+    withdraws: u64,
+}
+
+impl Stats {
+    fn new() -> Stats {
+        Stats {
+            state: State::Idle,
+            reset: std::time::Instant::now(),
+            complete: None,
+            messages: [(0, 0); 5],
+            prefixes: 0,
+            withdraws: 0,
+        }
+    }
+
+    /// Counts a message of type `kind` (the header's type byte).
+    fn count(&mut self, kind: u8, sent: bool) {
+        if let Some(entry) = kind
+            .checked_sub(1)
+            .and_then(|index| self.messages.get_mut(usize::from(index)))
+        {
+            if sent {
+                entry.0 += 1;
+            } else {
+                entry.1 += 1;
+            }
+        }
+    }
 }
 
 /// The routes helpers announced and did not withdraw, replayed into a restarted peer's
@@ -66,6 +142,10 @@ impl Announced {
 
     fn remove(&mut self, nlri: &Nlri) {
         self.routes.remove(nlri);
+    }
+
+    fn contains(&self, nlri: &Nlri) -> bool {
+        self.routes.contains_key(nlri)
     }
 
     fn clear(&mut self) {
@@ -110,6 +190,9 @@ pub struct Api {
     draining: std::cell::Cell<bool>,
     inner: RefCell<Inner>,
     reports: RefCell<Option<async_channel::Receiver<Report>>>,
+    /// `exabgp.api.cli`: the pipes and socket to serve, and once started, the endpoints.
+    cli: Option<super::control::Settings>,
+    control: RefCell<Option<super::control::Control>>,
 }
 
 fn host_name() -> String {
@@ -183,16 +266,46 @@ impl Api {
                 last_woken: Vec::new(),
             }),
             reports: RefCell::new(None),
+            cli: None,
+            control: RefCell::new(None),
         }
     }
 
-    /// The `process` blocks of a (re)loaded configuration; running helpers follow it.
+    /// Serves the CLI (`exabgp.api.cli`): its clients' commands run as a helper's, on every peer.
+    pub fn with_cli(mut self, settings: super::control::Settings) -> Api {
+        self.cli = Some(settings);
+        self
+    }
+
+    /// The `process` blocks of a (re)loaded configuration; running helpers follow them when
+    /// the reactor says the reload is done ([`Hook::reloaded`]).
     pub fn configure(&self, processes: Vec<Process>) {
+        self.inner.borrow_mut().configured = processes;
+    }
+
+    /// A reload kept the session of `previous` (only its routes or `api` blocks changed, see
+    /// `reactor::r#loop::Configured`): its helpers follow `next`'s `api` blocks and its
+    /// adj-rib-out gets the difference of the configured routes, as ExaBGP's `reconfigure` and
+    /// `replace_reload`. Whether the peer has something to send.
+    pub fn reconfigure(&self, previous: &PeerConfig, next: &PeerConfig) -> bool {
         let mut inner = self.inner.borrow_mut();
-        if let Some(running) = inner.processes.as_mut() {
-            running.start(&processes);
-        }
-        inner.configured = processes;
+        let Some(peer) = inner
+            .peers
+            .iter_mut()
+            .find(|p| same(&p.config.neighbor, &next.neighbor))
+        else {
+            return false;
+        };
+        peer.config.neighbor = next.neighbor.clone();
+        peer.config.api = next.api.clone();
+        let announced = peer.announced.borrow();
+        let mut rib = peer.rib.borrow_mut();
+        rib.rib.replace_reload(
+            &configured_routes(previous),
+            &configured_routes(next),
+            |nlri| announced.contains(nlri),
+        );
+        rib.pending()
     }
 
     /// The neighbours helpers created (`create neighbor`), for the configuration loader.
@@ -233,6 +346,10 @@ impl Api {
             local: None,
             counter: 0,
             established: false,
+            stats: Stats::new(),
+            received_open: None,
+            rib_in: Cache::new(config.neighbor.adj_rib_in),
+            running: true,
         });
         rib
     }
@@ -280,6 +397,7 @@ impl Api {
             Err(error) => {
                 log::warn!(target: "api", "process {process}: could not parse '{line}': {error}");
                 if let Some(processes) = inner.processes.as_mut() {
+                    processes.explain(process, &error.to_string());
                     processes.answer(process, false);
                 }
                 return;
@@ -340,6 +458,14 @@ impl Api {
                             action: Action::Withdraw(routes),
                             ..
                         } => withdrawn += routes.len(),
+                        Command::Peers {
+                            action: Action::AnnounceFlow(flows),
+                            ..
+                        } => announced += flows.len(),
+                        Command::Peers {
+                            action: Action::WithdrawFlow(flows),
+                            ..
+                        } => withdrawn += flows.len(),
                         _ => {}
                     }
                 }
@@ -350,7 +476,11 @@ impl Api {
                 Some(Command::Group(commands))
             }
             command @ Command::Peers {
-                action: Action::Announce(_) | Action::Withdraw(_),
+                action:
+                    Action::Announce(_)
+                    | Action::Withdraw(_)
+                    | Action::AnnounceFlow(_)
+                    | Action::WithdrawFlow(_),
                 ..
             } if grouping => {
                 let buffered = inner.grouping.entry(process.to_string()).or_default();
@@ -418,7 +548,16 @@ impl Api {
                 return None;
             }
             Command::Version => {
-                processes.write(process, &format!("exabgp {}", env!("CARGO_PKG_VERSION")));
+                let version = env!("CARGO_PKG_VERSION");
+                // ExaBGP's API version 6 answers JSON
+                if self.version == ApiVersion::V6 {
+                    processes.write(
+                        process,
+                        &format!("{{\"version\": \"{version}\", \"application\": \"exabgp\"}}"),
+                    );
+                } else {
+                    processes.write(process, &format!("exabgp {version}"));
+                }
                 true
             }
             Command::Ping { text } => {
@@ -442,6 +581,7 @@ impl Api {
                 let states: Vec<(String, &str)> = inner
                     .peers
                     .iter()
+                    .filter(|p| p.running)
                     .map(|p| {
                         let state = if p.established { "established" } else { "idle" };
                         (
@@ -489,59 +629,86 @@ impl Api {
                 }
                 true
             }
-            Command::ShowNeighbor { .. } => {
-                for peer in &inner.peers {
-                    let n = &peer.config.neighbor;
-                    let state = if peer.established { "up" } else { "down" };
-                    processes.write(
-                        process,
-                        &format!(
-                            "neighbor {} local-as {} peer-as {} state {state}",
-                            n.peer_address, n.local_as, n.peer_as
-                        ),
-                    );
+            Command::ShowNeighbor {
+                selection,
+                view,
+                json,
+            } => {
+                // ExaBGP's API version 6 answers JSON whatever is asked
+                let json = json || self.version == ApiVersion::V6;
+                let peers = inner
+                    .peers
+                    .iter()
+                    .filter(|p| p.running && selection.matches(&p.config.neighbor));
+                let lines: Vec<String> = if json {
+                    let mut list = String::from("[");
+                    for (i, peer) in peers.enumerate() {
+                        if i > 0 {
+                            list.push_str(", ");
+                        }
+                        cli_data(peer).json(&mut list);
+                    }
+                    list.push(']');
+                    vec![list]
+                } else {
+                    match view {
+                        command::NeighborView::Summary => {
+                            std::iter::once(template::SUMMARY_HEADER.to_string())
+                                .chain(peers.map(|peer| cli_data(peer).summary()))
+                                .collect()
+                        }
+                        command::NeighborView::Extensive => {
+                            peers.flat_map(|peer| cli_data(peer).extensive()).collect()
+                        }
+                        command::NeighborView::Configuration => peers
+                            .map(|peer| {
+                                template::configuration(
+                                    &peer.config.neighbor,
+                                    &api_blocks(&peer.config.api),
+                                )
+                            })
+                            .collect(),
+                    }
+                };
+                // one message for the whole reply: a large one does not fill the client's queue
+                if !lines.is_empty() {
+                    processes.write(process, &lines.join("\n"));
                 }
                 true
             }
             Command::ShowAdjRib {
-                rib: command::Rib::Out,
+                rib,
+                extensive,
+                routes,
+                json,
                 selection,
-                ..
             } => {
+                let json = json || self.version == ApiVersion::V6;
+                let mut reply = String::new();
                 for peer in inner
                     .peers
                     .iter()
-                    .filter(|p| selection.matches(&p.config.neighbor))
+                    .filter(|p| p.running && selection.matches(&p.config.neighbor))
                 {
-                    let rib = peer.rib.borrow();
-                    for route in rib
-                        .rib
-                        .cache()
-                        .cached_routes(&peer.config.neighbor.families)
-                    {
-                        let mut update = Update::default();
-                        update
-                            .announces
-                            .push(crate::bgp::message::update::RoutedNlri {
-                                nlri: route.nlri.clone(),
-                                nexthop: route.nexthop,
-                            });
-                        update.attributes = (*route.attributes).clone();
-                        let lines = text::update(
-                            peer.config.neighbor.peer_address,
-                            "send",
-                            &update,
-                            &[],
-                            &[],
-                        );
-                        for line in lines.lines().filter(|l| l.contains(" announced ")) {
-                            processes.write(process, line);
+                    let neighbor = &peer.config.neighbor;
+                    let data = (json && extensive).then(|| cli_data(peer));
+                    for route in adj_rib(peer, rib) {
+                        if !command::rib::listed(routes, &route.nlri) {
+                            continue;
                         }
+                        if json {
+                            reply.push_str(&command::rib::json(neighbor, &route, data.as_ref()));
+                        } else {
+                            reply.push_str(&command::rib::text(neighbor, &route, extensive));
+                        }
+                        reply.push('\n');
                     }
+                }
+                if !reply.is_empty() {
+                    processes.write(process, &reply);
                 }
                 true
             }
-            Command::ShowAdjRib { .. } => true,
             Command::CreateNeighbor { configuration } => {
                 match create(&configuration, &inner.configured) {
                     Ok(config) => {
@@ -605,6 +772,9 @@ impl Api {
                         }
                         Err(error) => {
                             log::warn!(target: "api", "process {process}: '{line}': {error}");
+                            if let Some(processes) = inner.processes.as_ref() {
+                                processes.explain(process, &error);
+                            }
                             false
                         }
                     }
@@ -670,7 +840,16 @@ impl Api {
     }
 
     /// A message sent or received, for the helpers subscribed to its type.
-    fn message(&self, inner: &mut Inner, index: usize, direction: &'static str, raw: &[u8]) {
+    /// Gives `raw` to the helpers subscribed to it; `decoded` is its UPDATE when the caller
+    /// already decoded it (the message is then not decoded again).
+    fn message(
+        &self,
+        inner: &mut Inner,
+        index: usize,
+        direction: &'static str,
+        raw: &[u8],
+        decoded: Option<&Update>,
+    ) {
         let Some(&kind) = raw.get(18) else {
             return;
         };
@@ -694,6 +873,17 @@ impl Api {
         // ExaBGP's helpers see "receive" and "send" (`exabgp decode` says "in")
         let header = self.header(&mut inner.peers[index], Some(direction));
         let negotiated = inner.peers[index].negotiated.clone();
+        let owned;
+        let update = match decoded {
+            Some(update) => Some(update),
+            None if kind == MessageType::UPDATE => {
+                owned = negotiated
+                    .as_ref()
+                    .and_then(|n| Update::decode(Bytes::copy_from_slice(body), n).ok());
+                owned.as_ref()
+            }
+            None => None,
+        };
         for section in wanted {
             let settings = settings_of(section);
             let alone = crate::configuration::Api {
@@ -719,20 +909,29 @@ impl Api {
             if parsed || settings.consolidate {
                 self.deliver(inner, &alone, |_| true, &mut |json| {
                     parsed_message(
-                        json,
-                        &header,
-                        ip,
-                        direction,
-                        kind,
-                        body,
-                        raw_header,
-                        raw_body,
-                        negotiated.as_ref(),
+                        json, &header, ip, direction, kind, body, raw_header, raw_body, update,
                     )
                 });
             }
         }
     }
+}
+
+/// A neighbour's configured routes as a reload compares them.
+fn configured_routes(config: &PeerConfig) -> Vec<ConfiguredRoute> {
+    config
+        .changes
+        .iter()
+        .map(|change| ConfiguredRoute {
+            route: Route::new(
+                change.nlri.clone(),
+                change.nexthop,
+                Arc::clone(&change.attributes),
+            ),
+            watchdog: change.watchdog.clone(),
+            withdrawn: change.withdraw,
+        })
+        .collect()
 }
 
 /// The `api { }` sections of a neighbour one by one (the merged one when it has none).
@@ -756,7 +955,7 @@ fn parsed_message(
     body: &[u8],
     raw_header: &[u8],
     raw_body: &[u8],
-    negotiated: Option<&Negotiated>,
+    update: Option<&Update>,
 ) -> Option<String> {
     Some(match kind {
         MessageType::OPEN => {
@@ -771,13 +970,13 @@ fn parsed_message(
             }
         }
         MessageType::UPDATE => {
-            let update = Update::decode(Bytes::copy_from_slice(body), negotiated?).ok()?;
+            let update = update?;
             if json {
                 let mut value = String::new();
                 update.json(&mut value);
                 json::update(header, &value, raw_header, raw_body, None)
             } else {
-                text::update(ip, direction, &update, raw_header, raw_body)
+                text::update(ip, direction, update, raw_header, raw_body)
             }
         }
         MessageType::NOTIFICATION => {
@@ -882,6 +1081,180 @@ fn create(line: &str, processes: &[Process]) -> Result<PeerConfig, String> {
         .ok_or_else(|| "no neighbour was defined".to_string())
 }
 
+/// A peer as `show neighbor` reports it (ExaBGP's `Peer.cli_data`).
+fn cli_data(peer: &Registered) -> CliData {
+    use crate::bgp::message::open::capability::CapabilityCode as Code;
+    let neighbor = &peer.config.neighbor;
+    let cap = &neighbor.capability;
+    let open = peer.received_open.as_ref();
+    let negotiated = peer.negotiated.as_ref().filter(|_| open.is_some());
+    let announced = |codes: &[u8]| {
+        open.map(|open| {
+            open.capabilities
+                .0
+                .iter()
+                .any(|c| codes.contains(&c.code()))
+        })
+    };
+    let local = peer.local.map(|s| s.ip()).or(neighbor.local_address);
+    let local_id = match (neighbor.router_id, local) {
+        (Some(id), _) => id.to_string(),
+        (None, Some(std::net::IpAddr::V4(ip))) => ip.to_string(),
+        _ => template::router_id(neighbor),
+    };
+    let stats = &peer.stats;
+    let kinds = [
+        ("open", MessageType::OPEN),
+        ("notification", MessageType::NOTIFICATION),
+        ("keepalive", MessageType::KEEPALIVE),
+        ("update", MessageType::UPDATE),
+        ("refresh", MessageType::ROUTE_REFRESH),
+    ];
+    let mut messages: Vec<(&'static str, u64, u64)> = kinds
+        .iter()
+        .map(|(name, kind)| {
+            let (sent, received) = stats.messages[usize::from(kind.0 - 1)];
+            (*name, sent, received)
+        })
+        .collect();
+    let total = messages.iter().fold((0, 0), |(s, r), (_, sent, received)| {
+        (s + sent, r + received)
+    });
+    messages.push(("total", total.0, total.1));
+    CliData {
+        peer_address: neighbor.peer_address.to_string(),
+        local_address: local.map_or_else(|| "None".to_string(), |ip| ip.to_string()),
+        local_as: neighbor.local_as,
+        peer_as: neighbor.peer_as,
+        local_id,
+        peer_id: open.map(|open| open.router_id.to_string()),
+        local_hold: neighbor.hold_time,
+        peer_hold: open.map(|open| open.hold_time),
+        state: stats.state.name(),
+        up: stats.complete.is_some(),
+        duration: stats.complete.map_or(0, |since| since.elapsed().as_secs()),
+        down: stats.reset.elapsed().as_secs(),
+        capabilities: vec![
+            ("asn4", Some(cap.asn4), negotiated.map(|n| n.asn4)),
+            (
+                "route-refresh",
+                Some(cap.route_refresh),
+                announced(&[Code::ROUTE_REFRESH]),
+            ),
+            (
+                "multi-session",
+                Some(cap.multi_session),
+                announced(&[Code::MULTISESSION, Code::MULTISESSION_CISCO]),
+            ),
+            (
+                "operational",
+                Some(cap.operational),
+                negotiated.map(|n| n.operational),
+            ),
+            (
+                "add-path",
+                Some(cap.add_path != 0),
+                announced(&[Code::ADD_PATH]),
+            ),
+            (
+                "extended-message",
+                Some(cap.extended_message),
+                announced(&[Code::EXTENDED_MESSAGE]),
+            ),
+            (
+                "graceful-restart",
+                Some(cap.graceful_restart.is_some()),
+                announced(&[Code::GRACEFUL_RESTART]),
+            ),
+        ],
+        families: neighbor
+            .families
+            .iter()
+            .map(|&family| match negotiated {
+                Some(n) => (
+                    family,
+                    Some(n.families.contains(&family)),
+                    Some(n.addpath_send(family)),
+                    Some(n.addpath_receive(family)),
+                ),
+                None => {
+                    let addpath = (!neighbor.addpath.contains(&family)).then_some(false);
+                    (family, None, addpath, addpath)
+                }
+            })
+            .collect(),
+        messages,
+        received: stats.prefixes,
+        withdrawn: stats.withdraws,
+    }
+}
+
+/// The routes of a peer's adj-rib, in NLRI order: for `out` what the peer was sent and what
+/// is queued for it (ExaBGP's cache holds both), for `in` what it sent.
+fn adj_rib(peer: &Registered, rib: command::Rib) -> Vec<Route> {
+    let families = &peer.config.neighbor.families;
+    let routes: std::collections::BTreeMap<Nlri, Route> = match rib {
+        command::Rib::In => peer
+            .rib_in
+            .cached_routes(families)
+            .map(|route| (route.nlri.clone(), route))
+            .collect(),
+        command::Rib::Out => {
+            let out = peer.rib.borrow();
+            out.rib
+                .cache()
+                .cached_routes(families)
+                .chain(out.rib.queued_routes())
+                .map(|route| (route.nlri.clone(), route))
+                .collect()
+        }
+    };
+    routes.into_values().collect()
+}
+
+/// A neighbour's `api { }` blocks as `show neighbor configuration` writes them (one per
+/// process, with tabs as ExaBGP builds them).
+fn api_blocks(api: &crate::configuration::Api) -> String {
+    let mut out = String::new();
+    for section in sections(api) {
+        for process in &section.processes {
+            out.push_str(&format!("\tapi {{\n\t\tprocesses [ {process} ];\n"));
+            for (on, name) in [
+                (section.neighbor_changes, "neighbor-changes"),
+                (section.negotiated, "negotiated"),
+                (section.fsm, "fsm"),
+                (section.signal, "signal"),
+            ] {
+                if on {
+                    out.push_str(&format!("\t\t{name};\n"));
+                }
+            }
+            for (direction, name) in [(&section.receive, "receive"), (&section.send, "send")] {
+                let flags = [
+                    (direction.packets, "packets"),
+                    (direction.parsed, "parsed"),
+                    (direction.consolidate, "consolidate"),
+                    (direction.notification, "notification"),
+                    (direction.open, "open"),
+                    (direction.keepalive, "keepalive"),
+                    (direction.update, "update"),
+                    (direction.refresh, "refresh"),
+                    (direction.operational, "operational"),
+                ];
+                if flags.iter().any(|(on, _)| *on) {
+                    out.push_str(&format!("\t\t{name} {{\n"));
+                    for (_, flag) in flags.iter().filter(|(on, _)| *on) {
+                        out.push_str(&format!("\t\t\t{flag};\n"));
+                    }
+                    out.push_str("\t\t}\n");
+                }
+            }
+            out.push_str("\t}\n");
+        }
+    }
+    out
+}
+
 /// The registered peers `process` may command that `selection` picks (ExaBGP's
 /// `reactor.peers(service)` then `match_neighbors`).
 fn targets<'a>(
@@ -890,10 +1263,13 @@ fn targets<'a>(
     process: &str,
     selection: &command::Selection,
 ) -> Vec<&'a Registered> {
+    // the CLI's clients command every peer, as ExaBGP's internal CLI helpers
+    let cli = process.starts_with(super::processes::CLI_PREFIX);
     peers
         .iter()
         .filter(|p| {
-            p.config
+            cli || p
+                .config
                 .api
                 .targets(configured)
                 .iter()
@@ -959,13 +1335,13 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
             Err("no flow rule given".into())
         }
         Action::AnnounceFlow(flows) => {
-            for peer in targets {
+            // every peer's rule is built before any adj-rib-out changes: a rule refused for
+            // one peer changes nothing
+            let built = flow_changes(targets, &flows)?;
+            for (peer, changes) in targets.iter().zip(built) {
                 let mut rib = peer.rib.borrow_mut();
                 let mut announced = peer.announced.borrow_mut();
-                for flow in &flows {
-                    let change =
-                        crate::configuration::flow::parser::build(flow, &peer.config.neighbor)
-                            .map_err(|e| e.message)?;
+                for change in changes {
                     let attributes = rib.rib.intern(change.attributes);
                     let route = Route::new(change.nlri, change.nexthop, attributes);
                     announced.insert(route.clone());
@@ -975,13 +1351,11 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
             Ok(PeerCommand::RibUpdated)
         }
         Action::WithdrawFlow(flows) => {
-            for peer in targets {
+            let built = flow_changes(targets, &flows)?;
+            for (peer, changes) in targets.iter().zip(built) {
                 let mut rib = peer.rib.borrow_mut();
                 let mut announced = peer.announced.borrow_mut();
-                for flow in &flows {
-                    let change =
-                        crate::configuration::flow::parser::build(flow, &peer.config.neighbor)
-                            .map_err(|e| e.message)?;
+                for change in changes {
                     announced.remove(&change.nlri);
                     let attributes = announce::withdrawn_attributes(&change);
                     rib.rib
@@ -1022,6 +1396,25 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
     }
 }
 
+/// The changes of flow rules for each target, in order, or why one can not be built.
+fn flow_changes(
+    targets: &[&Registered],
+    flows: &[crate::configuration::flow::FlowRoute],
+) -> Result<Vec<Vec<crate::configuration::Change>>, String> {
+    targets
+        .iter()
+        .map(|peer| {
+            flows
+                .iter()
+                .map(|flow| {
+                    crate::configuration::flow::build(flow, &peer.config.neighbor)
+                        .map_err(|e| e.message)
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// Route commands one `group start` may hold (ExaBGP's `MAX_GROUP_COMMANDS`).
 const GROUP_LIMIT: usize = 100_000;
 
@@ -1034,10 +1427,10 @@ const HELP: &str = "\
 help: available commands (v4 syntax; v6: daemon, session, system, rib, peer)\n\
 shutdown | reload | restart | status | version | ping\n\
 enable-ack | disable-ack | silence-ack\n\
-show neighbor [summary|extensive|configuration] | show adj-rib in|out [extensive]\n\
+show neighbor [IP] [summary|extensive|configuration] [json] | show adj-rib in|out [extensive] [json] [IP]\n\
 flush adj-rib out | clear adj-rib in|out\n\
 [neighbor IP [local-ip IP] [local-as N] [peer-as N] [router-id ID] [, neighbor ...]] \
-announce|withdraw route|attributes|ipv4|ipv6|watchdog ...\n\
+announce|withdraw route|attributes|ipv4|ipv6|flow|vpls|watchdog ...\n\
 [neighbor ...] announce eor [AFI SAFI] | announce route-refresh AFI SAFI | \
 announce operational ... | teardown CODE";
 
@@ -1045,9 +1438,26 @@ impl Hook for Api {
     fn start(&self, executor: &Rc<LocalExecutor<'static>>) {
         let mut inner = self.inner.borrow_mut();
         let mut processes = Processes::new(self.settings, executor.clone());
-        processes.start(&inner.configured);
+        processes.start(&inner.configured, false);
         *self.reports.borrow_mut() = Some(processes.reports());
+        if let Some(settings) = &self.cli {
+            let control = super::control::start(
+                settings,
+                processes.clients(),
+                processes.reporter(),
+                executor,
+            );
+            *self.control.borrow_mut() = Some(control);
+        }
         inner.processes = Some(processes);
+    }
+
+    fn reloaded(&self, restart: bool) {
+        let mut inner = self.inner.borrow_mut();
+        let configured = inner.configured.clone();
+        if let Some(processes) = inner.processes.as_mut() {
+            processes.start(&configured, restart);
+        }
     }
 
     fn next(&self) -> Pin<Box<dyn Future<Output = Request> + '_>> {
@@ -1160,6 +1570,8 @@ impl Hook for Api {
             }
             ApiEvent::Down(reason) => {
                 inner.peers[index].established = false;
+                // what a closed session announced is gone with it
+                inner.peers[index].rib_in.clear_cache();
                 let header = self.header(&mut inner.peers[index], None);
                 let peer = &inner.peers[index];
                 self.deliver(
@@ -1181,6 +1593,7 @@ impl Hook for Api {
                     _ => None,
                 };
                 inner.peers[index].negotiated = negotiated.clone();
+                inner.peers[index].received_open = Open::decode(received).ok();
                 if let Some(negotiated) = negotiated {
                     let header = self.header(&mut inner.peers[index], None);
                     let peer = &inner.peers[index];
@@ -1194,15 +1607,23 @@ impl Hook for Api {
                 // the OPENs went by before the session could be decoded: tell them now
                 let sent = crate::bgp::message::message(MessageType::OPEN, sent);
                 let received = crate::bgp::message::message(MessageType::OPEN, received);
-                self.message(&mut inner, index, "send", &sent);
-                self.message(&mut inner, index, "receive", &received);
+                self.message(&mut inner, index, "send", &sent, None);
+                self.message(&mut inner, index, "receive", &received, None);
             }
             ApiEvent::Received { kind, body } => {
+                // decoded once, for the counters, the adj-rib-in and every helper
+                let update = match (*kind, inner.peers[index].negotiated.as_ref()) {
+                    (kind, Some(negotiated)) if kind == MessageType::UPDATE.0 => {
+                        Update::decode(body.clone(), negotiated).ok()
+                    }
+                    _ => None,
+                };
+                inner.peers[index].count_received(*kind, update.as_ref());
                 if *kind == MessageType::OPEN.0 {
                     return;
                 }
                 let raw = crate::bgp::message::message(MessageType(*kind), body);
-                self.message(&mut inner, index, "receive", &raw);
+                self.message(&mut inner, index, "receive", &raw, update.as_ref());
             }
         }
     }
@@ -1216,6 +1637,14 @@ impl Hook for Api {
         else {
             return;
         };
+        let stats = &mut inner.peers[index].stats;
+        match state {
+            State::Established => stats.complete = Some(std::time::Instant::now()),
+            // the session closed: ExaBGP's `_close` starts the counters again
+            State::Idle if stats.state != State::Idle => *stats = Stats::new(),
+            _ => {}
+        }
+        stats.state = state;
         if !sections(&inner.peers[index].config.api).any(|api| api.fsm) {
             return;
         }
@@ -1228,21 +1657,38 @@ impl Hook for Api {
     }
 
     fn sent(&self, neighbor: &Neighbor, message: &Bytes) {
-        if message.get(18) == Some(&MessageType::OPEN.0) {
-            return;
-        }
         let mut inner = self.inner.borrow_mut();
-        if let Some(index) = inner
+        let Some(index) = inner
             .peers
             .iter()
             .position(|p| same(&p.config.neighbor, neighbor))
+        else {
+            return;
+        };
+        let Some(&kind) = message.get(18) else {
+            return;
+        };
+        inner.peers[index].stats.count(kind, true);
+        // the OPENs are told once the session is agreed (ApiEvent::Negotiated)
+        if kind != MessageType::OPEN.0 {
+            self.message(&mut inner, index, "send", message, None);
+        }
+    }
+
+    fn ended(&self, neighbor: &Neighbor) {
+        let mut inner = self.inner.borrow_mut();
+        for peer in inner
+            .peers
+            .iter_mut()
+            .filter(|p| same(&p.config.neighbor, neighbor))
         {
-            self.message(&mut inner, index, "send", message);
+            peer.running = false;
         }
     }
 
     fn stop(&self) -> Pin<Box<dyn Future<Output = ()> + '_>> {
         Box::pin(async move {
+            self.control.borrow_mut().take();
             let processes = self.inner.borrow_mut().processes.take();
             if let Some(mut processes) = processes {
                 let (pid, ppid) = (std::process::id(), std::os::unix::process::parent_id());

@@ -3,9 +3,12 @@
 //! ties them to the reactor through the small [`Hook`] the reactor and the bridges call.
 
 pub mod command;
+pub mod control;
 pub mod dispatch;
+pub mod pipe;
 pub mod processes;
 pub mod response;
+pub mod unixsocket;
 
 use crate::bgp::neighbor::Neighbor;
 use crate::reactor::peer::event::{ApiEvent, Command as PeerCommand};
@@ -32,6 +35,9 @@ pub enum Request {
 pub trait Hook {
     /// Starts the helper processes (once the executor runs).
     fn start(&self, executor: &Rc<LocalExecutor<'static>>);
+    /// The configuration was loaded again: the helpers follow its `process` blocks. One whose
+    /// block changed is restarted only when `restart` (USR2, `restart`), as ExaBGP.
+    fn reloaded(&self, restart: bool);
     /// The next request from the helpers' commands.
     fn next(&self) -> Pin<Box<dyn Future<Output = Request> + '_>>;
     /// Something happened on a peer's session.
@@ -40,6 +46,9 @@ pub trait Hook {
     fn fsm(&self, neighbor: &Neighbor, state: crate::bgp::fsm::State);
     /// A whole message (header included) a peer is sending.
     fn sent(&self, neighbor: &Neighbor, message: &Bytes);
+    /// A peer stopped for good (removed by a reload, or out of connection attempts): `show`
+    /// no longer lists it.
+    fn ended(&self, neighbor: &Neighbor);
     /// Tells the helpers the daemon stops, and stops them.
     fn stop(&self) -> Pin<Box<dyn Future<Output = ()> + '_>>;
 }

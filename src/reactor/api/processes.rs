@@ -16,6 +16,11 @@
 //! its `process` block did not say `respawn false`; more than [`RESPAWN_LIMIT`] restarts within
 //! one 64-second window give up on it. A helper that is not restarted stops the daemon when
 //! `exabgp.api.terminate` is set.
+//!
+//! CLI clients ([`Clients`]): the daemon's own pipe and Unix socket endpoints (ExaBGP runs them
+//! as internal helper processes) attach each client here under a name starting with
+//! [`CLI_PREFIX`]; it is written to and acknowledged like a helper, with the same bounded queue,
+//! but has no child process, is never respawned and commands every peer.
 
 use crate::configuration::process::Process;
 use async_executor::{LocalExecutor, Task};
@@ -26,6 +31,9 @@ use std::collections::BTreeMap;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::rc::Rc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The name prefix of the CLI clients (ExaBGP's `API_PREFIX`): they may command every peer.
+pub const CLI_PREFIX: &str = "api-internal-cli";
 
 /// Messages queued for one helper before new ones are dropped.
 pub const QUEUE: usize = 16 * 1024;
@@ -77,17 +85,56 @@ struct Helper {
     window: (u64, u32),
 }
 
+/// A CLI client: where its replies are queued (its endpoint's writer drains them).
+struct Client {
+    queue: async_channel::Sender<String>,
+    dropped: Rc<Cell<u64>>,
+    ack: AckMode,
+}
+
+/// The attached CLI clients, shared with the endpoints that accept them.
+#[derive(Clone, Default)]
+pub struct Clients(Rc<std::cell::RefCell<BTreeMap<String, Client>>>);
+
+impl Clients {
+    /// A client connected: replies to `name` go to the returned queue, bounded as a helper's.
+    /// Its commands are acknowledged whatever `exabgp.api.ack` says (ExaBGP's CLI helpers
+    /// start with `session ack enable`).
+    pub fn attach(&self, name: &str) -> async_channel::Receiver<String> {
+        let (queue, pending) = async_channel::bounded(QUEUE);
+        let client = Client {
+            queue,
+            dropped: Rc::new(Cell::new(0)),
+            ack: AckMode::On,
+        };
+        self.0.borrow_mut().insert(name.to_string(), client);
+        pending
+    }
+
+    /// The client left: what is still queued for it is dropped.
+    pub fn detach(&self, name: &str) {
+        self.0.borrow_mut().remove(name);
+    }
+}
+
 /// The helpers and their pipes.
 pub struct Processes {
     settings: Settings,
     executor: Rc<LocalExecutor<'static>>,
     helpers: BTreeMap<String, Helper>,
+    clients: Clients,
     /// Configured helpers not running (exited without respawn, or failed to start).
     stopped: BTreeMap<String, Process>,
     reports: (
         async_channel::Sender<Report>,
         async_channel::Receiver<Report>,
     ),
+}
+
+/// Whether two `process` blocks say the same (ExaBGP compares their settings, not where
+/// they are written).
+fn same_block(a: &Process, b: &Process) -> bool {
+    a.name == b.name && a.run == b.run && a.encoder == b.encoder && a.respawn == b.respawn
 }
 
 fn window() -> u64 {
@@ -106,6 +153,7 @@ impl Processes {
             settings,
             executor,
             helpers: BTreeMap::new(),
+            clients: Clients::default(),
             stopped: BTreeMap::new(),
             reports: async_channel::bounded(REPORTS),
         }
@@ -123,20 +171,34 @@ impl Processes {
             .is_some_and(|h| h.config.encoder == crate::configuration::Encoder::Json)
     }
 
-    /// Starts the configured helpers that are not running yet and stops those no longer
-    /// configured (a reload); a helper whose definition changed is restarted.
-    pub fn start(&mut self, processes: &[Process]) {
+    /// Follows the configured `process` blocks, as ExaBGP's `Processes.start`: helpers not
+    /// running yet start, those no longer configured stop. A helper whose block changed is
+    /// restarted only with `restart` (USR2, `restart`); otherwise it keeps running under its
+    /// new block (its encoder and respawn settings apply at once, its `run` at its next
+    /// start). Where the block sits in the file does not count.
+    pub fn start(&mut self, processes: &[Process], restart: bool) {
         let wanted: BTreeMap<&str, &Process> =
             processes.iter().map(|p| (p.name.as_str(), p)).collect();
         let gone: Vec<String> = self
             .helpers
             .iter()
-            .filter(|(name, helper)| wanted.get(name.as_str()) != Some(&&helper.config))
+            .filter(|(name, helper)| match wanted.get(name.as_str()) {
+                None => true,
+                Some(config) => restart && !same_block(config, &helper.config),
+            })
             .map(|(name, _)| name.clone())
             .collect();
         for name in gone {
             if let Some(helper) = self.helpers.remove(&name) {
                 self.stop_one(name, helper);
+            }
+        }
+        for (name, helper) in self.helpers.iter_mut() {
+            if let Some(config) = wanted.get(name.as_str()) {
+                if !same_block(config, &helper.config) {
+                    log::debug!(target: "processes", "process {name} changed, kept running (not a full reload)");
+                    helper.config = (*config).clone();
+                }
             }
         }
         self.stopped
@@ -268,56 +330,78 @@ impl Processes {
     /// Queues `text` (a line, the newline added here) for `process`; false if it is not running
     /// or its queue is full (the message is dropped, see the module documentation).
     pub fn write(&self, process: &str, text: &str) -> bool {
-        let Some(helper) = self.helpers.get(process) else {
-            return false;
-        };
         let mut line = String::with_capacity(text.len() + 1);
         line.push_str(text);
         if !line.ends_with('\n') {
             line.push('\n');
         }
-        match helper.queue.try_send(line) {
-            Ok(()) => {
-                let dropped = helper.dropped.replace(0);
-                if dropped > 0 {
-                    log::warn!(target: "processes", "process {process} is reading again, {dropped} message(s) to it were dropped");
-                }
-                true
-            }
-            Err(_) => {
-                if helper.dropped.get() == 0 {
-                    log::warn!(target: "processes", "process {process} is not reading its input, dropping messages to it");
-                }
-                helper.dropped.set(helper.dropped.get() + 1);
-                false
-            }
+        if let Some(helper) = self.helpers.get(process) {
+            return offer(process, &helper.queue, &helper.dropped, line);
+        }
+        let clients = self.clients.0.borrow();
+        match clients.get(process) {
+            Some(client) => offer(process, &client.queue, &client.dropped, line),
+            None => false,
         }
     }
 
     /// Acknowledges a command of `process` (`done` or `error`, text or JSON per its encoder)
     /// unless it turned acknowledgements off.
     pub fn answer(&self, process: &str, ok: bool) {
-        let Some(helper) = self.helpers.get(process) else {
-            return;
-        };
         // ExaBGP answers in text whatever the encoder (its `_ackjson` is never set)
-        if helper.ack == AckMode::On {
+        if self.ack(process) == Some(AckMode::On) {
             self.write(process, super::response::text::answer::ack(ok, false));
+        }
+    }
+
+    /// `error: WHY`, written before the `error` acknowledgement when acknowledgements are on
+    /// (ExaBGP's `answer_error` with a message), to helpers and CLI clients alike.
+    pub fn explain(&self, process: &str, why: &str) {
+        if self.ack(process) == Some(AckMode::On) {
+            self.write(process, &format!("error: {why}"));
+        }
+    }
+
+    /// The acknowledgement mode of a helper or CLI client; `None` for an unknown name.
+    fn ack(&self, process: &str) -> Option<AckMode> {
+        match self.helpers.get(process) {
+            Some(helper) => Some(helper.ack),
+            None => self
+                .clients
+                .0
+                .borrow()
+                .get(process)
+                .map(|client| client.ack),
         }
     }
 
     pub fn set_ack(&mut self, process: &str, ack: AckMode) {
         if let Some(helper) = self.helpers.get_mut(process) {
             helper.ack = ack;
+        } else if let Some(client) = self.clients.0.borrow_mut().get_mut(process) {
+            client.ack = ack;
         }
+    }
+
+    /// The CLI clients, for the endpoints that accept them.
+    pub fn clients(&self) -> Clients {
+        self.clients.clone()
+    }
+
+    /// Where the CLI endpoints send their clients' commands (read by [`Processes::next`]).
+    pub fn reporter(&self) -> async_channel::Sender<Report> {
+        self.reports.0.clone()
     }
 
     /// Closes the helper's stdin (asking it to leave) and kills it if it has not exited after
     /// [`STOP_GRACE`].
-    fn retire(&self, name: String, mut helper: Helper) -> Task<()> {
+    fn retire(&self, name: String, helper: Helper) -> Task<()> {
         log::debug!(target: "processes", "stopping process {name}");
         helper.queue.close();
+        // no more lines, nor an `Ended` that a successor of the same name would take for its own
+        drop(helper._reader);
         let writer = helper.writer;
+        let mut child = helper.child;
         self.executor.spawn(async move {
             // let what is queued go out, unless the helper stopped reading; dropping the
             // writer closes stdin
@@ -327,13 +411,13 @@ impl Processes {
             .await;
             let deadline = std::time::Instant::now() + STOP_GRACE;
             while std::time::Instant::now() < deadline {
-                if let Ok(Some(_)) = helper.child.try_wait() {
+                if let Ok(Some(_)) = child.try_wait() {
                     return;
                 }
                 async_io::Timer::after(Duration::from_millis(20)).await;
             }
-            let _ = helper.child.kill();
-            let _ = helper.child.wait();
+            let _ = child.kill();
+            let _ = child.wait();
         })
     }
 
@@ -354,6 +438,31 @@ impl Processes {
     }
 }
 
+/// Queues `line` for `process`, or drops it when the queue is full (warning once per episode).
+fn offer(
+    process: &str,
+    queue: &async_channel::Sender<String>,
+    dropped: &Cell<u64>,
+    line: String,
+) -> bool {
+    match queue.try_send(line) {
+        Ok(()) => {
+            let lost = dropped.replace(0);
+            if lost > 0 {
+                log::warn!(target: "processes", "process {process} is reading again, {lost} message(s) to it were dropped");
+            }
+            true
+        }
+        Err(_) => {
+            if dropped.get() == 0 {
+                log::warn!(target: "processes", "process {process} is not reading its input, dropping messages to it");
+            }
+            dropped.set(dropped.get() + 1);
+            false
+        }
+    }
+}
+
 /// Drains one helper's queue into its stdin; ends when the queue is closed (then stdin is
 /// closed by the drop) or the pipe breaks.
 async fn write_all(
@@ -370,5 +479,58 @@ async fn write_all(
         if stdin.flush().await.is_err() {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_clients_are_written_to_and_acknowledged_as_helpers() {
+        let executor = Rc::new(LocalExecutor::new());
+        let settings = Settings {
+            respawn: false,
+            terminate: false,
+            // helpers would get no acks; CLI clients still do
+            ack: false,
+        };
+        let mut processes = Processes::new(settings, executor);
+        let clients = processes.clients();
+        let name = format!("{CLI_PREFIX}-socket-1");
+        let replies = clients.attach(&name);
+        assert!(processes.write(&name, "exabgp 1.0"));
+        processes.answer(&name, true);
+        processes.answer(&name, false);
+        assert!(!processes.json(&name));
+        processes.set_ack(&name, AckMode::Off);
+        processes.answer(&name, true);
+        let lines: Vec<String> = std::iter::from_fn(|| replies.try_recv().ok()).collect();
+        assert_eq!(lines, ["exabgp 1.0\n", "done\n", "error\n"]);
+        assert_eq!(
+            processes.running().count(),
+            0,
+            "a client is no helper process"
+        );
+        clients.detach(&name);
+        assert!(!processes.write(&name, "gone"));
+    }
+
+    #[test]
+    fn a_client_that_does_not_read_loses_replies_not_the_reactor() {
+        let executor = Rc::new(LocalExecutor::new());
+        let settings = Settings {
+            respawn: false,
+            terminate: false,
+            ack: true,
+        };
+        let processes = Processes::new(settings, executor);
+        let clients = processes.clients();
+        let replies = clients.attach("api-internal-cli-pipe");
+        for n in 0..QUEUE {
+            assert!(processes.write("api-internal-cli-pipe", &n.to_string()));
+        }
+        assert!(!processes.write("api-internal-cli-pipe", "one too many"));
+        assert_eq!(replies.len(), QUEUE);
     }
 }

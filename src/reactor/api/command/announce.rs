@@ -136,20 +136,7 @@ pub(super) fn action(cursor: &mut Cursor<'_>) -> Result<Action, ParseError> {
                 Ok(flows(flow))
             }
         }
-        "flow" => {
-            let statement = statement(rest, cursor);
-            let mut words = statement.args();
-            // ExaBGP's `announce flow route { ... }` one-liner: the family follows from the prefixes
-            words.accept("route");
-            let safi = if rest.iter().any(|t| t.text == "rd") {
-                Safi::FLOW_VPN
-            } else {
-                Safi::FLOW_IP
-            };
-            let flow =
-                crate::configuration::flow::announce(&mut words, statement.location(), None, safi)?;
-            Ok(flows(vec![flow]))
-        }
+        "flow" => Ok(flows(vec![matching(flow(rest, cursor)?)?])),
         "vpls" => {
             let statement = statement(rest, cursor);
             let mut words = statement.args();
@@ -201,6 +188,89 @@ pub(super) fn action(cursor: &mut Cursor<'_>) -> Result<Action, ParseError> {
             }
         ))),
     }
+}
+
+/// What follows `announce|withdraw`, from `flow`: a rule in the sections of a configuration's
+/// `flow { }` (`flow route [NAME] { match { ... } then { ... } scope { ... } }`, ExaBGP's
+/// `api_flow` hands the text to its configuration parser the same way), or on one line
+/// (`flow route source 10.0.0.0/24 rate-limit 9600`). The family follows from the prefixes
+/// (IPv4 unless one is IPv6), flow-vpn when an `rd` is given.
+fn flow(rest: &[Token], cursor: &Cursor<'_>) -> Result<FlowRoute, ParseError> {
+    let sections = rest
+        .iter()
+        .any(|t| !matches!(t.kind, Kind::Word | Kind::Quoted));
+    let body = if sections {
+        crate::configuration::core::parser::tree(&rest[1..])?
+    } else {
+        Vec::new()
+    };
+    // a one-line rule, ended by a `;` or not
+    let line = match body.as_slice() {
+        [Node::Statement(line)] => Some(Statement {
+            words: [&rest[..1], &line.words[..]].concat(),
+            end: line.end,
+        }),
+        [] if !sections => Some(statement(rest, cursor)),
+        _ => None,
+    };
+    if let Some(line) = line {
+        let mut words = line.args();
+        words.accept("route");
+        // an rd makes it flow-vpn
+        return Ok(crate::configuration::flow::announce(
+            &mut words,
+            line.location(),
+            None,
+            Safi::FLOW_IP,
+        )?);
+    }
+    // `flow` is the section keyword; the rest is its body, in which `route` may be left out
+    // (`announce flow match { ... } then { ... }`)
+    let routes = body
+        .iter()
+        .any(|node| matches!(node, Node::Section(section) if section.keyword() == "route"));
+    let body = if routes {
+        body
+    } else {
+        vec![Node::Section(Section {
+            words: vec![Token {
+                text: "route".into(),
+                kind: Kind::Word,
+                location: rest[0].location,
+            }],
+            body,
+            open: rest[0].location,
+        })]
+    };
+    let flow = Section {
+        words: vec![rest[0].clone()],
+        body,
+        open: rest[0].location,
+    };
+    let mut parsed = Vec::new();
+    crate::configuration::flow::parse(&flow, &mut parsed)?;
+    let mut parsed = parsed.into_iter();
+    match (parsed.next(), parsed.next()) {
+        (Some(rule), None) => Ok(rule),
+        (None, _) => Err(cursor.expected("'route { match { ... } then { ... } }' after 'flow'")),
+        (Some(_), Some(second)) => Err(ParseError {
+            column: second.location.column,
+            message: "one flow route per command".into(),
+        }),
+    }
+}
+
+/// A rule without match component would be an empty NLRI, matching all traffic: refused.
+fn matching(rule: FlowRoute) -> Result<FlowRoute, ParseError> {
+    if rule.matches.is_empty() {
+        return Err(ParseError {
+            column: rule.location.column,
+            message: "a flow route needs at least one match component \
+                      (source, destination, port, protocol, ...)"
+                .into(),
+        });
+    }
+    Ok(rule)
 }
 
 /// `attributes KEYWORD VALUE ... nlri PREFIX...`: one route per prefix, sharing the attributes.

@@ -8,6 +8,7 @@
 
 pub mod announce;
 pub mod neighbor;
+pub mod rib;
 
 pub use self::announce::Action;
 pub use self::neighbor::{Selection, Selector};
@@ -32,6 +33,17 @@ pub enum NeighborView {
     Summary,
     Extensive,
     Configuration,
+}
+
+/// Which routes `show adj-rib` lists (ExaBGP's `inet`, `flow` and `l2vpn` keywords).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Routes {
+    All,
+    /// IP prefixes (unicast, multicast, labeled, VPN).
+    Inet,
+    Flow,
+    /// VPLS and EVPN.
+    L2vpn,
 }
 
 /// A direction of the adj-rib.
@@ -63,15 +75,19 @@ pub enum Command {
     /// `reset`: drop the helper's queued asynchronous commands.
     Reset,
     Ack(Ack),
-    /// `show neighbor [IP] [summary|extensive|configuration]`.
+    /// `show neighbor [IP] [summary|extensive|configuration] [json|text]`.
     ShowNeighbor {
         selection: Selection,
         view: NeighborView,
+        /// `json` was asked (ExaBGP answers JSON with API version 6 whatever is asked).
+        json: bool,
     },
-    /// `show adj-rib in|out [extensive] [IP]`.
+    /// `show adj-rib in|out [extensive] [inet|flow|l2vpn] [json] [IP]`.
     ShowAdjRib {
         rib: Rib,
         extensive: bool,
+        routes: Routes,
+        json: bool,
         selection: Selection,
     },
     /// `flush adj-rib out`: send the adj-rib-out again.
@@ -230,11 +246,13 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
             .collect::<Vec<_>>()[..],
         ["create", _] | ["peer", "create"]
     );
-    // `;`, `{` and `}` only belong to a neighbour definition
-    if let Some(token) = tokens
-        .iter()
-        .find(|t| !create && !matches!(t.kind, Kind::Word | Kind::Quoted))
-    {
+    // `;`, `{` and `}` only belong to a neighbour definition, or to the sections of a flow rule
+    // after `announce|withdraw flow` (`announce flow route { match { ... } then { ... } }`)
+    let flow = flow_start(&tokens);
+    if let Some(token) = tokens.iter().enumerate().find_map(|(index, t)| {
+        let structural = !matches!(t.kind, Kind::Word | Kind::Quoted);
+        (structural && !create && flow.map_or(true, |start| index < start)).then_some(t)
+    }) {
         return Err(ParseError {
             column: token.location.column,
             message: format!("unexpected '{}' in a command", token.text),
@@ -248,6 +266,17 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
     };
     let command = command(&mut cursor)?;
     Ok(command)
+}
+
+/// Where the words after `announce flow` / `withdraw flow` start, when the line is one.
+fn flow_start(tokens: &[Token]) -> Option<usize> {
+    tokens
+        .windows(2)
+        .position(|pair| {
+            matches!(pair[0].word(), Some("announce" | "withdraw"))
+                && pair[1].word() == Some("flow")
+        })
+        .map(|verb| verb + 2)
 }
 
 fn end_of(line: &str) -> Location {
@@ -304,18 +333,26 @@ fn group(tokens: &[Token], line: &str) -> Result<Command, ParseError> {
             end,
         };
         let mut command = command(&mut cursor)?;
-        if let Command::Peers {
-            action: Action::Announce(routes) | Action::Withdraw(routes),
-            ..
-        } = &mut command
-        {
-            for route in routes {
-                for field in &shared {
-                    if route.field(&field.keyword).is_none() {
-                        route.fields.push(field.clone());
-                    }
+        let shares = |fields: &mut Vec<crate::configuration::Field>| {
+            for field in &shared {
+                if !fields.iter().any(|f| f.keyword == field.keyword) {
+                    fields.push(field.clone());
                 }
             }
+        };
+        match &mut command {
+            Command::Peers {
+                action: Action::Announce(routes) | Action::Withdraw(routes),
+                ..
+            } => routes
+                .iter_mut()
+                .for_each(|route| shares(&mut route.fields)),
+            // a flow rule's attributes are with its actions
+            Command::Peers {
+                action: Action::AnnounceFlow(flows) | Action::WithdrawFlow(flows),
+                ..
+            } => flows.iter_mut().for_each(|flow| shares(&mut flow.then)),
+            _ => {}
         }
         commands.push(command);
     }
@@ -430,6 +467,7 @@ fn command(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
                             Command::ShowNeighbor {
                                 selection: Selection::All,
                                 view: NeighborView::Summary,
+                                json: true,
                             },
                             cursor,
                         );
@@ -438,6 +476,10 @@ fn command(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
                 }
             }
             let selection = neighbor::selection(cursor)?;
+            // `neighbor IP show ...` (the CLI's order) and v6 `peer IP show ...`
+            if cursor.accept("show") {
+                return show_neighbor(cursor, selection);
+            }
             peer_action(cursor, selection)
         }
         "announce" | "withdraw" | "teardown" => {
@@ -513,15 +555,20 @@ fn show(cursor: &mut Cursor<'_>) -> Result<Command, ParseError> {
 
 fn show_neighbor(cursor: &mut Cursor<'_>, mut selection: Selection) -> Result<Command, ParseError> {
     let mut view = NeighborView::Summary;
+    let mut json = false;
     while let Some(word) = cursor.peek() {
         match word {
             "summary" => view = NeighborView::Summary,
             "extensive" => view = NeighborView::Extensive,
             "configuration" => view = NeighborView::Configuration,
+            "json" => json = true,
+            "text" => json = false,
             _ => {
                 selection = Selection::Any(vec![Selector {
                     peer: Some(word.parse().map_err(|_| {
-                        cursor.expected("summary, extensive, configuration or a neighbour address")
+                        cursor.expected(
+                            "summary, extensive, configuration, json, text or a neighbour address",
+                        )
                     })?),
                     ..Selector::default()
                 }]);
@@ -529,15 +576,47 @@ fn show_neighbor(cursor: &mut Cursor<'_>, mut selection: Selection) -> Result<Co
         }
         cursor.skip();
     }
-    Ok(Command::ShowNeighbor { selection, view })
+    Ok(Command::ShowNeighbor {
+        selection,
+        view,
+        json,
+    })
 }
 
 fn show_adj_rib(cursor: &mut Cursor<'_>, rib: Rib) -> Result<Command, ParseError> {
-    let extensive = cursor.accept("extensive");
-    let selection = trailing_selection(cursor)?;
+    let (mut extensive, mut json, mut routes) = (false, false, Routes::All);
+    // ExaBGP takes its keywords anywhere after the direction, before or after the neighbour
+    let mut keywords = |cursor: &mut Cursor<'_>| {
+        while let Some(word) = cursor.peek() {
+            match word {
+                "extensive" => extensive = true,
+                "json" => json = true,
+                "text" => json = false,
+                "inet" => routes = Routes::Inet,
+                "flow" => routes = Routes::Flow,
+                "l2vpn" => routes = Routes::L2vpn,
+                _ => break,
+            }
+            cursor.skip();
+        }
+    };
+    keywords(cursor);
+    let mut selection = Selection::All;
+    if cursor.peek().is_some() {
+        let named = cursor.accept("neighbor") || cursor.accept("peer");
+        if !named && cursor.peek() == Some("*") {
+            cursor.skip();
+        } else {
+            selection = neighbor::selection(cursor)?;
+        }
+    }
+    keywords(cursor);
+    cursor.finish()?;
     Ok(Command::ShowAdjRib {
         rib,
         extensive,
+        routes,
+        json,
         selection,
     })
 }
@@ -586,7 +665,7 @@ fn peer_action(cursor: &mut Cursor<'_>, selection: Selection) -> Result<Command,
 mod tests {
     use super::*;
     use crate::configuration::Value;
-    use crate::protocol::family::Family;
+    use crate::protocol::family::{Afi, Family, Safi};
 
     fn peers(line: &str) -> (Selection, Action) {
         match parse(line).unwrap() {
@@ -742,7 +821,8 @@ mod tests {
             parse("show neighbor extensive").unwrap(),
             Command::ShowNeighbor {
                 selection: Selection::All,
-                view: NeighborView::Extensive
+                view: NeighborView::Extensive,
+                json: false,
             }
         );
         assert_eq!(
@@ -750,9 +830,45 @@ mod tests {
             Command::ShowAdjRib {
                 rib: Rib::Out,
                 extensive: true,
+                routes: Routes::All,
+                json: false,
                 selection: Selection::All
             }
         );
+        let one = Selection::Any(vec![Selector {
+            peer: Some("10.0.0.1".parse().unwrap()),
+            ..Selector::default()
+        }]);
+        let summary = Command::ShowNeighbor {
+            selection: one.clone(),
+            view: NeighborView::Summary,
+            json: true,
+        };
+        assert_eq!(
+            parse("show neighbor 10.0.0.1 summary json").unwrap(),
+            summary
+        );
+        assert_eq!(
+            parse("neighbor 10.0.0.1 show summary json").unwrap(),
+            summary
+        );
+        assert_eq!(parse("peer 10.0.0.1 show json").unwrap(), summary);
+        assert_eq!(
+            parse("show adj-rib in json flow 10.0.0.1").unwrap(),
+            Command::ShowAdjRib {
+                rib: Rib::In,
+                extensive: false,
+                routes: Routes::Flow,
+                json: true,
+                selection: one,
+            }
+        );
+        assert_eq!(
+            parse("show adj-rib in 10.0.0.1 json flow").unwrap(),
+            parse("show adj-rib in json flow 10.0.0.1").unwrap()
+        );
+        assert!(parse("show adj-rib in 10.0.0.1 bogus").is_err());
+        assert!(parse("show neighbor bogus").is_err());
         assert_eq!(
             parse("rib show in").unwrap(),
             parse("show adj-rib in").unwrap()
@@ -820,5 +936,143 @@ mod tests {
         assert!(error("shutdown now").contains("unexpected 'now'"));
         assert!(error("announce attributes next-hop 1.2.3.4 nlri").contains("prefix"));
         assert!(error("").contains("empty"));
+    }
+
+    fn flow(line: &str) -> (bool, crate::configuration::flow::FlowRoute) {
+        match peers(line).1 {
+            Action::AnnounceFlow(mut flows) if flows.len() == 1 => (true, flows.remove(0)),
+            Action::WithdrawFlow(mut flows) if flows.len() == 1 => (false, flows.remove(0)),
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    fn keywords(fields: &[crate::configuration::Field]) -> Vec<&str> {
+        fields.iter().map(|f| f.keyword.as_str()).collect()
+    }
+
+    #[test]
+    fn flow_rule_in_sections_as_exabgp_helpers_write_it() {
+        let (announce, rule) = flow(
+            "announce flow route { match { source 0.0.0.0/32; destination 0.0.0.0/32; \
+             destination-port =3128; protocol tcp; } then { rate-limit 0; } }",
+        );
+        assert!(announce);
+        assert_eq!(rule.family, Family::new(Afi::IPV4, Safi::FLOW_IP));
+        assert_eq!(
+            keywords(&rule.matches),
+            ["source", "destination", "destination-port", "protocol"]
+        );
+        assert_eq!(rule.matches[2].value, Value::Words(vec!["=3128".into()]));
+        assert_eq!(keywords(&rule.then), ["rate-limit"]);
+        assert_eq!(rule.then[0].value, Value::Number(0));
+
+        // sections in any order, scope included; a withdraw needs no then
+        let (_, rule) = flow(
+            "announce flow route { match { source 8.8.8.8/32; } then { discard; } \
+             scope { interface-set [ non-transitive:input:3405770241:1 transitive:output:254:254 ]; } }",
+        );
+        assert_eq!(keywords(&rule.scope), ["interface-set"]);
+        let (announce, rule) =
+            flow("withdraw flow route { match { source 0.0.0.0/32; destination-port =3128; } }");
+        assert!(!announce);
+        assert!(rule.then.is_empty());
+
+        // IPv6 from the prefixes, flow-vpn from the rd, v6 peer selection
+        let (_, rule) = flow(
+            "peer 127.0.0.1 announce flow route { rd 65000:1; match { destination 2001:db8::/32; \
+             next-header udp; } then { redirect 65000:12; mark 10; action sample; } }",
+        );
+        assert_eq!(rule.family, Family::new(Afi::IPV6, Safi::FLOW_VPN));
+        assert_eq!(keywords(&rule.then), ["redirect", "mark", "action"]);
+
+        // `route` may be left out; any neighbour
+        let (_, rule) =
+            flow("peer * announce flow match { source 10.0.0.0/8; } then { redirect-to-nexthop; }");
+        assert_eq!(keywords(&rule.matches), ["source"]);
+        assert_eq!(keywords(&rule.then), ["redirect-to-nexthop"]);
+    }
+
+    #[test]
+    fn flow_rule_on_one_line() {
+        let (_, rule) =
+            flow("announce flow route source 1.2.3.4/32 destination 5.6.7.0/24 rate-limit 9600");
+        assert_eq!(keywords(&rule.matches), ["source", "destination"]);
+        assert_eq!(rule.then[0].value, Value::Number(9600));
+        let (_, rule) = flow("announce flow route destination 133.130.1.19/32 interface-set [ transitive:input:1234:10 ] discard");
+        assert_eq!(keywords(&rule.then), ["discard"]);
+        assert_eq!(keywords(&rule.scope), ["interface-set"]);
+        let (_, rule) = flow("announce flow route source 10.0.0.0/8 rate-limit 1000 packets copy 1.2.3.4 redirect-to-nexthop-ietf 1.2.3.4;");
+        assert_eq!(
+            rule.then[0].value,
+            Value::Words(vec!["1000".into(), "packets".into()])
+        );
+        assert_eq!(
+            keywords(&rule.then),
+            ["rate-limit", "copy", "redirect-to-nexthop-ietf"]
+        );
+        // the action texts ExaBGP prints are read back from an extended-community list
+        let (_, rule) = flow(
+            "announce ipv4 flow source-ipv4 10.0.0.0/24 extended-community \
+             [ rate-limit:1000:packets mark 10 action sample-terminal target:65000:1 \
+             interface-set:transitive:input:1234:10 ]",
+        );
+        assert_eq!(
+            keywords(&rule.then),
+            ["rate-limit", "mark", "action", "extended-community"]
+        );
+        assert_eq!(
+            rule.then[3].value,
+            Value::Words(vec!["target:65000:1".into()])
+        );
+        assert_eq!(keywords(&rule.scope), ["interface-set"]);
+    }
+
+    #[test]
+    fn flow_errors_name_what_was_wrong() {
+        let bad_component = error(
+            "announce flow route { match { source 1.2.3.4/32; colour red; } then { discard; } }",
+        );
+        assert!(
+            bad_component.contains("unknown flow match 'colour'"),
+            "{bad_component}"
+        );
+        let bad_action =
+            error("announce flow route { match { source 1.2.3.4/32; } then { explode; } }");
+        assert!(
+            bad_action.contains("unknown flow action 'explode'"),
+            "{bad_action}"
+        );
+        let bad_value = error("announce flow route { match { destination-port =http; } }");
+        assert!(bad_value.contains("'destination-port'"), "{bad_value}");
+        let bad_rate = error("announce flow route source 1.2.3.4/32 rate-limit fast");
+        assert!(bad_rate.contains("rate"), "{bad_rate}");
+        // `then` without its block, with or without the `;`
+        let missing_then = error("announce flow route { match { source 1.2.3.4/32; } then }");
+        assert!(missing_then.contains("'then'"), "{missing_then}");
+        let missing_then = error("announce flow route { match { source 1.2.3.4/32; } then; }");
+        assert!(
+            missing_then.contains("'then' needs its block"),
+            "{missing_then}"
+        );
+        for empty in [
+            "announce flow",
+            "announce flow route",
+            "withdraw flow route { }",
+            "announce flow route { then { discard; } }",
+        ] {
+            assert!(
+                error(empty).contains("at least one match component"),
+                "{empty}"
+            );
+        }
+        assert!(error("announce flow route { match { source 1.2.3.4/32; } ").contains("not closed"));
+        assert!(
+            error("announce flow route { match { source 1.2.3.4/32; source ::1/128; } }")
+                .contains("mix IPv4 and IPv6")
+        );
+        assert!(error("announce flow route { match { source 1.2.3.4/32; } } route { match { source 1.2.3.5/32; } }")
+            .contains("one flow route per command"));
+        // braces still belong to flow rules only
+        assert!(error("announce route 10.0.0.0/8 next-hop 1.1.1.1 { }").contains("unexpected '{'"));
     }
 }

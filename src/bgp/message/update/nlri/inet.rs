@@ -31,15 +31,7 @@ impl Inet {
         data: &[u8],
         addpath: bool,
     ) -> Result<(Inet, usize), Notification> {
-        let (path_info, offset) = if addpath {
-            let id = data.get(..PathInfo::LEN).ok_or_else(invalid_network)?;
-            (
-                PathInfo::Id(u32::from_be_bytes([id[0], id[1], id[2], id[3]])),
-                PathInfo::LEN,
-            )
-        } else {
-            (PathInfo::Disabled, 0)
-        };
+        let (path_info, offset) = PathInfo::decode(data, addpath).ok_or_else(invalid_network)?;
         let rest = data.get(offset..).ok_or_else(invalid_network)?;
         let (cidr, used) =
             Cidr::decode(family.afi == Afi::IPV6, rest).map_err(|_| invalid_network())?;

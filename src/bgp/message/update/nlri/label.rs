@@ -32,14 +32,7 @@ pub(crate) fn decode(
     addpath: bool,
     with_rd: bool,
 ) -> Result<Decoded, Notification> {
-    let mut at = 0;
-    let path_info = if addpath {
-        let id = data.get(..PathInfo::LEN).ok_or_else(invalid_network)?;
-        at = PathInfo::LEN;
-        PathInfo::Id(u32::from_be_bytes([id[0], id[1], id[2], id[3]]))
-    } else {
-        PathInfo::Disabled
-    };
+    let (path_info, mut at) = PathInfo::decode(data, addpath).ok_or_else(invalid_network)?;
     let mask = *data.get(at).ok_or_else(invalid_network)? as usize;
     at += 1;
     let rd_bits = if with_rd {

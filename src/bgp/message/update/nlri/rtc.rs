@@ -39,15 +39,7 @@ impl Rtc {
     /// Decodes `[path id] length [origin AS, route target prefix]`. Lengths 1 to 31 and over
     /// 96 are (3, 10). As ExaBGP, the route target's type loses its transitive and IANA bits.
     pub fn decode(data: &[u8], addpath: bool) -> Result<(Rtc, usize), Notification> {
-        let (path_info, at) = if addpath {
-            let id = data.get(..PathInfo::LEN).ok_or_else(invalid_network)?;
-            (
-                PathInfo::Id(u32::from_be_bytes([id[0], id[1], id[2], id[3]])),
-                PathInfo::LEN,
-            )
-        } else {
-            (PathInfo::Disabled, 0)
-        };
+        let (path_info, at) = PathInfo::decode(data, addpath).ok_or_else(invalid_network)?;
         let length = *data.get(at).ok_or_else(invalid_network)?;
         let mut rtc = Rtc {
             length,

@@ -27,15 +27,7 @@ impl Vpls {
     /// length over 17 is accepted and the extra bytes skipped, as ExaBGP.
     pub fn decode(data: &[u8], addpath: bool) -> Result<(Vpls, usize), Notification> {
         let invalid = || Notification::new(3, 10, Bytes::new());
-        let (path_info, at) = if addpath {
-            let id = data.get(..PathInfo::LEN).ok_or_else(invalid)?;
-            (
-                PathInfo::Id(u32::from_be_bytes([id[0], id[1], id[2], id[3]])),
-                PathInfo::LEN,
-            )
-        } else {
-            (PathInfo::Disabled, 0)
-        };
+        let (path_info, at) = PathInfo::decode(data, addpath).ok_or_else(invalid)?;
         let [hi, lo, ref rest @ ..] = *data.get(at..).unwrap_or_default() else {
             return Err(invalid());
         };

@@ -65,15 +65,7 @@ impl Mvpn {
 
     /// Decodes `[path id] type length payload` at the front of `data`. Every fault is (3, 10).
     pub fn decode(afi: Afi, data: &[u8], addpath: bool) -> Result<(Mvpn, usize), Notification> {
-        let (path_info, at) = if addpath {
-            let id = data.get(..PathInfo::LEN).ok_or_else(invalid_network)?;
-            (
-                PathInfo::Id(u32::from_be_bytes([id[0], id[1], id[2], id[3]])),
-                PathInfo::LEN,
-            )
-        } else {
-            (PathInfo::Disabled, 0)
-        };
+        let (path_info, at) = PathInfo::decode(data, addpath).ok_or_else(invalid_network)?;
         let [code, length, ref rest @ ..] = *data.get(at..).unwrap_or_default() else {
             return Err(invalid_network());
         };

@@ -17,6 +17,20 @@ impl PathInfo {
     /// Bytes on the wire.
     pub const LEN: usize = 4;
 
+    /// Reads the identifier at the front of `data` when ADD-PATH receive is negotiated for the
+    /// family (RFC 7911 §3): the path information and the bytes it took, `None` when `data` is
+    /// too short for it.
+    pub fn decode(data: &[u8], addpath: bool) -> Option<(PathInfo, usize)> {
+        if !addpath {
+            return Some((PathInfo::Disabled, 0));
+        }
+        let id = data.get(..PathInfo::LEN)?;
+        Some((
+            PathInfo::Id(u32::from_be_bytes([id[0], id[1], id[2], id[3]])),
+            PathInfo::LEN,
+        ))
+    }
+
     /// Writes the identifier when ADD-PATH send is negotiated: four zero bytes when none was set.
     pub fn encode(self, send: bool, out: &mut BytesMut) {
         if send {
