@@ -1486,6 +1486,14 @@ impl Hook for Api {
                 } else {
                     let since = *first.get_or_insert_with(std::time::Instant::now);
                     let wait = BATCH_QUIET.min(BATCH_MAX.saturating_sub(since.elapsed()));
+                    // a helper that never pauses must not hold its changes back for ever: a
+                    // ready line would always win the race below
+                    if wait.is_zero() {
+                        if let Some(request) = self.inner.borrow_mut().requests.pop_front() {
+                            self.draining.set(true);
+                            return request;
+                        }
+                    }
                     let line = async { reports.recv().await.ok() };
                     let quiet = async {
                         async_io::Timer::after(wait).await;
