@@ -369,3 +369,87 @@ fn a_reload_that_keeps_the_session_sends_only_the_route_difference() {
         api.stop().await;
     }));
 }
+
+#[test]
+fn routes_written_one_per_line_wake_the_peer_once_and_survive_a_restart() {
+    // 200 routes in one write, then the second withdrawn and the first re-announced with other
+    // attributes; shutdown once every command was acknowledged
+    let configuration = configuration(
+        "i=0; while [ $i -lt 200 ]; do echo \\\"announce route 10.1.$i.0/24 next-hop 1.2.3.4\\\"; \
+         i=$((i+1)); done; echo 'withdraw route 10.1.1.0/24 next-hop 1.2.3.4'; \
+         echo 'announce route 10.1.0.0/24 next-hop 1.2.3.4 med 7'; \
+         n=0; while read line; do n=$((n+1)); [ $n -eq 202 ] && echo shutdown; done",
+    );
+    let executor = Rc::new(LocalExecutor::new());
+    let inner = executor.clone();
+    async_io::block_on(executor.run(async move {
+        let api = Api::new(SETTINGS, 4);
+        api.configure(configuration.processes.clone());
+        let config = &configuration.neighbors[0];
+        let rib = AdjRibOut::new(config.neighbor.families.iter().copied(), true, true);
+        let rib = api.register(config, rib);
+        api.start(&inner);
+        let mut woken = 0;
+        loop {
+            match api.next().await {
+                Request::Peers { command, .. } => {
+                    assert_eq!(command, Command::RibUpdated);
+                    woken += 1;
+                }
+                Request::Shutdown => break,
+                _ => panic!("unexpected request"),
+            }
+        }
+        // the lines may arrive in a few reads, never one wake per route
+        assert!(
+            (1..=10).contains(&woken),
+            "{woken} wake-ups for 202 commands"
+        );
+        let negotiated = Negotiated {
+            local_as: 1,
+            peer_as: 1,
+            ..Negotiated::default()
+        };
+        // the /24 prefixes of each UPDATE (after the 19-byte header: withdrawn routes, path
+        // attributes, then 24, a, b, c for each prefix)
+        let nlris = |messages: &[bytes::Bytes]| -> Vec<Vec<[u8; 3]>> {
+            messages
+                .iter()
+                .map(|message| {
+                    let body = &message[19..];
+                    let at = 2 + u16::from_be_bytes([body[0], body[1]]) as usize;
+                    let start = at + 2 + u16::from_be_bytes([body[at], body[at + 1]]) as usize;
+                    body[start..]
+                        .chunks(4)
+                        .map(|nlri| {
+                            assert_eq!(nlri[0], 24);
+                            [nlri[1], nlri[2], nlri[3]]
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        // distinct prefixes: the live adj-rib-out may send 10.1.0.0/24 twice, as ExaBGP does
+        // when a route changes before it left
+        let all = |updates: &[Vec<[u8; 3]>]| {
+            let mut all: Vec<[u8; 3]> = updates.concat();
+            all.sort();
+            all.dedup();
+            all
+        };
+        let expected: Vec<[u8; 3]> = (0..200u8).filter(|i| *i != 1).map(|i| [10, 1, i]).collect();
+        assert_eq!(
+            all(&nlris(&rib.clone().updates(&negotiated, true, 1000))),
+            expected
+        );
+        // a restarted peer gets the same table from what the helper announced, 10.1.0.0/24
+        // once, in an UPDATE of its own (its MED differs)
+        let fresh = AdjRibOut::new(config.neighbor.families.iter().copied(), true, true);
+        let restarted = api.register(config, fresh);
+        let updates = nlris(&restarted.clone().updates(&negotiated, true, 1000));
+        assert_eq!(all(&updates), expected);
+        assert_eq!(updates.concat().len(), expected.len());
+        assert!(updates.contains(&vec![[10, 1, 0]]), "{updates:?}");
+        api.stop().await;
+    }));
+}

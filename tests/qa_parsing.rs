@@ -71,3 +71,33 @@ fn every_qa_configuration_is_accepted() {
     println!("parsing: {passed} passed, {failed} failed");
     assert_eq!(failed, 0, "parsing: {passed} passed, {failed} failed");
 }
+
+/// `exaqa parsing --run-dir qa/run` needs each program the configurations name to exist, as an
+/// executable, among our own helpers.
+#[test]
+fn qa_run_has_every_named_helper() {
+    let Some(etc) = qa_support::qa_dir().map(|root| root.join("etc/exabgp")) else {
+        eprintln!("qa/run: skipped, no ExaBGP qa data (set EXABGP_QA_DIR)");
+        return;
+    };
+    let run = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("qa/run");
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(&etc).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "conf") {
+            continue;
+        }
+        for helper in helpers(&std::fs::read_to_string(&path).unwrap()) {
+            let executable = std::fs::metadata(run.join(&helper)).is_ok_and(|m| {
+                std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o111 != 0
+            });
+            if !executable {
+                missing.push(format!("{helper} ({})", path.display()));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "not in qa/run or not executable: {missing:?}"
+    );
+}

@@ -32,6 +32,10 @@ use std::time::{Duration, Instant};
 /// Bulk bytes queued for writing above which the coroutine's bulk sends are no longer resumed
 /// until the socket drained (keepalives, reads and timers keep flowing).
 pub const HIGH_WATER: usize = 256 * 1024;
+/// Coroutine steps between two yields to the executor. Framing messages already read never
+/// waits, so without it a burst of UPDATEs runs to its end before any other task (the API
+/// helpers' writers among them, whose queues would overflow).
+const STEPS_PER_YIELD: u32 = 32;
 /// How long queued urgent messages (a NOTIFICATION) may take to leave before a close.
 const FLUSH_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -152,7 +156,13 @@ impl Bridge {
         C: Coroutine<Yield = Yield, Resume = Resume, Return = Outcome> + Unpin,
     {
         let mut input = Resume::Ack;
+        let mut steps = 0;
         loop {
+            steps += 1;
+            if steps == STEPS_PER_YIELD {
+                steps = 0;
+                future::yield_now().await;
+            }
             if let Resume::Event(event) = &input {
                 self.record("event", event);
             }

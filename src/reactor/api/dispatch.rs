@@ -41,7 +41,7 @@ struct Registered {
     rib: Rc<RefCell<AdjRibOut>>,
     /// The routes helpers announced (and did not withdraw): they outlive a restart of the
     /// peer on reload, as in ExaBGP where a reload only replaces the configured routes.
-    announced: RefCell<Vec<Route>>,
+    announced: RefCell<Announced>,
     negotiated: Option<Negotiated>,
     local: Option<SocketAddr>,
     counter: u64,
@@ -122,6 +122,49 @@ impl Stats {
     }
 }
 
+/// The routes helpers announced and did not withdraw, replayed into a restarted peer's
+/// adj-rib-out in the order they were last announced. Keyed by NLRI: replacing or withdrawing
+/// one must not scan them all (a helper may announce a million); the order is a sequence number
+/// sorted on only at a replay, which is rare.
+#[derive(Default)]
+struct Announced {
+    routes: std::collections::HashMap<Nlri, (u64, Option<std::net::IpAddr>, Arc<Attributes>)>,
+    next: u64,
+}
+
+impl Announced {
+    fn insert(&mut self, route: Route) {
+        let at = self.next;
+        self.next += 1;
+        self.routes
+            .insert(route.nlri, (at, route.nexthop, route.attributes));
+    }
+
+    fn remove(&mut self, nlri: &Nlri) {
+        self.routes.remove(nlri);
+    }
+
+    fn contains(&self, nlri: &Nlri) -> bool {
+        self.routes.contains_key(nlri)
+    }
+
+    fn clear(&mut self) {
+        *self = Announced::default();
+    }
+
+    /// The routes, oldest announcement first.
+    fn routes(&self) -> Vec<Route> {
+        let mut routes: Vec<_> = self.routes.iter().collect();
+        routes.sort_unstable_by_key(|(_, (at, _, _))| *at);
+        routes
+            .into_iter()
+            .map(|(nlri, (_, nexthop, attributes))| {
+                Route::new(nlri.clone(), *nexthop, Arc::clone(attributes))
+            })
+            .collect()
+    }
+}
+
 struct Inner {
     processes: Option<Processes>,
     configured: Vec<Process>,
@@ -131,6 +174,8 @@ struct Inner {
     /// Helpers inside `group start` ... `group end`, and the route commands they sent since.
     grouping: std::collections::BTreeMap<String, Vec<Command>>,
     requests: VecDeque<Request>,
+    /// The peers the latest `RibUpdated` request wakes (see `Api::notify`).
+    last_woken: Vec<Neighbor>,
 }
 
 /// The API: helpers, their commands, and the messages they receive.
@@ -218,6 +263,7 @@ impl Api {
                 created: Vec::new(),
                 grouping: std::collections::BTreeMap::new(),
                 requests: VecDeque::new(),
+                last_woken: Vec::new(),
             }),
             reports: RefCell::new(None),
             cli: None,
@@ -253,13 +299,11 @@ impl Api {
         peer.config.neighbor = next.neighbor.clone();
         peer.config.api = next.api.clone();
         let announced = peer.announced.borrow();
-        let by_helpers: std::collections::HashSet<&crate::bgp::message::update::nlri::Nlri> =
-            announced.iter().map(|route| &route.nlri).collect();
         let mut rib = peer.rib.borrow_mut();
         rib.rib.replace_reload(
             &configured_routes(previous),
             &configured_routes(next),
-            |nlri| by_helpers.contains(nlri),
+            |nlri| announced.contains(nlri),
         );
         rib.pending()
     }
@@ -273,7 +317,7 @@ impl Api {
     pub fn register(&self, config: &PeerConfig, rib: AdjRibOut) -> Rc<RefCell<AdjRibOut>> {
         let mut rib = rib;
         let mut inner = self.inner.borrow_mut();
-        let mut announced = Vec::new();
+        let mut announced = Announced::default();
         inner.peers.retain_mut(|p| {
             let keep = !same(&p.config.neighbor, &config.neighbor);
             if !keep {
@@ -281,8 +325,8 @@ impl Api {
             }
             keep
         });
-        for route in &announced {
-            rib.rib.add_to_rib(route.clone(), false);
+        for route in announced.routes() {
+            rib.rib.add_to_rib(route, false);
         }
         let rib = Rc::new(RefCell::new(rib));
         inner.peers.push(Registered {
@@ -740,6 +784,29 @@ impl Api {
     }
 
     fn notify(&self, inner: &mut Inner, neighbors: &[Neighbor], command: PeerCommand) {
+        if command == PeerCommand::RibUpdated {
+            // a helper announcing routes one per line would queue a wake-up per route (a
+            // million for a full table): a wake of the same peers still last in the queue
+            // covers this change too, the adj-rib-out is already updated
+            let queued = matches!(
+                inner.requests.back(),
+                Some(Request::Peers {
+                    command: PeerCommand::RibUpdated,
+                    ..
+                })
+            );
+            if queued
+                && inner.last_woken.len() == neighbors.len()
+                && inner
+                    .last_woken
+                    .iter()
+                    .zip(neighbors)
+                    .all(|(a, b)| same(a, b))
+            {
+                return;
+            }
+            inner.last_woken = neighbors.to_vec();
+        }
         let neighbors = neighbors.to_vec();
         inner.requests.push_back(Request::Peers {
             select: Box::new(move |n| neighbors.iter().any(|t| same(t, n))),
@@ -1229,9 +1296,11 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
                 let mut announced = peer.announced.borrow_mut();
                 for change in changes {
                     let watchdog = change.tags.and_then(|tags| tags.watchdog);
-                    let route = Route::new(change.nlri, change.nexthop, change.attributes);
-                    announced.retain(|r| r.nlri != route.nlri);
-                    announced.push(route.clone());
+                    // one attribute set for the routes that share it, here as in the
+                    // adj-rib-out (a million routes from a helper would hold a million)
+                    let attributes = rib.rib.intern(change.attributes);
+                    let route = Route::new(change.nlri, change.nexthop, attributes);
+                    announced.insert(route.clone());
                     rib.rib
                         .add_to_rib_watchdog(route, watchdog.as_deref(), change.withdraw);
                 }
@@ -1244,7 +1313,7 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
                 let mut rib = peer.rib.borrow_mut();
                 let mut announced = peer.announced.borrow_mut();
                 for change in changes {
-                    announced.retain(|r| r.nlri != change.nlri);
+                    announced.remove(&change.nlri);
                     let attributes = announce::withdrawn_attributes(&change);
                     rib.rib
                         .del_nlri_from_rib(change.nlri, Some(Arc::new(attributes)));
@@ -1274,9 +1343,9 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
                 let mut rib = peer.rib.borrow_mut();
                 let mut announced = peer.announced.borrow_mut();
                 for change in changes {
-                    let route = Route::new(change.nlri, change.nexthop, change.attributes);
-                    announced.retain(|r| r.nlri != route.nlri);
-                    announced.push(route.clone());
+                    let attributes = rib.rib.intern(change.attributes);
+                    let route = Route::new(change.nlri, change.nexthop, attributes);
+                    announced.insert(route.clone());
                     rib.rib.add_to_rib(route, false);
                 }
             }
@@ -1288,7 +1357,7 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
                 let mut rib = peer.rib.borrow_mut();
                 let mut announced = peer.announced.borrow_mut();
                 for change in changes {
-                    announced.retain(|r| r.nlri != change.nlri);
+                    announced.remove(&change.nlri);
                     let attributes = announce::withdrawn_attributes(&change);
                     rib.rib
                         .del_nlri_from_rib(change.nlri, Some(Arc::new(attributes)));
@@ -1418,6 +1487,14 @@ impl Hook for Api {
                 } else {
                     let since = *first.get_or_insert_with(std::time::Instant::now);
                     let wait = BATCH_QUIET.min(BATCH_MAX.saturating_sub(since.elapsed()));
+                    // a helper that never pauses must not hold its changes back for ever: a
+                    // ready line would always win the race below
+                    if wait.is_zero() {
+                        if let Some(request) = self.inner.borrow_mut().requests.pop_front() {
+                            self.draining.set(true);
+                            return request;
+                        }
+                    }
                     let line = async { reports.recv().await.ok() };
                     let quiet = async {
                         async_io::Timer::after(wait).await;

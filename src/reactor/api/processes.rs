@@ -37,6 +37,10 @@ pub const CLI_PREFIX: &str = "api-internal-cli";
 
 /// Messages queued for one helper before new ones are dropped.
 pub const QUEUE: usize = 16 * 1024;
+/// Lines read from the helpers and not yet handled. Beyond that the readers wait, the pipes
+/// fill and a helper writing faster than its commands are applied blocks on its own writes,
+/// instead of the daemon holding its whole output (a million routes: ~150 MB).
+const REPORTS: usize = 1024;
 /// Restarts allowed within one window (ExaBGP's `respawn_number`).
 pub const RESPAWN_LIMIT: u32 = 5;
 /// ExaBGP groups restarts by `time & ~0b111111`: windows of 64 seconds.
@@ -151,7 +155,7 @@ impl Processes {
             helpers: BTreeMap::new(),
             clients: Clients::default(),
             stopped: BTreeMap::new(),
-            reports: async_channel::unbounded(),
+            reports: async_channel::bounded(REPORTS),
         }
     }
 
