@@ -448,23 +448,14 @@ impl Api {
                 }
                 let (mut announced, mut withdrawn) = (0, 0);
                 for command in &commands {
-                    match command {
-                        Command::Peers {
-                            action: Action::Announce(routes),
-                            ..
-                        } => announced += routes.len(),
-                        Command::Peers {
-                            action: Action::Withdraw(routes),
-                            ..
-                        } => withdrawn += routes.len(),
-                        Command::Peers {
-                            action: Action::AnnounceFlow(flows),
-                            ..
-                        } => announced += flows.len(),
-                        Command::Peers {
-                            action: Action::WithdrawFlow(flows),
-                            ..
-                        } => withdrawn += flows.len(),
+                    let Command::Peers { action, .. } = command else {
+                        continue;
+                    };
+                    match action {
+                        Action::Announce(routes) => announced += routes.len(),
+                        Action::AnnounceFlow(flows) => announced += flows.len(),
+                        Action::Withdraw(routes) => withdrawn += routes.len(),
+                        Action::WithdrawFlow(flows) => withdrawn += flows.len(),
                         _ => {}
                     }
                 }
