@@ -20,6 +20,7 @@ const MUST_PASS: &[&str] = &[
     "api-check",
     "api-eor",
     "api-fast",
+    "api-flow-merge",
     "api-health",
     "api-healthcheck-module",
     "api-healthcheck-withdraw",
