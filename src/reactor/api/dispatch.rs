@@ -23,6 +23,7 @@ use crate::configuration::{Direction, PeerConfig, Process};
 use crate::protocol::family::{Afi, Family, Safi};
 use crate::reactor::peer::event::{ApiEvent, Command as PeerCommand};
 use crate::rib::outgoing::{AdjRibOut, ConfiguredRoute};
+use crate::rib::route::{key, Keyed};
 use crate::rib::{Cache, Route};
 use async_executor::LocalExecutor;
 use bytes::Bytes;
@@ -128,7 +129,9 @@ impl Stats {
 /// sorted on only at a replay, which is rare.
 #[derive(Default)]
 struct Announced {
-    routes: std::collections::HashMap<Nlri, (u64, Option<std::net::IpAddr>, Arc<Attributes>)>,
+    /// Keyed by route identity, as the adj-rib-out: a withdraw with other labels finds it.
+    routes:
+        std::collections::HashMap<Keyed<Nlri>, (u64, Option<std::net::IpAddr>, Arc<Attributes>)>,
     next: u64,
 }
 
@@ -136,16 +139,18 @@ impl Announced {
     fn insert(&mut self, route: Route) {
         let at = self.next;
         self.next += 1;
+        // remove first: an insert would keep the old key, and with it the old labels
+        self.routes.remove(key(&route.nlri));
         self.routes
-            .insert(route.nlri, (at, route.nexthop, route.attributes));
+            .insert(Keyed(route.nlri), (at, route.nexthop, route.attributes));
     }
 
     fn remove(&mut self, nlri: &Nlri) {
-        self.routes.remove(nlri);
+        self.routes.remove(key(nlri));
     }
 
     fn contains(&self, nlri: &Nlri) -> bool {
-        self.routes.contains_key(nlri)
+        self.routes.contains_key(key(nlri))
     }
 
     fn clear(&mut self) {
@@ -159,7 +164,7 @@ impl Announced {
         routes
             .into_iter()
             .map(|(nlri, (_, nexthop, attributes))| {
-                Route::new(nlri.clone(), *nexthop, Arc::clone(attributes))
+                Route::new(nlri.0.clone(), *nexthop, Arc::clone(attributes))
             })
             .collect()
     }
@@ -1742,6 +1747,32 @@ impl Hook for Api {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A helper's withdraw names a labeled route without its labels (or with others): it
+    /// still removes it, and a re-announce with new labels keeps the new ones.
+    #[test]
+    fn announced_routes_are_found_by_route_identity() {
+        use crate::bgp::message::update::nlri::{Cidr, Label, Labels, PathInfo};
+        use crate::protocol::family::{Afi, Family, Safi};
+        let labeled = |labels: &[u32]| {
+            Nlri::Label(Box::new(Label::new(
+                Family::new(Afi::IPV4, Safi::NLRI_MPLS),
+                Cidr::new("10.0.0.0".parse().unwrap(), 24).unwrap(),
+                Labels::new(labels),
+                PathInfo::Disabled,
+            )))
+        };
+        let route = |labels: &[u32]| Route::new(labeled(labels), None, Arc::default());
+        let mut announced = Announced::default();
+        announced.insert(route(&[100]));
+        announced.insert(route(&[200]));
+        let routes = announced.routes();
+        assert_eq!(routes.len(), 1, "one route, re-announced");
+        assert_eq!(routes[0].nlri, labeled(&[200]), "with the latest labels");
+        assert!(announced.contains(&labeled(&[])));
+        announced.remove(&labeled(&[]));
+        assert!(announced.routes().is_empty());
+    }
 
     #[test]
     fn create_neighbor_as_exabgp() {
