@@ -61,6 +61,35 @@ struct Registered {
 impl Registered {
     /// A message the peer sent: counted, and an UPDATE's routes counted and kept in the
     /// adj-rib-in (ExaBGP's update handler).
+    /// Queues routes a helper announced in the adj-rib-out, and records them so that they
+    /// outlive a reload.
+    fn announce(&self, changes: Vec<crate::configuration::Change>) {
+        let mut rib = self.rib.borrow_mut();
+        let mut announced = self.announced.borrow_mut();
+        for change in changes {
+            let watchdog = change.tags.and_then(|tags| tags.watchdog);
+            // one attribute set for the routes that share it, here as in the adj-rib-out
+            // (a million routes from a helper would hold a million)
+            let attributes = rib.rib.intern(change.attributes);
+            let route = Route::new(change.nlri, change.nexthop, attributes);
+            announced.insert(route.clone());
+            rib.rib
+                .add_to_rib_watchdog(route, watchdog.as_deref(), change.withdraw);
+        }
+    }
+
+    /// Queues the withdrawal of routes a helper withdrew, and forgets them.
+    fn withdraw(&self, changes: Vec<crate::configuration::Change>) {
+        let mut rib = self.rib.borrow_mut();
+        let mut announced = self.announced.borrow_mut();
+        for change in changes {
+            announced.remove(&change.nlri);
+            let attributes = announce::withdrawn_attributes(&change);
+            rib.rib
+                .del_nlri_from_rib(change.nlri, Some(Arc::new(attributes)));
+        }
+    }
+
     fn count_received(&mut self, kind: u8, update: Option<&Update>) {
         self.stats.count(kind, false);
         let Some(update) = update else {
@@ -1287,33 +1316,13 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
         }
         Action::Announce(routes) => {
             for peer in targets {
-                let changes = announce::changes(&routes, &peer.config.neighbor)?;
-                let mut rib = peer.rib.borrow_mut();
-                let mut announced = peer.announced.borrow_mut();
-                for change in changes {
-                    let watchdog = change.tags.and_then(|tags| tags.watchdog);
-                    // one attribute set for the routes that share it, here as in the
-                    // adj-rib-out (a million routes from a helper would hold a million)
-                    let attributes = rib.rib.intern(change.attributes);
-                    let route = Route::new(change.nlri, change.nexthop, attributes);
-                    announced.insert(route.clone());
-                    rib.rib
-                        .add_to_rib_watchdog(route, watchdog.as_deref(), change.withdraw);
-                }
+                peer.announce(announce::changes(&routes, &peer.config.neighbor)?);
             }
             Ok(PeerCommand::RibUpdated)
         }
         Action::Withdraw(routes) => {
             for peer in targets {
-                let changes = announce::changes(&routes, &peer.config.neighbor)?;
-                let mut rib = peer.rib.borrow_mut();
-                let mut announced = peer.announced.borrow_mut();
-                for change in changes {
-                    announced.remove(&change.nlri);
-                    let attributes = announce::withdrawn_attributes(&change);
-                    rib.rib
-                        .del_nlri_from_rib(change.nlri, Some(Arc::new(attributes)));
-                }
+                peer.withdraw(announce::changes(&routes, &peer.config.neighbor)?);
             }
             Ok(PeerCommand::RibUpdated)
         }
@@ -1336,28 +1345,14 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
             // one peer changes nothing
             let built = flow_changes(targets, &flows)?;
             for (peer, changes) in targets.iter().zip(built) {
-                let mut rib = peer.rib.borrow_mut();
-                let mut announced = peer.announced.borrow_mut();
-                for change in changes {
-                    let attributes = rib.rib.intern(change.attributes);
-                    let route = Route::new(change.nlri, change.nexthop, attributes);
-                    announced.insert(route.clone());
-                    rib.rib.add_to_rib(route, false);
-                }
+                peer.announce(changes);
             }
             Ok(PeerCommand::RibUpdated)
         }
         Action::WithdrawFlow(flows) => {
             let built = flow_changes(targets, &flows)?;
             for (peer, changes) in targets.iter().zip(built) {
-                let mut rib = peer.rib.borrow_mut();
-                let mut announced = peer.announced.borrow_mut();
-                for change in changes {
-                    announced.remove(&change.nlri);
-                    let attributes = announce::withdrawn_attributes(&change);
-                    rib.rib
-                        .del_nlri_from_rib(change.nlri, Some(Arc::new(attributes)));
-                }
+                peer.withdraw(changes);
             }
             Ok(PeerCommand::RibUpdated)
         }
