@@ -5,6 +5,7 @@
 //! here it reloads, as daemons conventionally do (`docs/deviations.md`). The helpers subscribed to
 //! `signal` are told the signal's number and [`name`] before the reactor acts on it.
 
+use crate::reactor::api::response::json::signal_name;
 use async_signal::{Signal as Sig, Signals};
 use futures_lite::StreamExt;
 use std::io;
@@ -52,21 +53,6 @@ pub struct Received {
     pub number: Option<i32>,
 }
 
-/// ExaBGP's `Signal.name` of a signal number: 0 (`none`) is what helpers are told when a
-/// helper's `shutdown`, `reload` or `restart` made the reactor act.
-pub fn name(number: i32) -> &'static str {
-    match number {
-        0 => "none",
-        libc::SIGHUP => "SIGHUP",
-        libc::SIGINT => "SIGINT",
-        libc::SIGALRM => "SIGALRM",
-        libc::SIGTERM => "SIGTERM",
-        libc::SIGUSR1 => "SIGUSR1",
-        libc::SIGUSR2 => "SIGUSR2",
-        _ => "unknown",
-    }
-}
-
 /// The process's signal handlers, read as an async stream.
 pub struct Interrupt {
     signals: Signals,
@@ -96,7 +82,7 @@ impl Interrupt {
                 None => return futures_lite::future::pending().await,
             };
             if let Some(signal) = Signal::from_signal(received) {
-                let label = signal.number.map_or("SIGINT", name);
+                let label = signal.number.map_or("SIGINT", signal_name);
                 log::warn!(target: "reactor", "{label} received, scheduling {}", signal.action.name());
                 return signal;
             }
@@ -125,7 +111,7 @@ mod tests {
         let told = |sig| {
             Signal::from_signal(sig)
                 .and_then(|received| received.number)
-                .map(name)
+                .map(signal_name)
         };
         assert_eq!(told(Sig::Term), Some("SIGTERM"));
         assert_eq!(told(Sig::Hup), Some("SIGHUP"));
@@ -134,7 +120,7 @@ mod tests {
         assert_eq!(told(Sig::Usr2), Some("SIGUSR2"));
         // ^C is not told, as in ExaBGP
         assert_eq!(told(Sig::Int), None);
-        assert_eq!(name(0), "none");
+        assert_eq!(signal_name(0), "none");
         // Linux's numbers, which helpers see as the code
         #[cfg(target_os = "linux")]
         assert_eq!(

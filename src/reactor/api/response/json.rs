@@ -265,9 +265,24 @@ pub fn fsm(header: &Header, state: &str) -> String {
 pub fn signal(header: &Header, number: i32) -> String {
     let content = format!(
         "\"code\": \"{number}\", \"name\": \"{}\"",
-        crate::reactor::interrupt::name(number)
+        signal_name(number)
     );
     message(header, "signal", b"", b"", &content)
+}
+
+/// ExaBGP's `Signal.name` of a signal number: 0 (`none`) is what helpers are told when a
+/// helper's `shutdown`, `reload` or `restart` made the reactor act.
+pub(crate) fn signal_name(number: i32) -> &'static str {
+    match number {
+        0 => "none",
+        libc::SIGHUP => "SIGHUP",
+        libc::SIGINT => "SIGINT",
+        libc::SIGALRM => "SIGALRM",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGUSR1 => "SIGUSR1",
+        libc::SIGUSR2 => "SIGUSR2",
+        _ => "unknown",
+    }
 }
 
 /// The daemon is stopping (no neighbour, no counter).
