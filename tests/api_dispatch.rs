@@ -453,3 +453,74 @@ fn routes_written_one_per_line_wake_the_peer_once_and_survive_a_restart() {
         api.stop().await;
     }));
 }
+
+/// ExaBGP main's JSON for a received UPDATE carries the session's `"negotiated"` object after
+/// `"message"` (its `update` calls `_negotiated`), in API v4 and v6 alike.
+#[test]
+fn received_update_json_carries_the_negotiated_session() {
+    for version in [4, 6] {
+        let file = std::env::temp_dir().join(format!(
+            "exabgp-rs-negotiated-{}-{version}.json",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&file);
+        let text = format!(
+            "process helper {{ run /bin/sh -c \"read line; printf '%s' \\\"$line\\\" > {}; echo shutdown; sleep 5\"; encoder json; }}\n\
+             neighbor 127.0.0.2 {{ router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1;\n\
+               family {{ ipv4 unicast; }} api {{ processes [ helper ]; receive {{ parsed; update; }} }} }}\n",
+            file.display()
+        );
+        let configuration = Configuration::parse(&text, Path::new("test.conf")).unwrap();
+        let executor = Rc::new(LocalExecutor::new());
+        let inner = executor.clone();
+        async_io::block_on(executor.run(async move {
+            let api = Api::new(SETTINGS, version);
+            api.configure(configuration.processes.clone());
+            api.register(&configuration.neighbors[0], AdjRibOut::new([], true, true));
+            api.start(&inner);
+            let neighbor = &configuration.neighbors[0].neighbor;
+            // AS 1, hold time 180, capabilities IPv4 unicast and four-byte ASN 1
+            let open: &[u8] = &[
+                4, 0, 1, 0, 180, 1, 2, 3, 4, 14, 2, 12, 1, 4, 0, 1, 0, 1, 65, 4, 0, 0, 0, 1,
+            ];
+            api.event(
+                neighbor,
+                &ApiEvent::Negotiated {
+                    sent: open.to_vec().into(),
+                    received: open.to_vec().into(),
+                },
+            );
+            // 10.0.0.0/24, ORIGIN IGP, empty AS_PATH, NEXT_HOP 1.2.3.4
+            let body: &[u8] = &[
+                0, 0, 0, 0x0e, 0x40, 1, 1, 0, 0x40, 2, 0, 0x40, 3, 4, 1, 2, 3, 4, 24, 10, 0, 0,
+            ];
+            api.event(
+                neighbor,
+                &ApiEvent::Received {
+                    kind: 2,
+                    body: body.to_vec().into(),
+                },
+            );
+            assert!(matches!(api.next().await, Request::Shutdown));
+            api.stop().await;
+        }));
+        let line = std::fs::read_to_string(&file).unwrap();
+        let _ = std::fs::remove_file(&file);
+        // main's `_negotiated` spacing: `{ kv } ` then `_neighbor`'s ` }`
+        assert!(
+            line.ends_with(
+                "\"announce\": { \"ipv4 unicast\": { \"1.2.3.4\": [ { \"nlri\": \"10.0.0.0/24\" } ] } } } }, \
+                 \"negotiated\": { \"message_size\": 4096, \"hold_time\": 180, \"asn4\": true, \
+                 \"multisession\": false, \"operational\": false, \"refresh\": \"absent\", \
+                 \"families\": [\"ipv4 unicast\"], \"nexthop\": [], \
+                 \"add_path\": {\"send\": [], \"receive\": []} }  } }"
+            ),
+            "API v{version}: {line}"
+        );
+        let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(
+            value["neighbor"]["negotiated"]["families"][0],
+            "ipv4 unicast"
+        );
+    }
+}

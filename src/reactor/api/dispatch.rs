@@ -933,7 +933,15 @@ impl Api {
             if parsed || settings.consolidate {
                 self.deliver(inner, &alone, |_| true, &mut |json| {
                     parsed_message(
-                        json, &header, ip, direction, kind, body, raw_header, raw_body, update,
+                        json,
+                        &header,
+                        ip,
+                        direction,
+                        kind,
+                        body,
+                        (raw_header, raw_body),
+                        update,
+                        negotiated.as_ref(),
                     )
                 });
             }
@@ -977,9 +985,9 @@ fn parsed_message(
     direction: &str,
     kind: MessageType,
     body: &[u8],
-    raw_header: &[u8],
-    raw_body: &[u8],
+    (raw_header, raw_body): (&[u8], &[u8]),
     update: Option<&Update>,
+    negotiated: Option<&Negotiated>,
 ) -> Option<String> {
     Some(match kind {
         MessageType::OPEN => {
@@ -999,7 +1007,8 @@ fn parsed_message(
             if json {
                 let mut value = String::new();
                 update.json(&mut value);
-                json::update(header, &value, raw_header, raw_body, None)
+                // ExaBGP main's `update` appends the session's negotiated object
+                json::update(header, &value, raw_header, raw_body, negotiated)
             } else {
                 text::update(ip, direction, update, raw_header, raw_body)
             }
