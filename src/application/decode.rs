@@ -121,7 +121,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
 }
 
 /// Hex with optional spaces, colons and line breaks.
-fn unhex(text: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn unhex(text: &str) -> Result<Vec<u8>, String> {
     let digits: Vec<u8> = text
         .bytes()
         .filter(|b| !matches!(b, b' ' | b':' | b'\n' | b'\r' | b'\t'))
@@ -166,18 +166,34 @@ fn families(text: Option<&str>) -> Result<Vec<Family>, String> {
 
 /// ExaBGP's `create_minimal_configuration`: 127.0.0.1 both sides, AS 65533 both sides.
 fn neighbor(options: &Options) -> Result<Neighbor, String> {
+    minimal_neighbor(
+        options.families.as_deref(),
+        65533,
+        65533,
+        options.path_information,
+    )
+}
+
+/// ExaBGP's `create_minimal_configuration` (shared with `encode`): 127.0.0.1 both sides, the
+/// `families` given (all when `None`), ADD-PATH both ways on them with `add_path`.
+pub(crate) fn minimal_neighbor(
+    families_text: Option<&str>,
+    local_as: u32,
+    peer_as: u32,
+    add_path: bool,
+) -> Result<Neighbor, String> {
     let localhost = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let mut neighbor = Neighbor::new(localhost);
     neighbor.local_address = Some(localhost);
-    neighbor.local_as = 65533;
-    neighbor.peer_as = 65533;
+    neighbor.local_as = local_as;
+    neighbor.peer_as = peer_as;
     neighbor.router_id = Some(Ipv4Addr::LOCALHOST);
-    neighbor.families = families(options.families.as_deref())?;
-    if options.path_information {
+    neighbor.families = families(families_text)?;
+    if add_path {
         neighbor.capability.add_path = 3;
         neighbor.addpath = neighbor.families.clone();
     }
-    if options.families.is_none() {
+    if families_text.is_none() {
         // decode accepts IPv6 next hops for IPv4 NLRI when decoding for all families
         neighbor.capability.nexthop = true;
         neighbor.nexthop = NEXTHOP.to_vec();
@@ -187,7 +203,7 @@ fn neighbor(options: &Options) -> Result<Neighbor, String> {
 
 /// ExaBGP's `check._negotiated`: both OPENs carry our capabilities, the peer's identifier is ours
 /// with each byte plus one (modulo 250).
-fn negotiated(neighbor: &Neighbor) -> Negotiated {
+pub(crate) fn negotiated(neighbor: &Neighbor) -> Negotiated {
     let mut capabilities = Capabilities::new(neighbor, false);
     if neighbor.capability.add_path != 0 {
         use crate::bgp::message::open::capability::{addpath::AddPath, Capability, CapabilityCode};

@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod decode;
+pub mod encode;
 pub mod env;
 pub mod healthcheck;
 pub mod server;
@@ -20,6 +21,7 @@ pub fn run(args: Vec<String>) -> i32 {
             0
         }
         "decode" => decode::run(&args[1..]),
+        "encode" => encode::run(&args[1..]),
         // ExaBGP 4's `exabgp cli`/`exabgpcli`, ExaBGP 5's `exabgp run`
         "cli" => cli::run(&args[1..], true),
         "run" => cli::run(&args[1..], false),
