@@ -12,7 +12,6 @@ const SANS_IO: &[&str] = &[
     "src/rib",
     "src/reactor/peer",
     "src/reactor/protocol.rs",
-    "src/reactor/keepalive.rs",
     "src/reactor/api/command",
     "src/reactor/api/response",
 ];

@@ -8,8 +8,9 @@ use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::update::{RoutedNlri, Update};
 use crate::bgp::message::HEADER_LEN;
 use crate::bgp::neighbor::Neighbor;
-use crate::configuration::{Change, Configuration};
+use crate::configuration::Configuration;
 use crate::reactor::api::command::{self, announce, Action, Command};
+use crate::rib::Change;
 use bytes::BytesMut;
 use std::net::IpAddr;
 

@@ -24,6 +24,7 @@ use self::core::{Error, Result};
 use self::r#static::parser::Prepared;
 use crate::bgp::neighbor::Neighbor;
 use crate::protocol::family::Afi;
+use crate::rib::Change;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -31,7 +32,6 @@ pub use self::flow::FlowRoute;
 pub use self::neighbor::api::{Api, Direction};
 pub use self::operational::Operational;
 pub use self::process::{Encoder, Process};
-pub use self::r#static::parser::Change;
 pub use self::r#static::route::{Field, Route, RouteKind, Value};
 
 #[cfg(test)]

@@ -113,21 +113,11 @@ pub type PeerFactory<C> = Box<dyn Fn(&C) -> PeerCoroutine>;
 /// adj-rib-out, as an API announce does. True when the peer has something to send.
 pub type Reconfigure<C> = Box<dyn Fn(&C, &C) -> bool>;
 
-/// A peer's identity across reloads: ExaBGP tells neighbours apart by their addresses and families.
-type Key = String;
+/// A peer's identity across reloads, shared with the API's registry.
+type Key = crate::bgp::neighbor::PeerKey;
 
 fn key(neighbor: &Neighbor) -> Key {
-    let local = neighbor
-        .local_address
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|| "auto".into());
-    let families: Vec<String> = neighbor.families.iter().map(|f| f.name()).collect();
-    format!(
-        "neighbor {} local-ip {} family [{}]",
-        neighbor.peer_address,
-        local,
-        families.join(" ")
-    )
+    neighbor.key()
 }
 
 /// A peer task and what the reactor knows of it.
@@ -177,7 +167,7 @@ struct DoneGuard {
 
 impl Drop for DoneGuard {
     fn drop(&mut self) {
-        let _ = self.sender.try_send(std::mem::take(&mut self.key));
+        let _ = self.sender.try_send(self.key.clone());
     }
 }
 

@@ -6,7 +6,6 @@ pub mod bridge;
 pub mod daemon;
 pub mod delay;
 pub mod interrupt;
-pub mod keepalive;
 pub mod listener;
 pub mod r#loop;
 pub mod network;

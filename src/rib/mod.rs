@@ -8,9 +8,11 @@
 //! attribute types ([`route::RibNlri`]), so it has no I/O and no tie to a codec.
 
 pub mod cache;
+pub mod change;
 pub mod outgoing;
 pub mod route;
 
 pub use cache::Cache;
+pub use change::Change;
 pub use outgoing::{OutgoingRib, RefreshSubtype, RibUpdate};
 pub use route::{RibNlri, Route};

@@ -112,7 +112,38 @@ pub struct Neighbor {
     pub paths_limit: Vec<(Family, u16)>,
 }
 
+/// A peer's identity: ExaBGP tells neighbours apart by their addresses and families (its
+/// `Neighbor.index`), across reloads and between the reactor and the API.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct PeerKey {
+    peer_address: IpAddr,
+    local_address: Option<IpAddr>,
+    families: Vec<Family>,
+}
+
+impl std::fmt::Display for PeerKey {
+    /// As ExaBGP names a peer in its logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "neighbor {} local-ip ", self.peer_address)?;
+        match self.local_address {
+            Some(ip) => write!(f, "{ip}")?,
+            None => f.write_str("auto")?,
+        }
+        let families: Vec<String> = self.families.iter().map(|f| f.name()).collect();
+        write!(f, " family [{}]", families.join(" "))
+    }
+}
+
 impl Neighbor {
+    /// The neighbour's identity (see [`PeerKey`]).
+    pub fn key(&self) -> PeerKey {
+        PeerKey {
+            peer_address: self.peer_address,
+            local_address: self.local_address,
+            families: self.families.clone(),
+        }
+    }
+
     /// A neighbour with ExaBGP's defaults for `peer_address`.
     pub fn new(peer_address: IpAddr) -> Neighbor {
         Neighbor {

@@ -13,9 +13,10 @@ use crate::bgp::message::update::nlri::{Cidr, Nlri};
 use crate::bgp::neighbor::Neighbor;
 use crate::configuration::core::parser::parse_number;
 use crate::configuration::core::{Error, Location, Result};
-use crate::configuration::r#static::parser::{attribute, ip_self, Change, Tags};
+use crate::configuration::r#static::parser::{attribute, ip_self};
 use crate::configuration::r#static::route::{Field, Value};
 use crate::protocol::family::Afi;
+use crate::rib::change::{Change, Tags};
 use std::net::{IpAddr, Ipv4Addr};
 
 /// The change announcing `route` to `neighbor`.

@@ -21,54 +21,11 @@ use crate::configuration::announce::{mup, mvpn};
 use crate::configuration::core::parser::{parse_asn, parse_number};
 use crate::configuration::core::{Error, Location, Result};
 use crate::protocol::family::{Afi, Family, Safi};
+use crate::rib::change::{Change, Tags};
 use bytes::Bytes;
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
-
-/// A route ready for the adj-rib-out: ExaBGP's `Route(nlri, attributes, nexthop)` with the
-/// configuration-only settings (watchdog, withdraw, name) beside it.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct Change {
-    pub nlri: Nlri,
-    /// The next-hop, `self` already resolved for the neighbour; `None` when none was given.
-    pub nexthop: Option<IpAddr>,
-    /// Path attributes (NEXT_HOP is carried by `nexthop`, not here), shared by the routes
-    /// of a neighbour that have the same (see `intern`).
-    pub attributes: Arc<Attributes>,
-    /// `withdraw`: configured, but not announced until the watchdog announces it.
-    pub withdraw: bool,
-    /// `watchdog` and `name`, which few routes have: boxed, so that a table of a million
-    /// routes without them pays a pointer each.
-    pub tags: Option<Box<Tags>>,
-    pub location: Location,
-}
-
-/// The tags of a `Change`.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-pub struct Tags {
-    /// `watchdog NAME`: the API group that announces or withdraws it.
-    pub watchdog: Option<String>,
-    /// `name NAME`: a label for the helpers, not sent to the peer.
-    pub name: Option<String>,
-}
-
-impl Tags {
-    /// The tags of a change, `None` when it has none.
-    pub fn new(watchdog: Option<String>, name: Option<String>) -> Option<Box<Tags>> {
-        (watchdog.is_some() || name.is_some()).then(|| Box::new(Tags { watchdog, name }))
-    }
-}
-
-impl Change {
-    pub fn watchdog(&self) -> Option<&str> {
-        self.tags.as_ref()?.watchdog.as_deref()
-    }
-
-    pub fn name(&self) -> Option<&str> {
-        self.tags.as_ref()?.name.as_deref()
-    }
-}
 
 /// Whether the route's family has NLRI types to build into yet.
 pub fn buildable(route: &Route) -> bool {

@@ -3,7 +3,7 @@
 //! [policy-name S] [candidate-path-name S] segment-list weight N segment type-X ... ...`
 //! (RFC 9256, RFC 9830 segment types A to K).
 
-use super::parser::{self, Change};
+use super::parser;
 use super::route::{self, Field, Route, RouteKind, Value};
 use crate::bgp::message::update::attribute::tunnel_encap::sr_policy::{
     EndpointBehavior, Segment, SegmentList, SrPolicyTunnel, SubTlv,
@@ -15,6 +15,7 @@ use crate::bgp::neighbor::Neighbor;
 use crate::configuration::core::parser::{parse_number, Words};
 use crate::configuration::core::{Error, Location, Result};
 use crate::protocol::family::{Afi, Family, Safi};
+use crate::rib::Change;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// What each segment type needs (RFC 9830 §2.4.4): keywords that must appear.

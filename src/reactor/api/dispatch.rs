@@ -63,7 +63,7 @@ impl Registered {
     /// adj-rib-in (ExaBGP's update handler).
     /// Queues routes a helper announced in the adj-rib-out, and records them so that they
     /// outlive a reload.
-    fn announce(&self, changes: Vec<crate::configuration::Change>) {
+    fn announce(&self, changes: Vec<crate::rib::Change>) {
         let mut rib = self.rib.borrow_mut();
         let mut announced = self.announced.borrow_mut();
         for change in changes {
@@ -79,7 +79,7 @@ impl Registered {
     }
 
     /// Queues the withdrawal of routes a helper withdrew, and forgets them.
-    fn withdraw(&self, changes: Vec<crate::configuration::Change>) {
+    fn withdraw(&self, changes: Vec<crate::rib::Change>) {
         let mut rib = self.rib.borrow_mut();
         let mut announced = self.announced.borrow_mut();
         for change in changes {
@@ -1401,7 +1401,7 @@ fn peer_action(targets: &[&Registered], action: Action) -> Result<PeerCommand, S
 fn flow_changes(
     targets: &[&Registered],
     flows: &[crate::configuration::flow::FlowRoute],
-) -> Result<Vec<Vec<crate::configuration::Change>>, String> {
+) -> Result<Vec<Vec<crate::rib::Change>>, String> {
     targets
         .iter()
         .map(|peer| {

@@ -9,6 +9,7 @@
 //! touches a socket or a clock. See `event.rs` for the contract and `docs/fsm.md` for the table.
 
 pub mod event;
+pub mod keepalive;
 pub mod stepper;
 
 use crate::bgp::fsm::State;
@@ -16,14 +17,14 @@ use crate::bgp::message::open::capability::negotiated::{Negotiated, Refresh};
 use crate::bgp::message::open::capability::Capabilities;
 use crate::bgp::message::open::Open;
 use crate::bgp::message::refresh::RouteRefresh;
-use crate::bgp::message::{keepalive, Frame, Message, MessageType, Notification};
+use crate::bgp::message::{self, Frame, Message, MessageType, Notification};
 use crate::bgp::neighbor::Neighbor;
 use crate::bgp::timer::{Delay, Timer, CONNECT_RETRY, LARGE_HOLD};
 use crate::protocol::family::Family;
-use crate::reactor::keepalive::KeepAlive;
 use crate::reactor::protocol;
 use bytes::Bytes;
 use event::{ApiEvent, Command, Effect, Event, Outcome, Priority, Resume, Yield};
+use keepalive::KeepAlive;
 use std::collections::{BTreeSet, VecDeque};
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -709,7 +710,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
             match self.next().await {
                 Event::Message(frame) => match frame.kind {
                     MessageType::KEEPALIVE => {
-                        keepalive::decode(&frame.body).map_err(End::Notify)?;
+                        message::keepalive::decode(&frame.body).map_err(End::Notify)?;
                         self.hold().await;
                         self.deliver(frame).await;
                         return Ok(());
@@ -815,7 +816,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
     async fn receive(&mut self, frame: Frame) -> Step {
         match frame.kind {
             MessageType::KEEPALIVE => {
-                keepalive::decode(&frame.body).map_err(End::Notify)?;
+                message::keepalive::decode(&frame.body).map_err(End::Notify)?;
             }
             MessageType::NOTIFICATION => return Err(self.notified(&frame).await),
             MessageType::OPEN => return Err(End::Notify(protocol::notify(5, 3, None))),
@@ -874,7 +875,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
             None => self.negotiated.families.clone(),
         };
         if families.is_empty() {
-            self.send_bulk(keepalive::encode()).await;
+            self.send_bulk(message::keepalive::encode()).await;
         }
         for family in families {
             self.send_bulk(protocol::eor(family)).await;

@@ -330,7 +330,7 @@ fn attributes(
 pub fn changes(
     routes: &[Route],
     neighbor: &crate::bgp::neighbor::Neighbor,
-) -> Result<Vec<crate::configuration::Change>, String> {
+) -> Result<Vec<crate::rib::Change>, String> {
     let mut changes = Vec::new();
     for route in routes {
         match crate::configuration::r#static::parser::build(route, neighbor) {
@@ -351,7 +351,7 @@ pub fn changes(
 /// NEXT_HOP for an IPv4 next-hop other than 0.0.0.0 (its "no next-hop"), except for VPLS whose
 /// NLRI keeps its next-hop; the UPDATE codec writes them beside an MP_UNREACH_NLRI.
 pub fn withdrawn_attributes(
-    change: &crate::configuration::Change,
+    change: &crate::rib::Change,
 ) -> crate::bgp::message::update::attribute::Attributes {
     use crate::bgp::message::update::attribute::{Attribute, NextHop};
     let mut attributes = (*change.attributes).clone();

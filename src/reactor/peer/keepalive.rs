@@ -1,9 +1,9 @@
 //! Ports `exabgp/reactor/keepalive.py` and the send side of `exabgp/bgp/timer.py`: when to send a
 //! KEEPALIVE (RFC 4271 §4.4, §10). Sans-IO: it returns the effects, the bridge owns the clock.
 
+use super::event::{Effect, Priority};
 use crate::bgp::message::keepalive;
 use crate::bgp::timer::{keepalive_interval, Timer};
-use crate::reactor::peer::event::{Effect, Priority};
 
 /// The keepalive cadence of one session.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
