@@ -14,6 +14,10 @@ const SANS_IO: &[&str] = &[
     "src/reactor/protocol.rs",
     "src/reactor/api/command",
     "src/reactor/api/response",
+    "src/reactor/api/execute.rs",
+    "src/reactor/api/fanout.rs",
+    "src/reactor/api/registry.rs",
+    "src/reactor/api/report.rs",
 ];
 
 const FORBIDDEN: &[&str] = &[

@@ -1,12 +1,19 @@
 //! Ports `exabgp/reactor/api/`: talking to helper processes. [`command`] parses what helpers
-//! write, [`response`] encodes what they are told, [`processes`] runs them, and [`dispatch`]
-//! ties them to the reactor through the small [`Hook`] the reactor and the bridges call.
+//! write, [`execute`] runs it against the peers of the [`registry`] ([`report`] answers the
+//! `show` commands), [`fanout`] and [`response`] tell helpers what peers do, [`processes`]
+//! runs them, and [`dispatch`] ties it all to the reactor through the small [`Hook`] the
+//! reactor and the bridges call. All but `processes`, `dispatch`, `control`, `pipe` and
+//! `unixsocket` are sans-IO.
 
 pub mod command;
 pub mod control;
 pub mod dispatch;
+pub(crate) mod execute;
+pub(crate) mod fanout;
 pub mod pipe;
 pub mod processes;
+pub(crate) mod registry;
+pub(crate) mod report;
 pub mod response;
 pub mod unixsocket;
 

@@ -32,8 +32,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::rc::Rc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// The name prefix of the CLI clients (ExaBGP's `API_PREFIX`): they may command every peer.
-pub const CLI_PREFIX: &str = "api-internal-cli";
+pub use super::execute::CLI_PREFIX;
 
 /// Messages queued for one helper before new ones are dropped.
 pub const QUEUE: usize = 16 * 1024;
@@ -66,12 +65,7 @@ pub enum Report {
     Ended { process: String },
 }
 
-/// A helper's acknowledgement mode (`enable-ack`, `disable-ack`, `silence-ack`).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum AckMode {
-    On,
-    Off,
-}
+pub use super::execute::AckMode;
 
 struct Helper {
     config: Process,

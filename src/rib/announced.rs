@@ -1,0 +1,89 @@
+//! The routes helpers announced and did not withdraw, kept per peer so that they outlive a
+//! restart of its session on reload, as ExaBGP's reload replaces only the configured routes
+//! (`rib/outgoing.py` keeps them in its cache; here the adj-rib-out is rebuilt, so they are
+//! kept apart).
+
+use super::route::{key, Keyed};
+use super::Route;
+use crate::bgp::message::update::attribute::Attributes;
+use crate::bgp::message::update::nlri::Nlri;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// The routes helpers announced and did not withdraw, replayed into a restarted peer's
+/// adj-rib-out in the order they were last announced. Keyed by NLRI: replacing or withdrawing
+/// one must not scan them all (a helper may announce a million); the order is a sequence number
+/// sorted on only at a replay, which is rare.
+#[derive(Default)]
+pub struct Announced {
+    /// Keyed by route identity, as the adj-rib-out: a withdraw with other labels finds it.
+    routes: HashMap<Keyed<Nlri>, (u64, Option<IpAddr>, Arc<Attributes>)>,
+    next: u64,
+}
+
+impl Announced {
+    pub fn insert(&mut self, route: Route) {
+        let at = self.next;
+        self.next += 1;
+        // remove first: an insert would keep the old key, and with it the old labels
+        self.routes.remove(key(&route.nlri));
+        self.routes
+            .insert(Keyed(route.nlri), (at, route.nexthop, route.attributes));
+    }
+
+    pub fn remove(&mut self, nlri: &Nlri) {
+        self.routes.remove(key(nlri));
+    }
+
+    pub fn contains(&self, nlri: &Nlri) -> bool {
+        self.routes.contains_key(key(nlri))
+    }
+
+    pub fn clear(&mut self) {
+        *self = Announced::default();
+    }
+
+    /// The routes, oldest announcement first.
+    pub fn routes(&self) -> Vec<Route> {
+        let mut routes: Vec<_> = self.routes.iter().collect();
+        routes.sort_unstable_by_key(|(_, (at, _, _))| *at);
+        routes
+            .into_iter()
+            .map(|(nlri, (_, nexthop, attributes))| {
+                Route::new(nlri.0.clone(), *nexthop, Arc::clone(attributes))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A helper's withdraw names a labeled route without its labels (or with others): it
+    /// still removes it, and a re-announce with new labels keeps the new ones.
+    #[test]
+    fn announced_routes_are_found_by_route_identity() {
+        use crate::bgp::message::update::nlri::{Cidr, Label, Labels, PathInfo};
+        use crate::protocol::family::{Afi, Family, Safi};
+        let labeled = |labels: &[u32]| {
+            Nlri::Label(Box::new(Label::new(
+                Family::new(Afi::IPV4, Safi::NLRI_MPLS),
+                Cidr::new("10.0.0.0".parse().unwrap(), 24).unwrap(),
+                Labels::new(labels),
+                PathInfo::Disabled,
+            )))
+        };
+        let route = |labels: &[u32]| Route::new(labeled(labels), None, Arc::default());
+        let mut announced = Announced::default();
+        announced.insert(route(&[100]));
+        announced.insert(route(&[200]));
+        let routes = announced.routes();
+        assert_eq!(routes.len(), 1, "one route, re-announced");
+        assert_eq!(routes[0].nlri, labeled(&[200]), "with the latest labels");
+        assert!(announced.contains(&labeled(&[])));
+        announced.remove(&labeled(&[]));
+        assert!(announced.routes().is_empty());
+    }
+}
