@@ -9,3 +9,4 @@ pub mod environment;
 pub mod protocol;
 pub mod reactor;
 pub mod rib;
+pub mod util;

@@ -29,15 +29,10 @@ fn qa_dir() -> Option<PathBuf> {
 }
 
 fn unhex(text: &str) -> Vec<u8> {
-    let clean: String = text.chars().filter(|c| c.is_ascii_hexdigit()).collect();
-    (0..clean.len() / 2)
-        .map(|i| u8::from_str_radix(&clean[2 * i..2 * i + 2], 16).unwrap())
-        .collect()
+    exabgp_rs::util::hex::unhex(text).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
-}
+use exabgp_rs::util::hex::upper as hex;
 
 /// A `cmd:` line, the `raw:` messages after it, and the AS numbers its `json:` lines show.
 struct Case {

@@ -8,11 +8,7 @@ use exabgp_rs::bgp::message::open::Open;
 use exabgp_rs::configuration::Configuration;
 
 fn unhex(text: &str) -> Vec<u8> {
-    let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_hexdigit).collect();
-    digits
-        .chunks(2)
-        .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
-        .collect()
+    exabgp_rs::util::hex::unhex(text).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

@@ -10,6 +10,7 @@ const SANS_IO: &[&str] = &[
     "src/bgp",
     "src/protocol",
     "src/rib",
+    "src/util",
     "src/reactor/peer",
     "src/reactor/protocol.rs",
     "src/reactor/api/command",

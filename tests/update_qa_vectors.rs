@@ -12,10 +12,7 @@ use exabgp_rs::protocol::family::{Afi, Family, Safi};
 use std::path::PathBuf;
 
 fn unhex(text: &str) -> Vec<u8> {
-    let clean: String = text.chars().filter(|c| c.is_ascii_hexdigit()).collect();
-    (0..clean.len() / 2)
-        .map(|i| u8::from_str_radix(&clean[2 * i..2 * i + 2], 16).unwrap())
-        .collect()
+    exabgp_rs::util::hex::unhex(text).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn negotiated(json: &serde_json::Value) -> Negotiated {
@@ -192,6 +189,4 @@ fn qa_updates_decode_to_exabgp_json_and_encode_back() {
     );
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
-}
+use exabgp_rs::util::hex::upper as hex;

@@ -120,22 +120,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     })
 }
 
-/// Hex with optional spaces, colons and line breaks.
-pub(crate) fn unhex(text: &str) -> Result<Vec<u8>, String> {
-    let digits: Vec<u8> = text
-        .bytes()
-        .filter(|b| !matches!(b, b' ' | b':' | b'\n' | b'\r' | b'\t'))
-        .collect();
-    let shown: String = text.chars().take(50).collect();
-    if digits.is_empty() || digits.len() % 2 != 0 || !digits.iter().all(u8::is_ascii_hexdigit) {
-        return Err(format!("invalid hexadecimal: {shown}"));
-    }
-    let value = |d: u8| (d as char).to_digit(16).unwrap_or(0) as u8;
-    Ok(digits
-        .chunks_exact(2)
-        .map(|p| value(p[0]) << 4 | value(p[1]))
-        .collect())
-}
+pub(crate) use crate::util::hex::unhex;
 
 /// ExaBGP's `parse_family`: pairs of words, or `all`.
 fn families(text: Option<&str>) -> Result<Vec<Family>, String> {

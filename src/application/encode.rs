@@ -232,9 +232,7 @@ fn messages(update: &Update, negotiated: &Negotiated, options: &Options) -> Vec<
         .collect()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
-}
+use crate::util::hex::upper as hex;
 
 /// The lines `encode` prints for a route text, with the options' negotiated session.
 fn encode_route(text: &str, options: &Options) -> Result<Vec<String>, String> {

@@ -1347,9 +1347,7 @@ mod wire {
     use crate::bgp::message::update::attribute::Attribute;
     use crate::bgp::message::update::nlri::{Cidr, Inet, PathInfo};
 
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02X}")).collect()
-    }
+    use crate::util::hex::upper as hex;
 
     fn v4(prefix: &str, mask: u8) -> Nlri {
         let cidr = Cidr::new(prefix.parse().unwrap(), mask).unwrap();

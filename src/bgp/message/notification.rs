@@ -2,6 +2,7 @@
 //! (RFC 9003), route-refresh errors (RFC 7313 §5).
 
 use crate::bgp::message::{message, MessageType};
+use crate::util::hex::hexstring;
 use bytes::Bytes;
 use std::fmt;
 
@@ -181,16 +182,6 @@ impl Notification {
         crate::bgp::message::json_string(out, &String::from_utf8_lossy(&data));
         out.push_str(" } ");
     }
-}
-
-/// ExaBGP's `hexstring`: `0x` then upper-case hex.
-pub(crate) fn hexstring(data: &[u8]) -> String {
-    let mut out = String::with_capacity(2 + data.len() * 2);
-    out.push_str("0x");
-    for b in data {
-        out.push_str(&format!("{b:02X}"));
-    }
-    out
 }
 
 impl fmt::Display for Notification {

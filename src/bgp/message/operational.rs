@@ -4,9 +4,9 @@
 //! `Message::decode` keeps type 6 as `Message::Unknown`; a session that negotiated the
 //! operational capability decodes the body with `Operational::decode`.
 
-use crate::bgp::message::notification::hexstring;
 use crate::bgp::message::{json_string, message, MessageType, Notification};
 use crate::protocol::family::{Afi, Family, Safi};
+use crate::util::hex::hexstring;
 use bytes::Bytes;
 use std::net::Ipv4Addr;
 

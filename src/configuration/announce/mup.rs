@@ -200,7 +200,7 @@ mod tests {
             let mut out = BytesMut::new();
             let negotiated = Default::default();
             changes[0].nlri.encode(&negotiated, &mut out);
-            let hex: String = out.iter().map(|b| format!("{b:02X}")).collect();
+            let hex: String = crate::util::hex::upper(&out);
             assert_eq!(hex, nlri, "{command}");
         }
         // an IPv4 next-hop of an IPv6 MUP route is IPv4-mapped (conf-srv6-mup.ci)

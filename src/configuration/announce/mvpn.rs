@@ -122,7 +122,7 @@ mod tests {
         };
         let mut out = BytesMut::new();
         mvpn.encode(false, &mut out);
-        let hex: String = out.iter().map(|b| format!("{b:02X}")).collect();
+        let hex: String = crate::util::hex::upper(&out);
         // conf-mvpn.ci, the last raw line's NLRI
         assert_eq!(hex, "052A0000FDE80001869F80FD12000000000000000000000000000480FF0E0000000000000000000000000001");
         assert_eq!(change.nexthop, Some("10.10.6.4".parse().unwrap()));

@@ -322,7 +322,7 @@ mod tests {
                 };
                 let mut out = BytesMut::new();
                 flow.encode(&mut out);
-                let hex = out.iter().map(|b| format!("{b:02X}")).collect();
+                let hex = crate::util::hex::upper(&out);
                 (hex, change.nlri.to_string())
             })
             .collect()

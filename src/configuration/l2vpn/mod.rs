@@ -212,12 +212,7 @@ mod tests {
             attributes: (*change.attributes).clone(),
             ..Update::default()
         };
-        let hex: String = update
-            .messages(&negotiated, true)
-            .iter()
-            .flat_map(|m| m.iter())
-            .map(|b| format!("{b:02X}"))
-            .collect();
+        let hex = crate::util::hex::upper(&update.messages(&negotiated, true).concat());
         // conf-l2vpn.ci, second raw line: no NEXT_HOP attribute, MP_REACH with a 4-byte next-hop
         assert_eq!(hex, "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF0095020000007E4001010040021E020700007814000078140000781400007814000078140000781400007814800404000007D040050400000001C00804D53F007B800904C0A81601800A0803030303C0A8C901C010100002D53F00000006800A130005DC006F800E1C00194104C0A8C9010000110001C0A8C901007C000500010008029EC1");
     }

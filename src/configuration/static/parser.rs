@@ -729,12 +729,7 @@ mod tests {
             attributes: Attributes::clone(&change.attributes),
             ..Update::default()
         };
-        let messages = update.messages(&negotiated, true);
-        messages
-            .iter()
-            .flat_map(|m| m.iter())
-            .map(|b| format!("{b:02X}"))
-            .collect()
+        crate::util::hex::upper(&update.messages(&negotiated, true).concat())
     }
 
     fn as_inet(nlri: &Nlri) -> &Inet {
@@ -786,12 +781,7 @@ mod tests {
             attributes: (*built[1].attributes).clone(),
             ..Update::default()
         };
-        let hex: String = update
-            .messages(&negotiated, true)
-            .iter()
-            .flat_map(|m| m.iter())
-            .map(|b| format!("{b:02X}"))
-            .collect();
+        let hex = crate::util::hex::upper(&update.messages(&negotiated, true).concat());
         assert_eq!(
             hex,
             format!("{MARKER}0063020000004C40010100400200400304C80A006540050400000064C0101000022710000000010002FDE800000001800E210001800C0000000000000000C80A00650071003E810000FDE8000000010A000080")
@@ -871,12 +861,7 @@ mod tests {
             attributes: Attributes::clone(&change.attributes),
             ..Update::default()
         };
-        let hex: String = update
-            .messages(&negotiated, true)
-            .iter()
-            .flat_map(|m| m.iter())
-            .map(|b| format!("{b:02X}"))
-            .collect();
+        let hex = crate::util::hex::upper(&update.messages(&negotiated, true).concat());
         assert_eq!(
             hex,
             format!(
@@ -1037,7 +1022,7 @@ mod tests {
                 };
                 update.messages(&negotiated, true)
             })
-            .map(|m| m.iter().map(|b| format!("{b:02X}")).collect())
+            .map(|m| crate::util::hex::upper(&m))
             .collect()
     }
 

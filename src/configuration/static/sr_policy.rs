@@ -566,12 +566,7 @@ mod build_tests {
                     attributes: (*change.attributes).clone(),
                     ..Update::default()
                 };
-                update
-                    .messages(&negotiated, true)
-                    .iter()
-                    .flat_map(|m| m.iter())
-                    .map(|b| format!("{b:02X}"))
-                    .collect()
+                crate::util::hex::upper(&update.messages(&negotiated, true).concat())
             })
             .collect()
     }

@@ -190,22 +190,7 @@ pub mod hex {
     use bytes::Bytes;
     use serde::{de::Error, Deserialize, Deserializer, Serializer};
 
-    pub fn encode(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    }
-
-    pub fn decode(text: &str) -> Option<Vec<u8>> {
-        if text.len() % 2 != 0 {
-            return None;
-        }
-        (0..text.len())
-            .step_by(2)
-            .map(|i| {
-                text.get(i..i + 2)
-                    .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-            })
-            .collect()
-    }
+    pub use crate::util::hex::{from_hex as decode, lower as encode};
 
     pub fn serialize<S: Serializer>(bytes: &Bytes, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&encode(bytes))

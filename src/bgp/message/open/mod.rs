@@ -102,13 +102,7 @@ mod tests {
     use crate::protocol::family::Family;
     use std::net::IpAddr;
 
-    fn unhex(text: &str) -> Vec<u8> {
-        let digits: Vec<u8> = text.bytes().filter(|b| *b != b':').collect();
-        digits
-            .chunks(2)
-            .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
-            .collect()
-    }
+    use crate::util::hex::test_unhex as unhex;
 
     /// The neighbour of ExaBGP's qa configurations conf-hostname, conf-cap-software-version and
     /// conf-cap-link-local-nexthop: everything but the capability block.

@@ -6,12 +6,12 @@
 //! own body and wraps it with `message`.
 
 use crate::bgp::message::json_string;
-use crate::bgp::message::notification::hexstring;
 use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::open::Open;
 use crate::bgp::message::operational::Operational;
 use crate::bgp::message::refresh::RouteRefresh;
 use crate::bgp::message::Notification;
+use crate::util::hex::hexstring;
 use std::fmt::Write;
 use std::net::Ipv4Addr;
 

@@ -2,7 +2,6 @@
 //! one event per line, and `response/answer.py`: the acknowledgements (`done`, `error`) in text
 //! and JSON.
 
-use crate::bgp::message::notification::hexstring;
 use crate::bgp::message::open::Open;
 use crate::bgp::message::operational::Operational;
 use crate::bgp::message::refresh::RouteRefresh;
@@ -10,6 +9,7 @@ use crate::bgp::message::update::attribute::{Attribute, Attributes, SegmentType}
 use crate::bgp::message::update::nlri::Nlri;
 use crate::bgp::message::update::Update;
 use crate::bgp::message::Notification;
+use crate::util::hex::hexstring;
 use std::fmt::Write;
 use std::net::IpAddr;
 
@@ -266,7 +266,7 @@ pub fn attributes(attributes: &Attributes) -> String {
                 write!(out, " bgp-prefix-sid {text}")
             }
             Attribute::Generic(generic) => {
-                let value: String = generic.value.iter().map(|b| format!("{b:02x}")).collect();
+                let value: String = crate::util::hex::lower(&generic.value);
                 write!(
                     out,
                     " attribute [ 0x{:02X} 0x{:02X} 0x{value} ]",
@@ -325,11 +325,7 @@ mod tests {
     use crate::bgp::message::open::capability::negotiated::Negotiated;
     use crate::protocol::family::Family;
 
-    fn unhex(text: &str) -> Vec<u8> {
-        (0..text.len() / 2)
-            .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::util::hex::test_unhex as unhex;
 
     fn ibgp() -> Negotiated {
         Negotiated {

@@ -349,13 +349,7 @@ fn split_extended(data: &[u8]) -> Result<(u8, &[u8], &[u8]), Notification> {
     Ok((*kind, &rest[..len], &rest[len..]))
 }
 
-fn hex(data: &[u8]) -> String {
-    let mut out = String::from("0x");
-    for b in data {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
-}
+use crate::util::hex::hexstring_lower as hex;
 
 #[cfg(test)]
 mod tests {

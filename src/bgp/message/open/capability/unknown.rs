@@ -27,9 +27,7 @@ impl UnknownCapability {
             "{{ \"name\": \"unknown\", \"iana\": \"{iana}\", \"value\": {}, \"raw\": \"",
             self.code
         ));
-        for b in self.data.iter() {
-            out.push_str(&format!("{b:02X}"));
-        }
+        crate::util::hex::push_upper(out, &self.data);
         out.push_str("\" }");
     }
 }

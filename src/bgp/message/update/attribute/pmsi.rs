@@ -72,10 +72,7 @@ impl fmt::Display for Pmsi {
                 write!(f, "{}", Ipv4Addr::new(a, b, c, d))
             }
             (0, _) | (_, []) => Ok(()),
-            (_, tunnel) => {
-                f.write_str("0x")?;
-                tunnel.iter().try_for_each(|b| write!(f, "{b:02X}"))
-            }
+            (_, tunnel) => f.write_str(&crate::util::hex::hexstring(tunnel)),
         }
     }
 }

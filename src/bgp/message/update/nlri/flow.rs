@@ -630,12 +630,7 @@ mod tests {
         Family::new(afi, safi)
     }
 
-    fn hex(text: &str) -> Vec<u8> {
-        (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::util::hex::test_unhex as hex;
 
     fn both_ways(family: Family, wire: &str, text: &str) -> Flow {
         let bytes = hex(wire);

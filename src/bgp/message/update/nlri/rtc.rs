@@ -87,10 +87,7 @@ impl Rtc {
         if self.length == 96 {
             return ExtendedCommunity(self.rt).to_string();
         }
-        let mut text = String::from("0x");
-        for b in &self.rt[..self.rt_bytes()] {
-            let _ = write!(text, "{b:02X}");
-        }
+        let mut text = crate::util::hex::hexstring(&self.rt[..self.rt_bytes()]);
         let _ = write!(text, "/{}", self.length - 32);
         text
     }

@@ -205,7 +205,7 @@ fn srv6_endx(value: &[u8], neighbor: usize) -> Result<String, Malformed> {
     let mut out = format!("{{\"flags\": {}, ", flags(first, SRV6_FLAGS));
     match neighbor {
         6 => {
-            let id: String = neighbor_id.iter().map(|b| format!("{b:02x}")).collect();
+            let id: String = crate::util::hex::lower(neighbor_id);
             out.push_str(&format!("\"neighbor-id\": \"{id}\", "));
         }
         4 => out.push_str(&format!("\"neighbor-id\": {}, ", address(neighbor_id)?)),

@@ -8,7 +8,6 @@ pub mod prefix;
 
 use super::Malformed;
 use crate::bgp::message::update::nlri::cidr::write_ip;
-use std::fmt::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// What one TLV renders to.
@@ -81,23 +80,11 @@ impl LinkState {
     }
 }
 
-/// `0x` and upper-case hexadecimal (ExaBGP's `hexstring`).
-pub(crate) fn hex(value: &[u8]) -> String {
-    let mut out = String::from("0x");
-    for byte in value {
-        let _ = write!(out, "{byte:02X}");
-    }
-    out
-}
+pub(crate) use crate::util::hex::hexstring as hex;
 
 /// Lower-case hexadecimal without prefix, as ExaBGP shows opaque TLVs.
 pub(crate) fn opaque(value: &[u8]) -> String {
-    let mut out = String::from("\"");
-    for byte in value {
-        let _ = write!(out, "{byte:02x}");
-    }
-    out.push('"');
-    out
+    format!("\"{}\"", crate::util::hex::lower(value))
 }
 
 /// A big-endian number of up to eight bytes.
@@ -176,12 +163,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn unhex(text: &str) -> Vec<u8> {
-        (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::util::hex::test_unhex as unhex;
 
     fn json(text: &str) -> serde_json::Value {
         let mut out = String::new();

@@ -90,7 +90,7 @@ impl PrefixSid {
                     service.json(out);
                 }
                 SrTlv::Unknown(code, value) => {
-                    let hex: String = value.iter().map(|b| format!("{b:02X}")).collect();
+                    let hex: String = crate::util::hex::upper(value);
                     let _ = write!(out, "\"attribute-not-implemented-{code}\": \"0x{hex}\"");
                 }
             }
@@ -229,9 +229,7 @@ mod tests {
         text.split_whitespace().map(String::from).collect()
     }
 
-    fn hex(data: &[u8]) -> String {
-        data.iter().map(|b| format!("{b:02X}")).collect()
-    }
+    use crate::util::hex::upper as hex;
 
     #[test]
     fn label_index_conf_prefix_sid() {

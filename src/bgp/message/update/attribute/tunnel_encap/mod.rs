@@ -106,15 +106,7 @@ impl TunnelEncap {
     }
 }
 
-/// `0x` then upper-case hexadecimal (ExaBGP's `hexstring`).
-pub(crate) fn hex(value: &[u8]) -> String {
-    let mut out = String::with_capacity(2 + 2 * value.len());
-    out.push_str("0x");
-    for byte in value {
-        let _ = write!(out, "{byte:02X}");
-    }
-    out
-}
+pub(crate) use crate::util::hex::hexstring as hex;
 
 /// Splits a run of sub-TLVs (RFC 9012 §2: types below 128 have a one-byte length, the others
 /// two) into (type, value) pairs.
@@ -152,12 +144,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn unhex(text: &str) -> Vec<u8> {
-        (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::util::hex::test_unhex as unhex;
 
     fn both_ways(wire: &str, json: &str) {
         let bytes = unhex(wire);

@@ -65,7 +65,7 @@ impl BgpLs {
         let json = match code {
             _ if known => describe(code, payload, rd).ok_or_else(invalid)?,
             _ => {
-                let hex: String = raw.iter().map(|b| format!("{b:02X}")).collect();
+                let hex: String = crate::util::hex::upper(&raw);
                 format!("{{ \"code\": {code}, \"parsed\": false, \"raw\": \"{hex}\" }}")
             }
         };
@@ -111,9 +111,7 @@ impl BgpLs {
             _ => "unknown",
         };
         let _ = write!(out, "bgp-ls:{name}:0x");
-        for byte in self.raw.iter().skip(4) {
-            let _ = write!(out, "{byte:02x}");
-        }
+        crate::util::hex::push_lower(out, self.raw.get(4..).unwrap_or_default());
     }
 }
 
@@ -163,7 +161,7 @@ fn describe(code: u16, payload: &[u8], rd: Option<RouteDistinguisher>) -> Option
             SRV6_SID_INFORMATION if value.len() == 16 => sid = Some(ip_text(ip(value)?)),
             SRV6_SID_INFORMATION => return None,
             other if code == SRV6_SID => {
-                let hex: String = value.iter().map(|b| format!("{b:02X}")).collect();
+                let hex: String = crate::util::hex::upper(value);
                 match generic.iter_mut().find(|(k, _)| *k == other) {
                     Some((_, list)) => list.push(format!("\"0x{hex}\"")),
                     None => generic.push((other, vec![format!("\"0x{hex}\"")])),
@@ -234,12 +232,7 @@ mod tests {
     use crate::protocol::family::Afi;
     use proptest::prelude::*;
 
-    fn unhex(text: &str) -> Vec<u8> {
-        (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::util::hex::test_unhex as unhex;
 
     fn family() -> Family {
         Family::new(Afi::BGPLS, Safi::BGPLS)

@@ -62,7 +62,7 @@ pub(crate) fn node_descriptors(data: &[u8], protocol: u8) -> Option<Vec<String>>
             IGP_ROUTER => match protocol {
                 // IS-IS: a system ID, and a pseudonode number for a LAN (RFC 9552 §5.2.1.4)
                 1 | 2 if matches!(value.len(), 6 | 7) => {
-                    let hex: String = value.iter().map(|b| format!("{b:02x}")).collect();
+                    let hex: String = crate::util::hex::lower(value);
                     match value.get(6) {
                         Some(&psn) if psn != 0 => {
                             format!("{{ \"router-id\": \"{hex}\", \"psn\": \"{psn}\" }}")

@@ -113,9 +113,7 @@ impl Evpn {
         raw.push_str(&format!("{:02X}", self.route.code()));
         let payload = self.route.payload();
         raw.push_str(&format!("{:02X}", payload.len()));
-        payload.iter().for_each(|b| {
-            let _ = write!(raw, "{b:02X}");
-        });
+        crate::util::hex::push_upper(&mut raw, &payload);
         let _ = write!(out, "{{ \"code\": {}, ", self.route.code());
         if let EvpnRoute::Generic(..) = self.route {
             let _ = write!(out, "\"parsed\": false, \"raw\": \"{raw}\" }}");
@@ -154,9 +152,7 @@ impl Evpn {
             EvpnRoute::Prefix(r) => r.text(out),
             EvpnRoute::Generic(_, payload) => {
                 out.push_str("0x");
-                payload.iter().for_each(|b| {
-                    let _ = write!(out, "{b:02x}");
-                });
+                crate::util::hex::push_lower(out, payload);
             }
         }
         self.path_info.text(out);
@@ -184,12 +180,7 @@ mod tests {
         ),
     ];
 
-    fn unhex(text: &str) -> Vec<u8> {
-        (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::util::hex::test_unhex as unhex;
 
     #[test]
     fn bgp_evpn_1_both_ways() {

@@ -124,10 +124,7 @@ impl Mup {
     fn raw(&self) -> String {
         let mut out = BytesMut::new();
         self.encode(false, &mut out);
-        out.iter().fold(String::new(), |mut raw, b| {
-            let _ = write!(raw, "{b:02X}");
-            raw
-        })
+        crate::util::hex::upper(&out)
     }
 
     /// `{ "name": "...", "arch": 1, "code": 1, ..., "raw": "..." }`, or for unparsed routes
@@ -167,9 +164,7 @@ impl Mup {
             }
             MupRoute::Generic { payload, .. } => {
                 out.push_str("mup:unknown:0x");
-                payload.iter().for_each(|b| {
-                    let _ = write!(out, "{b:02x}");
-                });
+                crate::util::hex::push_lower(out, payload);
             }
         }
         self.path_info.text(out);
@@ -181,12 +176,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn unhex(text: &str) -> Vec<u8> {
-        (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::util::hex::test_unhex as unhex;
 
     /// conf-srv6-mup.ci: the NLRI of each route type and the JSON ExaBGP printed.
     const CASES: &[(Afi, &str, &str)] = &[

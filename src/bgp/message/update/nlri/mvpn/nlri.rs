@@ -101,9 +101,7 @@ impl Mvpn {
     fn raw(&self) -> String {
         let payload = self.route.payload();
         let mut raw = format!("{:02X}{:02X}", self.route.code(), payload.len());
-        payload.iter().for_each(|b| {
-            let _ = write!(raw, "{b:02X}");
-        });
+        crate::util::hex::push_upper(&mut raw, &payload);
         raw
     }
 
@@ -164,9 +162,7 @@ impl Mvpn {
             }
             MvpnRoute::Generic(_, payload) => {
                 out.push_str("mvpn:unknown:0x");
-                payload.iter().for_each(|b| {
-                    let _ = write!(out, "{b:02x}");
-                });
+                crate::util::hex::push_lower(out, payload);
             }
         }
         self.path_info.text(out);
@@ -178,12 +174,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn unhex(text: &str) -> Vec<u8> {
-        (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::util::hex::test_unhex as unhex;
 
     #[test]
     fn conf_mvpn_routes_both_ways() {

@@ -66,10 +66,7 @@ impl fmt::Display for RouteDistinguisher {
             0 => write!(f, "{}:{}", u16_at(2), u32_at(4)),
             1 => write!(f, "{}.{}.{}.{}:{}", r[2], r[3], r[4], r[5], u16_at(6)),
             2 => write!(f, "{}:{}", u32_at(2), u16_at(6)),
-            _ => {
-                f.write_str("0x")?;
-                r.iter().try_for_each(|b| write!(f, "{b:02X}"))
-            }
+            _ => f.write_str(&crate::util::hex::hexstring(r)),
         }
     }
 }

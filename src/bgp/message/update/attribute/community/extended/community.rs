@@ -289,11 +289,7 @@ fn parse_hex(value: &str, digits: &str) -> Result<ExtendedCommunity, String> {
 }
 
 fn write_hex(bytes: &[u8], f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    f.write_str("0x")?;
-    for byte in bytes {
-        write!(f, "{byte:02X}")?;
-    }
-    Ok(())
+    f.write_str(&crate::util::hex::hexstring(bytes))
 }
 
 /// ExaBGP's text form: the family's description (`target:65000:1`, `rate-limit:9600`, ...),
@@ -502,7 +498,7 @@ mod tests {
             ("l2info:1:2:13398:30864", "800A010234567890"),
         ] {
             let bytes = parsed(value);
-            let text: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
+            let text: String = crate::util::hex::upper(&bytes);
             assert_eq!(text, hex, "{value}");
         }
     }

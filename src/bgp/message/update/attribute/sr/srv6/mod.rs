@@ -24,6 +24,4 @@ pub(crate) fn tlvs(mut data: &[u8]) -> Option<Vec<(u8, &[u8])>> {
 }
 
 /// `"0a0b"`: ExaBGP's lower-case hexadecimal of unknown SRv6 TLVs.
-pub(crate) fn hex(data: &[u8]) -> String {
-    data.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub(crate) use crate::util::hex::lower as hex;

@@ -1,0 +1,3 @@
+//! Ports `exabgp/util/`: small helpers shared by every layer, with no I/O.
+
+pub mod hex;
