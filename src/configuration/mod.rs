@@ -247,7 +247,12 @@ impl<'t> Reader<'t> {
                 self.words.push(token);
                 return Ok(());
             }
-            Some(streams) if token.kind == Kind::End && !self.words.is_empty() => streams,
+            // a route may end at its section's '}' as at ';' (`core::parser::Tree`)
+            Some(streams)
+                if matches!(token.kind, Kind::End | Kind::Close) && !self.words.is_empty() =>
+            {
+                streams
+            }
             _ => return self.tree_reads(token),
         };
         let keyword = &*self.words[0].text;
@@ -277,6 +282,9 @@ impl<'t> Reader<'t> {
             self.prepared.add(group, route);
         }
         self.words.clear();
+        if token.kind == Kind::Close {
+            return self.tree_reads(token);
+        }
         Ok(())
     }
 
