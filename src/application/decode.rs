@@ -11,7 +11,7 @@ use crate::bgp::message::update::nlri::Nlri;
 use crate::bgp::message::update::Update;
 use crate::bgp::message::{MessageType, HEADER_LEN, MARKER};
 use crate::bgp::neighbor::Neighbor;
-use crate::configuration::Configuration;
+use crate::configuration::{Configuration, Programs};
 use crate::protocol::family::{Afi, Family, Safi};
 use crate::reactor::api::response::json::{self, ApiVersion, Header, Peer};
 use bytes::Bytes;
@@ -280,7 +280,8 @@ fn neighbors(options: &Options) -> Result<Vec<Neighbor>, String> {
     let Some(path) = &options.configuration else {
         return Ok(vec![neighbor(options)?]);
     };
-    let configuration = Configuration::load(std::path::Path::new(path))
+    // decoding runs no helper: their programs need not exist (ExaBGP main checks them)
+    let configuration = Configuration::load_with(std::path::Path::new(path), Programs::AsWritten)
         .map_err(|e| format!("configuration error: {e}"))?;
     Ok(configuration
         .neighbors
