@@ -100,6 +100,8 @@ fn event(name: &str) -> Event {
         // RFC 6793 §3: the ASN4 value is four bytes; a two-byte one is malformed (RFC 4271 §6.2)
         "BGPOpen_ShortAsn4" => open_with_capability(65, &[0xFD, 0xE9]),
         "BGPOpen_LongRouteRefresh" => open_with_capability(2, &[0]),
+        // RFC 6793 §4.1: My AS 65001 but ASN4 65009 names another AS
+        "BGPOpen_Asn4Mismatch" => open_with_capability(65, &[0, 0, 0xFD, 0xF1]),
         "BGPHeaderErr" => Event::BadFrame {
             code: 1,
             subcode: 1,
@@ -172,6 +174,12 @@ const TABLE: &[Case] = &[
     ),
     case(State::OpenSent, "BGPOpen_BadPeerAS", State::Idle, &[(2, 2)]),
     case(State::OpenSent, "BGPOpen_ShortAsn4", State::Idle, &[(2, 0)]),
+    case(
+        State::OpenSent,
+        "BGPOpen_Asn4Mismatch",
+        State::Idle,
+        &[(2, 2)],
+    ),
     case(
         State::OpenSent,
         "BGPOpen_LongRouteRefresh",
