@@ -396,7 +396,7 @@ fn nlri(neighbor: &Neighbor, negotiated: &Negotiated, raw: &[u8]) -> Result<Stri
     let mut lines = Vec::new();
     let mut rest = raw;
     while !rest.is_empty() {
-        let (nlri, used) = Nlri::decode(family, rest, addpath)
+        let (nlri, used) = Nlri::decode(family, rest, addpath, negotiated.flow_offset)
             .map_err(|n| format!("invalid payload: {family} NLRI: {n}"))?;
         let mut line = String::new();
         nlri.json(&mut line);

@@ -263,6 +263,36 @@ fn last_statement_may_end_at_the_closing_brace() {
     );
 }
 
+/// `flow-ipv6-offset`: the whole prefix by default (ExaBGP, FRR, GoBGP), RFC 8956 on request;
+/// the session's negotiated layout follows the neighbour.
+#[test]
+fn flow_ipv6_offset_layout_is_a_neighbor_setting() {
+    use crate::bgp::message::update::nlri::OffsetLayout;
+    let configuration = parse(
+        "neighbor 10.0.0.1 { local-as 1; peer-as 1; router-id 9.9.9.9; }\n\
+         neighbor 10.0.0.2 { local-as 1; peer-as 1; router-id 9.9.9.9; flow-ipv6-offset rfc8956; }\n\
+         neighbor 10.0.0.3 { local-as 1; peer-as 1; router-id 9.9.9.9; flow-ipv6-offset whole-prefix; }\n",
+    )
+    .unwrap();
+    let layouts: Vec<OffsetLayout> = configuration
+        .neighbors
+        .iter()
+        .map(|peer| peer.neighbor.flow_offset)
+        .collect();
+    assert_eq!(
+        layouts,
+        [
+            OffsetLayout::WholePrefix,
+            OffsetLayout::Rfc8956,
+            OffsetLayout::WholePrefix
+        ]
+    );
+    assert_eq!(
+        error("neighbor 10.0.0.1 { local-as 1; peer-as 1; flow-ipv6-offset strict; }\n"),
+        "conf.conf:1:61: expected 'whole-prefix' or 'rfc8956' after 'flow-ipv6-offset', got 'strict'"
+    );
+}
+
 #[test]
 fn multi_session_splits_per_family() {
     let configuration = parse(
@@ -298,7 +328,7 @@ fn errors_name_file_line_column_and_expectation() {
             "conf.conf:3:3: unknown neighbor statement 'peer-address': expected description, router-id, local-address, \
              local-link-local, local-as, peer-as, hold-time, rate-limit, passive, listen, connect, source-interface, \
              outgoing-ttl, incoming-ttl, md5-password, md5-base64, md5-ip, group-updates, auto-flush, adj-rib-in, \
-             adj-rib-out, manual-eor, host-name, domain-name or inherit",
+             adj-rib-out, manual-eor, host-name, domain-name, flow-ipv6-offset or inherit",
         ),
         (
             "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  family {\n    ipv4 unicorn;\n  }\n}\n",

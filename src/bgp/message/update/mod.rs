@@ -85,14 +85,14 @@ impl Update {
         let addpath = negotiated.addpath_receive(family);
         let mut rest = withdrawn;
         while !rest.is_empty() {
-            let (nlri, used) = Nlri::decode(family, rest, addpath)?;
+            let (nlri, used) = Nlri::decode(family, rest, addpath, negotiated.flow_offset)?;
             update.withdraws.push(nlri);
             rest = &rest[used..];
         }
         let nexthop = update.attributes.next_hop().map(IpAddr::V4);
         let mut rest = announced;
         while !rest.is_empty() {
-            let (nlri, used) = Nlri::decode(family, rest, addpath)?;
+            let (nlri, used) = Nlri::decode(family, rest, addpath, negotiated.flow_offset)?;
             update.announces.push(RoutedNlri { nlri, nexthop });
             rest = &rest[used..];
         }

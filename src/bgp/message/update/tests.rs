@@ -223,6 +223,47 @@ fn as_sets_withdraw() {
     assert!(update.attributes.contains(Code::AS_PATH));
 }
 
+/// The session's FlowSpec offset layout decides how an IPv6 prefix with an offset is read
+/// and written: the whole prefix by default, RFC 8956's bits only when configured.
+#[test]
+fn flow_ipv6_offset_follows_the_session() {
+    use crate::bgp::message::update::nlri::OffsetLayout;
+    let flow_v6 = Family::new(
+        crate::protocol::family::Afi::IPV6,
+        crate::protocol::family::Safi::FLOW_IP,
+    );
+    let session = |flow_offset| Negotiated {
+        families: vec![flow_v6],
+        flow_offset,
+        ..Negotiated::default()
+    };
+    // MP_REACH_NLRI, ipv6 flow, no next-hop: source ::1/128/120 as ExaBGP, FRR and GoBGP send it
+    let mut reach = vec![0x90, 14, 0, 0, 0, 2, 133, 0, 0];
+    reach.extend_from_slice(&[19, 2, 128, 120]);
+    reach.extend_from_slice(&std::net::Ipv6Addr::LOCALHOST.octets());
+    let length = (reach.len() - 4) as u16;
+    reach[2..4].copy_from_slice(&length.to_be_bytes());
+    let wire = body(&[], &[ORIGIN_IGP, AS_PATH_EMPTY, &reach], &[]);
+    let update = Update::decode_slice(&wire, &session(OffsetLayout::WholePrefix)).unwrap();
+    assert_eq!(update.announces.len(), 1);
+    assert_eq!(
+        update.announces[0].nlri.to_string(),
+        "flow source-ipv6 ::1/128/120"
+    );
+    let mut out = bytes::BytesMut::new();
+    update.announces[0]
+        .nlri
+        .encode(&session(OffsetLayout::Rfc8956), &mut out);
+    assert_eq!(
+        &out[..],
+        &[4, 2, 128, 120, 1],
+        "RFC 8956: the eight bits from 120"
+    );
+    // read as RFC 8956, the same bytes are one pattern byte then garbage: (3, 10)
+    let error = Update::decode_slice(&wire, &session(OffsetLayout::Rfc8956)).unwrap_err();
+    assert_eq!((error.code, error.subcode), (3, 10));
+}
+
 #[test]
 fn rfc7606_attribute_discard() {
     assert_discarded(&[0x40, 6, 1, 0], Code::ATOMIC_AGGREGATE);

@@ -5,6 +5,7 @@
 
 use super::{Capability, CapabilityCode};
 use crate::bgp::message::open::{Open, AS_TRANS, HOLD_TIME_MIN};
+use crate::bgp::message::update::nlri::flow::OffsetLayout;
 use crate::bgp::message::Notification;
 use crate::bgp::neighbor::Neighbor;
 use crate::protocol::family::{Afi, Family};
@@ -83,6 +84,9 @@ pub struct Negotiated {
     pub mismatch: Vec<(Mismatch, Family)>,
     /// The peer's BGP identifier.
     pub peer_router_id: Ipv4Addr,
+    /// How IPv6 FlowSpec prefixes with an offset are sent and read (the neighbour's
+    /// `flow-ipv6-offset`).
+    pub flow_offset: OffsetLayout,
 }
 
 impl Default for Negotiated {
@@ -106,6 +110,7 @@ impl Default for Negotiated {
             paths_limit: BTreeMap::new(),
             mismatch: Vec::new(),
             peer_router_id: Ipv4Addr::UNSPECIFIED,
+            flow_offset: OffsetLayout::WholePrefix,
         }
     }
 }
@@ -278,6 +283,7 @@ impl Negotiated {
             paths_limit,
             mismatch,
             peer_router_id: received.router_id,
+            flow_offset: neighbor.flow_offset,
         }
     }
 
