@@ -653,3 +653,42 @@ fn reload_of_routes_keeps_the_session_and_sends_only_the_difference() {
     assert_eq!(first.matches("\"10.9.2.0/24\"").count(), 1, "{log}");
     assert_eq!(first.matches("\"withdraw\"").count(), 1, "{log}");
 }
+
+/// RFC 6793 §3 / RFC 4271 §6.2: an OPEN whose ASN4 capability is two bytes long is a malformed
+/// optional parameter. The daemon answers its OPEN with NOTIFICATION (2, 0) and closes the
+/// connection, instead of leaving the session half open.
+#[test]
+fn malformed_capability_is_refused_with_an_open_error() {
+    use std::io::{Read, Write};
+    let port = free_port();
+    let daemon = start_passive("malformed-asn4", "127.0.0.1", "127.0.0.1", "", port);
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(BOUND)).unwrap();
+    // OPEN: version 4, AS 65002, hold time 30, router-id 10.0.0.9, one parameter holding the
+    // ASN4 capability (65) with a two-byte value
+    let mut open = vec![0xff; 16];
+    open.extend_from_slice(&[0, 35, 1, 4, 0xFD, 0xEA, 0, 30, 10, 0, 0, 9]);
+    open.extend_from_slice(&[6, 2, 4, 65, 2, 0xFD, 0xEA]);
+    assert_eq!(open.len(), 35);
+    stream.write_all(&open).unwrap();
+    let mut received = Vec::new();
+    stream.read_to_end(&mut received).unwrap();
+    // the daemon's OPEN, then the NOTIFICATION, then the end of the connection
+    let mut messages = Vec::new();
+    let mut rest = &received[..];
+    while rest.len() >= 19 {
+        let length = usize::from(u16::from_be_bytes([rest[16], rest[17]]));
+        assert!(length >= 19 && length <= rest.len(), "{received:?}");
+        messages.push(rest[..length].to_vec());
+        rest = &rest[length..];
+    }
+    assert!(rest.is_empty(), "{received:?}");
+    let types: Vec<u8> = messages.iter().map(|m| m[18]).collect();
+    assert_eq!(types, [1, 3], "{received:?}");
+    assert_eq!(&messages[1][19..21], &[2, 0]);
+    assert_eq!(
+        String::from_utf8_lossy(&messages[1][21..]),
+        "AS4 capability must be 4 bytes long, got 2"
+    );
+    daemon.signal("TERM");
+}

@@ -152,3 +152,30 @@ fn for_each_neighbor_of_a_configuration() {
     assert_eq!(lines[1]["neighbor"]["asn"]["peer"], 3);
     assert_eq!(lines[1]["neighbor"]["router-id"], "10.0.0.1");
 }
+
+/// Decoding runs no helper: a configuration naming programs that are not on disk (a
+/// configuration copied from another machine) still decodes for its neighbour.
+#[test]
+fn helpers_of_the_configuration_need_not_exist() {
+    let dir = std::env::temp_dir().join(format!("exabgp-rs-decode-run-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let conf = dir.join("api.conf");
+    std::fs::write(
+        &conf,
+        "process watcher { run ./run/missing.run; encoder json; }\n\
+         process other { run /nonexistent/helper --flag; }\n\
+         neighbor 192.0.2.1 { router-id 10.0.0.1; local-address 192.0.2.2; local-as 1; peer-as 2;\n\
+         api { processes [ watcher other ]; receive { parsed; update; } } family { ipv4 unicast } }\n",
+    )
+    .unwrap();
+    // an UPDATE announcing 10.0.0.0/24 with next-hop 10.0.0.1
+    let update = format!("{MARKER}0029020000000E400101004002004003040A000001180A0000");
+    let output = decode(&["-c", conf.to_str().unwrap(), &update]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let value = json(&output);
+    assert_eq!(value["neighbor"]["address"]["peer"], "192.0.2.1");
+    assert_eq!(
+        value["neighbor"]["message"]["update"]["announce"]["ipv4 unicast"]["10.0.0.1"][0]["nlri"],
+        "10.0.0.0/24"
+    );
+}

@@ -23,6 +23,15 @@ fn open_with(version: u8, asn: u16, hold: u16) -> Event {
     wire(&message(MessageType::OPEN, &body))
 }
 
+/// The peer's OPEN (AS 65001) with one capability TLV: `code`, then `value`.
+fn open_with_capability(code: u8, value: &[u8]) -> Event {
+    let mut body = vec![4, 0xFD, 0xE9, 0, 90, 10, 0, 0, 2];
+    body.extend_from_slice(&[value.len() as u8 + 4, 2, value.len() as u8 + 2, code]);
+    body.push(value.len() as u8);
+    body.extend_from_slice(value);
+    wire(&message(MessageType::OPEN, &body))
+}
+
 fn refresh_request() -> Event {
     // RFC 2918 §3: AFI 1, reserved 0, SAFI 1
     wire(&message(MessageType::ROUTE_REFRESH, &[0, 1, 0, 1]))
@@ -88,6 +97,11 @@ fn event(name: &str) -> Event {
         "BGPOpen_BadVersion" => open_with(3, 65001, 90),
         "BGPOpen_BadHoldTime" => open_with(4, 65001, 2),
         "BGPOpen_BadPeerAS" => open_with(4, 65002, 90),
+        // RFC 6793 §3: the ASN4 value is four bytes; a two-byte one is malformed (RFC 4271 §6.2)
+        "BGPOpen_ShortAsn4" => open_with_capability(65, &[0xFD, 0xE9]),
+        "BGPOpen_LongRouteRefresh" => open_with_capability(2, &[0]),
+        // RFC 6793 §4.1: My AS 65001 but ASN4 65009 names another AS
+        "BGPOpen_Asn4Mismatch" => open_with_capability(65, &[0, 0, 0xFD, 0xF1]),
         "BGPHeaderErr" => Event::BadFrame {
             code: 1,
             subcode: 1,
@@ -159,6 +173,19 @@ const TABLE: &[Case] = &[
         &[(2, 6)],
     ),
     case(State::OpenSent, "BGPOpen_BadPeerAS", State::Idle, &[(2, 2)]),
+    case(State::OpenSent, "BGPOpen_ShortAsn4", State::Idle, &[(2, 0)]),
+    case(
+        State::OpenSent,
+        "BGPOpen_Asn4Mismatch",
+        State::Idle,
+        &[(2, 2)],
+    ),
+    case(
+        State::OpenSent,
+        "BGPOpen_LongRouteRefresh",
+        State::Idle,
+        &[(2, 0)],
+    ),
     case(State::OpenSent, "BGPHeaderErr", State::Idle, &[(1, 1)]),
     case(State::OpenSent, "KeepAliveMsg", State::Idle, &[(5, 1)]),
     case(State::OpenSent, "UpdateMsg", State::Idle, &[(5, 1)]),

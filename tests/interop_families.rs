@@ -43,6 +43,8 @@ const FLOW_VPN: &str = "    flow {
 
 /// The flow routes exabgp-rs announces. FRR takes at most five values per component, and GoBGP
 /// 3.10 misreads the two-byte length of an NLRI of 240 bytes or more, so the rules stay small.
+/// The IPv6 source has an offset: in RFC 8956's layout FRR resets the session and GoBGP
+/// misreads the prefix; the default whole-prefix layout is what both read.
 const FLOW: &str = "    flow {
         route ports {
             match {
@@ -80,7 +82,7 @@ const FLOW: &str = "    flow {
         }
         route six {
             match {
-                source 2001:db8:1::/48/0;
+                source 2001:db8:1::/48/8;
                 destination 2001:db8:2::/64/0;
                 next-header udp;
                 destination-port =53;
@@ -251,7 +253,7 @@ const FLOW_WITHDRAW: [(usize, &str); 2] = [
     (3, "withdraw flow route destination 192.168.4.0/24"),
     (
         4,
-        "withdraw flow route source 2001:db8:1::/48/0 destination 2001:db8:2::/64/0 \
+        "withdraw flow route source 2001:db8:1::/48/8 destination 2001:db8:2::/64/0 \
          next-header udp destination-port =53 traffic-class 46 flow-label 2013",
     ),
 ];
@@ -350,7 +352,7 @@ const GOBGP_FLOW: [Flow; 6] = [
         destination: "2001:db8:2::/64/0",
         components: &[
             ("destination", "2001:db8:2::/64/0"),
-            ("source", "2001:db8:1::/48/0"),
+            ("source", "2001:db8:1::/48/8"),
             ("protocol", "==udp"),
             ("destination-port", "==53"),
             ("dscp", "==46"),
@@ -582,7 +584,7 @@ const FRR_FLOW: [Flow; 5] = [
         destination: "2001:db8:2::/64/off 0",
         components: &[
             ("to", "2001:db8:2::/64/off 0"),
-            ("from", "2001:db8:1::/48/off 0"),
+            ("from", "2001:db8:1::/48/off 8"),
             ("proto", "= 17 "),
             ("dstp", "= 53 "),
             ("dscp", "= 46 "),

@@ -126,16 +126,6 @@ fn qa_updates_decode_to_exabgp_json_and_encode_back() {
                 checked += 1;
                 continue;
             }
-            // ExaBGP sends the whole address of an IPv6 flow prefix with an offset; RFC 8956
-            // §3.1 only the bits after the offset (docs/deviations.md)
-            Err(e)
-                if file == "conf-flow.ci"
-                    && (e.code, e.subcode) == (3, 10)
-                    && hex(raw).contains("0280780000") =>
-            {
-                checked += 1;
-                continue;
-            }
             Ok(update) => update,
             Err(e) => {
                 failures.push(format!("{file}: decode error {e:?} for {}", hex(raw)));

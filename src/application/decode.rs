@@ -11,7 +11,7 @@ use crate::bgp::message::update::nlri::Nlri;
 use crate::bgp::message::update::Update;
 use crate::bgp::message::{MessageType, HEADER_LEN, MARKER};
 use crate::bgp::neighbor::Neighbor;
-use crate::configuration::Configuration;
+use crate::configuration::{Configuration, Programs};
 use crate::protocol::family::{Afi, Family, Safi};
 use crate::reactor::api::response::json::{self, ApiVersion, Header, Peer};
 use bytes::Bytes;
@@ -265,7 +265,8 @@ fn neighbors(options: &Options) -> Result<Vec<Neighbor>, String> {
     let Some(path) = &options.configuration else {
         return Ok(vec![neighbor(options)?]);
     };
-    let configuration = Configuration::load(std::path::Path::new(path))
+    // decoding runs no helper: their programs need not exist (ExaBGP main checks them)
+    let configuration = Configuration::load_with(std::path::Path::new(path), Programs::AsWritten)
         .map_err(|e| format!("configuration error: {e}"))?;
     Ok(configuration
         .neighbors
@@ -380,7 +381,7 @@ fn nlri(neighbor: &Neighbor, negotiated: &Negotiated, raw: &[u8]) -> Result<Stri
     let mut lines = Vec::new();
     let mut rest = raw;
     while !rest.is_empty() {
-        let (nlri, used) = Nlri::decode(family, rest, addpath)
+        let (nlri, used) = Nlri::decode(family, rest, addpath, negotiated.flow_offset)
             .map_err(|n| format!("invalid payload: {family} NLRI: {n}"))?;
         let mut line = String::new();
         nlri.json(&mut line);

@@ -139,6 +139,8 @@ fn check_generation(configuration: &Configuration) -> Result<(), String> {
             peer_as: neighbor.peer_as,
             families: neighbor.families.clone(),
             addpath: neighbor.addpath.iter().map(|f| (*f, both)).collect(),
+            nexthop: neighbor.nexthop.clone(),
+            flow_offset: neighbor.flow_offset,
             ..Negotiated::default()
         };
         for change in &peer.changes {
@@ -212,6 +214,17 @@ mod tests {
                     route 2001:db8::/32 next-hop 2001:db8::1 large-community 1:2:3 split /33;\n }\n}\n";
         let configuration = Configuration::parse(text, Path::new("x.conf")).unwrap();
         assert_eq!(configuration.neighbors[0].changes.len(), 4);
+        assert_eq!(check_generation(&configuration), Ok(()));
+    }
+
+    /// qa extended-nexthop: IPv4 routes with an IPv6 next-hop need the neighbour's extended
+    /// next-hop (RFC 8950) in the session they are checked with.
+    #[test]
+    fn extended_next_hop_routes_survive_encoding() {
+        let text = "neighbor 127.0.0.1 {\n router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1;\n \
+                    family { ipv4 unicast; ipv6 unicast; }\n nexthop { ipv4 unicast ipv6; }\n static {\n  \
+                    route 153.153.153.153 next-hop bad:cafe::1;\n }\n}\n";
+        let configuration = Configuration::parse(text, Path::new("x.conf")).unwrap();
         assert_eq!(check_generation(&configuration), Ok(()));
     }
 }

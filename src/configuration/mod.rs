@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 pub use self::flow::FlowRoute;
 pub use self::neighbor::api::{Api, Direction};
 pub use self::operational::Operational;
-pub use self::process::{Encoder, Process};
+pub use self::process::{Encoder, Process, Programs};
 pub use self::r#static::route::{Field, Route, RouteKind, Value};
 
 #[cfg(test)]
@@ -62,8 +62,14 @@ pub struct Configuration {
 }
 
 impl Configuration {
-    /// Reads and checks the configuration at `path`.
+    /// Reads and checks the configuration at `path`, its `process` programs included.
     pub fn load(path: &Path) -> Result<Configuration> {
+        Configuration::load_with(path, Programs::Locate)
+    }
+
+    /// Reads and checks the configuration at `path`, `programs` saying whether the `process`
+    /// programs must exist.
+    pub fn load_with(path: &Path, programs: Programs) -> Result<Configuration> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| {
             Error::new(
@@ -75,14 +81,16 @@ impl Configuration {
         // the tree owns its words: the file is not kept while the neighbours are read
         let (nodes, prepared) = Configuration::nodes(&text).map_err(|e| e.in_file(&name))?;
         drop(text);
-        Configuration::from_nodes(nodes, prepared, path).map_err(|e| e.in_file(&name))
+        Configuration::from_nodes(nodes, prepared, path, programs).map_err(|e| e.in_file(&name))
     }
 
     /// Checks `text`, as if read from `path` (`run` programs are resolved from its folder;
     /// errors name it).
     pub fn parse(text: &str, path: &Path) -> Result<Configuration> {
         Configuration::nodes(text)
-            .and_then(|(nodes, prepared)| Configuration::from_nodes(nodes, prepared, path))
+            .and_then(|(nodes, prepared)| {
+                Configuration::from_nodes(nodes, prepared, path, Programs::Locate)
+            })
             .map_err(|e| e.in_file(&path.display().to_string()))
     }
 
@@ -93,7 +101,12 @@ impl Configuration {
         reader.finish()
     }
 
-    fn from_nodes(nodes: Vec<Node>, mut prepared: Prepared, path: &Path) -> Result<Configuration> {
+    fn from_nodes(
+        nodes: Vec<Node>,
+        mut prepared: Prepared,
+        path: &Path,
+        programs: Programs,
+    ) -> Result<Configuration> {
         let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
 
         let mut configuration = Configuration {
@@ -122,7 +135,7 @@ impl Configuration {
             let keyword = section.keyword().to_string();
             match keyword.as_str() {
                 "process" => {
-                    let process = process::parse(&section, &folder)?;
+                    let process = process::parse(&section, &folder, programs)?;
                     if configuration
                         .processes
                         .iter()
@@ -247,7 +260,12 @@ impl<'t> Reader<'t> {
                 self.words.push(token);
                 return Ok(());
             }
-            Some(streams) if token.kind == Kind::End && !self.words.is_empty() => streams,
+            // a route may end at its section's '}' as at ';' (`core::parser::Tree`)
+            Some(streams)
+                if matches!(token.kind, Kind::End | Kind::Close) && !self.words.is_empty() =>
+            {
+                streams
+            }
             _ => return self.tree_reads(token),
         };
         let keyword = &*self.words[0].text;
@@ -277,6 +295,9 @@ impl<'t> Reader<'t> {
             self.prepared.add(group, route);
         }
         self.words.clear();
+        if token.kind == Kind::Close {
+            return self.tree_reads(token);
+        }
         Ok(())
     }
 

@@ -221,6 +221,78 @@ fn routes_built_in_file_order() {
     assert_eq!(flow.then[0].keyword, "discard");
 }
 
+/// ExaBGP's tokeniser ends a statement at a `}` as at a `;` (its qa tools write
+/// `family { all }`): the last statement of any section may omit its `;`.
+#[test]
+fn last_statement_may_end_at_the_closing_brace() {
+    let configuration = parse(
+        "neighbor 10.0.0.1 {\n local-as 1; peer-as 1; router-id 9.9.9.9;\n \
+         family { ipv4 unicast; ipv4 flow }\n \
+         static {\n  route 10.0.0.0/24 next-hop 1.1.1.1; route 10.1.0.0/24 next-hop 1.1.1.2 }\n \
+         flow { route drop { match { source 10.0.0.0/24 } then { discard } } }\n \
+         announce { ipv4 { unicast 10.2.0.0/24 next-hop 2.2.2.2 } }\n}\n\
+         neighbor 10.0.0.2 { local-as 1; peer-as 1; router-id 9.9.9.9; family { all } }\n",
+    )
+    .unwrap();
+    let peer = &configuration.neighbors[0];
+    assert_eq!(peer.neighbor.router_id, Some("9.9.9.9".parse().unwrap()));
+    assert_eq!(
+        peer.neighbor.families,
+        [Family::IPV4_UNICAST, Family::new(Afi::IPV4, Safi::FLOW_IP)]
+    );
+    let routes: Vec<String> = peer.changes.iter().map(|c| c.nlri.to_string()).collect();
+    assert_eq!(
+        routes,
+        [
+            "10.0.0.0/24",
+            "10.1.0.0/24",
+            "10.2.0.0/24",
+            "flow source-ipv4 10.0.0.0/24"
+        ]
+    );
+    assert_eq!(peer.changes[1].nexthop, Some(ip("1.1.1.2")));
+    assert_eq!(peer.flows[0].then[0].keyword, "discard");
+    let all = &configuration.neighbors[1].neighbor.families;
+    assert!(
+        all.contains(&Family::IPV4_UNICAST) && all.contains(&Family::new(Afi::L2VPN, Safi::VPLS))
+    );
+    // a value missing before the '}' is reported where the '}' is
+    assert_eq!(
+        error("neighbor 10.0.0.1 { local-as 1; peer-as 1; hold-time }\n"),
+        "conf.conf:1:54: expected a hold time in seconds (0 or 3-65535) after 'hold-time', got the end of the statement"
+    );
+}
+
+/// `flow-ipv6-offset`: the whole prefix by default (ExaBGP, FRR, GoBGP), RFC 8956 on request;
+/// the session's negotiated layout follows the neighbour.
+#[test]
+fn flow_ipv6_offset_layout_is_a_neighbor_setting() {
+    use crate::bgp::message::update::nlri::OffsetLayout;
+    let configuration = parse(
+        "neighbor 10.0.0.1 { local-as 1; peer-as 1; router-id 9.9.9.9; }\n\
+         neighbor 10.0.0.2 { local-as 1; peer-as 1; router-id 9.9.9.9; flow-ipv6-offset rfc8956; }\n\
+         neighbor 10.0.0.3 { local-as 1; peer-as 1; router-id 9.9.9.9; flow-ipv6-offset whole-prefix; }\n",
+    )
+    .unwrap();
+    let layouts: Vec<OffsetLayout> = configuration
+        .neighbors
+        .iter()
+        .map(|peer| peer.neighbor.flow_offset)
+        .collect();
+    assert_eq!(
+        layouts,
+        [
+            OffsetLayout::WholePrefix,
+            OffsetLayout::Rfc8956,
+            OffsetLayout::WholePrefix
+        ]
+    );
+    assert_eq!(
+        error("neighbor 10.0.0.1 { local-as 1; peer-as 1; flow-ipv6-offset strict; }\n"),
+        "conf.conf:1:61: expected 'whole-prefix' or 'rfc8956' after 'flow-ipv6-offset', got 'strict'"
+    );
+}
+
 #[test]
 fn multi_session_splits_per_family() {
     let configuration = parse(
@@ -256,7 +328,7 @@ fn errors_name_file_line_column_and_expectation() {
             "conf.conf:3:3: unknown neighbor statement 'peer-address': expected description, router-id, local-address, \
              local-link-local, local-as, peer-as, hold-time, rate-limit, passive, listen, connect, source-interface, \
              outgoing-ttl, incoming-ttl, md5-password, md5-base64, md5-ip, group-updates, auto-flush, adj-rib-in, \
-             adj-rib-out, manual-eor, host-name, domain-name or inherit",
+             adj-rib-out, manual-eor, host-name, domain-name, flow-ipv6-offset or inherit",
         ),
         (
             "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  family {\n    ipv4 unicorn;\n  }\n}\n",
@@ -309,7 +381,10 @@ fn errors_name_file_line_column_and_expectation() {
             "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 9.9.9.9;\n  outgoing-ttl 256;\n}\n",
             "conf.conf:3:16: expected a TTL (0-255), disable, disabled or false after 'outgoing-ttl', got '256'",
         ),
-        ("neighbor 10.0.0.1 {\n  local-as 1\n}\n", "conf.conf:2:3: expected ';' to end the statement 'local-as' before '}'"),
+        (
+            "neighbor 10.0.0.1 {\n  local-as 1\n  peer-as 1;\n}\n",
+            "conf.conf:3:3: unexpected 'peer-as' after '1'",
+        ),
     ];
     for (text, expected) in cases {
         assert_eq!(&error(text), expected, "for:\n{text}");

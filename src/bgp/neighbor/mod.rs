@@ -4,6 +4,7 @@
 
 pub mod template;
 
+use crate::bgp::message::update::nlri::flow::OffsetLayout;
 use crate::protocol::family::{Afi, Family};
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -110,6 +111,9 @@ pub struct Neighbor {
     pub tcp_ao: Option<TcpAo>,
     /// ADD-PATH paths limit per family (`add-path { ipv4 unicast limit N; }`).
     pub paths_limit: Vec<(Family, u16)>,
+    /// `flow-ipv6-offset whole-prefix|rfc8956`: the wire layout of IPv6 FlowSpec prefixes
+    /// with an offset, sent and read (the whole prefix by default, as ExaBGP, FRR, GoBGP).
+    pub flow_offset: OffsetLayout,
 }
 
 /// A peer's identity: ExaBGP tells neighbours apart by their addresses and families (its
@@ -180,6 +184,7 @@ impl Neighbor {
             source_interface: None,
             tcp_ao: None,
             paths_limit: Vec::new(),
+            flow_offset: OffsetLayout::WholePrefix,
         }
     }
 }

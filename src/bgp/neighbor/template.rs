@@ -9,6 +9,7 @@
 //! have is common, and the directions are not swapped. JSON keeps ExaBGP's numbers (1, 0, -1).
 
 use super::Neighbor;
+use crate::bgp::message::update::nlri::OffsetLayout;
 use crate::protocol::family::Family;
 use std::fmt::Write;
 
@@ -509,6 +510,10 @@ pub fn configuration(neighbor: &Neighbor, apis: &str) -> String {
     if let Some(ttl) = neighbor.incoming_ttl {
         let _ = writeln!(out, "\tincoming-ttl {ttl};");
     }
+    // exabgp-rs's own statement, shown only when set so the rest stays ExaBGP's text
+    if neighbor.flow_offset == OffsetLayout::Rfc8956 {
+        out.push_str("\tflow-ipv6-offset rfc8956;\n");
+    }
     out.push_str("\tcapability {\n");
     let _ = writeln!(out, "\t\tasn4 {};", able(cap.asn4));
     let _ = writeln!(out, "\t\troute-refresh {};", able(cap.route_refresh));
@@ -734,6 +739,13 @@ mod tests {
             "  nexthop {\n  }\n  add-path {\n  }\n  api {\n    processes [ a ];\n  }\n}"
         ));
         assert!(text.ends_with('}'));
+        assert!(!text.contains("flow-ipv6-offset"));
+        neighbor.flow_offset = OffsetLayout::Rfc8956;
+        let text = configuration(&neighbor, "");
+        assert!(
+            text.contains("\n  flow-ipv6-offset rfc8956;\n  capability {\n"),
+            "{text}"
+        );
     }
 
     #[test]

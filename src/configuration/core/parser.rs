@@ -112,21 +112,21 @@ impl Tree {
                 stack.push((section, Vec::new()));
             }
             Kind::Close => {
-                if let Some(first) = words.first() {
-                    return Err(Error::new(
-                        first.location,
-                        format!(
-                            "expected ';' to end the statement '{}' before '}}'",
-                            first.text
-                        ),
-                    ));
-                }
                 let Some((mut section, mut body)) = stack.pop() else {
                     return Err(Error::new(
                         token.location,
                         "unexpected '}' with no section to close",
                     ));
                 };
+                // ExaBGP's tokeniser ends a statement at '}' as at ';' (`family { all }`,
+                // written by its own qa tools); its parser then drops that statement, which
+                // exabgp-rs runs instead (docs/deviations.md)
+                if !words.is_empty() {
+                    body.push(Node::Statement(Statement {
+                        words: std::mem::take(words),
+                        end: token.location,
+                    }));
+                }
                 // a section of a million routes would otherwise keep up to twice the room
                 body.shrink_to_fit();
                 section.body = body;
@@ -438,12 +438,34 @@ mod tests {
         );
     }
 
+    /// A last statement may end at the `}` of its section, as ExaBGP's tokeniser allows.
     #[test]
-    fn statement_without_semicolon() {
-        let error = parse("neighbor 10.0.0.1 {\n\tlocal-as 1\n}\n").unwrap_err();
+    fn last_statement_ends_at_close() {
+        let nodes = parse("neighbor 10.0.0.1 {\n\tfamily { all }\n\tlocal-as 1\n}\n").unwrap();
+        let [Node::Section(neighbor)] = nodes.as_slice() else {
+            panic!("{nodes:?}")
+        };
+        let [Node::Section(family), Node::Statement(local_as)] = neighbor.body.as_slice() else {
+            panic!("{neighbor:?}")
+        };
+        let [Node::Statement(all)] = family.body.as_slice() else {
+            panic!("{family:?}")
+        };
+        assert_eq!(all.keyword(), "all");
+        assert_eq!(
+            all.end,
+            Location {
+                line: 2,
+                column: 15
+            }
+        );
+        assert_eq!(local_as.keyword(), "local-as");
+        assert_eq!(local_as.end, Location { line: 4, column: 1 });
+        // a statement before a stray '}' is still refused
+        let error = parse("local-as 1 }").unwrap_err();
         assert_eq!(
             error.to_string(),
-            "2:2: expected ';' to end the statement 'local-as' before '}'"
+            "1:12: unexpected '}' with no section to close"
         );
     }
 

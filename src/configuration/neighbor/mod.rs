@@ -10,6 +10,7 @@ use super::core::{Error, Location, Result};
 use super::r#static::parser::{Prepared, Table};
 use super::r#static::Sink;
 use super::PeerConfig;
+use crate::bgp::message::update::nlri::flow::OffsetLayout;
 use crate::bgp::neighbor::Neighbor;
 use crate::protocol::family::{Afi, Family};
 use std::collections::HashMap;
@@ -167,6 +168,14 @@ impl Builder {
             "adj-rib-out" => neighbor.adj_rib_out = words.boolean(true)?,
             "adj-rib-in" => neighbor.adj_rib_in = words.boolean(true)?,
             "manual-eor" => neighbor.manual_eor = words.boolean(true)?,
+            // not ExaBGP's: the RFC 8956 layout of IPv6 FlowSpec prefixes, for peers that use it
+            "flow-ipv6-offset" => {
+                neighbor.flow_offset = words.parse("'whole-prefix' or 'rfc8956'", |s| match s {
+                    "whole-prefix" => Some(OffsetLayout::WholePrefix),
+                    "rfc8956" => Some(OffsetLayout::Rfc8956),
+                    _ => None,
+                })?;
+            }
             "host-name" => neighbor.host_name = host_name(&mut words, "hostname")?,
             "domain-name" => neighbor.domain_name = host_name(&mut words, "domain name")?,
             other => {
@@ -176,7 +185,7 @@ impl Builder {
                         "unknown neighbor statement '{other}': expected description, router-id, local-address, \
                          local-link-local, local-as, peer-as, hold-time, rate-limit, passive, listen, connect, \
                          source-interface, outgoing-ttl, incoming-ttl, md5-password, md5-base64, md5-ip, group-updates, \
-                         auto-flush, adj-rib-in, adj-rib-out, manual-eor, host-name, domain-name or inherit"
+                         auto-flush, adj-rib-in, adj-rib-out, manual-eor, host-name, domain-name, flow-ipv6-offset or inherit"
                     ),
                 ))
             }

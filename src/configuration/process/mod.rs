@@ -12,10 +12,20 @@ pub enum Encoder {
     Json,
 }
 
+/// Whether a `process` program must exist when the configuration is read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Programs {
+    /// Resolved as ExaBGP does and checked to be an executable file (daemon, validate).
+    Locate,
+    /// Kept as written: nothing will run them (decode needs only the neighbours).
+    AsWritten,
+}
+
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Process {
     pub name: String,
-    /// The program (resolved to an existing executable file) then its arguments.
+    /// The program (resolved to an existing executable file, unless read with
+    /// `Programs::AsWritten`) then its arguments.
     pub run: Vec<String>,
     pub encoder: Encoder,
     /// Restart the helper when it exits (ExaBGP's default).
@@ -24,7 +34,7 @@ pub struct Process {
 }
 
 /// Parses one `process` section; `folder` is the configuration file's folder.
-pub fn parse(section: &Section, folder: &Path) -> Result<Process> {
+pub fn parse(section: &Section, folder: &Path, programs: Programs) -> Result<Process> {
     let mut args = section.args();
     let name = args.next("a process name")?.to_string();
     args.finish()?;
@@ -53,9 +63,13 @@ pub fn parse(section: &Section, folder: &Path) -> Result<Process> {
         match statement.keyword() {
             "run" => {
                 let program = args.token("a program to run")?;
-                let resolved = locate(&program.text, folder)
-                    .map_err(|message| Error::new(program.location, message))?;
-                process.run = vec![resolved.display().to_string()];
+                process.run = vec![match programs {
+                    Programs::Locate => locate(&program.text, folder)
+                        .map_err(|message| Error::new(program.location, message))?
+                        .display()
+                        .to_string(),
+                    Programs::AsWritten => program.text.to_string(),
+                }];
                 while let Some(token) = args.peek() {
                     process.run.push(token.text.to_string());
                     args.token("")?;

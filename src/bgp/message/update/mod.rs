@@ -11,7 +11,7 @@ use attribute::collection::Attributes;
 use attribute::{Attribute, Code};
 use bytes::Bytes;
 use nlri::Nlri;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 pub use attribute::ErrorAction;
 
@@ -85,20 +85,29 @@ impl Update {
         let addpath = negotiated.addpath_receive(family);
         let mut rest = withdrawn;
         while !rest.is_empty() {
-            let (nlri, used) = Nlri::decode(family, rest, addpath)?;
+            let (nlri, used) = Nlri::decode(family, rest, addpath, negotiated.flow_offset)?;
             update.withdraws.push(nlri);
             rest = &rest[used..];
         }
         let nexthop = update.attributes.next_hop().map(IpAddr::V4);
         let mut rest = announced;
         while !rest.is_empty() {
-            let (nlri, used) = Nlri::decode(family, rest, addpath)?;
+            let (nlri, used) = Nlri::decode(family, rest, addpath, negotiated.flow_offset)?;
             update.announces.push(RoutedNlri { nlri, nexthop });
             rest = &rest[used..];
         }
-        if !update.announces.is_empty() && nexthop.is_none() {
-            // RFC 7606 §3 (d): NEXT_HOP is mandatory with NLRI in the body
-            update.treat_as_withdraw.get_or_insert(Code::NEXT_HOP);
+        if !update.announces.is_empty() {
+            match update.attributes.next_hop() {
+                // RFC 7606 §3 (d): NEXT_HOP is mandatory with NLRI in the body
+                None => {
+                    update.treat_as_withdraw.get_or_insert(Code::NEXT_HOP);
+                }
+                // RFC 4271 §6.3, RFC 7606 §7.3: the NEXT_HOP must be a valid host address
+                Some(address) if !host_address(address) => {
+                    update.treat_as_withdraw.get_or_insert(Code::NEXT_HOP);
+                }
+                Some(_) => {}
+            }
         }
 
         let mut unreach_family = None;
@@ -123,6 +132,17 @@ impl Update {
             for code in [Code::ORIGIN, Code::AS_PATH] {
                 if !update.attributes.contains(code) {
                     update.treat_as_withdraw.get_or_insert(code);
+                }
+            }
+            // RFC 9774 §3: a route whose AS_PATH or AS4_PATH (merged into AS_PATH on a
+            // two-byte session) holds an AS_SET or AS_CONFED_SET is treated as withdrawn
+            for code in [Code::AS_PATH, Code::AS4_PATH] {
+                if let Some(Attribute::AsPath(path) | Attribute::As4Path(path)) =
+                    update.attributes.get(code)
+                {
+                    if path.has_set() {
+                        update.treat_as_withdraw.get_or_insert(code);
+                    }
                 }
             }
         }
@@ -325,6 +345,12 @@ impl Update {
         }
         encode::messages(self, negotiated, include_withdraw)
     }
+}
+
+/// Whether a NEXT_HOP can be a host's address: not 0.0.0.0 nor multicast (224/4). The limited
+/// broadcast address is let through: ExaBGP's qa case `conf-attributes` announces with it.
+fn host_address(address: Ipv4Addr) -> bool {
+    !(address.is_unspecified() || address.is_multicast())
 }
 
 /// Splits an UPDATE body into withdrawn routes, attributes and NLRI (RFC 4271 §6.3).

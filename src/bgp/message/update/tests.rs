@@ -148,6 +148,122 @@ fn rfc7606_treat_as_withdraw_attributes() {
     assert_eq!(update.treat_as_withdraw, Some(Code::ORIGIN));
 }
 
+/// RFC 4271 §6.3 / RFC 7606 §7.3: a NEXT_HOP that is no host address withdraws the body's
+/// routes; an UPDATE announcing nothing through it is left alone.
+#[test]
+fn next_hop_not_a_host_address_withdraws() {
+    for address in [[0, 0, 0, 0], [224, 0, 0, 1], [239, 255, 255, 255]] {
+        let next_hop = [&[0x40, 3, 4][..], &address].concat();
+        let update = decode(&body(&[], &[ORIGIN_IGP, AS_PATH_EMPTY, &next_hop], NLRI));
+        assert_eq!(
+            update.treat_as_withdraw,
+            Some(Code::NEXT_HOP),
+            "{address:?}"
+        );
+        assert!(update.announces.is_empty());
+        assert_eq!(update.withdraws, vec![prefix("10.1.0.0", 16)]);
+        let update = decode(&body(NLRI, &[ORIGIN_IGP, AS_PATH_EMPTY, &next_hop], &[]));
+        assert_eq!(update.treat_as_withdraw, None, "{address:?}");
+    }
+    for address in [
+        [1, 2, 3, 4],
+        [223, 255, 255, 255],
+        [240, 0, 0, 1],
+        [255, 255, 255, 255],
+    ] {
+        let next_hop = [&[0x40, 3, 4][..], &address].concat();
+        let update = decode(&body(&[], &[ORIGIN_IGP, AS_PATH_EMPTY, &next_hop], NLRI));
+        assert_eq!(update.announces.len(), 1, "{address:?}");
+    }
+}
+
+/// RFC 7606 §7.8, §7.14, RFC 8092 §5: communities of length 0 are malformed.
+#[test]
+fn empty_communities_withdraw() {
+    assert_withdrawn(&[0xc0, 8, 0], Code::COMMUNITY);
+    assert_withdrawn(&[0xc0, 16, 0], Code::EXTENDED_COMMUNITY);
+    assert_withdrawn(&[0xc0, 32, 0], Code::LARGE_COMMUNITY);
+}
+
+/// RFC 9774 §3: AS_SET and AS_CONFED_SET are deprecated, their routes treated as withdrawn.
+#[test]
+fn as_sets_withdraw() {
+    // AS_SEQUENCE 65001, then AS_SET { 65002 65003 } (four-byte ASNs)
+    let path = [
+        0x40, 2, 16, 2, 1, 0, 0, 0xFD, 0xE9, 1, 2, 0, 0, 0xFD, 0xEA, 0, 0, 0xFD, 0xEB,
+    ];
+    let update = decode(&body(&[], &[ORIGIN_IGP, &path, NEXT_HOP], NLRI));
+    assert_eq!(update.treat_as_withdraw, Some(Code::AS_PATH));
+    assert_eq!(update.withdraws, vec![prefix("10.1.0.0", 16)]);
+    // AS_CONFED_SET (type 4) from an internal peer
+    let confed = [0x40, 2, 6, 4, 1, 0, 0, 0xFD, 0xE9];
+    let update = decode(&body(&[], &[ORIGIN_IGP, &confed, NEXT_HOP], NLRI));
+    assert_eq!(update.treat_as_withdraw, Some(Code::AS_PATH));
+    // a sequence alone is kept
+    let sequence = [0x40, 2, 6, 2, 1, 0, 0, 0xFD, 0xE9];
+    let update = decode(&body(&[], &[ORIGIN_IGP, &sequence, NEXT_HOP], NLRI));
+    assert_eq!(update.announces.len(), 1);
+    // an AS_SET in AS4_PATH on a two-byte session withdraws too, once merged into AS_PATH
+    let negotiated = Negotiated {
+        asn4: false,
+        ..all_families()
+    };
+    let two_byte_path = [0x40, 2, 4, 2, 1, 0x5B, 0xA0];
+    let as4_path = [0xc0, 17, 10, 1, 2, 0, 1, 0x11, 0x70, 0, 1, 0x11, 0x71];
+    let wire = body(
+        &[],
+        &[ORIGIN_IGP, &two_byte_path, NEXT_HOP, &as4_path],
+        NLRI,
+    );
+    let update = Update::decode_slice(&wire, &negotiated).unwrap();
+    assert_eq!(update.treat_as_withdraw, Some(Code::AS_PATH));
+    assert!(update.announces.is_empty());
+    // attributes alone (no route) still decode with their AS_SET
+    let update = decode(&body(&[], &[ORIGIN_IGP, &path, NEXT_HOP], &[]));
+    assert!(update.attributes.contains(Code::AS_PATH));
+}
+
+/// The session's FlowSpec offset layout decides how an IPv6 prefix with an offset is read
+/// and written: the whole prefix by default, RFC 8956's bits only when configured.
+#[test]
+fn flow_ipv6_offset_follows_the_session() {
+    use crate::bgp::message::update::nlri::OffsetLayout;
+    let flow_v6 = Family::new(
+        crate::protocol::family::Afi::IPV6,
+        crate::protocol::family::Safi::FLOW_IP,
+    );
+    let session = |flow_offset| Negotiated {
+        families: vec![flow_v6],
+        flow_offset,
+        ..Negotiated::default()
+    };
+    // MP_REACH_NLRI, ipv6 flow, no next-hop: source ::1/128/120 as ExaBGP, FRR and GoBGP send it
+    let mut reach = vec![0x90, 14, 0, 0, 0, 2, 133, 0, 0];
+    reach.extend_from_slice(&[19, 2, 128, 120]);
+    reach.extend_from_slice(&std::net::Ipv6Addr::LOCALHOST.octets());
+    let length = (reach.len() - 4) as u16;
+    reach[2..4].copy_from_slice(&length.to_be_bytes());
+    let wire = body(&[], &[ORIGIN_IGP, AS_PATH_EMPTY, &reach], &[]);
+    let update = Update::decode_slice(&wire, &session(OffsetLayout::WholePrefix)).unwrap();
+    assert_eq!(update.announces.len(), 1);
+    assert_eq!(
+        update.announces[0].nlri.to_string(),
+        "flow source-ipv6 ::1/128/120"
+    );
+    let mut out = bytes::BytesMut::new();
+    update.announces[0]
+        .nlri
+        .encode(&session(OffsetLayout::Rfc8956), &mut out);
+    assert_eq!(
+        &out[..],
+        &[4, 2, 128, 120, 1],
+        "RFC 8956: the eight bits from 120"
+    );
+    // read as RFC 8956, the same bytes are one pattern byte then garbage: (3, 10)
+    let error = Update::decode_slice(&wire, &session(OffsetLayout::Rfc8956)).unwrap_err();
+    assert_eq!((error.code, error.subcode), (3, 10));
+}
+
 #[test]
 fn rfc7606_attribute_discard() {
     assert_discarded(&[0x40, 6, 1, 0], Code::ATOMIC_AGGREGATE);

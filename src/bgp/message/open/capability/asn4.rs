@@ -1,6 +1,6 @@
 //! Ports `exabgp/bgp/message/open/capability/asn4.py`: Support for 4-octet AS numbers (RFC 6793 §3).
 
-use super::malformed;
+use super::fixed;
 use crate::bgp::message::Notification;
 use std::fmt;
 
@@ -9,16 +9,12 @@ use std::fmt;
 pub struct Asn4(pub u32);
 
 impl Asn4 {
-    /// ExaBGP also accepts a two-byte value.
+    /// Four bytes exactly (RFC 6793 §3); ExaBGP also reads a two-byte value as the ASN.
     pub fn decode(data: &[u8]) -> Result<Asn4, Notification> {
-        match *data {
-            [a, b] => Ok(Asn4(u32::from(u16::from_be_bytes([a, b])))),
-            [a, b, c, d] => Ok(Asn4(u32::from_be_bytes([a, b, c, d]))),
-            _ => Err(malformed(format!(
-                "AS4 capability must be 2 or 4 bytes long, got {}",
-                data.len()
-            ))),
-        }
+        fixed("AS4", data, 4)?;
+        Ok(Asn4(u32::from_be_bytes([
+            data[0], data[1], data[2], data[3],
+        ])))
     }
 
     pub fn value(&self) -> Vec<u8> {

@@ -610,4 +610,46 @@ mod tests {
         );
         assert_eq!(Capabilities::default().to_string(), "");
     }
+
+    /// Capabilities whose RFC fixes the value's length: any other length is a malformed
+    /// optional parameter, (2, 0) (RFC 4271 §6.2), naming the capability.
+    #[test]
+    fn fixed_length_capabilities_refuse_other_lengths() {
+        fn parameters(code: u8, value: &[u8]) -> Vec<u8> {
+            let mut out = vec![value.len() as u8 + 4, 2, value.len() as u8 + 2, code];
+            out.push(value.len() as u8);
+            out.extend_from_slice(value);
+            out
+        }
+        for (code, length, name) in [
+            (1u8, 4usize, "MultiProtocol"),    // RFC 4760 §8
+            (2, 0, "Route Refresh"),           // RFC 2918 §2
+            (6, 0, "Extended Message"),        // RFC 8654 §3
+            (65, 4, "AS4"),                    // RFC 6793 §3
+            (70, 0, "Enhanced Route Refresh"), // RFC 7313 §3
+            (77, 0, "Link-Local Next Hop"),    // draft-ietf-idr-linklocal-capability
+            (128, 0, "Cisco Route Refresh"),   // as 2
+        ] {
+            let right = vec![1u8; length];
+            assert!(
+                Capabilities::decode(&parameters(code, &right)).is_ok(),
+                "{name} of {length} bytes"
+            );
+            for wrong in [0, 1, 2, 3, 5, 8] {
+                if wrong == length {
+                    continue;
+                }
+                let error = Capabilities::decode(&parameters(code, &vec![0u8; wrong])).unwrap_err();
+                assert_eq!(
+                    (error.code, error.subcode),
+                    (2, 0),
+                    "{name} of {wrong} bytes"
+                );
+                assert_eq!(
+                    String::from_utf8_lossy(&error.data),
+                    format!("{name} capability must be {length} bytes long, got {wrong}")
+                );
+            }
+        }
+    }
 }

@@ -137,12 +137,15 @@ impl Capability {
                 Capability::MultiProtocol(mp::MultiProtocol::decode(data)?)
             }
             (CapabilityCode::ROUTE_REFRESH, _) => {
+                fixed("Route Refresh", data, 0)?;
                 Capability::RouteRefresh(refresh::RouteRefresh { cisco: false })
             }
             (CapabilityCode::ROUTE_REFRESH_CISCO, _) => {
+                fixed("Cisco Route Refresh", data, 0)?;
                 Capability::RouteRefresh(refresh::RouteRefresh { cisco: true })
             }
             (CapabilityCode::ENHANCED_ROUTE_REFRESH, _) => {
+                fixed("Enhanced Route Refresh", data, 0)?;
                 Capability::EnhancedRouteRefresh(refresh::EnhancedRouteRefresh)
             }
             (CapabilityCode::NEXTHOP, Some(Capability::NextHop(mut nh))) => {
@@ -151,6 +154,7 @@ impl Capability {
             }
             (CapabilityCode::NEXTHOP, _) => Capability::NextHop(nexthop::NextHop::decode(data)?),
             (CapabilityCode::EXTENDED_MESSAGE, _) => {
+                fixed("Extended Message", data, 0)?;
                 Capability::ExtendedMessage(extended::ExtendedMessage)
             }
             (CapabilityCode::GRACEFUL_RESTART, _) => {
@@ -182,6 +186,7 @@ impl Capability {
                 Capability::PathsLimit(pathslimit::PathsLimit::decode(data)?)
             }
             (CapabilityCode::LINK_LOCAL_NEXTHOP, _) => {
+                fixed("Link-Local Next Hop", data, 0)?;
                 Capability::LinkLocalNextHop(linklocal::LinkLocalNextHop)
             }
             (CapabilityCode::OPERATIONAL, _) => Capability::Operational(operational::Operational),
@@ -271,9 +276,23 @@ fn split(value: Vec<u8>, entry: usize) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// The (2, 0) OPEN error ExaBGP raises for a capability it cannot parse.
+/// The (2, 0) OPEN error ExaBGP raises for a capability it cannot parse: RFC 4271 §6.2 gives
+/// a recognized but malformed optional parameter the Unspecific subcode, RFC 5492 none of its own.
 pub(crate) fn malformed(text: String) -> Notification {
     Notification::new(2, 0, Bytes::from(text))
+}
+
+/// Refuses a capability value whose length is not the one its RFC fixes. ExaBGP ignores the
+/// value of those it reads no field from (route refresh, extended message, ...), and accepts a
+/// multiprotocol value longer than 4 bytes and a two-byte ASN4 (docs/deviations.md).
+pub(crate) fn fixed(name: &str, data: &[u8], length: usize) -> Result<(), Notification> {
+    if data.len() == length {
+        return Ok(());
+    }
+    Err(malformed(format!(
+        "{name} capability must be {length} bytes long, got {}",
+        data.len()
+    )))
 }
 
 /// Reads an AFI (2 bytes) at `at`.
@@ -346,11 +365,11 @@ mod tests {
     #[test]
     fn asn4() {
         check(65, &[0, 1, 0, 0], "{ \"name\": \"asn4\", \"asn4\": 65536 }");
-        assert_eq!(
-            Capability::decode(65, &[0xFD, 0xE8], None).unwrap(),
-            Capability::Asn4(asn4::Asn4(65000))
-        );
-        assert!(Capability::decode(65, &[0, 0, 1], None).is_err());
+        // RFC 6793 §3: four bytes, where ExaBGP also reads two
+        for wrong in [&[0xFD, 0xE8][..], &[0, 0, 1], &[], &[0, 0, 0xFD, 0xE8, 0]] {
+            let error = Capability::decode(65, wrong, None).unwrap_err();
+            assert_eq!((error.code, error.subcode), (2, 0));
+        }
     }
 
     #[test]

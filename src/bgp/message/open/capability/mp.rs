@@ -1,6 +1,6 @@
 //! Ports `exabgp/bgp/message/open/capability/mp.py`: Multiprotocol Extensions capability (RFC 4760 §8).
 
-use super::{afi_at, family, malformed, slash};
+use super::{afi_at, family, fixed, slash};
 use crate::bgp::message::Notification;
 use crate::protocol::family::Family;
 use std::fmt;
@@ -18,12 +18,8 @@ impl MultiProtocol {
 
     /// Adds the family of one more TLV (AFI, reserved byte, SAFI); duplicates are ignored.
     pub fn merge(&mut self, data: &[u8]) -> Result<(), Notification> {
-        if data.len() < 4 {
-            return Err(malformed(format!(
-                "MultiProtocol capability too short: need 4 bytes, got {}",
-                data.len()
-            )));
-        }
+        // RFC 4760 §8: AFI, reserved byte, SAFI
+        fixed("MultiProtocol", data, 4)?;
         let f = family(afi_at(data, 0), data[3]);
         if !self.0.contains(&f) {
             self.0.push(f);

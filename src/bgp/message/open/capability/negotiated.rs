@@ -5,6 +5,7 @@
 
 use super::{Capability, CapabilityCode};
 use crate::bgp::message::open::{Open, AS_TRANS, HOLD_TIME_MIN};
+use crate::bgp::message::update::nlri::flow::OffsetLayout;
 use crate::bgp::message::Notification;
 use crate::bgp::neighbor::Neighbor;
 use crate::protocol::family::{Afi, Family};
@@ -83,6 +84,9 @@ pub struct Negotiated {
     pub mismatch: Vec<(Mismatch, Family)>,
     /// The peer's BGP identifier.
     pub peer_router_id: Ipv4Addr,
+    /// How IPv6 FlowSpec prefixes with an offset are sent and read (the neighbour's
+    /// `flow-ipv6-offset`).
+    pub flow_offset: OffsetLayout,
 }
 
 impl Default for Negotiated {
@@ -106,6 +110,7 @@ impl Default for Negotiated {
             paths_limit: BTreeMap::new(),
             mismatch: Vec::new(),
             peer_router_id: Ipv4Addr::UNSPECIFIED,
+            flow_offset: OffsetLayout::WholePrefix,
         }
     }
 }
@@ -278,6 +283,7 @@ impl Negotiated {
             paths_limit,
             mismatch,
             peer_router_id: received.router_id,
+            flow_offset: neighbor.flow_offset,
         }
     }
 
@@ -288,6 +294,23 @@ impl Negotiated {
         sent: &Open,
         received: &Open,
     ) -> Result<(), Notification> {
+        // RFC 6793 §4.1: My Autonomous System is the four-byte ASN when it fits two bytes,
+        // else AS_TRANS; an OPEN saying otherwise names two different ASes (ExaBGP does not
+        // check)
+        if let Some(asn4) = asn4_of(received).filter(|_| self.asn4) {
+            let my_as = u32::from(received.asn);
+            let expected = if asn4 > 0xFFFF {
+                u32::from(AS_TRANS)
+            } else {
+                asn4
+            };
+            if my_as != expected {
+                return Err(open_error(
+                    2,
+                    format!("ASN in OPEN ({my_as}) does not match the ASN4 capability ({asn4})"),
+                ));
+            }
+        }
         if neighbor.peer_as != 0 && self.peer_as != neighbor.peer_as {
             return Err(open_error(
                 2,
@@ -466,6 +489,53 @@ mod tests {
             vec![Capability::Asn4(Asn4(neighbor.local_as))],
         );
         Negotiated::new(neighbor, &sent, &received).unwrap_err()
+    }
+
+    /// RFC 6793 §4.1: the ASN4 capability and My Autonomous System must name the same AS.
+    #[test]
+    fn asn4_capability_must_match_my_as() {
+        let neighbor = neighbor(65001, 0);
+        for (my_as, asn4) in [(65003u16, 65004u32), (65003, 70000), (23456, 65003)] {
+            let error = refused(
+                &neighbor,
+                open(
+                    u32::from(my_as),
+                    180,
+                    [192, 0, 2, 2],
+                    vec![Capability::Asn4(Asn4(asn4))],
+                ),
+            );
+            assert_eq!((error.code, error.subcode), (2, 2), "{my_as} / {asn4}");
+            assert_eq!(
+                String::from_utf8_lossy(&error.data),
+                format!("ASN in OPEN ({my_as}) does not match the ASN4 capability ({asn4})")
+            );
+        }
+        let sent = open(
+            65001,
+            180,
+            [192, 0, 2, 1],
+            vec![Capability::Asn4(Asn4(65001))],
+        );
+        for (my_as, asn4) in [(65003u16, 65003u32), (23456, 70000), (23456, 23456)] {
+            let received = open(
+                u32::from(my_as),
+                180,
+                [192, 0, 2, 2],
+                vec![Capability::Asn4(Asn4(asn4))],
+            );
+            let negotiated = Negotiated::new(&neighbor, &sent, &received).unwrap();
+            assert_eq!(negotiated.peer_as, asn4);
+        }
+        // without ASN4 on our side the capability means nothing
+        let two_byte = open(65001, 180, [192, 0, 2, 1], vec![]);
+        let received = open(
+            65003,
+            180,
+            [192, 0, 2, 2],
+            vec![Capability::Asn4(Asn4(70000))],
+        );
+        assert!(Negotiated::new(&neighbor, &two_byte, &received).is_ok());
     }
 
     #[test]

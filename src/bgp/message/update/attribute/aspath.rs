@@ -55,6 +55,13 @@ pub struct AsPath {
 const SEGMENT_MAX: usize = 255;
 
 impl AsPath {
+    /// Whether a segment is an AS_SET or an AS_CONFED_SET (deprecated by RFC 9774).
+    pub fn has_set(&self) -> bool {
+        self.segments
+            .iter()
+            .any(|s| matches!(s.kind, SegmentType::Set | SegmentType::ConfedSet))
+    }
+
     /// A path of one AS_SEQUENCE.
     pub fn sequence(asns: Vec<u32>) -> AsPath {
         if asns.is_empty() {

@@ -213,6 +213,16 @@ impl Attribute {
         data: &[u8],
         negotiated: &Negotiated,
     ) -> Result<Attribute, Malformed> {
+        // RFC 7606 §7.8, §7.14 and RFC 8092 §5: these are malformed unless their length is a
+        // non-zero multiple of their value's size (this speaker never sends them empty)
+        if data.is_empty()
+            && matches!(
+                code,
+                Code::COMMUNITY | Code::EXTENDED_COMMUNITY | Code::LARGE_COMMUNITY
+            )
+        {
+            return Err(Malformed(5));
+        }
         Ok(match code {
             Code::ORIGIN => Attribute::Origin(Origin::decode(data)?),
             Code::AS_PATH => Attribute::AsPath(AsPath::decode(data, negotiated.asn4)?),

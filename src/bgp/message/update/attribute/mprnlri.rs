@@ -66,7 +66,7 @@ pub(crate) fn decode(
     };
     let addpath = negotiated.addpath_receive(family);
     while !nlri.is_empty() {
-        let (parsed, used) = Nlri::decode(family, nlri, addpath)?;
+        let (parsed, used) = Nlri::decode(family, nlri, addpath, negotiated.flow_offset)?;
         announces.push(RoutedNlri {
             nlri: parsed,
             nexthop,

@@ -27,7 +27,7 @@ pub(crate) fn decode(
     let addpath = negotiated.addpath_receive(family);
     let mut rest = nlri;
     while !rest.is_empty() {
-        let (parsed, used) = Nlri::decode(family, rest, addpath)?;
+        let (parsed, used) = Nlri::decode(family, rest, addpath, negotiated.flow_offset)?;
         withdraws.push(parsed);
         rest = &rest[used..];
     }

@@ -35,6 +35,18 @@ pub const EQ: u8 = 0x01;
 pub const NOT: u8 = 0x02;
 pub const MATCH: u8 = 0x01;
 
+/// How an IPv6 prefix with an offset is laid out on the wire (only an offset other than 0
+/// tells them apart).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub enum OffsetLayout {
+    /// Length, offset, then the prefix's leading bytes up to its length, as for an offset of
+    /// 0: what ExaBGP, FRR and GoBGP send and read.
+    #[default]
+    WholePrefix,
+    /// RFC 8956 §3.1: length, offset, then only the bits from the offset to the length.
+    Rfc8956,
+}
+
 /// A source or destination prefix; `offset` (RFC 8956) is always 0 for IPv4.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct FlowPrefix {
@@ -279,10 +291,15 @@ impl Flow {
         &mut self.components[index]
     }
 
-    /// Decodes one flow NLRI at the front of `data`, returning it and the bytes used. Any fault
-    /// is (3, 10) Invalid Network Field: ExaBGP drops such an NLRI as INVALID and keeps the
-    /// session; here the whole UPDATE is refused.
-    pub fn decode(family: Family, data: &[u8]) -> Result<(Flow, usize), Notification> {
+    /// Decodes one flow NLRI at the front of `data`, returning it and the bytes used; `layout`
+    /// is how IPv6 prefixes carry their offset. Any fault is (3, 10) Invalid Network Field:
+    /// ExaBGP drops such an NLRI as INVALID and keeps the session; here the whole UPDATE is
+    /// refused.
+    pub fn decode(
+        family: Family,
+        data: &[u8],
+        layout: OffsetLayout,
+    ) -> Result<(Flow, usize), Notification> {
         let (&first, rest) = data.split_first().ok_or_else(invalid)?;
         // RFC 8955 §4.1: lengths of 240 and more take two bytes, 0xfnnn
         let (length, header) = if first & 0xF0 == 0xF0 {
@@ -305,7 +322,7 @@ impl Flow {
             body = rest;
             if id == DESTINATION || id == SOURCE {
                 let (prefix, used) = if v6 {
-                    decode_prefix6(body)?
+                    decode_prefix6(body, layout)?
                 } else {
                     let (cidr, used) = Cidr::decode(false, body).map_err(|_| invalid())?;
                     (FlowPrefix { cidr, offset: 0 }, used)
@@ -333,7 +350,7 @@ impl Flow {
     }
 
     /// The components (and RD) without the length prefix.
-    fn body(&self) -> BytesMut {
+    fn body(&self, layout: OffsetLayout) -> BytesMut {
         let mut out = BytesMut::new();
         if let Some(rd) = &self.rd {
             out.put_slice(&rd.0);
@@ -345,7 +362,7 @@ impl Flow {
                     for prefix in prefixes {
                         out.put_u8(component.id);
                         if v6 {
-                            encode_prefix6(prefix, &mut out);
+                            encode_prefix6(prefix, layout, &mut out);
                         } else {
                             prefix.cidr.encode(&mut out);
                         }
@@ -366,10 +383,11 @@ impl Flow {
         out
     }
 
-    /// Writes the NLRI with its one or two byte length. A rule longer than 4095 bytes cannot
-    /// be encoded (RFC 8955 §4.1); the configuration cannot build one.
-    pub fn encode(&self, out: &mut BytesMut) {
-        let body = self.body();
+    /// Writes the NLRI with its one or two byte length, IPv6 prefixes in `layout`. A rule
+    /// longer than 4095 bytes cannot be encoded (RFC 8955 §4.1); the configuration cannot
+    /// build one.
+    pub fn encode(&self, layout: OffsetLayout, out: &mut BytesMut) {
+        let body = self.body(layout);
         if body.len() < 0xF0 {
             out.put_u8(body.len() as u8);
         } else {
@@ -378,8 +396,8 @@ impl Flow {
         out.put_slice(&body);
     }
 
-    pub fn encoded_len(&self) -> usize {
-        let len = self.body().len();
+    pub fn encoded_len(&self, layout: OffsetLayout) -> usize {
+        let len = self.body(layout).len();
         len + if len < 0xF0 { 1 } else { 2 }
     }
 
@@ -544,10 +562,10 @@ impl Flow {
         out.push_str("\" }");
     }
 
-    /// Bytes for ordering and indexing.
+    /// Bytes for ordering and indexing (in the whole-prefix layout, which keeps every bit).
     pub fn packed(&self) -> BytesMut {
         let mut out = BytesMut::new();
-        self.encode(&mut out);
+        self.encode(OffsetLayout::WholePrefix, &mut out);
         out
     }
 }
@@ -573,9 +591,8 @@ fn bits(table: &[(u64, &'static str)], what: &str, value: u64, out: &mut String)
     out.push_str(&names.join("+"));
 }
 
-/// An IPv6 prefix (RFC 8956 §3.1): length, offset, then the address bits from the offset to
-/// the length, in as few bytes as hold them.
-fn decode_prefix6(data: &[u8]) -> Result<(FlowPrefix, usize), Notification> {
+/// An IPv6 prefix: length, offset, then the prefix in `layout` (see [`OffsetLayout`]).
+fn decode_prefix6(data: &[u8], layout: OffsetLayout) -> Result<(FlowPrefix, usize), Notification> {
     let [length, offset, ref rest @ ..] = *data else {
         return Err(invalid());
     };
@@ -583,6 +600,15 @@ fn decode_prefix6(data: &[u8]) -> Result<(FlowPrefix, usize), Notification> {
     if length > 128 || (offset >= length && length != 0) {
         return Err(invalid());
     }
+    if layout == OffsetLayout::WholePrefix {
+        let size = Cidr::size(length);
+        let prefix = rest.get(..size).ok_or_else(invalid)?;
+        let mut raw = [0u8; 16];
+        raw[..size].copy_from_slice(prefix);
+        let cidr = Cidr::new(IpAddr::V6(Ipv6Addr::from(raw)), length).ok_or_else(invalid)?;
+        return Ok((FlowPrefix { cidr, offset }, 2 + size));
+    }
+    // the address bits from the offset to the length, in as few bytes as hold them
     let bits = u32::from(length - offset);
     let size = (bits as usize).div_ceil(8);
     let pattern = rest.get(..size).ok_or_else(invalid)?;
@@ -596,13 +622,19 @@ fn decode_prefix6(data: &[u8]) -> Result<(FlowPrefix, usize), Notification> {
     Ok((FlowPrefix { cidr, offset }, 2 + size))
 }
 
-fn encode_prefix6(prefix: &FlowPrefix, out: &mut BytesMut) {
+fn encode_prefix6(prefix: &FlowPrefix, layout: OffsetLayout, out: &mut BytesMut) {
     let length = prefix.cidr.mask();
     let offset = prefix.offset.min(length);
     let address = match prefix.cidr.addr() {
         IpAddr::V6(a) => u128::from(a),
         IpAddr::V4(a) => u128::from(a.to_ipv6_mapped()),
     };
+    if layout == OffsetLayout::WholePrefix {
+        out.put_u8(length);
+        out.put_u8(offset);
+        out.put_slice(&address.to_be_bytes()[..Cidr::size(length)]);
+        return;
+    }
     let bits = u32::from(length - offset);
     let size = (bits as usize).div_ceil(8);
     let value = address.checked_shr(128 - u32::from(length)).unwrap_or(0)
@@ -634,7 +666,7 @@ mod tests {
 
     fn both_ways(family: Family, wire: &str, text: &str) -> Flow {
         let bytes = hex(wire);
-        let (flow, used) = Flow::decode(family, &bytes).unwrap();
+        let (flow, used) = Flow::decode(family, &bytes, OffsetLayout::WholePrefix).unwrap();
         assert_eq!(used, bytes.len());
         let mut out = String::new();
         flow.text(&mut out);
@@ -686,38 +718,55 @@ mod tests {
         );
     }
 
+    /// Decodes `wire` in `layout`, checks the text and that it encodes back the same.
+    fn in_layout(layout: OffsetLayout, wire: &str, text: &str) {
+        let v6 = family(Afi::IPV6, Safi::FLOW_IP);
+        let bytes = hex(wire);
+        let (flow, used) = Flow::decode(v6, &bytes, layout).unwrap();
+        assert_eq!(used, bytes.len());
+        let mut out = String::new();
+        flow.text(&mut out);
+        assert_eq!(out, text);
+        let mut again = BytesMut::new();
+        flow.encode(layout, &mut again);
+        assert_eq!(&again[..], &bytes[..]);
+        assert_eq!(flow.encoded_len(layout), bytes.len());
+    }
+
     #[test]
-    fn ipv6_prefix_offset_follows_rfc8956() {
-        // bgp-flow-1: the offsets are 0, so the pattern is the leading bytes of the prefix
-        both_ways(
-            family(Afi::IPV6, Safi::FLOW_IP),
-            "280180002A0229B8192500000000000000002E69024000BEEFF00E000000000381060C000400028008",
-            "flow destination-ipv6 2a02:29b8:1925::2e69/128/0 source-ipv6 beef:f00e::/64/0 \
-             next-header =tcp fragment [ first-fragment is-fragment last-fragment ]",
-        );
-        // ::1/128/120: only the eight bits from 120 to 128 are sent
-        both_ways(
-            family(Afi::IPV6, Safi::FLOW_IP),
-            "0402807801",
+    fn ipv6_prefix_offset_layouts() {
+        use OffsetLayout::{Rfc8956, WholePrefix};
+        // bgp-flow-1: the offsets are 0, so both layouts are the leading bytes of the prefix
+        for layout in [WholePrefix, Rfc8956] {
+            in_layout(
+                layout,
+                "280180002A0229B8192500000000000000002E69024000BEEFF00E000000000381060C000400028008",
+                "flow destination-ipv6 2a02:29b8:1925::2e69/128/0 source-ipv6 beef:f00e::/64/0 \
+                 next-header =tcp fragment [ first-fragment is-fragment last-fragment ]",
+            );
+            in_layout(layout, "03010000", "flow destination-ipv6 ::/0/0");
+            for bad in ["0402107801", "03018080", "0301818100"] {
+                assert!(
+                    Flow::decode(family(Afi::IPV6, Safi::FLOW_IP), &hex(bad), layout).is_err(),
+                    "{bad}"
+                );
+            }
+        }
+        // ::1/128/120, ExaBGP / FRR / GoBGP: the whole sixteen bytes of the prefix
+        in_layout(
+            WholePrefix,
+            "1302807800000000000000000000000000000001",
             "flow source-ipv6 ::1/128/120",
         );
-        // 12 bits (from offset 4 to length 16) of 0abc::/16/4: left-aligned, four bits of padding
-        both_ways(
-            family(Afi::IPV6, Safi::FLOW_IP),
-            "05011004ABC0",
+        // RFC 8956: only the eight bits from 120 to 128
+        in_layout(Rfc8956, "0402807801", "flow source-ipv6 ::1/128/120");
+        // 0abc::/16/4: two bytes of prefix, or the 12 bits from 4 to 16 left-aligned
+        in_layout(
+            WholePrefix,
+            "050110040ABC",
             "flow destination-ipv6 abc::/16/4",
         );
-        for bad in ["0402107801", "03018080", "0301818100"] {
-            assert!(
-                Flow::decode(family(Afi::IPV6, Safi::FLOW_IP), &hex(bad)).is_err(),
-                "{bad}"
-            );
-        }
-        both_ways(
-            family(Afi::IPV6, Safi::FLOW_IP),
-            "03010000",
-            "flow destination-ipv6 ::/0/0",
-        );
+        in_layout(Rfc8956, "05011004ABC0", "flow destination-ipv6 abc::/16/4");
     }
 
     #[test]
@@ -745,7 +794,12 @@ mod tests {
         let packed = flow.packed();
         assert_eq!(&packed[..3], &[0xF0, 0xF4, PACKET_LENGTH]);
         assert_eq!(packed.len(), 2 + 244);
-        assert_eq!(Flow::decode(flow.family, &packed).unwrap().0, flow);
+        assert_eq!(
+            Flow::decode(flow.family, &packed, OffsetLayout::WholePrefix)
+                .unwrap()
+                .0,
+            flow
+        );
     }
 
     #[test]
@@ -801,21 +855,27 @@ mod tests {
     fn malformed_is_invalid_network_field() {
         let v4 = family(Afi::IPV4, Safi::FLOW_IP);
         for bad in ["", "05", "020D81", "0203", "03030106", "020121", "F0"] {
-            let error = Flow::decode(v4, &hex(bad)).unwrap_err();
+            let error = Flow::decode(v4, &hex(bad), OffsetLayout::WholePrefix).unwrap_err();
             assert_eq!((error.code, error.subcode), (3, 10), "{bad}");
         }
-        assert!(Flow::decode(family(Afi::IPV4, Safi::FLOW_VPN), &hex("0400000000")).is_err());
+        assert!(Flow::decode(
+            family(Afi::IPV4, Safi::FLOW_VPN),
+            &hex("0400000000"),
+            OffsetLayout::WholePrefix
+        )
+        .is_err());
     }
 
     proptest! {
         #[test]
-        fn arbitrary_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..64), v6 in any::<bool>(), vpn in any::<bool>()) {
+        fn arbitrary_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..64), v6 in any::<bool>(), vpn in any::<bool>(), strict in any::<bool>()) {
+            let layout = if strict { OffsetLayout::Rfc8956 } else { OffsetLayout::WholePrefix };
             let family = family(if v6 { Afi::IPV6 } else { Afi::IPV4 }, if vpn { Safi::FLOW_VPN } else { Safi::FLOW_IP });
-            if let Ok((flow, _)) = Flow::decode(family, &data) {
+            if let Ok((flow, _)) = Flow::decode(family, &data, layout) {
                 let mut text = String::new();
                 flow.json(&mut text);
                 // what decodes re-encodes to something that decodes the same
-                let again = Flow::decode(family, &flow.packed()).unwrap().0;
+                let again = Flow::decode(family, &flow.packed(), OffsetLayout::WholePrefix).unwrap().0;
                 prop_assert_eq!(again, flow);
             }
         }
@@ -828,8 +888,8 @@ mod tests {
             for (port, op, and) in ports {
                 flow.add_operation(DESTINATION_PORT, Operation::new(DESTINATION_PORT, op | if and { AND } else { 0 }, port.into()).unwrap());
             }
-            let (decoded, used) = Flow::decode(flow.family, &flow.packed()).unwrap();
-            prop_assert_eq!(used, flow.encoded_len());
+            let (decoded, used) = Flow::decode(flow.family, &flow.packed(), OffsetLayout::WholePrefix).unwrap();
+            prop_assert_eq!(used, flow.encoded_len(OffsetLayout::WholePrefix));
             prop_assert_eq!(decoded, flow);
         }
     }

@@ -25,7 +25,7 @@ use std::cmp::Ordering;
 pub use bgpls::BgpLs;
 pub use cidr::Cidr;
 pub use evpn::Evpn;
-pub use flow::Flow;
+pub use flow::{Flow, OffsetLayout};
 pub use inet::Inet;
 pub use ipvpn::IpVpn;
 pub use label::Label;
@@ -137,11 +137,13 @@ impl Nlri {
     }
 
     /// Decodes one NLRI of `family` at the front of `data`, returning it and the bytes used.
-    /// `addpath`: the peer sends path identifiers for this family.
+    /// `addpath`: the peer sends path identifiers for this family; `flow_offset`: the layout
+    /// of IPv6 FlowSpec prefixes (`Negotiated::flow_offset`).
     pub fn decode(
         family: Family,
         data: &[u8],
         addpath: bool,
+        flow_offset: OffsetLayout,
     ) -> Result<(Nlri, usize), Notification> {
         if !Nlri::supported(family) {
             return Err(Notification::new(3, 0, Bytes::new()));
@@ -153,7 +155,7 @@ impl Nlri {
         Ok(match family.safi {
             // ADD-PATH for FlowSpec and SR policy is not supported, as ExaBGP
             Safi::FLOW_IP | Safi::FLOW_VPN => {
-                let (flow, used) = Flow::decode(family, data)?;
+                let (flow, used) = Flow::decode(family, data, flow_offset)?;
                 (Nlri::Flow(Box::new(flow)), used)
             }
             Safi::SR_POLICY => {
@@ -206,7 +208,7 @@ impl Nlri {
             Nlri::Mvpn(mvpn) => mvpn.encode(negotiated.addpath_send(self.family()), out),
             Nlri::Mup(mup) => mup.encode(negotiated.addpath_send(self.family()), out),
             Nlri::Rtc(rtc) => rtc.encode(negotiated.addpath_send(self.family()), out),
-            Nlri::Flow(flow) => flow.encode(out),
+            Nlri::Flow(flow) => flow.encode(negotiated.flow_offset, out),
             Nlri::SrPolicy(policy) => policy.encode(out),
             Nlri::BgpLs(ls) => ls.encode(out),
         }
@@ -223,7 +225,7 @@ impl Nlri {
             Nlri::Mvpn(mvpn) => mvpn.encoded_len(negotiated.addpath_send(self.family())),
             Nlri::Mup(mup) => mup.encoded_len(negotiated.addpath_send(self.family())),
             Nlri::Rtc(rtc) => rtc.encoded_len(negotiated.addpath_send(self.family())),
-            Nlri::Flow(flow) => flow.encoded_len(),
+            Nlri::Flow(flow) => flow.encoded_len(negotiated.flow_offset),
             Nlri::SrPolicy(policy) => policy.encoded_len(),
             Nlri::BgpLs(ls) => ls.encoded_len(),
         }
@@ -303,7 +305,7 @@ impl Nlri {
     fn packed(&self) -> BytesMut {
         let mut out = BytesMut::new();
         match self {
-            Nlri::Flow(flow) => flow.encode(&mut out),
+            Nlri::Flow(flow) => out = flow.packed(),
             Nlri::SrPolicy(policy) => policy.encode(&mut out),
             Nlri::BgpLs(ls) => ls.encode(&mut out),
             _ => {}

@@ -4,6 +4,9 @@ use super::{ExtendedCommunity, SubType};
 use std::fmt;
 
 /// Link bandwidth, type 0x40 sub-type 0x04 (bytes per second as a float).
+///
+/// A typed view for library users and configuration only: ExaBGP never registers its
+/// Bandwidth class, so a received link bandwidth is described in hexadecimal, and so is it here.
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub struct Bandwidth {
     pub asn: u16,
@@ -27,7 +30,8 @@ impl SubType for Bandwidth {
     }
 }
 
-/// ExaBGP's text, its spelling kept: `bandwith:65000:1000` (speed rounded to a whole number).
+/// ExaBGP's Bandwidth text, its spelling kept: `bandwith:65000:1000` (speed rounded to a whole
+/// number).
 impl fmt::Display for Bandwidth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "bandwith:{}:", self.asn)?;
@@ -54,10 +58,11 @@ mod tests {
         };
         assert_eq!(Bandwidth::decode(&c.0), Ok(bw));
         assert_eq!(bw.to_community(), c);
-        assert_eq!(c.to_string(), "bandwith:65000:1000");
+        assert_eq!(bw.to_string(), "bandwith:65000:1000");
         assert_eq!(ExtendedCommunity::parse("bandwidth:65000:1000"), Ok(c));
+        let infinite = ExtendedCommunity([0x40, 0x04, 0, 1, 0x7F, 0x80, 0, 0]);
         assert_eq!(
-            ExtendedCommunity([0x40, 0x04, 0, 1, 0x7F, 0x80, 0, 0]).to_string(),
+            Bandwidth::from_community(&infinite).unwrap().to_string(),
             "bandwith:1:inf"
         );
     }

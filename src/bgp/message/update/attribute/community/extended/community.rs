@@ -2,8 +2,7 @@
 
 use super::super::{hex_digits, write_decimal, CommunityError};
 use super::{
-    bandwidth, chso, encapsulation, flowspec_scope, l2info, mac_mobility, mup, origin, rt,
-    rt_record, traffic,
+    chso, encapsulation, flowspec_scope, l2info, mac_mobility, mup, origin, rt, rt_record, traffic,
 };
 use bytes::{BufMut, BytesMut};
 use std::fmt::{self, Write};
@@ -128,14 +127,14 @@ impl ExtendedCommunity {
             traffic::TrafficNextHopSimpson,
             encapsulation::Encapsulation,
             l2info::L2Info,
-            bandwidth::Bandwidth,
             mac_mobility::MacMobility,
             chso::ConsistentHashSortOrder,
             flowspec_scope::InterfaceSet,
             mup::MupExtendedCommunity
         );
-        // ExaBGP's redirect with a 4-byte ASN has no description of its own and is shown
-        // as hexadecimal, like every unknown family.
+        // ExaBGP's redirect with a 4-byte ASN has no description of its own, and its link
+        // bandwidth class is never registered (nothing imports it): both are shown as
+        // hexadecimal, like every unknown family.
         None
     }
 
@@ -371,6 +370,7 @@ pub(crate) fn ipv4(bytes: &[u8]) -> Ipv4Addr {
 
 #[cfg(test)]
 mod tests {
+    use super::super::bandwidth;
     use super::*;
     use proptest::prelude::*;
 
@@ -395,6 +395,19 @@ mod tests {
         // redirect with a 4-byte ASN: ExaBGP has no description for it either
         let c = ExtendedCommunity([0x82, 0x08, 0, 1, 0x11, 0x70, 0, 1]);
         assert_eq!(c.to_string(), "0x8208000111700001");
+    }
+
+    /// ExaBGP main's decode of an UPDATE carrying link bandwidth 65000:1000 (type 0x40,
+    /// sub-type 0x04) shows its bytes: main's Bandwidth class is never registered.
+    #[test]
+    fn link_bandwidth_is_hexadecimal_as_exabgp_main() {
+        let c = ExtendedCommunity::parse("bandwidth:65000:1000").unwrap();
+        assert_eq!(
+            json(c),
+            "{ \"value\": 4613091092357316608, \"string\": \"0x4004FDE8447A0000\" }"
+        );
+        let transitive = ExtendedCommunity([0x00, 0x04, 0xFD, 0xE8, 0x44, 0x7A, 0, 0]);
+        assert_eq!(transitive.to_string(), "0x0004FDE8447A0000");
     }
 
     #[test]

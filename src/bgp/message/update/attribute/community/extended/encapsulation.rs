@@ -52,12 +52,13 @@ impl SubType for Encapsulation {
     }
 }
 
-/// `encap:VXLAN`; an unknown type is `encap:UNKNOWN-<n>` (ExaBGP doubles the `encap:` prefix).
+/// `encap:VXLAN`; an unknown type is `encap:encap:UNKNOWN-<n>`, ExaBGP's text (its table's
+/// fallback already starts with `encap:`).
 impl fmt::Display for Encapsulation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match Self::name(self.tunnel_type) {
             Some(name) => write!(f, "encap:{name}"),
-            None => write!(f, "encap:UNKNOWN-{}", self.tunnel_type),
+            None => write!(f, "encap:encap:UNKNOWN-{}", self.tunnel_type),
         }
     }
 }
@@ -89,7 +90,7 @@ mod tests {
         );
         assert_eq!(
             ExtendedCommunity([0x03, 0x0C, 0, 0, 0, 0, 0x01, 0]).to_string(),
-            "encap:UNKNOWN-256"
+            "encap:encap:UNKNOWN-256"
         );
     }
 }
