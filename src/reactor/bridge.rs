@@ -25,7 +25,7 @@ use genawaiter::{Coroutine, GeneratorState};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
-use std::pin::Pin;
+use std::pin::{pin, Pin};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -100,11 +100,15 @@ pub struct Bridge {
     max_size: usize,
     /// The message being written and how much of it went; only whole messages are interleaved.
     writing: Option<(Bytes, usize)>,
+    /// Whether the message in flight came from the urgent queue.
+    writing_urgent: bool,
     urgent: VecDeque<Bytes>,
     bulk: VecDeque<Bytes>,
     bulk_bytes: usize,
     deadlines: BTreeMap<Timer, Instant>,
     timer: async_io::Timer,
+    /// Which of a read and a bulk write is polled first in the next race (they alternate).
+    reads_first: bool,
     /// The current session's capabilities, to decode what is received for the log.
     negotiated: Option<Negotiated>,
     pending: VecDeque<Event>,
@@ -130,11 +134,13 @@ impl Bridge {
             buffer: BytesMut::with_capacity(MAX_LEN),
             max_size: MAX_LEN,
             writing: None,
+            writing_urgent: false,
             urgent: VecDeque::new(),
             bulk: VecDeque::new(),
             bulk_bytes: 0,
             deadlines: BTreeMap::new(),
             timer: async_io::Timer::never(),
+            reads_first: true,
             negotiated: None,
             // genawaiter drops the first resume value: the coroutine waits for Start first.
             pending: VecDeque::from([Event::Start]),
@@ -359,6 +365,7 @@ impl Bridge {
             connection.close();
         }
         self.writing = None;
+        self.writing_urgent = false;
         self.urgent.clear();
         self.buffer.clear();
         self.max_size = MAX_LEN;
@@ -397,9 +404,29 @@ impl Bridge {
         if let Some(event) = self.pending.pop_front() {
             return Step::Event(event);
         }
+        if self.writing_urgent || !self.urgent.is_empty() {
+            // Before framing what was read: a flood of framed messages must not hold them back.
+            if let Some(connection) = &self.connection {
+                let wrote = write(
+                    connection,
+                    &mut self.writing,
+                    &mut self.writing_urgent,
+                    &mut self.urgent,
+                    &mut self.bulk,
+                    &mut self.bulk_bytes,
+                );
+                if let Some(arm) = future::poll_once(wrote).await {
+                    return self.handle(arm);
+                }
+            }
+        }
         if let Some(event) = self.frame() {
             return Step::Event(event);
         }
+        // Urgent messages (KEEPALIVE, NOTIFICATION) go before reads, so a peer that floods us
+        // cannot keep them queued; otherwise reads and bulk writes take turns.
+        let write_first = self.writing_urgent || !self.urgent.is_empty() || !self.reads_first;
+        self.reads_first = !self.reads_first;
         let arm = {
             let Bridge {
                 control,
@@ -410,6 +437,7 @@ impl Bridge {
                 connection,
                 buffer,
                 writing,
+                writing_urgent,
                 urgent,
                 bulk,
                 bulk_bytes,
@@ -444,32 +472,30 @@ impl Bridge {
                 }
             };
             let write = async {
-                let Some(connection) = connection else {
-                    return future::pending().await;
-                };
-                if writing.is_none() {
-                    let next = urgent.pop_front().or_else(|| {
-                        let message = bulk.pop_front()?;
-                        *bulk_bytes -= message.len();
-                        Some(message)
-                    });
-                    *writing = next.map(|message| (message, 0));
+                match connection {
+                    Some(connection) => {
+                        write(
+                            connection,
+                            writing,
+                            writing_urgent,
+                            urgent,
+                            bulk,
+                            bulk_bytes,
+                        )
+                        .await
+                    }
+                    None => future::pending().await,
                 }
-                let Some((message, offset)) = writing else {
-                    return future::pending().await;
-                };
-                let result = connection
-                    .write_some(&message[*offset..])
-                    .await
-                    .map(|written| {
-                        *offset += written;
-                    });
-                if *offset >= message.len() {
-                    *writing = None;
-                }
-                Arm::Wrote(result)
             };
-            control.or(timers).or(connect).or(read).or(write).await
+            let (mut read, mut write) = (pin!(read), pin!(write));
+            let io = async {
+                if write_first {
+                    write.as_mut().or(read.as_mut()).await
+                } else {
+                    read.as_mut().or(write.as_mut()).await
+                }
+            };
+            control.or(timers).or(connect).or(io).await
         };
         self.handle(arm)
     }
@@ -527,6 +553,7 @@ impl Bridge {
                     connection.close();
                 }
                 self.writing = None;
+                self.writing_urgent = false;
                 self.urgent.clear();
                 self.bulk.clear();
                 self.bulk_bytes = 0;
@@ -554,6 +581,42 @@ impl Bridge {
             }
         }
     }
+}
+
+/// Writes some of the message in flight, taking the next one (urgent first) at a message
+/// boundary; pending while there is nothing to write. Cancel-safe: what is left of the message
+/// stays in `writing`.
+async fn write(
+    connection: &Connection,
+    writing: &mut Option<(Bytes, usize)>,
+    writing_urgent: &mut bool,
+    urgent: &mut VecDeque<Bytes>,
+    bulk: &mut VecDeque<Bytes>,
+    bulk_bytes: &mut usize,
+) -> Arm {
+    if writing.is_none() {
+        *writing_urgent = !urgent.is_empty();
+        let next = urgent.pop_front().or_else(|| {
+            let message = bulk.pop_front()?;
+            *bulk_bytes -= message.len();
+            Some(message)
+        });
+        *writing = next.map(|message| (message, 0));
+    }
+    let Some((message, offset)) = writing else {
+        return future::pending().await;
+    };
+    let result = connection
+        .write_some(&message[*offset..])
+        .await
+        .map(|written| {
+            *offset += written;
+        });
+    if *offset >= message.len() {
+        *writing = None;
+        *writing_urgent = false;
+    }
+    Arm::Wrote(result)
 }
 
 #[cfg(test)]
@@ -752,6 +815,72 @@ mod tests {
         assert!(
             updates >= count - HIGH_WATER / update.len() - 1,
             "{updates} of {count}"
+        );
+    }
+
+    /// A remote that floods us with UPDATEs does not hold back our KEEPALIVE: it arrives while
+    /// the flood goes on. The peer takes a while over each message, as a busy speaker does, so
+    /// the socket always has more to read (before, reads and framed messages won every race and
+    /// the KEEPALIVE waited for the flood to end).
+    #[test]
+    fn keepalive_goes_out_while_the_remote_floods() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        const LIMIT: usize = 16 << 20;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let (neighbor, port) = neighbor_for(&listener);
+        let remote = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let heard = Arc::new(AtomicBool::new(false));
+            let mut reader = stream.try_clone().unwrap();
+            let flag = heard.clone();
+            let listening = std::thread::spawn(move || {
+                let mut first = [0u8; 19];
+                let got = reader.read_exact(&mut first).is_ok();
+                flag.store(true, Ordering::SeqCst);
+                got.then_some(first)
+            });
+            // Flood with UPDATEs until the speaker's KEEPALIVE arrives, or LIMIT bytes.
+            let flood: Vec<u8> = (0..16)
+                .flat_map(|_| message(MessageType::UPDATE, &[0u8; 4000]).to_vec())
+                .collect();
+            let mut sent = 0;
+            while !heard.load(Ordering::SeqCst) && sent < LIMIT {
+                stream.write_all(&flood).unwrap();
+                sent += flood.len();
+            }
+            let during_flood = heard.load(Ordering::SeqCst);
+            stream.shutdown(std::net::Shutdown::Both).unwrap();
+            (during_flood, sent, listening.join().unwrap())
+        });
+        let peer = Gen::new(move |co| async move {
+            assert_eq!(wait(&co).await, Event::Start);
+            act(&co, Effect::Connect).await;
+            assert!(matches!(wait(&co).await, Event::TcpConnected { .. }));
+            assert!(matches!(wait(&co).await, Event::Message(_)));
+            act(
+                &co,
+                Effect::Send {
+                    message: keepalive(),
+                    priority: Priority::Urgent,
+                },
+            )
+            .await;
+            while let Event::Message(_) = wait(&co).await {
+                std::thread::sleep(Duration::from_micros(100));
+            }
+            Outcome::Stopped
+        });
+        let (bridge, _handle) = Bridge::new(neighbor, port, None);
+        async_io::block_on(bridge.run(peer));
+        let (during_flood, sent, first) = remote.join().unwrap();
+        assert_eq!(
+            first.as_ref().map(|m| m.to_vec()),
+            Some(keepalive().to_vec())
+        );
+        assert!(
+            during_flood,
+            "the KEEPALIVE waited for the end of a {sent}-byte flood"
         );
     }
 

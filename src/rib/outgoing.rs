@@ -737,9 +737,11 @@ impl RibUpdate<Nlri, Attributes> {
     }
 }
 
-/// The adj-rib-out as a session uses it: the RIB, the neighbour's `group-updates`, and the
-/// messages already encoded but not yet taken (a session takes a few at a time so that
-/// keepalives and reads are not starved).
+/// The adj-rib-out as a session uses it: the RIB, the neighbour's `group-updates`, the
+/// updates drained from the RIB but not yet encoded, and the messages encoded but not yet
+/// taken. A session takes a few messages at a time, and only as many updates are encoded as
+/// a take needs, so that one peer's table never holds the shared executor for long and
+/// keepalives and reads are not starved.
 ///
 /// Its methods are those of the peer's `reactor::peer::RibOut` (`pending`, `updates` = `take`,
 /// `resend`, `reset` = `reconnect`); the impl belongs with the trait, above this layer.
@@ -747,6 +749,7 @@ impl RibUpdate<Nlri, Attributes> {
 pub struct AdjRibOut {
     pub rib: OutgoingRib<Nlri, Attributes>,
     pub group_updates: bool,
+    drained: std::collections::VecDeque<RibUpdate<Nlri, Attributes>>,
     encoded: std::collections::VecDeque<Bytes>,
 }
 
@@ -759,28 +762,36 @@ impl AdjRibOut {
         AdjRibOut {
             rib: OutgoingRib::new(families, adj_rib_out),
             group_updates,
+            drained: Default::default(),
             encoded: Default::default(),
         }
     }
 
     /// Whether messages or changes are waiting.
     pub fn pending(&self) -> bool {
-        !self.encoded.is_empty() || self.rib.pending()
+        !self.encoded.is_empty() || !self.drained.is_empty() || self.rib.pending()
     }
 
-    /// Up to `max` whole messages for `negotiated`, draining the RIB when what was encoded
-    /// before has all been taken.
+    /// Up to `max` whole messages for `negotiated`, draining the RIB when what was drained
+    /// before has all been taken, and encoding only the updates these messages need.
     pub fn take(
         &mut self,
         negotiated: &Negotiated,
         include_withdraw: bool,
         max: usize,
     ) -> Vec<Bytes> {
-        if self.encoded.is_empty() && self.rib.pending() {
-            let messages = self
+        if self.encoded.is_empty() && self.drained.is_empty() && self.rib.pending() {
+            self.drained = self
                 .rib
-                .messages(negotiated, self.group_updates, include_withdraw);
-            self.encoded.extend(messages);
+                .updates_limited(self.group_updates, &negotiated.paths_limit)
+                .into();
+        }
+        while self.encoded.len() < max {
+            let Some(update) = self.drained.pop_front() else {
+                break;
+            };
+            self.encoded
+                .extend(update.messages(negotiated, include_withdraw));
         }
         let count = max.min(self.encoded.len());
         self.encoded.drain(..count).collect()
@@ -793,6 +804,7 @@ impl AdjRibOut {
 
     /// The session went down (see [`OutgoingRib::reconnect`]); encoded messages are dropped.
     pub fn reconnect(&mut self) {
+        self.drained.clear();
         self.encoded.clear();
         self.rib.reconnect();
     }
@@ -1568,5 +1580,45 @@ mod wire {
             hex(&messages[0]),
             "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001B020004180101000000"
         );
+    }
+
+    /// A session's take encodes only the updates its messages need, so a large table is
+    /// encoded batch by batch (peers share one executor), and the batches add up to the
+    /// messages a whole drain gives.
+    #[test]
+    fn take_encodes_a_table_batch_by_batch() {
+        let routes: Vec<Route<Nlri, Attributes>> = (0..300u32)
+            .map(|i| {
+                let mut attributes = Attributes::new();
+                attributes.insert(Attribute::Origin(Origin::IGP));
+                attributes.insert(Attribute::LocalPreference(LocalPreference(i)));
+                let prefix = std::net::Ipv4Addr::from(0x1000_0000 + (i << 8));
+                Route::new(
+                    v4(&prefix.to_string(), 24),
+                    Some("101.1.101.1".parse().unwrap()),
+                    Arc::new(attributes),
+                )
+            })
+            .collect();
+        let mut whole: OutgoingRib = OutgoingRib::new([Family::IPV4_UNICAST], true);
+        let mut adj = AdjRibOut::new([Family::IPV4_UNICAST], true, true);
+        for route in &routes {
+            whole.add_to_rib(route.clone(), false);
+            adj.rib.add_to_rib(route.clone(), false);
+        }
+        let expected = whole.messages(&negotiated(), true, false);
+        assert_eq!(expected.len(), 300, "one UPDATE per attribute set");
+        let mut taken = Vec::new();
+        while adj.pending() {
+            let batch = adj.take(&negotiated(), false, 8);
+            assert!(!batch.is_empty() && batch.len() <= 8);
+            assert!(
+                adj.encoded.len() < 8,
+                "encoded ahead: {}",
+                adj.encoded.len()
+            );
+            taken.extend(batch);
+        }
+        assert_eq!(taken, expected);
     }
 }
