@@ -5,6 +5,10 @@
 //! The bridge resumes the coroutine, applies each effect it yields, and when it waits, races (in
 //! this order) the reactor's control messages, the timers, then socket I/O. Every raced future is
 //! cancel-safe: the read buffer, the pending connect and the write queues live here, not in them.
+//!
+//! While a helper that gets this peer's messages is behind (`api::backlog`), nothing is read
+//! or framed: TCP pushes back on the peer. Keepalives still go out, and the Hold timer does not
+//! fire for what we chose not to read: expiring with input waiting, it is armed again.
 
 use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::open::Open;
@@ -82,6 +86,8 @@ enum Arm {
     Connected(Result<(), NetworkError>),
     Read(Result<usize, NetworkError>),
     Wrote(Result<(), NetworkError>),
+    /// A helper fell behind or caught up.
+    Flow,
 }
 
 /// Drives one peer coroutine.
@@ -104,6 +110,8 @@ pub struct Bridge {
     bulk: VecDeque<Bytes>,
     bulk_bytes: usize,
     deadlines: BTreeMap<Timer, Instant>,
+    /// The Hold time last armed, to arm it again while reads are paused.
+    hold: Duration,
     timer: async_io::Timer,
     /// The current session's capabilities, to decode what is received for the log.
     negotiated: Option<Negotiated>,
@@ -134,6 +142,7 @@ impl Bridge {
             bulk: VecDeque::new(),
             bulk_bytes: 0,
             deadlines: BTreeMap::new(),
+            hold: Duration::ZERO,
             timer: async_io::Timer::never(),
             negotiated: None,
             // genawaiter drops the first resume value: the coroutine waits for Start first.
@@ -250,6 +259,9 @@ impl Bridge {
             Effect::MessageSize(size) => self.max_size = size,
             Effect::Arm { timer, after } => {
                 let after = crate::reactor::delay::jitter(timer, after);
+                if timer == Timer::Hold {
+                    self.hold = after;
+                }
                 self.deadlines.insert(timer, Instant::now() + after);
             }
             Effect::Disarm(timer) => {
@@ -375,10 +387,11 @@ impl Bridge {
     }
 
     /// Answers `Effect::Poll`: an event that is ready now, or none; while the bulk queue is over
-    /// the high-water mark, waits for an event or for the queue to drain.
+    /// the high-water mark, or reads are paused (what is sent goes to the helpers too), waits
+    /// for an event or for that to end.
     async fn poll(&mut self) -> Option<Event> {
         loop {
-            let over = self.bulk_bytes > HIGH_WATER;
+            let over = self.bulk_bytes > HIGH_WATER || self.paused();
             let step = if over {
                 Some(self.step().await)
             } else {
@@ -392,13 +405,23 @@ impl Bridge {
         }
     }
 
+    /// Whether reads are paused: a helper that gets this peer's messages is behind.
+    fn paused(&self) -> bool {
+        self.api
+            .as_ref()
+            .is_some_and(|api| api.paused(&self.neighbor))
+    }
+
     /// One biased race: queued events and framed messages first, then control, timers, I/O.
     async fn step(&mut self) -> Step {
         if let Some(event) = self.pending.pop_front() {
             return Step::Event(event);
         }
-        if let Some(event) = self.frame() {
-            return Step::Event(event);
+        let paused = self.paused();
+        if !paused {
+            if let Some(event) = self.frame() {
+                return Step::Event(event);
+            }
         }
         let arm = {
             let Bridge {
@@ -413,9 +436,19 @@ impl Bridge {
                 urgent,
                 bulk,
                 bulk_bytes,
+                api,
                 ..
             } = self;
             let connection = connection.as_ref();
+            let flow = async {
+                match api {
+                    Some(api) if paused => {
+                        api.flow().await;
+                        Arm::Flow
+                    }
+                    _ => future::pending().await,
+                }
+            };
             let control = async {
                 if !*control_open {
                     return future::pending().await;
@@ -439,8 +472,8 @@ impl Bridge {
             };
             let read = async {
                 match connection {
-                    Some(connection) => Arm::Read(connection.read_into(buffer).await),
-                    None => future::pending().await,
+                    Some(connection) if !paused => Arm::Read(connection.read_into(buffer).await),
+                    _ => future::pending().await,
                 }
             };
             let write = async {
@@ -469,7 +502,13 @@ impl Bridge {
                 }
                 Arm::Wrote(result)
             };
-            control.or(timers).or(connect).or(read).or(write).await
+            control
+                .or(timers)
+                .or(connect)
+                .or(read)
+                .or(write)
+                .or(flow)
+                .await
         };
         self.handle(arm)
     }
@@ -493,6 +532,13 @@ impl Bridge {
                     local: connection.local,
                     peer: connection.peer,
                 }
+            }
+            Arm::Timer(Timer::Hold) if self.unread() => {
+                // the peer spoke, we are the ones not listening
+                log::debug!(target: "reactor", "{} hold timer postponed: reads are paused for a helper that is behind", self.name);
+                self.deadlines
+                    .insert(Timer::Hold, Instant::now() + self.hold);
+                return Step::Progress;
             }
             Arm::Timer(timer) => {
                 self.deadlines.remove(&timer);
@@ -520,7 +566,7 @@ impl Bridge {
                     }
                 }
             }
-            Arm::Read(Ok(_)) | Arm::Wrote(Ok(())) => return Step::Progress,
+            Arm::Read(Ok(_)) | Arm::Wrote(Ok(())) | Arm::Flow => return Step::Progress,
             Arm::Read(Err(error)) | Arm::Wrote(Err(error)) => {
                 if let Some(connection) = self.connection.take() {
                     log::warn!(target: "network", "{} {} lost: {error}", self.name, connection.name());
@@ -535,6 +581,15 @@ impl Bridge {
             }
         };
         Step::Event(event)
+    }
+
+    /// Whether reads are paused with input waiting, in the buffer or the socket.
+    fn unread(&self) -> bool {
+        self.paused()
+            && self
+                .connection
+                .as_ref()
+                .is_some_and(|connection| !self.buffer.is_empty() || connection.has_input())
     }
 
     /// Takes one whole message off the read buffer, if there is one.

@@ -2,6 +2,7 @@
 //! write, [`response`] encodes what they are told, [`processes`] runs them, and [`dispatch`]
 //! ties them to the reactor through the small [`Hook`] the reactor and the bridges call.
 
+pub mod backlog;
 pub mod command;
 pub mod control;
 pub mod dispatch;
@@ -60,4 +61,13 @@ pub trait Hook {
     fn ended(&self, neighbor: &Neighbor);
     /// Tells the helpers the daemon stops, and stops them.
     fn stop(&self) -> Pin<Box<dyn Future<Output = ()> + '_>>;
+    /// Whether `neighbor`'s bridge leaves its socket unread for now: a helper that gets its
+    /// messages is behind ([`backlog`]).
+    fn paused(&self, _neighbor: &Neighbor) -> bool {
+        false
+    }
+    /// Resolves the next time [`Hook::paused`] may have changed.
+    fn flow(&self) -> Pin<Box<dyn Future<Output = ()> + '_>> {
+        Box::pin(futures_lite::future::pending())
+    }
 }
