@@ -1,10 +1,10 @@
 //! The API helpers of a real daemon (issue 4): `exabgp-rs` under test peers over loopback with a
 //! second `exabgp-rs` that sends it routes; its helpers are small `sh` scripts.
 //!
-//! - A helper subscribed to received UPDATEs that never reads its stdin, while the peer sends
-//!   tens of thousands of them: the session stays Established for several hold times
-//!   (keepalives keep flowing both ways), the daemon names the slow helper, a second helper
-//!   still gets every UPDATE, and the API still answers and announces.
+//! - A helper subscribed to received UPDATEs that stops reading for several hold times, while the
+//!   peer sends tens of thousands of them: the daemon names it and pauses the peer feeding it,
+//!   the session stays Established (keepalives keep flowing both ways), the API still answers,
+//!   and once it reads again it and a second helper get every UPDATE in order.
 //! - A helper that keeps exiting is restarted up to the respawn limit, then given up on while
 //!   the daemon and its session go on (as ExaBGP main; 4.2 and 5.0 stop the daemon there); with
 //!   `exabgp.api.respawn` off it runs once; with `exabgp.api.terminate` a helper that is not
@@ -25,7 +25,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 const BOUND: Duration = Duration::from_secs(120);
 /// The hold time both daemons offer: keepalives every second.
 const HOLD: u32 = 3;
-/// More UPDATEs than a helper's queue holds (`processes::QUEUE`, 16384) and its pipe buffers.
+/// Several times the JSON a helper's queue takes before the peers feeding it pause
+/// (`api::backlog::HIGH_WATER`).
 const ROUTES: u32 = 25_000;
 /// How the JSON of an UPDATE and of a KEEPALIVE (one per line) say what they are.
 const UPDATE: &str = "\"type\": \"update\"";
@@ -200,13 +201,27 @@ fn wait_file(daemon: &mut Daemon, path: &Path, needle: &str, count: usize) {
     .unwrap_or_else(|e| panic!("{e}\n{} log:\n{}", daemon.name, daemon.log()));
 }
 
+/// Issue 11.1: a helper that stops reading for longer than several hold times, then reads
+/// again. The peers feeding it pause (TCP pushes back on the sender), the sessions stay up
+/// (keepalives keep going both ways), the API still answers, and once it reads again every
+/// UPDATE reaches both helpers, in the order the peer sent them, none twice.
 #[test]
-fn a_helper_that_never_reads_does_not_stall_sessions_or_other_helpers() {
+fn a_helper_that_stops_reading_loses_nothing_and_stalls_no_session() {
     let dir = TempDir::new("api-slow");
     let pair = Pair::new();
-    // `mute` never reads its stdin; `reader` keeps every line; `commander` waits for the test's
-    // go, then announces a route and asks for the neighbours, keeping the answers
-    let mute = script(&dir, "mute.sh", "exec sleep 300");
+    // `late` sleeps through four hold times then keeps every line; `reader` keeps every line
+    // at once; `commander` waits for the test's go, then announces a route and asks for the
+    // neighbours, keeping the answers
+    let late = script(
+        &dir,
+        "late.sh",
+        &format!(
+            "sleep {}
+cat > {}",
+            4 * HOLD,
+            dir.join("late.jsonl").display()
+        ),
+    );
     let reader = script(
         &dir,
         "reader.sh",
@@ -226,14 +241,14 @@ fn a_helper_that_never_reads_does_not_stall_sessions_or_other_helpers() {
         ),
     );
     let processes = format!(
-        "process mute {{ run {}; encoder json; }}\n\
+        "process late {{ run {}; encoder json; }}\n\
          process reader {{ run {}; encoder json; }}\n\
          process commander {{ run {}; encoder text; }}\n",
-        mute.display(),
+        late.display(),
         reader.display(),
         commander.display()
     );
-    let body = "  api updates {\n    processes [ mute reader ];\n    \
+    let body = "  api updates {\n    processes [ late reader ];\n    \
                 receive { parsed; update; }\n  }\n  \
                 api commands {\n    processes [ commander ];\n  }\n";
     let mut tested = pair.start_tested(&dir, &pair.tested_config(&processes, body), &[]);
@@ -241,32 +256,14 @@ fn a_helper_that_never_reads_does_not_stall_sessions_or_other_helpers() {
     tested.wait_log("session up", 1);
     peer.wait_log("session up", 1);
 
-    // the second helper gets every UPDATE, the last one included
-    let received = dir.join("reader.jsonl");
-    wait_file(&mut tested, &received, UPDATE, ROUTES as usize);
-    let last = format!("\"{}\"", prefix(ROUTES - 1));
-    assert_eq!(occurrences(&received, &last), 1);
     // the slow helper is named, the other is not
-    tested.wait_log("process mute is not reading its input", 1);
-    assert!(!tested.log().contains("process reader is not reading"));
-
-    // several hold times later the session is still the first one: keepalives flowed both ways
-    let from_tested = dir.join("peer.jsonl");
-    let before = occurrences(&from_tested, KEEPALIVE);
-    wait_file(
-        &mut peer,
-        &from_tested,
-        KEEPALIVE,
-        before + 4 * HOLD as usize,
+    tested.wait_log(
+        "process late is not reading its input fast enough, pausing",
+        1,
     );
-    for daemon in [&mut tested, &mut peer] {
-        assert!(daemon.alive(), "{} exited:\n{}", daemon.name, daemon.log());
-        let log = daemon.log();
-        assert_eq!(log.matches("session up").count(), 1, "{log}");
-        assert!(!log.contains("session down"), "{log}");
-    }
-
-    // the API still answers, and what it is told reaches the peer
+    assert!(!tested.log().contains("process reader is not reading"));
+    // the API answers while the peers are paused, and what it is told reaches the peer once
+    // they resume
     std::fs::write(&go, "").unwrap();
     let answers = dir.join("answers.txt");
     wait_file(&mut tested, &answers, "done", 2);
@@ -276,9 +273,50 @@ fn a_helper_that_never_reads_does_not_stall_sessions_or_other_helpers() {
             .contains(&pair.peer.to_string()),
         "show neighbor summary names the peer"
     );
-    wait_file(&mut peer, &from_tested, "\"192.0.2.128/25\"", 1);
-    // the mute helper is still there, still not reading
-    assert!(!tested.log().contains("process mute ended"));
+    tested.wait_log("process late caught up", 1);
+
+    // every UPDATE reaches both helpers, in order, none twice
+    let peer_sent: Vec<String> = (0..ROUTES).map(prefix).collect();
+    for helper in ["reader", "late"] {
+        let received = dir.join(&format!("{helper}.jsonl"));
+        wait_file(&mut tested, &received, UPDATE, ROUTES as usize);
+        let text = std::fs::read_to_string(&received).unwrap();
+        let prefixes: Vec<String> = text
+            .lines()
+            .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("JSON lines"))
+            .filter_map(|json| {
+                let announce = &json["neighbor"]["message"]["update"]["announce"];
+                let routes = announce["ipv4 unicast"]["192.0.2.2"].as_array()?;
+                Some(
+                    routes
+                        .iter()
+                        .map(|r| r["nlri"].as_str().unwrap().to_string())
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .flatten()
+            .collect();
+        assert!(
+            prefixes == peer_sent,
+            "{helper} got {} routes, not the {ROUTES} sent in order",
+            prefixes.len()
+        );
+    }
+    wait_file(&mut peer, &dir.join("peer.jsonl"), "\"192.0.2.128/25\"", 1);
+
+    // keepalives went out while the peer was paused, and the sessions never dropped: our pause
+    // did not fire either side's Hold timer
+    let keepalives = occurrences(&dir.join("peer.jsonl"), KEEPALIVE);
+    assert!(
+        keepalives >= 4 * HOLD as usize,
+        "{keepalives} keepalives reached the peer"
+    );
+    for daemon in [&mut tested, &mut peer] {
+        assert!(daemon.alive(), "{} exited:\n{}", daemon.name, daemon.log());
+        let log = daemon.log();
+        assert_eq!(log.matches("session up").count(), 1, "{log}");
+        assert!(!log.contains("session down"), "{log}");
+    }
 }
 
 /// Waits, if needed, until a 64-second respawn window has at least 20 seconds left, so that a

@@ -3,6 +3,7 @@
 
 use async_executor::LocalExecutor;
 use exabgp_rs::configuration::{Encoder, Process};
+use exabgp_rs::reactor::api::backlog::HIGH_WATER;
 use exabgp_rs::reactor::api::processes::{Processes, Report, Settings, RESPAWN_LIMIT};
 use std::rc::Rc;
 
@@ -110,20 +111,39 @@ fn terminate_when_a_helper_is_not_respawned() {
     });
 }
 
+/// A helper that does not read for a while loses nothing: every message is taken at once
+/// (none blocks the caller), it is marked behind while more than the high-water mark waits, and
+/// once it reads again it gets them all, in order, and catches up.
 #[test]
-fn a_helper_that_does_not_read_loses_messages_not_the_daemon() {
+fn a_helper_that_stops_reading_for_a_while_gets_every_message_in_order() {
     run(|executor| {
         let inner = executor.clone();
         async_io::block_on(executor.run(async move {
             let mut processes = Processes::new(SETTINGS, inner);
-            processes.start(&[helper("deaf", "sleep 30", false)], false);
-            let line = "x".repeat(1000);
-            // far more than the pipe and the queue hold: every call returns at once
-            let accepted = (0..40_000)
-                .filter(|_| processes.write("deaf", &line))
-                .count();
-            assert!(accepted < 40_000, "nothing was dropped");
-            assert!(accepted >= exabgp_rs::reactor::api::processes::QUEUE);
+            processes.start(&[helper("late", "sleep 2; cat", false)], false);
+            let count = 2 * HIGH_WATER / 1000;
+            let line = |i: usize| format!("{i:08} {}", "x".repeat(991));
+            for i in 0..count {
+                assert!(processes.write("late", &line(i)), "message {i} refused");
+            }
+            assert!(
+                processes.behind("late"),
+                "more than the high-water mark waits"
+            );
+            for i in 0..count {
+                match processes.next().await {
+                    Report::Line { process, line: got } => {
+                        assert_eq!(process, "late");
+                        assert!(
+                            got == line(i),
+                            "message {i} is {:?}",
+                            &got[..got.len().min(8)]
+                        );
+                    }
+                    other => panic!("message {i}: {other:?}"),
+                }
+            }
+            assert!(!processes.behind("late"), "it caught up");
             processes.stop().await;
             assert_eq!(processes.running().count(), 0);
         }))

@@ -5,6 +5,10 @@
 //! The bridge resumes the coroutine, applies each effect it yields, and when it waits, races (in
 //! this order) the reactor's control messages, the timers, then socket I/O. Every raced future is
 //! cancel-safe: the read buffer, the pending connect and the write queues live here, not in them.
+//!
+//! While a helper that gets this peer's messages is behind (`api::backlog`), nothing is read
+//! or framed: TCP pushes back on the peer. Keepalives still go out, and the Hold timer does not
+//! fire for what we chose not to read: expiring with input waiting, it is armed again.
 
 use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::open::Open;
@@ -82,6 +86,8 @@ enum Arm {
     Connected(Result<(), NetworkError>),
     Read(Result<usize, NetworkError>),
     Wrote(Result<(), NetworkError>),
+    /// A helper fell behind or caught up.
+    Flow,
 }
 
 /// Drives one peer coroutine.
@@ -106,6 +112,8 @@ pub struct Bridge {
     bulk: VecDeque<Bytes>,
     bulk_bytes: usize,
     deadlines: BTreeMap<Timer, Instant>,
+    /// The Hold time last armed, to arm it again while reads are paused.
+    hold: Duration,
     timer: async_io::Timer,
     /// Which of a read and a bulk write is polled first in the next race (they alternate).
     reads_first: bool,
@@ -139,6 +147,7 @@ impl Bridge {
             bulk: VecDeque::new(),
             bulk_bytes: 0,
             deadlines: BTreeMap::new(),
+            hold: Duration::ZERO,
             timer: async_io::Timer::never(),
             reads_first: true,
             negotiated: None,
@@ -256,6 +265,9 @@ impl Bridge {
             Effect::MessageSize(size) => self.max_size = size,
             Effect::Arm { timer, after } => {
                 let after = crate::reactor::delay::jitter(timer, after);
+                if timer == Timer::Hold {
+                    self.hold = after;
+                }
                 self.deadlines.insert(timer, Instant::now() + after);
             }
             Effect::Disarm(timer) => {
@@ -382,10 +394,11 @@ impl Bridge {
     }
 
     /// Answers `Effect::Poll`: an event that is ready now, or none; while the bulk queue is over
-    /// the high-water mark, waits for an event or for the queue to drain.
+    /// the high-water mark, or reads are paused (what is sent goes to the helpers too), waits
+    /// for an event or for that to end.
     async fn poll(&mut self) -> Option<Event> {
         loop {
-            let over = self.bulk_bytes > HIGH_WATER;
+            let over = self.bulk_bytes > HIGH_WATER || self.paused();
             let step = if over {
                 Some(self.step().await)
             } else {
@@ -397,6 +410,13 @@ impl Bridge {
                 _ => return None,
             }
         }
+    }
+
+    /// Whether reads are paused: a helper that gets this peer's messages is behind.
+    fn paused(&self) -> bool {
+        self.api
+            .as_ref()
+            .is_some_and(|api| api.paused(&self.neighbor))
     }
 
     /// One biased race: queued events and framed messages first, then control, timers, I/O.
@@ -420,8 +440,20 @@ impl Bridge {
                 }
             }
         }
-        if let Some(event) = self.frame() {
-            return Step::Event(event);
+        // A due timer goes before the messages already read: a long burst of UPDATEs must not
+        // hold back our keepalives (nor hide a Hold expiry). With nothing read, the race below
+        // keeps control ahead of timers.
+        if !self.buffer.is_empty() && !self.deadlines.is_empty() {
+            let now = Instant::now();
+            if let Some((&timer, _)) = self.deadlines.iter().find(|(_, at)| **at <= now) {
+                return self.handle(Arm::Timer(timer));
+            }
+        }
+        let paused = self.paused();
+        if !paused {
+            if let Some(event) = self.frame() {
+                return Step::Event(event);
+            }
         }
         // Urgent messages (KEEPALIVE, NOTIFICATION) go before reads, so a peer that floods us
         // cannot keep them queued; otherwise reads and bulk writes take turns.
@@ -441,9 +473,19 @@ impl Bridge {
                 urgent,
                 bulk,
                 bulk_bytes,
+                api,
                 ..
             } = self;
             let connection = connection.as_ref();
+            let flow = async {
+                match api {
+                    Some(api) if paused => {
+                        api.flow().await;
+                        Arm::Flow
+                    }
+                    _ => future::pending().await,
+                }
+            };
             let control = async {
                 if !*control_open {
                     return future::pending().await;
@@ -467,8 +509,8 @@ impl Bridge {
             };
             let read = async {
                 match connection {
-                    Some(connection) => Arm::Read(connection.read_into(buffer).await),
-                    None => future::pending().await,
+                    Some(connection) if !paused => Arm::Read(connection.read_into(buffer).await),
+                    _ => future::pending().await,
                 }
             };
             let write = async {
@@ -495,7 +537,7 @@ impl Bridge {
                     read.as_mut().or(write.as_mut()).await
                 }
             };
-            control.or(timers).or(connect).or(io).await
+            control.or(timers).or(connect).or(io).or(flow).await
         };
         self.handle(arm)
     }
@@ -519,6 +561,13 @@ impl Bridge {
                     local: connection.local,
                     peer: connection.peer,
                 }
+            }
+            Arm::Timer(Timer::Hold) if self.unread() => {
+                // the peer spoke, we are the ones not listening
+                log::debug!(target: "reactor", "{} hold timer postponed: reads are paused for a helper that is behind", self.name);
+                self.deadlines
+                    .insert(Timer::Hold, Instant::now() + self.hold);
+                return Step::Progress;
             }
             Arm::Timer(timer) => {
                 self.deadlines.remove(&timer);
@@ -546,7 +595,7 @@ impl Bridge {
                     }
                 }
             }
-            Arm::Read(Ok(_)) | Arm::Wrote(Ok(())) => return Step::Progress,
+            Arm::Read(Ok(_)) | Arm::Wrote(Ok(())) | Arm::Flow => return Step::Progress,
             Arm::Read(Err(error)) | Arm::Wrote(Err(error)) => {
                 if let Some(connection) = self.connection.take() {
                     log::warn!(target: "network", "{} {} lost: {error}", self.name, connection.name());
@@ -562,6 +611,15 @@ impl Bridge {
             }
         };
         Step::Event(event)
+    }
+
+    /// Whether reads are paused with input waiting, in the buffer or the socket.
+    fn unread(&self) -> bool {
+        self.paused()
+            && self
+                .connection
+                .as_ref()
+                .is_some_and(|connection| !self.buffer.is_empty() || connection.has_input())
     }
 
     /// Takes one whole message off the read buffer, if there is one.
@@ -624,6 +682,7 @@ mod tests {
     use super::*;
     use crate::bgp::message::{message, MessageType};
     use genawaiter::rc::{Co, Gen};
+    use std::future::Future;
     use std::io::Read;
     use std::net::{IpAddr, Ipv4Addr, TcpListener};
 
@@ -882,6 +941,169 @@ mod tests {
             during_flood,
             "the KEEPALIVE waited for the end of a {sent}-byte flood"
         );
+    }
+
+    /// The API as the bridge sees it when a helper is behind.
+    #[derive(Default)]
+    struct Behind {
+        paused: std::cell::Cell<bool>,
+        changed: event_listener::Event,
+    }
+
+    impl Behind {
+        fn set(&self, paused: bool) {
+            self.paused.set(paused);
+            self.changed.notify(usize::MAX);
+        }
+    }
+
+    impl crate::reactor::api::Hook for Behind {
+        fn start(&self, _: &Rc<async_executor::LocalExecutor<'static>>) {}
+        fn reloaded(&self, _: bool) {}
+        fn next(&self) -> Pin<Box<dyn Future<Output = crate::reactor::api::Request> + '_>> {
+            Box::pin(future::pending())
+        }
+        fn event(&self, _: &Neighbor, _: &ApiEvent) {}
+        fn fsm(&self, _: &Neighbor, _: crate::bgp::fsm::State) {}
+        fn signal(&self, _: &Neighbor, _: i32) {}
+        fn sent(&self, _: &Neighbor, _: &Bytes) {}
+        fn ended(&self, _: &Neighbor) {}
+        fn stop(&self) -> Pin<Box<dyn Future<Output = ()> + '_>> {
+            Box::pin(async {})
+        }
+        fn paused(&self, _: &Neighbor) -> bool {
+            self.paused.get()
+        }
+        fn flow(&self) -> Pin<Box<dyn Future<Output = ()> + '_>> {
+            Box::pin(self.changed.listen())
+        }
+    }
+
+    /// While a helper is behind nothing is read, keepalives still go out, and the Hold timer
+    /// does not expire for the KEEPALIVE waiting unread; once it caught up the KEEPALIVE is read.
+    /// Paused with nothing waiting, a silent peer's Hold timer does expire.
+    #[test]
+    fn paused_reads_keep_keepalives_going_and_do_not_expire_hold() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let (neighbor, port) = neighbor_for(&listener);
+        let (sent, arrived) = std::sync::mpsc::channel();
+        let remote = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            std::io::Write::write_all(&mut stream, &keepalive()).unwrap();
+            sent.send(()).unwrap();
+            let mut all = Vec::new();
+            stream.read_to_end(&mut all).unwrap();
+            all
+        });
+        let behind = Rc::new(Behind::default());
+        behind.set(true);
+        let api = behind.clone();
+        const KEEPALIVES: usize = 20;
+        let peer = Gen::new(move |co| async move {
+            assert_eq!(wait(&co).await, Event::Start);
+            act(&co, Effect::Connect).await;
+            assert!(matches!(wait(&co).await, Event::TcpConnected { .. }));
+            // the KEEPALIVE is in our socket before Hold is armed
+            arrived.recv().unwrap();
+            let arm = |timer, ms| Effect::Arm {
+                timer,
+                after: Duration::from_millis(ms),
+            };
+            act(&co, arm(Timer::Hold, 100)).await;
+            act(&co, arm(Timer::Keepalive, 25)).await;
+            for _ in 0..KEEPALIVES {
+                // 20 x 25 ms: the Hold time went by five times
+                assert_eq!(wait(&co).await, Event::Timer(Timer::Keepalive));
+                let message = keepalive();
+                let priority = Priority::Urgent;
+                act(&co, Effect::Send { message, priority }).await;
+                act(&co, arm(Timer::Keepalive, 25)).await;
+            }
+            act(&co, Effect::Disarm(Timer::Keepalive)).await;
+            api.set(false);
+            match wait(&co).await {
+                Event::Message(frame) => assert_eq!(frame.kind, MessageType::KEEPALIVE),
+                other => panic!("expected the KEEPALIVE read once resumed, got {other:?}"),
+            }
+            api.set(true);
+            act(&co, arm(Timer::Hold, 100)).await;
+            assert_eq!(wait(&co).await, Event::Timer(Timer::Hold));
+            act(&co, Effect::Close("done".into())).await;
+            Outcome::Stopped
+        });
+        let (bridge, _handle) = Bridge::new(neighbor, port, None);
+        let bridge = bridge.with_api(Some(behind));
+        assert_eq!(async_io::block_on(bridge.run(peer)), Outcome::Stopped);
+        let all = remote.join().unwrap();
+        let mut buffer = BytesMut::from(&all[..]);
+        let mut keepalives = 0;
+        while let Some(frame) = frame(&mut buffer, MAX_LEN).unwrap() {
+            assert_eq!(frame.kind, MessageType::KEEPALIVE);
+            keepalives += 1;
+        }
+        assert_eq!(keepalives, KEEPALIVES);
+    }
+
+    /// A long run of messages already read does not hold back a due timer nor the keepalive it
+    /// makes: each message is slow to handle here (1 ms), a read brings in hundreds at once.
+    #[test]
+    fn a_burst_of_messages_does_not_hold_back_keepalives() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let (neighbor, port) = neighbor_for(&listener);
+        const BURST: usize = 3000;
+        let (sent, arrived) = std::sync::mpsc::channel();
+        let got = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let told = got.clone();
+        let remote = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let burst: Vec<u8> = (0..BURST).flat_map(|_| keepalive().to_vec()).collect();
+            std::io::Write::write_all(&mut stream, &burst).unwrap();
+            sent.send(()).unwrap();
+            let mut ours = [0u8; 19];
+            stream.read_exact(&mut ours).unwrap();
+            told.store(true, std::sync::atomic::Ordering::SeqCst);
+            let mut rest = Vec::new();
+            let _ = stream.read_to_end(&mut rest);
+        });
+        let peer = Gen::new(move |co| async move {
+            assert_eq!(wait(&co).await, Event::Start);
+            act(&co, Effect::Connect).await;
+            assert!(matches!(wait(&co).await, Event::TcpConnected { .. }));
+            arrived.recv().unwrap();
+            let after = Duration::from_millis(10);
+            let timer = Timer::Keepalive;
+            act(&co, Effect::Arm { timer, after }).await;
+            let mut handled = 0;
+            let mut fired_after = None;
+            while handled < BURST {
+                match wait(&co).await {
+                    Event::Message(_) => {
+                        handled += 1;
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                    Event::Timer(Timer::Keepalive) => {
+                        fired_after = Some(handled);
+                        let (message, priority) = (keepalive(), Priority::Urgent);
+                        act(&co, Effect::Send { message, priority }).await;
+                    }
+                    other => panic!("{other:?}"),
+                }
+                if fired_after.is_some_and(|at| handled == at + 200) {
+                    assert!(
+                        got.load(std::sync::atomic::Ordering::SeqCst),
+                        "our KEEPALIVE still waits, 200 messages after it was sent"
+                    );
+                }
+            }
+            // a read brings in 16 KiB, 862 KEEPALIVEs: without the check, the timer waits for them
+            let at = fired_after.expect("the timer fired");
+            assert!(at < 100, "the timer fired after {at} messages");
+            act(&co, Effect::Close("done".into())).await;
+            Outcome::Stopped
+        });
+        let (bridge, _handle) = Bridge::new(neighbor, port, None);
+        assert_eq!(async_io::block_on(bridge.run(peer)), Outcome::Stopped);
+        remote.join().unwrap();
     }
 
     /// An urgent End-of-RIB queued behind bulk UPDATEs stays behind them (RFC 4724 §2), while an

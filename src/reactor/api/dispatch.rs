@@ -50,6 +50,8 @@ pub struct Api {
     /// `exabgp.api.cli`: the pipes and socket to serve, and once started, the endpoints.
     cli: Option<super::control::Settings>,
     control: RefCell<Option<super::control::Control>>,
+    /// Which helpers are behind: the peers feeding them pause (see `api::backlog`).
+    flow: Rc<super::backlog::Flow>,
 }
 
 fn host_name() -> String {
@@ -101,6 +103,7 @@ impl Api {
             reports: RefCell::new(None),
             cli: None,
             control: RefCell::new(None),
+            flow: Rc::default(),
         }
     }
 
@@ -257,7 +260,8 @@ const BATCH_MAX: std::time::Duration = std::time::Duration::from_millis(100);
 impl Hook for Api {
     fn start(&self, executor: &Rc<LocalExecutor<'static>>) {
         let mut inner = self.inner.borrow_mut();
-        let mut processes = Processes::new(self.settings, executor.clone());
+        let mut processes =
+            Processes::new(self.settings, executor.clone()).with_flow(self.flow.clone());
         processes.start(&inner.state.configured, false);
         *self.reports.borrow_mut() = Some(processes.reports());
         if let Some(settings) = &self.cli {
@@ -527,5 +531,27 @@ impl Hook for Api {
                 processes.stop().await;
             }
         })
+    }
+
+    fn paused(&self, neighbor: &Neighbor) -> bool {
+        // the common case, checked by every peer before every read: nobody is behind
+        if self.flow.flowing() {
+            return false;
+        }
+        let inner = self.inner.borrow();
+        let Some(peer) = inner.state.registry.get(neighbor) else {
+            return false;
+        };
+        let behind = sections(&peer.config.api).any(|section| {
+            section
+                .targets(&inner.state.configured)
+                .iter()
+                .any(|name| self.flow.behind(name))
+        });
+        behind
+    }
+
+    fn flow(&self) -> Pin<Box<dyn Future<Output = ()> + '_>> {
+        Box::pin(self.flow.changed())
     }
 }

@@ -5,6 +5,7 @@
 //! reactor and the bridges call. All but `processes`, `dispatch`, `control`, `pipe` and
 //! `unixsocket` are sans-IO.
 
+pub mod backlog;
 pub mod command;
 pub mod control;
 pub mod dispatch;
@@ -67,4 +68,13 @@ pub trait Hook {
     fn ended(&self, neighbor: &Neighbor);
     /// Tells the helpers the daemon stops, and stops them.
     fn stop(&self) -> Pin<Box<dyn Future<Output = ()> + '_>>;
+    /// Whether `neighbor`'s bridge leaves its socket unread for now: a helper that gets its
+    /// messages is behind ([`backlog`]).
+    fn paused(&self, _neighbor: &Neighbor) -> bool {
+        false
+    }
+    /// Resolves the next time [`Hook::paused`] may have changed.
+    fn flow(&self) -> Pin<Box<dyn Future<Output = ()> + '_>> {
+        Box::pin(futures_lite::future::pending())
+    }
 }

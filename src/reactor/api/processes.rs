@@ -2,15 +2,17 @@
 //! block's `run` program is started with pipes; the lines it writes on stdout are commands, and
 //! what it subscribed to is written to its stdin.
 //!
-//! The pipes are `async_io::Async` around std's `ChildStdout`/`ChildStdin` (non-blocking file
-//! descriptors polled by the reactor's executor), so no extra dependency is needed and nothing
-//! ever blocks the reactor thread.
+//! The children are `async_process` children: their pipes are non-blocking descriptors polled by
+//! the reactor's executor, and they are waited for (and reaped) without blocking or polling,
+//! by the async-process driver that runs on the same executor.
 //!
-//! Slow helpers: every helper has a bounded queue of [`QUEUE`] messages drained by its own
-//! writer task. When the queue is full, new messages for that helper are dropped (never the
-//! BGP sessions' work: keepalives, reads and the other helpers go on) and a warning names the
-//! helper, once per episode, with the count dropped once it drains again. ExaBGP instead blocks
-//! up to 5 seconds per write, which stalls every session.
+//! Slow helpers lose nothing: every helper has a queue drained by its own writer task, and when
+//! more than [`super::backlog::HIGH_WATER`] bytes wait in it, what feeds the helper pauses until it is
+//! back under [`super::backlog::LOW_WATER`] (see [`super::backlog`]): the peers whose messages go to
+//! it stop reading their sockets and sending their routes. What still comes meanwhile (state
+//! changes, keepalives sent, the replies to its own commands, which are always read) is queued
+//! too. ExaBGP instead blocks up to 5 seconds per write, which stalls every session, then drops
+//! the message.
 //!
 //! Respawn, as ExaBGP: a helper that exits is started again when `exabgp.api.respawn` is set and
 //! its `process` block did not say `respawn false`; more than [`RESPAWN_LIMIT`] restarts within
@@ -19,22 +21,23 @@
 //!
 //! CLI clients ([`Clients`]): the daemon's own pipe and Unix socket endpoints (ExaBGP runs them
 //! as internal helper processes) attach each client here under a name starting with
-//! [`CLI_PREFIX`]; it is written to and acknowledged like a helper, with the same bounded queue,
-//! but has no child process, is never respawned and commands every peer.
+//! [`CLI_PREFIX`]; it is written to and acknowledged like a helper, but has no child process, is
+//! never respawned, commands every peer, and has a bounded queue of [`QUEUE`] replies beyond
+//! which replies to it are dropped (a client feeds its queue only with its own commands).
 
+use super::backlog::{Backlog, Flow};
 use crate::configuration::process::Process;
 use async_executor::{LocalExecutor, Task};
-use async_io::Async;
-use futures_lite::{AsyncBufReadExt, AsyncWriteExt, StreamExt};
+use async_process::{Child, ChildStdin, Stdio};
+use futures_lite::{AsyncBufReadExt, AsyncWriteExt, FutureExt, StreamExt};
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::process::{Child, ChildStdin, Command, Stdio};
 use std::rc::Rc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use super::execute::CLI_PREFIX;
 
-/// Messages queued for one helper before new ones are dropped.
+/// Replies queued for one CLI client before new ones are dropped.
 pub const QUEUE: usize = 16 * 1024;
 /// Lines read from the helpers and not yet handled. Beyond that the readers wait, the pipes
 /// fill and a helper writing faster than its commands are applied blocks on its own writes,
@@ -71,7 +74,8 @@ struct Helper {
     config: Process,
     child: Child,
     queue: async_channel::Sender<String>,
-    dropped: Rc<Cell<u64>>,
+    /// What waits in `queue`: above its high-water mark, what feeds the helper pauses.
+    backlog: Rc<Backlog>,
     ack: AckMode,
     _reader: Task<()>,
     writer: Task<()>,
@@ -123,6 +127,10 @@ pub struct Processes {
         async_channel::Sender<Report>,
         async_channel::Receiver<Report>,
     ),
+    /// Which helpers are behind, for the peers' read gates.
+    flow: Rc<Flow>,
+    /// async-process's driver: reaps the children that were not waited for, on this executor.
+    _reaper: Task<()>,
 }
 
 /// Whether two `process` blocks say the same (ExaBGP compares their settings, not where
@@ -143,6 +151,13 @@ pub struct Terminate(pub String);
 
 impl Processes {
     pub fn new(settings: Settings, executor: Rc<LocalExecutor<'static>>) -> Processes {
+        let mut driver = Box::pin(async_process::driver());
+        // polled once now, so that async-process counts this executor as its driver before the
+        // first helper starts (it would start a thread of its own otherwise)
+        let _ = futures_lite::future::block_on(futures_lite::future::poll_once(&mut driver));
+        let reaper = executor.spawn(async move {
+            let _ = driver.await;
+        });
         Processes {
             settings,
             executor,
@@ -150,7 +165,20 @@ impl Processes {
             clients: Clients::default(),
             stopped: BTreeMap::new(),
             reports: async_channel::bounded(REPORTS),
+            flow: Rc::default(),
+            _reaper: reaper,
         }
+    }
+
+    /// Shares `flow` (which helpers are behind) with the peers' gates.
+    pub fn with_flow(mut self, flow: Rc<Flow>) -> Processes {
+        self.flow = flow;
+        self
+    }
+
+    /// Whether `process` is behind: what feeds it waits (see [`super::backlog`]).
+    pub fn behind(&self, process: &str) -> bool {
+        self.flow.behind(process)
     }
 
     /// Names of the running helpers.
@@ -219,13 +247,12 @@ impl Processes {
         // a process group of its own keeps a terminal's Ctrl-C for the daemon
         let spawned = {
             use std::os::unix::process::CommandExt;
-            Command::new(program)
-                .args(args)
-                .env("TERM", "dumb")
+            let mut command = std::process::Command::new(program);
+            command.args(args).env("TERM", "dumb").process_group(0);
+            async_process::Command::from(command)
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::inherit())
-                .process_group(0)
                 .spawn()
         };
         let mut child = match spawned {
@@ -237,23 +264,18 @@ impl Processes {
             }
         };
         let (Some(stdout), Some(stdin)) = (child.stdout.take(), child.stdin.take()) else {
+            // both were asked for: not reached; the child is reaped when dropped
+            let _ = child.kill();
             return;
-        };
-        let (stdout, stdin) = match (Async::new(stdout), Async::new(stdin)) {
-            (Ok(stdout), Ok(stdin)) => (stdout, stdin),
-            (Err(error), _) | (_, Err(error)) => {
-                log::error!(target: "processes", "could not poll the pipes of process {}: {error}", config.name);
-                let _ = child.kill();
-                let _ = child.wait();
-                self.stopped.insert(config.name.clone(), config);
-                return;
-            }
         };
         log::debug!(target: "processes", "forked process {}", config.name);
         let name = config.name.clone();
         let reports = self.reports.0.clone();
+        let backlog = Rc::new(Backlog::new(&config.name, self.flow.clone()));
         let reader = self.executor.spawn(async move {
             let mut lines = futures_lite::io::BufReader::new(stdout).lines();
+            // read even while it is behind: a helper that answers what it reads with commands
+            // would block on its stdout, stop reading its stdin and never catch up
             while let Some(Ok(line)) = lines.next().await {
                 let process = name.clone();
                 if reports.send(Report::Line { process, line }).await.is_err() {
@@ -262,10 +284,13 @@ impl Processes {
             }
             let _ = reports.send(Report::Ended { process: name }).await;
         });
-        let (queue, pending) = async_channel::bounded::<String>(QUEUE);
-        let writer = self
-            .executor
-            .spawn(write_all(config.name.clone(), stdin, pending));
+        let (queue, pending) = async_channel::unbounded::<String>();
+        let writer = self.executor.spawn(write_all(
+            config.name.clone(),
+            stdin,
+            pending,
+            backlog.clone(),
+        ));
         let helper = Helper {
             ack: if self.settings.ack {
                 AckMode::On
@@ -275,7 +300,7 @@ impl Processes {
             config,
             child,
             queue,
-            dropped: Rc::new(Cell::new(0)),
+            backlog,
             _reader: reader,
             writer,
             window: (now, starts),
@@ -302,8 +327,10 @@ impl Processes {
         let Some(mut helper) = self.helpers.remove(process) else {
             return Ok(());
         };
+        // it may still run with its stdout closed; the driver reaps it once it is gone, so
+        // nothing waits here (what was queued for it is lost with it)
         let _ = helper.child.kill();
-        let _ = helper.child.wait();
+        helper.backlog.retire();
         if self.settings.respawn && helper.config.respawn {
             log::warn!(target: "processes", "process {process} ended, restarting it");
             self.spawn(helper.config, helper.window);
@@ -321,8 +348,9 @@ impl Processes {
         Ok(())
     }
 
-    /// Queues `text` (a line, the newline added here) for `process`; false if it is not running
-    /// or its queue is full (the message is dropped, see the module documentation).
+    /// Queues `text` (a line, the newline added here) for `process`; false if it is not running,
+    /// or it is a CLI client whose queue is full (see the module documentation). A helper's
+    /// queue takes every message; above its high-water mark, what feeds it pauses.
     pub fn write(&self, process: &str, text: &str) -> bool {
         let mut line = String::with_capacity(text.len() + 1);
         line.push_str(text);
@@ -330,7 +358,14 @@ impl Processes {
             line.push('\n');
         }
         if let Some(helper) = self.helpers.get(process) {
-            return offer(process, &helper.queue, &helper.dropped, line);
+            let len = line.len();
+            if helper.queue.try_send(line).is_err() {
+                return false;
+            }
+            if helper.backlog.push(len) {
+                log::warn!(target: "processes", "process {process} is not reading its input fast enough, pausing the peers that feed it");
+            }
+            return true;
         }
         let clients = self.clients.0.borrow();
         match clients.get(process) {
@@ -392,6 +427,8 @@ impl Processes {
     fn retire(&self, name: String, helper: Helper) -> Task<()> {
         log::debug!(target: "processes", "stopping process {name}");
         helper.queue.close();
+        // nothing waits for it any more (a successor of the same name has its own queue)
+        helper.backlog.retire();
         // no more lines, nor an `Ended` that a successor of the same name would take for its own
         drop(helper._reader);
         let writer = helper.writer;
@@ -399,19 +436,21 @@ impl Processes {
         self.executor.spawn(async move {
             // let what is queued go out, unless the helper stopped reading; dropping the
             // writer closes stdin
-            futures_lite::FutureExt::or(writer, async {
-                async_io::Timer::after(STOP_GRACE / 2).await;
-            })
-            .await;
-            let deadline = std::time::Instant::now() + STOP_GRACE;
-            while std::time::Instant::now() < deadline {
-                if let Ok(Some(_)) = child.try_wait() {
-                    return;
-                }
-                async_io::Timer::after(Duration::from_millis(20)).await;
+            writer
+                .or(async {
+                    async_io::Timer::after(STOP_GRACE / 2).await;
+                })
+                .await;
+            let exited = async { child.status().await.is_ok() }
+                .or(async {
+                    async_io::Timer::after(STOP_GRACE).await;
+                    false
+                })
+                .await;
+            if !exited {
+                let _ = child.kill();
+                let _ = child.status().await;
             }
-            let _ = child.kill();
-            let _ = child.wait();
         })
     }
 
@@ -432,7 +471,8 @@ impl Processes {
     }
 }
 
-/// Queues `line` for `process`, or drops it when the queue is full (warning once per episode).
+/// Queues `line` for the CLI client `process`, or drops it when the queue is full (warning once
+/// per episode).
 fn offer(
     process: &str,
     queue: &async_channel::Sender<String>,
@@ -461,8 +501,9 @@ fn offer(
 /// closed by the drop) or the pipe breaks.
 async fn write_all(
     name: String,
-    mut stdin: Async<ChildStdin>,
+    mut stdin: ChildStdin,
     pending: async_channel::Receiver<String>,
+    backlog: Rc<Backlog>,
 ) {
     while let Ok(line) = pending.recv().await {
         if let Err(error) = stdin.write_all(line.as_bytes()).await {
@@ -472,6 +513,9 @@ async fn write_all(
         // a shared stdin across lines: flush each so the helper sees it at once
         if stdin.flush().await.is_err() {
             return;
+        }
+        if backlog.pop(line.len()) {
+            log::warn!(target: "processes", "process {name} caught up ({} bytes waiting), resuming the peers that feed it", backlog.queued());
         }
     }
 }

@@ -104,6 +104,15 @@ impl Connection {
         Ok(read)
     }
 
+    /// Whether the peer sent something not read yet (bytes, an end of stream or an error),
+    /// without reading it.
+    pub fn has_input(&self) -> bool {
+        match self.io.get_ref().peek(&mut [0u8; 1]) {
+            Ok(_) => true,
+            Err(error) => error.kind() != io::ErrorKind::WouldBlock,
+        }
+    }
+
     /// Writes some of `data` once the socket accepts it; returns how much went. Cancel-safe.
     pub async fn write_some(&self, data: &[u8]) -> Result<usize, NetworkError> {
         let written = self
