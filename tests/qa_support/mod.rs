@@ -1,5 +1,5 @@
 //! Shared by the qa conformance tests: finds ExaBGP's qa data and the `exaqa` runner, and runs
-//! one of its daemon suites (encoding, api) against the built binary.
+//! one of its suites (encoding, api, json) against the built binary.
 #![allow(dead_code)] // each test file uses its own subset
 
 use std::path::{Path, PathBuf};
@@ -39,6 +39,38 @@ pub fn netns_available() -> bool {
 /// `SUITE: N passed, N failed` line, and panics when a case of `must_pass` did not pass.
 /// Without the qa data or the runner it skips with a message, except under `CI=true`.
 pub fn run_daemon_suite(suite: &str, must_pass: &[&str]) {
+    let daemon = format!("{} {{conf}}", env!("CARGO_BIN_EXE_exabgp-rs"));
+    let Some((passed, _)) = run_suite(suite, &["--daemon", &daemon, "--timeout", "20"]) else {
+        return;
+    };
+    let regressed: Vec<&&str> = must_pass
+        .iter()
+        .filter(|case| !passed.iter().any(|name| name == *case))
+        .collect();
+    assert!(regressed.is_empty(), "regressed: {regressed:?}");
+}
+
+/// Runs `exaqa json` (every `json:` line of the encoding and api cases against `decode -c`),
+/// and panics when a case fails that is not one of the `deviations` (each documented in
+/// docs/deviations.md). Skips as [`run_daemon_suite`] does.
+pub fn run_json_suite(deviations: &[&str]) {
+    let decoder = format!(
+        "{} decode -c {{conf}} {{hex}}",
+        env!("CARGO_BIN_EXE_exabgp-rs")
+    );
+    let Some((_, failed)) = run_suite("json", &["--decoder", &decoder]) else {
+        return;
+    };
+    let unexpected: Vec<&String> = failed
+        .iter()
+        .filter(|case| !deviations.contains(&case.as_str()))
+        .collect();
+    assert!(unexpected.is_empty(), "failed: {unexpected:?}");
+}
+
+/// Runs one exaqa suite with `args`; the names of the cases that passed and failed (without the
+/// `SUITE/` prefix), or None when skipped.
+fn run_suite(suite: &str, args: &[&str]) -> Option<(Vec<String>, Vec<String>)> {
     let ci = std::env::var("CI").as_deref() == Ok("true");
     let (Some(cases), Some(exaqa)) = (qa_dir(), exaqa()) else {
         assert!(
@@ -46,23 +78,20 @@ pub fn run_daemon_suite(suite: &str, must_pass: &[&str]) {
             "CI=true but ExaBGP's qa data or the exaqa runner is missing"
         );
         eprintln!("skipped: no ExaBGP qa data ($EXABGP_QA_DIR or ../shared/exabgp-qa) or exaqa");
-        return;
+        return None;
     };
     let run_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("qa/run");
-    let daemon = format!("{} {{conf}}", env!("CARGO_BIN_EXE_exabgp-rs"));
     let mut command = Command::new("python3");
     command
         .arg(&exaqa)
         .arg(suite)
-        .arg("--daemon")
-        .arg(&daemon)
+        .args(args)
         .arg("--cases")
-        .arg(&cases)
-        .args(["--timeout", "20"]);
+        .arg(&cases);
     if run_dir.is_dir() {
         command.arg("--run-dir").arg(&run_dir);
     }
-    if netns_available() {
+    if suite != "json" && netns_available() {
         command.arg("--netns");
     }
     let output = command.output().expect("python3 runs exaqa");
@@ -89,9 +118,5 @@ pub fn run_daemon_suite(suite: &str, must_pass: &[&str]) {
         "exaqa reported no case: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let regressed: Vec<&&str> = must_pass
-        .iter()
-        .filter(|case| !passed.iter().any(|name| name == *case))
-        .collect();
-    assert!(regressed.is_empty(), "regressed: {regressed:?}");
+    Some((passed, failed))
 }
