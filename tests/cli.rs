@@ -201,7 +201,13 @@ fn pair(label: &str, extra_env: &[(&str, String)]) -> Pair {
     env.extend(extra_env.iter().cloned());
     let active = Daemon::start(
         &active_root,
-        &neighbor("127.0.41.1", "127.0.41.2", 65002, 65001, ""),
+        &neighbor(
+            "127.0.41.1",
+            "127.0.41.2",
+            65002,
+            65001,
+            "  adj-rib-in true;\n",
+        ),
         &env,
     );
     passive.wait_for("session up");

@@ -171,7 +171,7 @@ impl Neighbor {
             domain_name: String::new(),
             group_updates: true,
             auto_flush: true,
-            adj_rib_in: true,
+            adj_rib_in: false,
             adj_rib_out: true,
             manual_eor: false,
             rate_limit: 0,

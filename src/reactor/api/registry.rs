@@ -299,7 +299,8 @@ mod tests {
     /// adj-rib-in follows what the peer sent.
     #[test]
     fn stats_reset_on_close_and_rib_in_follows_updates() {
-        let a = config("192.0.2.1", None);
+        let mut a = config("192.0.2.1", None);
+        a.neighbor.adj_rib_in = true;
         let mut registered = peer(&a);
         let nlri = Nlri::Inet(Inet::new(
             Family::IPV4_UNICAST,
