@@ -90,6 +90,10 @@ enum Arm {
     Flow,
 }
 
+/// At most this many bulk messages, and about this many bytes, go in one vectored write.
+const WRITEV_PARTS: usize = 64;
+const WRITEV_BYTES: usize = 64 << 10;
+
 /// Drives one peer coroutine.
 pub struct Bridge {
     /// `peer 127.0.0.1 ASN 65000`, ExaBGP's prefix for a peer's log lines.
@@ -664,16 +668,59 @@ async fn write(
     let Some((message, offset)) = writing else {
         return future::pending().await;
     };
-    let result = connection
-        .write_some(&message[*offset..])
-        .await
-        .map(|written| {
-            *offset += written;
-        });
-    if *offset >= message.len() {
-        *writing = None;
-        *writing_urgent = false;
+    if *writing_urgent || !urgent.is_empty() || bulk.is_empty() {
+        // the message in flight alone: an urgent one waits for no bulk, and bulk goes no
+        // further than its message boundary while urgent messages wait
+        let result = connection
+            .write_some(&message[*offset..])
+            .await
+            .map(|written| {
+                *offset += written;
+            });
+        if *offset >= message.len() {
+            *writing = None;
+            *writing_urgent = false;
+        }
+        return Arm::Wrote(result);
     }
+    // bulk: the message in flight and those queued behind it in one system call (one send per
+    // UPDATE cost a fifth of a large table's start)
+    let mut parts = Vec::with_capacity(WRITEV_PARTS);
+    parts.push(std::io::IoSlice::new(&message[*offset..]));
+    let mut gathered = message.len() - *offset;
+    for queued in bulk.iter() {
+        if parts.len() == WRITEV_PARTS || gathered >= WRITEV_BYTES {
+            break;
+        }
+        parts.push(std::io::IoSlice::new(queued));
+        gathered += queued.len();
+    }
+    let rest = message.len() - *offset;
+    let result = connection.write_vectored(&parts).await;
+    drop(parts);
+    let result = result.map(|mut written| {
+        if written < rest {
+            if let Some((_, offset)) = writing {
+                *offset += written;
+            }
+            return;
+        }
+        written -= rest;
+        *writing = None;
+        while let Some(next) = bulk.front() {
+            if written < next.len() {
+                if written > 0 {
+                    let next = bulk.pop_front().expect("front");
+                    *bulk_bytes -= next.len();
+                    *writing = Some((next, written));
+                }
+                break;
+            }
+            written -= next.len();
+            *bulk_bytes -= next.len();
+            bulk.pop_front();
+        }
+    });
     Arm::Wrote(result)
 }
 

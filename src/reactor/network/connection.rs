@@ -132,6 +132,28 @@ impl Connection {
         Ok(written)
     }
 
+    /// Writes what the socket takes of `parts`, in order, in one system call.
+    pub async fn write_vectored(
+        &self,
+        parts: &[std::io::IoSlice<'_>],
+    ) -> Result<usize, NetworkError> {
+        let written = self
+            .io
+            .write_with(|mut stream| stream.write_vectored(parts))
+            .await
+            .map_err(|error| {
+                NetworkError::LostConnection(format!(
+                    "Problem while writing data to the network ({error})"
+                ))
+            })?;
+        if written == 0 && parts.iter().any(|part| !part.is_empty()) {
+            return Err(NetworkError::LostConnection(
+                "lost the TCP connection".to_string(),
+            ));
+        }
+        Ok(written)
+    }
+
     /// Writes all of `data`.
     pub async fn write_all(&self, mut data: &[u8]) -> Result<(), NetworkError> {
         while !data.is_empty() {
