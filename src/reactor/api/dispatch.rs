@@ -491,16 +491,18 @@ impl Hook for Api {
         let Some(&kind) = message.get(18) else {
             return;
         };
-        let stamp = self.stamp();
         let mut inner = self.inner.borrow_mut();
         let Some(peer) = inner.state.registry.get_mut(neighbor) else {
             return;
         };
         peer.stats.count(kind, true);
         // the OPENs are told once the session is agreed (ApiEvent::Negotiated)
-        if kind == MessageType::OPEN.0 {
+        if kind == MessageType::OPEN.0
+            || !super::fanout::wants(&peer.config.api, "send", MessageType(kind))
+        {
             return;
         }
+        let stamp = self.stamp();
         if let Some((fanout, peer)) = inner.fanout(self.version, neighbor) {
             fanout.message(peer, &stamp, "send", message, None);
         }

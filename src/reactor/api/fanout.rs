@@ -16,6 +16,20 @@ use crate::bgp::message::{MessageType, Notification};
 use crate::configuration::{Api, Direction, Process};
 use bytes::Bytes;
 
+/// Whether a helper of `api`'s sections is subscribed to `kind` going `direction` ("receive"
+/// or "send"): the caller need not stamp a message nobody gets.
+pub(crate) fn wants(api: &Api, direction: &str, kind: MessageType) -> bool {
+    sections(api).any(|section| subscribed(&settings(section, direction), kind))
+}
+
+fn settings(section: &Api, direction: &str) -> Direction {
+    if direction == "receive" {
+        section.receive
+    } else {
+        section.send
+    }
+}
+
 /// The helpers, as a peer's messages reach them.
 pub(crate) struct Fanout<'a> {
     pub(crate) helpers: &'a dyn Helpers,
@@ -94,15 +108,9 @@ impl Fanout<'_> {
         };
         let kind = MessageType(kind);
         let (header_bytes, body) = raw.split_at(19.min(raw.len()));
-        let settings_of = |section: &Api| {
-            if direction == "receive" {
-                section.receive
-            } else {
-                section.send
-            }
-        };
+        let settings_of = |section: &Api| settings(section, direction);
         let api = &peer.config.api;
-        if !sections(api).any(|section| subscribed(&settings_of(section), kind)) {
+        if !wants(api, direction, kind) {
             return;
         }
         let api = api.clone();
