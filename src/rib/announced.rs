@@ -7,7 +7,7 @@ use super::route::{key, Keyed};
 use super::Route;
 use crate::bgp::message::update::attribute::Attributes;
 use crate::bgp::message::update::nlri::Nlri;
-use std::collections::HashMap;
+use crate::util::hash::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 

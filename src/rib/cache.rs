@@ -3,8 +3,8 @@
 
 use super::route::{key, Keyed, RibNlri, Route};
 use crate::protocol::family::Family;
+use crate::util::hash::HashMap;
 use std::collections::hash_map::Entry;
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -35,7 +35,7 @@ impl<N: RibNlri, A: Eq> Cache<N, A> {
     pub fn new(enabled: bool) -> Cache<N, A> {
         Cache {
             enabled,
-            seen: HashMap::new(),
+            seen: HashMap::default(),
         }
     }
 

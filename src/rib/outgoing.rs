@@ -17,9 +17,10 @@ use crate::bgp::message::update::attribute::collection::Attributes;
 use crate::bgp::message::update::nlri::Nlri;
 use crate::bgp::message::update::{RoutedNlri, Update};
 use crate::protocol::family::{Afi, Family, Safi};
+use crate::util::hash::{HashMap, HashSet};
 use bytes::Bytes;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -122,14 +123,14 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         OutgoingRib {
             cache: Cache::new(adj_rib_out),
             families: families.into_iter().collect(),
-            interned: HashSet::new(),
+            interned: HashSet::default(),
             seq: 0,
-            announces: HashMap::new(),
-            superseded: HashMap::new(),
-            withdraws: HashMap::new(),
+            announces: HashMap::default(),
+            superseded: HashMap::default(),
+            withdraws: HashMap::default(),
             refresh_families: Vec::new(),
             refresh_routes: Vec::new(),
-            watchdogs: HashMap::new(),
+            watchdogs: HashMap::default(),
         }
     }
 
@@ -607,12 +608,12 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         out: &mut Vec<RibUpdate<N, A>>,
     ) {
         type Group<N> = (Family, Option<IpAddr>, Vec<(N, Option<IpAddr>)>);
-        let mut attribute_order: HashMap<*const A, usize> = HashMap::new();
+        let mut attribute_order: HashMap<*const A, usize> = HashMap::default();
         let mut groups: Vec<(Arc<A>, Vec<Group<N>>)> = Vec::new();
-        let mut sub_order: HashMap<(usize, Family, Option<IpAddr>), usize> = HashMap::new();
+        let mut sub_order: HashMap<(usize, Family, Option<IpAddr>), usize> = HashMap::default();
         // a whole table drained at once: the cache is sized once, and the queue's memory is
         // given back as it is drained, so that the table is not held three times meanwhile
-        let mut families: HashMap<Family, usize> = HashMap::new();
+        let mut families: HashMap<Family, usize> = HashMap::default();
         for (nlri, _) in &announces {
             *families.entry(nlri.family()).or_default() += 1;
         }
@@ -679,8 +680,8 @@ impl<'a, N: RibNlri> PathsLimit<'a, N> {
     fn new(limits: &'a BTreeMap<Family, u16>) -> PathsLimit<'a, N> {
         PathsLimit {
             limits,
-            counts: HashMap::new(),
-            decided: HashMap::new(),
+            counts: HashMap::default(),
+            decided: HashMap::default(),
         }
     }
 
@@ -1312,8 +1313,8 @@ mod tests {
         #[test]
         fn peer_converges_without_redundant_announces(ops in proptest::collection::vec(op(), 0..60), grouped in any::<bool>()) {
             let mut rib = new_rib();
-            let mut intended: HashMap<u32, u32> = HashMap::new();
-            let mut peer: HashMap<u32, u32> = HashMap::new();
+            let mut intended: HashMap<u32, u32> = HashMap::default();
+            let mut peer: HashMap<u32, u32> = HashMap::default();
             let apply = |rib: &mut OutgoingRib<P, Attrs>, peer: &mut HashMap<u32, u32>| -> Result<(), TestCaseError> {
                 for update in rib.updates(grouped) {
                     if let RibUpdate::Update { announces, withdraws, attributes } = update {

@@ -1,3 +1,4 @@
 //! Ports `exabgp/util/`: small helpers shared by every layer, with no I/O.
 
+pub(crate) mod hash;
 pub mod hex;

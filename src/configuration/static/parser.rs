@@ -22,8 +22,8 @@ use crate::configuration::core::parser::{parse_asn, parse_number};
 use crate::configuration::core::{Error, Location, Result};
 use crate::protocol::family::{Afi, Family, Safi};
 use crate::rib::change::{Change, Tags};
+use crate::util::hash::HashSet;
 use bytes::Bytes;
-use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
@@ -351,7 +351,7 @@ impl Table {
             }
             Ok(())
         };
-        let mut interned = HashSet::new();
+        let mut interned = HashSet::default();
         let mut built: Vec<(usize, Vec<Change>)> = Vec::new();
         for (before, later) in later {
             while let Some(s) = selfs.next_if(|s| s.first < before) {

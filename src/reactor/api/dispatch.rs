@@ -40,6 +40,9 @@ pub struct Api {
     settings: Settings,
     version: ApiVersion,
     host: String,
+    /// This process's id, read when the reactor starts (after a daemonizing fork): one system
+    /// call less per message.
+    pid: std::cell::Cell<u32>,
     /// The daemon's id for `ping` and `status` (ExaBGP's `daemon_uuid`).
     uuid: String,
     started: std::time::Instant,
@@ -93,6 +96,7 @@ impl Api {
                 ApiVersion::V6
             },
             host: host_name(),
+            pid: std::cell::Cell::new(std::process::id()),
             uuid: daemon_uuid(),
             started: std::time::Instant::now(),
             draining: std::cell::Cell::new(false),
@@ -170,7 +174,7 @@ impl Api {
         Daemon {
             version: self.version,
             uuid: &self.uuid,
-            pid: std::process::id(),
+            pid: self.pid.get(),
             now: self.now(),
         }
     }
@@ -183,7 +187,7 @@ impl Api {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0.0, |d| d.as_secs_f64()),
             host: self.host.clone(),
-            pid: std::process::id(),
+            pid: self.pid.get(),
             ppid: std::os::unix::process::parent_id(),
             counter: None,
             peer: None,
@@ -259,6 +263,7 @@ const BATCH_MAX: std::time::Duration = std::time::Duration::from_millis(100);
 
 impl Hook for Api {
     fn start(&self, executor: &Rc<LocalExecutor<'static>>) {
+        self.pid.set(std::process::id());
         let mut inner = self.inner.borrow_mut();
         let mut processes =
             Processes::new(self.settings, executor.clone()).with_flow(self.flow.clone());
