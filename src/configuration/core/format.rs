@@ -69,87 +69,98 @@ pub fn tokens(text: &str) -> Result<Vec<Token<'_>>> {
     Ok(out)
 }
 
+/// The bytes that end an unquoted word (a `\` does too, before whitespace).
+fn ends_word(byte: u8) -> bool {
+    matches!(
+        byte,
+        b'\n'
+            | b' '
+            | b'\t'
+            | b'\r'
+            | b'#'
+            | b';'
+            | b'{'
+            | b'}'
+            | b'['
+            | b']'
+            | b'('
+            | b')'
+            | b','
+            | b'"'
+            | b'\''
+    )
+}
+
 /// Splits `text` into tokens, handing each to `emit` as soon as it is complete: a large
 /// configuration is never held as one list of tokens (its first error stops the split).
+/// Every byte that means something is ASCII, so the text is scanned as bytes; columns count
+/// characters.
 pub fn tokenize<'t>(text: &'t str, mut emit: impl FnMut(Token<'t>) -> Result<()>) -> Result<()> {
-    let mut chars = text.char_indices().peekable();
+    let bytes = text.as_bytes();
     let (mut line, mut column) = (1u32, 1u32);
-    // the word being read: its first byte and where it is
-    let mut word: Option<(usize, Location)> = None;
-
-    // the word ends before byte `end`
-    let flush = |emit: &mut dyn FnMut(Token<'t>) -> Result<()>,
-                 word: &mut Option<(usize, Location)>,
-                 end: usize|
-     -> Result<()> {
-        match word.take() {
-            None => Ok(()),
-            Some((start, at)) => emit(Token {
-                text: Cow::Borrowed(&text[start..end]),
-                kind: Kind::Word,
-                location: at,
-            }),
-        }
-    };
-
-    while let Some((offset, c)) = chars.next() {
+    let followed_by_whitespace =
+        |at: usize| text[at..].chars().next().is_some_and(char::is_whitespace);
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
         let here = Location { line, column };
-        column += 1;
-        match c {
-            '\n' => {
-                flush(&mut emit, &mut word, offset)?;
+        match byte {
+            b'\n' => {
                 line += 1;
                 column = 1;
+                i += 1;
             }
-            ' ' | '\t' | '\r' => flush(&mut emit, &mut word, offset)?,
-            '#' => {
-                flush(&mut emit, &mut word, offset)?;
-                while chars.peek().is_some_and(|&(_, n)| n != '\n') {
-                    chars.next();
-                }
+            b' ' | b'\t' | b'\r' => {
+                column += 1;
+                i += 1;
             }
-            '\\' if word.is_none() || chars.peek().is_some_and(|(_, n)| n.is_whitespace()) => {
+            // nothing is emitted before the line ends: the column need not follow
+            b'#' => {
+                i = bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(bytes.len(), |n| i + n)
+            }
+            b'\\' => {
                 // a continuation: only blanks may follow it on its line
-                flush(&mut emit, &mut word, offset)?;
-                while chars
-                    .peek()
-                    .is_some_and(|&(_, n)| n == ' ' || n == '\t' || n == '\r')
-                {
-                    chars.next();
+                column += 1;
+                i += 1;
+                while let Some(b' ' | b'\t' | b'\r') = bytes.get(i) {
                     column += 1;
+                    i += 1;
                 }
-                match chars.peek() {
-                    Some((_, '\n')) | None => {}
-                    Some(_) => {
-                        return Err(Error::new(here, "a '\\' outside quotes must end its line"))
-                    }
+                if !matches!(bytes.get(i), Some(b'\n') | None) {
+                    return Err(Error::new(here, "a '\\' outside quotes must end its line"));
                 }
             }
-            ';' | '{' | '}' | '[' | ']' | '(' | ')' | ',' => {
-                flush(&mut emit, &mut word, offset)?;
-                let kind = match c {
-                    ';' => Kind::End,
-                    '{' => Kind::Open,
-                    '}' => Kind::Close,
+            b';' | b'{' | b'}' | b'[' | b']' | b'(' | b')' | b',' => {
+                let kind = match byte {
+                    b';' => Kind::End,
+                    b'{' => Kind::Open,
+                    b'}' => Kind::Close,
                     _ => Kind::Word,
                 };
                 emit(Token {
-                    text: Cow::Borrowed(&text[offset..offset + 1]),
+                    text: Cow::Borrowed(&text[i..i + 1]),
                     kind,
                     location: here,
                 })?;
+                column += 1;
+                i += 1;
             }
-            '"' | '\'' => {
-                flush(&mut emit, &mut word, offset)?;
-                let start = offset + 1;
+            b'"' | b'\'' => {
+                let quote = char::from(byte);
+                column += 1;
+                let start = i + 1;
                 // owned only once an escape makes it differ from the text
                 let mut quoted: Option<String> = None;
                 let unterminated =
-                    || Error::new(here, format!("unterminated string starting with {c}"));
+                    || Error::new(here, format!("unterminated string starting with {quote}"));
+                let mut chars = text[start..].char_indices().map(|(at, c)| (start + at, c));
                 let text = loop {
                     match chars.next() {
-                        Some((end, q)) if q == c => {
+                        Some((end, q)) if q == quote => {
                             column += 1;
+                            i = end + 1;
                             break match quoted {
                                 Some(owned) => Cow::Owned(owned),
                                 None => Cow::Borrowed(&text[start..end]),
@@ -200,13 +211,26 @@ pub fn tokenize<'t>(text: &'t str, mut emit: impl FnMut(Token<'t>) -> Result<()>
                 })?;
             }
             _ => {
-                if word.is_none() {
-                    word = Some((offset, here));
+                let start = i;
+                while let Some(&byte) = bytes.get(i) {
+                    if ends_word(byte) || (byte == b'\\' && followed_by_whitespace(i + 1)) {
+                        break;
+                    }
+                    // a character's continuation bytes add no column
+                    if byte & 0xC0 != 0x80 {
+                        column += 1;
+                    }
+                    i += 1;
                 }
+                emit(Token {
+                    text: Cow::Borrowed(&text[start..i]),
+                    kind: Kind::Word,
+                    location: here,
+                })?;
             }
         }
     }
-    flush(&mut emit, &mut word, text.len())
+    Ok(())
 }
 
 #[cfg(test)]
@@ -219,6 +243,23 @@ mod tests {
             .into_iter()
             .map(|t| (t.text.into_owned(), t.location.line, t.location.column))
             .collect()
+    }
+
+    /// Columns count characters, not bytes; a `\` inside a word is part of it unless blanks
+    /// follow it.
+    #[test]
+    fn columns_count_characters() {
+        assert_eq!(
+            texts("déjà vu;\na\\b c\\ \n d"),
+            vec![
+                ("déjà".into(), 1, 1),
+                ("vu".into(), 1, 6),
+                (";".into(), 1, 8),
+                ("a\\b".into(), 2, 1),
+                ("c".into(), 2, 5),
+                ("d".into(), 3, 2),
+            ]
+        );
     }
 
     #[test]
