@@ -260,39 +260,52 @@ impl Attribute {
     /// AGGREGATOR holding a four-byte ASN is followed by its AS4_PATH / AS4_AGGREGATOR, as
     /// ExaBGP writes them (RFC 6793 §4.2.2).
     pub fn encode(&self, negotiated: &Negotiated, out: &mut BytesMut) {
-        let mut value = BytesMut::new();
+        // the value is written in place after room for the longest header, then moved up
+        // one byte when the short header fits: no buffer of its own per attribute
+        let start = out.len();
+        out.put_slice(&[0u8; 4]);
         match self {
-            Attribute::Origin(v) => v.encode(&mut value),
-            Attribute::AsPath(v) => v.encode(negotiated.asn4, &mut value),
-            Attribute::NextHop(v) => v.encode(&mut value),
-            Attribute::Med(v) => v.encode(&mut value),
-            Attribute::LocalPreference(v) => v.encode(&mut value),
+            Attribute::Origin(v) => v.encode(out),
+            Attribute::AsPath(v) => v.encode(negotiated.asn4, out),
+            Attribute::NextHop(v) => v.encode(out),
+            Attribute::Med(v) => v.encode(out),
+            Attribute::LocalPreference(v) => v.encode(out),
             Attribute::AtomicAggregate(_) => {}
-            Attribute::Aggregator(v) => v.encode(negotiated.asn4, &mut value),
-            Attribute::Communities(v) => v.encode(&mut value),
-            Attribute::OriginatorId(v) => v.encode(&mut value),
-            Attribute::ClusterList(v) => v.encode(&mut value),
-            Attribute::ExtendedCommunities(v) => v.encode(&mut value),
-            Attribute::As4Path(v) => v.encode(true, &mut value),
-            Attribute::As4Aggregator(v) => v.encode(true, &mut value),
-            Attribute::Aigp(v) => v.encode(&mut value),
-            Attribute::Ipv6ExtendedCommunities(v) => v.encode(&mut value),
-            Attribute::LargeCommunities(v) => v.encode(&mut value),
-            Attribute::Pmsi(v) => v.encode(&mut value),
-            Attribute::PrefixSid(v) => v.encode(&mut value),
-            Attribute::TunnelEncap(v) => v.encode(&mut value),
-            Attribute::LinkState(v) => value.extend_from_slice(&v.raw),
-            Attribute::Generic(v) => value.extend_from_slice(&v.value),
+            Attribute::Aggregator(v) => v.encode(negotiated.asn4, out),
+            Attribute::Communities(v) => v.encode(out),
+            Attribute::OriginatorId(v) => v.encode(out),
+            Attribute::ClusterList(v) => v.encode(out),
+            Attribute::ExtendedCommunities(v) => v.encode(out),
+            Attribute::As4Path(v) => v.encode(true, out),
+            Attribute::As4Aggregator(v) => v.encode(true, out),
+            Attribute::Aigp(v) => v.encode(out),
+            Attribute::Ipv6ExtendedCommunities(v) => v.encode(out),
+            Attribute::LargeCommunities(v) => v.encode(out),
+            Attribute::Pmsi(v) => v.encode(out),
+            Attribute::PrefixSid(v) => v.encode(out),
+            Attribute::TunnelEncap(v) => v.encode(out),
+            Attribute::LinkState(v) => out.extend_from_slice(&v.raw),
+            Attribute::Generic(v) => out.extend_from_slice(&v.value),
         }
+        let len = out.len() - start - 4;
         // ExaBGP writes no optional attribute with an empty value (Attribute._attribute)
-        if value.is_empty()
-            && self.flag() & Flag::OPTIONAL != 0
-            && !matches!(self, Attribute::Generic(_))
-        {
+        if len == 0 && self.flag() & Flag::OPTIONAL != 0 && !matches!(self, Attribute::Generic(_)) {
+            out.truncate(start);
             return;
         }
-        write_header(out, self.flag(), self.code(), value.len());
-        out.put_slice(&value);
+        let (flag, code) = (self.flag(), self.code());
+        if len > 255 || flag & Flag::EXTENDED_LENGTH != 0 {
+            out[start..start + 4].copy_from_slice(&[
+                flag | Flag::EXTENDED_LENGTH,
+                code,
+                (len >> 8) as u8,
+                len as u8,
+            ]);
+        } else {
+            out.copy_within(start + 4.., start + 3);
+            out.truncate(out.len() - 1);
+            out[start..start + 3].copy_from_slice(&[flag, code, len as u8]);
+        }
         if !negotiated.asn4 {
             match self {
                 Attribute::AsPath(path) if path.needs_as4() => {
