@@ -42,7 +42,10 @@ fn regressions(target: &str) -> Vec<(String, Vec<u8>)> {
 
 /// Runs every seed and regression of `target` through `run`; panics naming those that panicked.
 fn replay(target: &str, run: fn(&[u8])) {
-    assert!(seeds::TARGETS.contains(&target), "{target} is not a fuzz target");
+    assert!(
+        seeds::TARGETS.contains(&target),
+        "{target} is not a fuzz target"
+    );
     let mut inputs = regressions(target);
     let kept = inputs.len();
     match qa_support::qa_dir() {
