@@ -202,3 +202,67 @@ fn reload_restarts_a_changed_helper_only_when_full() {
         }))
     });
 }
+
+/// A line that is not UTF-8 is one bad command (its bytes replaced, so that the parser refuses
+/// it with an error reply): the helper is not taken for ended and its next lines are read.
+#[test]
+fn a_line_that_is_not_utf8_does_not_end_the_helper() {
+    run(|executor| {
+        let inner = executor.clone();
+        async_io::block_on(executor.run(async move {
+            let mut processes = Processes::new(SETTINGS, inner);
+            processes.start(
+                &[helper(
+                    "binary",
+                    r"printf 'announce \377\376\n'; echo 'announce eor'",
+                    false,
+                )],
+                false,
+            );
+            assert_eq!(
+                processes.next().await,
+                Report::Line {
+                    process: "binary".into(),
+                    line: "announce \u{fffd}\u{fffd}".into()
+                }
+            );
+            assert_eq!(
+                processes.next().await,
+                Report::Line {
+                    process: "binary".into(),
+                    line: "announce eor".into()
+                }
+            );
+        }))
+    });
+}
+
+/// ExaBGP's `MAX_COMMAND_SIZE`: a helper writing more than 1 MiB without a newline is not
+/// buffered without end; it is taken as broken and ended (then respawned as configured).
+#[test]
+fn a_helper_writing_an_endless_line_is_ended() {
+    run(|executor| {
+        let inner = executor.clone();
+        async_io::block_on(executor.run(async move {
+            let mut processes = Processes::new(SETTINGS, inner);
+            processes.start(
+                &[helper(
+                    "endless",
+                    "head -c 3000000 /dev/zero | tr '\\0' a; echo; echo 'announce eor'",
+                    false,
+                )],
+                false,
+            );
+            // not assert_eq: a failure would print the 3 MB line
+            let report = processes.next().await;
+            assert!(
+                matches!(&report, Report::Ended { process } if process == "endless"),
+                "not ended: {}",
+                match &report {
+                    Report::Line { line, .. } => format!("a line of {} bytes", line.len()),
+                    Report::Ended { process } => format!("{process} ended"),
+                }
+            );
+        }))
+    });
+}

@@ -179,3 +179,20 @@ fn helpers_of_the_configuration_need_not_exist() {
         "10.0.0.0/24"
     );
 }
+
+/// `exabgp-rs env | head -1` and the like: a reader that goes away ends a one-shot command as
+/// it ends `cat` (SIGPIPE, 141 in the shell), with no panic about a broken pipe.
+#[test]
+fn one_shot_commands_end_quietly_when_their_reader_goes() {
+    for args in ["env", "decode --open 04FDE9005A0A00000108020641040000FDE9"] {
+        // the reader (`true`) is gone before the command writes
+        let script = format!("{{ sleep 0.3; \"$0\" {args}; echo \"status $?\" >&2; }} | true");
+        let output = Command::new("sh")
+            .args(["-c", &script, env!("CARGO_BIN_EXE_exabgp-rs")])
+            .output()
+            .expect("sh runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args}: {stderr}");
+        assert!(stderr.contains("status 141"), "{args}: {stderr}");
+    }
+}

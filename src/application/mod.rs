@@ -15,6 +15,22 @@ pub fn run(args: Vec<String>) -> i32 {
         eprintln!("{}", usage());
         return 1;
     };
+    // output meant for a terminal or a pipe: a reader that goes ends the command quietly
+    if matches!(
+        command.as_str(),
+        "version"
+            | "--version"
+            | "decode"
+            | "encode"
+            | "help"
+            | "--help"
+            | "-h"
+            | "validate"
+            | "configuration"
+            | "env"
+    ) {
+        crate::reactor::sys::default_sigpipe();
+    }
     match command.as_str() {
         "version" | "--version" => {
             println!("exabgp-rs {}", env!("CARGO_PKG_VERSION"));

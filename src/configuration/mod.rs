@@ -71,10 +71,31 @@ impl Configuration {
     /// programs must exist.
     pub fn load_with(path: &Path, programs: Programs) -> Result<Configuration> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let bytes = std::fs::read(path).map_err(|e| {
             Error::new(
                 self::core::Location { line: 0, column: 0 },
                 format!("can not read the configuration: {e}"),
+            )
+            .in_file(&name)
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            // where the first bad byte is, as any other error is located
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let line = valid.split('\n').count();
+            let column = valid
+                .rsplit('\n')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .count()
+                + 1;
+            Error::new(
+                self::core::Location {
+                    line: u32::try_from(line).unwrap_or(u32::MAX),
+                    column: u32::try_from(column).unwrap_or(u32::MAX),
+                },
+                "the configuration is not UTF-8 text".to_string(),
             )
             .in_file(&name)
         })?;

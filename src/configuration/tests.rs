@@ -675,3 +675,26 @@ mod robustness {
         }
     }
 }
+
+#[test]
+fn a_file_that_is_not_utf8_is_refused_at_the_bad_byte() {
+    let folder = std::env::temp_dir().join(format!("exabgp-rs-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let path = folder.join("latin1.conf");
+    std::fs::write(
+        &path,
+        b"neighbor 127.0.0.1 {\n  local-as 1;\n  description \"caf\xe9\";\n}\n",
+    )
+    .unwrap();
+    let error = Configuration::load_with(&path, Programs::AsWritten)
+        .unwrap_err()
+        .to_string();
+    std::fs::remove_dir_all(&folder).unwrap();
+    assert_eq!(
+        error,
+        format!(
+            "{}:3:19: the configuration is not UTF-8 text",
+            path.display()
+        )
+    );
+}

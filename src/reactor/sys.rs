@@ -1,5 +1,6 @@
 //! The few system calls ExaBGP's `reactor/network/tcp.py` and `reactor/daemon.py` make that neither
-//! std nor socket2 expose: TCP-MD5 (RFC 2385), IP_MINTTL (GTSM, RFC 5082), and process identity.
+//! std nor socket2 expose: TCP-MD5 (RFC 2385), IP_MINTTL (GTSM, RFC 5082), process identity, and
+//! the default SIGPIPE for the one-shot commands.
 //!
 //! Every `unsafe` block of the crate lives here, each one a single libc call on plain values.
 #![allow(unsafe_code)]
@@ -108,6 +109,15 @@ pub(crate) fn set_min_ttl(_socket: &impl AsRawFd, _ipv6: bool, _ttl: u8) -> io::
 pub(crate) fn ids() -> (u32, u32) {
     // SAFETY: getuid and getgid cannot fail and touch no memory of ours.
     unsafe { (libc::getuid(), libc::getgid()) }
+}
+
+/// Lets SIGPIPE end the process, as it ends `cat`: for the one-shot commands, whose output may
+/// go to a reader that stops early (`| head`). Rust ignores SIGPIPE, so such a write would fail
+/// and `println!` panic; the daemon keeps it ignored (a helper or peer that goes is an error it
+/// handles).
+pub(crate) fn default_sigpipe() {
+    // SAFETY: signal with SIG_DFL installs no handler of ours and touches no memory.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
 }
 
 /// The effective user id.

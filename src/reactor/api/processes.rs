@@ -26,10 +26,11 @@
 //! which replies to it are dropped (a client feeds its queue only with its own commands).
 
 use super::backlog::{Backlog, Flow};
+use super::control::MAX_COMMAND_SIZE;
 use crate::configuration::process::Process;
 use async_executor::{LocalExecutor, Task};
 use async_process::{Child, ChildStdin, Stdio};
-use futures_lite::{AsyncBufReadExt, AsyncWriteExt, FutureExt, StreamExt};
+use futures_lite::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, FutureExt};
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -273,16 +274,11 @@ impl Processes {
         let reports = self.reports.0.clone();
         let backlog = Rc::new(Backlog::new(&config.name, self.flow.clone()));
         let reader = self.executor.spawn(async move {
-            let mut lines = futures_lite::io::BufReader::new(stdout).lines();
             // read even while it is behind: a helper that answers what it reads with commands
             // would block on its stdout, stop reading its stdin and never catch up
-            while let Some(Ok(line)) = lines.next().await {
-                let process = name.clone();
-                if reports.send(Report::Line { process, line }).await.is_err() {
-                    return;
-                }
+            if read_lines(&name, stdout, &reports).await {
+                let _ = reports.send(Report::Ended { process: name }).await;
             }
-            let _ = reports.send(Report::Ended { process: name }).await;
         });
         let (queue, pending) = async_channel::unbounded::<String>();
         let writer = self.executor.spawn(write_all(
@@ -528,6 +524,45 @@ async fn write_all(
         let len = batch.len();
         if backlog.pop(len) {
             log::warn!(target: "processes", "process {name} caught up ({} bytes waiting), resuming the peers that feed it", backlog.queued());
+        }
+    }
+}
+
+/// Reports a helper's lines until it closes its stdout (true) or nobody listens (false).
+///
+/// A line that is not UTF-8 is reported with its bad bytes replaced, so the parser refuses it
+/// with an error reply and the helper runs on (the CLI reader does the same). More than ExaBGP's
+/// `MAX_COMMAND_SIZE` without a newline ends the helper, as ExaBGP's `_handle_problem` does,
+/// instead of buffering without end.
+async fn read_lines(
+    name: &str,
+    stdout: impl AsyncRead + Unpin,
+    reports: &async_channel::Sender<Report>,
+) -> bool {
+    let mut reader = futures_lite::io::BufReader::new(stdout);
+    let mut line = Vec::new();
+    let limit = MAX_COMMAND_SIZE as u64 + 1;
+    loop {
+        line.clear();
+        match (&mut reader).take(limit).read_until(b'\n', &mut line).await {
+            Ok(0) | Err(_) => return true,
+            Ok(_) => {}
+        }
+        if line.last() == Some(&b'\n') {
+            line.pop();
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+        } else if line.len() > MAX_COMMAND_SIZE {
+            log::error!(target: "processes", "process {name} sent a command larger than {MAX_COMMAND_SIZE} bytes");
+            return true;
+        }
+        let report = Report::Line {
+            process: name.to_string(),
+            line: String::from_utf8_lossy(&line).into_owned(),
+        };
+        if reports.send(report).await.is_err() {
+            return false;
         }
     }
 }
