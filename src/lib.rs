@@ -6,6 +6,7 @@ pub mod application;
 pub mod bgp;
 pub mod configuration;
 pub mod environment;
+pub(crate) mod logger;
 pub mod protocol;
 pub mod reactor;
 pub mod rib;

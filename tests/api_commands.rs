@@ -283,7 +283,7 @@ fn qa_commands_encode_to_exabgp_bytes() {
                 messages.sort();
                 expected.sort();
                 // unicast, flow and End-of-RIB commands must all pass; the other families
-                // are counted (issue 5 helpers still work on their codecs)
+                // are counted and reported
                 let strict = strict(&command);
                 if messages == expected {
                     passed += 1;

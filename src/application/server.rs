@@ -213,7 +213,7 @@ pub fn run(args: &[String]) -> i32 {
             return 1;
         }
     };
-    logger::init(
+    crate::logger::init(
         if options.debug {
             log::LevelFilter::Debug
         } else {
@@ -410,7 +410,7 @@ pub fn example(args: &[String]) -> i32 {
             return 1;
         }
     };
-    logger::init(
+    crate::logger::init(
         if debug {
             log::LevelFilter::Debug
         } else {
@@ -516,7 +516,7 @@ impl Environment {
         let pid =
             (!environment.daemon.pid.is_empty()).then(|| PathBuf::from(&environment.daemon.pid));
         let terminal_logs =
-            environment.log.enable && logger::on_terminal(&environment.log.destination);
+            environment.log.enable && crate::logger::on_terminal(&environment.log.destination);
         Environment {
             refused_fork: environment.daemon.daemonize && terminal_logs,
             rotate: environment.debug.rotate,
@@ -570,217 +570,6 @@ fn level(enable: bool, name: &str) -> log::LevelFilter {
         "INFO" | "NOTICE" => log::LevelFilter::Info,
         "WARNING" | "WARN" => log::LevelFilter::Warn,
         _ => log::LevelFilter::Error,
-    }
-}
-
-/// ExaBGP's log lines: `HH:MM:SS PID    source          message`, or with `exabgp.log.short`
-/// `source          message`, to `exabgp.log.destination`: stdout, stderr, a file name, `syslog`
-/// (the local syslog socket) or `host:NAME[:PORT]` (remote syslog over UDP, RFC 3164).
-mod logger {
-    use std::io::Write;
-    use std::net::UdpSocket;
-    use std::os::unix::net::UnixDatagram;
-    use std::sync::Mutex;
-
-    enum Output {
-        Stdout,
-        Stderr,
-        File(Mutex<std::fs::File>),
-        Syslog(UnixDatagram),
-        Remote(UdpSocket),
-    }
-
-    struct Logger {
-        output: Output,
-        short: bool,
-    }
-
-    /// Facility `daemon` (3), as ExaBGP's SysLogHandler uses.
-    const FACILITY_DAEMON: u8 = 3;
-
-    /// The `<PRI>` of a syslog datagram (RFC 3164 §4.1.1) for a record of `level`.
-    fn priority(level: log::Level) -> u8 {
-        let severity = match level {
-            log::Level::Error => 3,
-            log::Level::Warn => 4,
-            log::Level::Info => 6,
-            log::Level::Debug | log::Level::Trace => 7,
-        };
-        FACILITY_DAEMON * 8 + severity
-    }
-
-    /// A syslog datagram as Python's SysLogHandler (ExaBGP's) writes it: `<PRI>`, the short
-    /// line, a NUL.
-    fn datagram(record: &log::Record) -> String {
-        format!(
-            "<{}>{:<15} {}\0",
-            priority(record.level()),
-            record.target(),
-            record.args()
-        )
-    }
-
-    impl log::Log for Logger {
-        fn enabled(&self, metadata: &log::Metadata) -> bool {
-            metadata.level() <= log::max_level()
-        }
-
-        fn log(&self, record: &log::Record) {
-            if !self.enabled(record.metadata()) {
-                return;
-            }
-            // Syslog stamps time and pid itself: ExaBGP sends it the short line.
-            match &self.output {
-                Output::Syslog(socket) => {
-                    let _ = socket.send(datagram(record).as_bytes());
-                    return;
-                }
-                Output::Remote(socket) => {
-                    let _ = socket.send(datagram(record).as_bytes());
-                    return;
-                }
-                _ => {}
-            }
-            let line = if self.short {
-                format!("{:<15} {}\n", record.target(), record.args())
-            } else {
-                let seconds = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_secs())
-                    .unwrap_or(0);
-                let (hours, minutes, seconds) =
-                    ((seconds / 3600) % 24, (seconds / 60) % 60, seconds % 60);
-                format!(
-                    "{hours:02}:{minutes:02}:{seconds:02} {:<6} {:<15} {}\n",
-                    std::process::id(),
-                    record.target(),
-                    record.args()
-                )
-            };
-            // One write per line so lines of concurrent processes do not interleave.
-            let _ = match &self.output {
-                Output::Stdout => std::io::stdout().lock().write_all(line.as_bytes()),
-                Output::File(file) => match file.lock() {
-                    Ok(mut file) => file.write_all(line.as_bytes()),
-                    Err(_) => Ok(()),
-                },
-                _ => std::io::stderr().lock().write_all(line.as_bytes()),
-            };
-        }
-
-        fn flush(&self) {}
-    }
-
-    /// Whether logs to `destination` go to the terminal (ExaBGP then refuses to daemonise).
-    pub(super) fn on_terminal(destination: &str) -> bool {
-        matches!(destination, "stdout" | "stderr" | "")
-    }
-
-    /// `host:NAME[:PORT]` (port 514 by default; `host:[v6]:port` for an IPv6 literal).
-    fn remote(location: &str) -> std::io::Result<UdpSocket> {
-        let address = if location.parse::<std::net::SocketAddr>().is_ok()
-            || location
-                .rsplit_once(':')
-                .is_some_and(|(host, port)| !host.contains(':') && port.parse::<u16>().is_ok())
-        {
-            location.to_string()
-        } else {
-            let host = location.trim_start_matches('[').trim_end_matches(']');
-            if host.contains(':') {
-                format!("[{host}]:514")
-            } else {
-                format!("{host}:514")
-            }
-        };
-        let target = std::net::ToSocketAddrs::to_socket_addrs(&address)?
-            .next()
-            .ok_or_else(|| std::io::Error::other("the host has no address"))?;
-        let local: std::net::SocketAddr = if target.is_ipv4() {
-            ([0, 0, 0, 0], 0).into()
-        } else {
-            (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
-        };
-        let socket = UdpSocket::bind(local)?;
-        socket.connect(target)?;
-        Ok(socket)
-    }
-
-    fn open(destination: &str) -> std::io::Result<Output> {
-        Ok(match destination {
-            "stdout" | "" => Output::Stdout,
-            "stderr" => Output::Stderr,
-            "syslog" => {
-                let socket = UnixDatagram::unbound()?;
-                socket.connect("/dev/log")?;
-                Output::Syslog(socket)
-            }
-            host if host.starts_with("host:") => Output::Remote(remote(&host[5..])?),
-            path => Output::File(Mutex::new(
-                std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(path.strip_prefix("file:").unwrap_or(path))?,
-            )),
-        })
-    }
-
-    /// Installs the logger (once per process).
-    pub(super) fn init(level: log::LevelFilter, destination: &str, short: bool) {
-        let (output, problem) = match open(destination) {
-            Ok(output) => (output, None),
-            Err(error) => (
-                Output::Stderr,
-                Some(format!(
-                    "can not log to {destination} ({error}), using stderr"
-                )),
-            ),
-        };
-        let _ = log::set_logger(Box::leak(Box::new(Logger { output, short })));
-        log::set_max_level(level);
-        if let Some(problem) = problem {
-            log::error!(target: "daemon", "{problem}");
-        }
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn syslog_datagram_is_pri_short_line_nul() {
-            let line = datagram(
-                &log::Record::builder()
-                    .level(log::Level::Info)
-                    .target("reactor")
-                    .args(format_args!("connected"))
-                    .build(),
-            );
-            // daemon.info = 3 * 8 + 6
-            assert_eq!(line, "<30>reactor         connected\0");
-            assert_eq!(priority(log::Level::Error), 27);
-            assert_eq!(priority(log::Level::Debug), 31);
-        }
-
-        #[test]
-        fn remote_syslog_reaches_the_host() {
-            let server = UdpSocket::bind("127.0.0.1:0").unwrap();
-            let port = server.local_addr().unwrap().port();
-            let Output::Remote(client) = open(&format!("host:127.0.0.1:{port}")).unwrap() else {
-                panic!("host: destination is not remote syslog");
-            };
-            client.send(b"<30>x\0").unwrap();
-            let mut buffer = [0u8; 16];
-            let read = server.recv(&mut buffer).unwrap();
-            assert_eq!(&buffer[..read], b"<30>x\0");
-        }
-
-        #[test]
-        fn destinations() {
-            assert!(matches!(open("stderr").unwrap(), Output::Stderr));
-            assert!(matches!(open("stdout").unwrap(), Output::Stdout));
-            assert!(open("host:").is_err());
-            assert!(on_terminal("stderr") && !on_terminal("syslog") && !on_terminal("/tmp/x"));
-        }
     }
 }
 

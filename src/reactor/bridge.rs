@@ -125,7 +125,7 @@ pub struct Bridge {
     negotiated: Option<Negotiated>,
     pending: VecDeque<Event>,
     record: Option<Recorder>,
-    /// The API helpers' side (issue 4): told of events and sent messages.
+    /// The API helpers' side: told of events and sent messages.
     api: Option<Rc<dyn crate::reactor::api::Hook>>,
 }
 

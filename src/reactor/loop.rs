@@ -153,7 +153,7 @@ pub struct Reactor<C: Configured> {
     listener: Listener,
     /// Peers finishing, told by a guard in each task (so a panicking task is noticed too).
     done: (async_channel::Sender<Key>, async_channel::Receiver<Key>),
-    /// The API helpers (issue 4), when the configuration has any.
+    /// The API helpers, when the configuration has any.
     api: Option<Rc<dyn ApiHook>>,
     /// How a kept peer gets a reload's route changes; without it any change restarts the peer.
     reconfigure: Option<Reconfigure<C>>,

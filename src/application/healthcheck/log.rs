@@ -2,15 +2,15 @@
 //! standard error unless `--silent`, and syslog (RFC 3164 framing on `/dev/log`) unless
 //! `--no-syslog` or `--debug`.
 
+use crate::logger::handler;
 use std::io::Write;
-use std::os::unix::net::UnixDatagram;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Level {
-    Debug = 7,
-    Info = 6,
-    Warning = 4,
-    Error = 3,
+    Debug = handler::DEBUG as isize,
+    Info = handler::INFO as isize,
+    Warning = handler::WARNING as isize,
+    Error = handler::ERROR as isize,
 }
 
 impl Level {
@@ -24,35 +24,10 @@ impl Level {
     }
 }
 
-/// The syslog facility codes (RFC 5424 §6.2.1) under the names Python's `SysLogHandler` knows.
-pub fn facility(name: &str) -> Option<u8> {
-    Some(match name.to_ascii_lowercase().as_str() {
-        "kern" => 0,
-        "user" => 1,
-        "mail" => 2,
-        "daemon" => 3,
-        "auth" => 4,
-        "syslog" => 5,
-        "lpr" => 6,
-        "news" => 7,
-        "uucp" => 8,
-        "cron" => 9,
-        "authpriv" => 10,
-        "ftp" => 11,
-        "local0" => 16,
-        "local1" => 17,
-        "local2" => 18,
-        "local3" => 19,
-        "local4" => 20,
-        "local5" => 21,
-        "local6" => 22,
-        "local7" => 23,
-        _ => return None,
-    })
-}
+pub(crate) use crate::logger::handler::facility;
 
 struct Syslog {
-    socket: UnixDatagram,
+    handler: handler::Syslog,
     facility: u8,
     ident: String,
 }
@@ -80,14 +55,10 @@ impl Logger {
             Some(name) => format!("healthcheck-{name}[{}]: ", std::process::id()),
             None => format!("healthcheck[{}]: ", std::process::id()),
         };
-        let socket = UnixDatagram::unbound().and_then(|socket| {
-            socket.connect(syslog_address())?;
-            Ok(socket)
-        });
-        match socket {
-            Ok(socket) => {
+        match handler::Syslog::local() {
+            Ok(handler) => {
                 self.syslog = Some(Syslog {
-                    socket,
+                    handler,
                     facility,
                     ident,
                 })
@@ -105,10 +76,11 @@ impl Logger {
             let _ = writeln!(std::io::stderr(), "{}[healthcheck] {message}", level.name());
         }
         if let Some(syslog) = &self.syslog {
-            let priority = u16::from(syslog.facility) << 3 | level as u16;
-            let record = format!("<{priority}>{}{message}\0", syslog.ident);
-            // A full or restarted syslog daemon must not stop the healthcheck.
-            let _ = syslog.socket.send(record.as_bytes());
+            syslog.handler.send(
+                syslog.facility,
+                level as u8,
+                &format!("{}{message}", syslog.ident),
+            );
         }
     }
 
@@ -126,15 +98,5 @@ impl Logger {
 
     pub fn error(&self, message: &str) {
         self.log(Level::Error, message)
-    }
-}
-
-fn syslog_address() -> &'static str {
-    if cfg!(target_os = "macos") {
-        "/var/run/syslog"
-    } else if cfg!(any(target_os = "freebsd", target_os = "netbsd")) {
-        "/var/run/log"
-    } else {
-        "/dev/log"
     }
 }

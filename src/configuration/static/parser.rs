@@ -2,7 +2,7 @@
 //! the NLRI and path attributes of a checked route: IP prefixes (unicast, multicast,
 //! nlri-mpls, mpls-vpn) here, VPLS, MCAST-VPN and MUP NLRI through their sections' builders.
 //!
-//! Flow and SR-policy routes keep their neutral form until their NLRI types exist (issue 5).
+//! SR-policy routes are built by `super::sr_policy`; FlowSpec routes by `configuration::flow`.
 
 use super::route::{Field, Route, RouteKind, Value};
 use crate::bgp::message::update::attribute::community::extended::ExtendedCommunities;

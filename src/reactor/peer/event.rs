@@ -126,7 +126,7 @@ pub enum Event {
     Closed(String),
 }
 
-/// Commands for an established (or establishing) peer. Open-ended: more will come with issue 4.
+/// Commands for an established (or establishing) peer, from the reactor and the API.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]

@@ -326,7 +326,7 @@ fn attributes(
 }
 
 /// The adj-rib-out changes of `routes` for `neighbor` (`next-hop self` resolved, `split` applied),
-/// or why not: a family without NLRI types yet (issue 5) or a route the neighbour cannot take.
+/// or why not: a family the NLRI codec does not build or a route the neighbour cannot take.
 pub fn changes(
     routes: &[Route],
     neighbor: &crate::bgp::neighbor::Neighbor,

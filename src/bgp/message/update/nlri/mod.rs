@@ -1,6 +1,6 @@
 //! Ports `exabgp/bgp/message/update/nlri/`: Network Layer Reachability Information per family (RFC 4271 §4.3, RFC 4760).
 //!
-//! `Nlri` grows one variant per family module (label, ipvpn, flow, evpn, ... in issue 5).
+//! `Nlri` has one variant per family module.
 
 pub mod bgpls;
 pub mod cidr;
