@@ -48,7 +48,7 @@ struct Options {
     command: Vec<String>,
 }
 
-fn usage() -> &'static str {
+pub(crate) fn usage() -> &'static str {
     "usage: exabgp-rs cli [--pipe|--socket] [--pipename NAME] COMMAND...\n\
      \x20      exabgp-rs cli [--pipe|--socket] [--pipename NAME] --batch FILE|-\n\
      \x20      exabgp-rs cli [--pipe|--socket] [--pipename NAME]    (commands from stdin)\n\

@@ -53,7 +53,20 @@ const ALL_FAMILIES: [(Afi, Safi); 23] = [
     (Afi::IPV6, Safi::SR_POLICY),
 ];
 
-const USAGE: &str = "usage: exabgp-rs decode [-c CONFIGURATION | -f \"afi safi\"] [-i] [--open|--update|--nlri] HEX";
+pub(crate) const USAGE: &str = "\
+usage: exabgp-rs decode [-c CONFIGURATION | -f \"afi safi\"] [-i] [--open|--update|--nlri] HEX
+
+Prints a BGP message given in hexadecimal as the JSON ExaBGP hands its helpers. Without HEX,
+each non-empty line of standard input is one message.
+
+options:
+  -f, --family TEXT         negotiated families, pairs of words (default: every family)
+  -c, --configuration FILE  decode in the session of each neighbour of FILE
+  -i, --path-information    ADD-PATH negotiated on the families
+  -o, --open                HEX without a BGP header is an OPEN body
+  -u, --update              HEX without a BGP header is an UPDATE body (the default)
+  -n, --nlri                HEX is NLRI alone, of the family given with -f
+  -j, --json                accepted for ExaBGP compatibility (JSON is the only output)";
 
 /// Options of the command line.
 struct Options {
@@ -393,6 +406,10 @@ fn nlri(neighbor: &Neighbor, negotiated: &Negotiated, raw: &[u8]) -> Result<Stri
 
 /// Runs `decode` with its arguments (after the word `decode`); returns the exit code.
 pub fn run(args: &[String]) -> i32 {
+    if args.iter().any(|arg| arg == "-h" || arg == "--help") {
+        println!("{USAGE}");
+        return 0;
+    }
     let options = match parse_args(args) {
         Ok(options) => options,
         Err(error) => {

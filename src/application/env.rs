@@ -3,7 +3,15 @@
 
 use crate::environment::Environment;
 
-const USAGE: &str = "usage: exabgp-rs env [-d|--diff] [-e|--env] [--defaults]";
+pub(crate) const USAGE: &str = "\
+usage: exabgp-rs env [-d|--diff] [-e|--env] [--defaults]
+
+Prints the effective settings (exabgp.env file, then exabgp_* variables) as an exabgp.env file.
+
+options:
+  -d, --diff       only the settings that differ from the defaults
+  -e, --env        as environment variables (exabgp_section_option=value)
+  --defaults       every setting with its default and what it does";
 
 /// Runs the command with its arguments (after `env`); returns the exit code.
 pub fn run(args: &[String]) -> i32 {

@@ -1,6 +1,7 @@
 //! Ports `exabgp/application/main.py`: the command line, dispatching to one module per command.
 
 pub mod cli;
+pub mod completion;
 pub mod decode;
 pub mod encode;
 pub mod env;
@@ -28,6 +29,7 @@ pub fn run(args: Vec<String>) -> i32 {
             | "validate"
             | "configuration"
             | "env"
+            | "completion"
     ) {
         crate::reactor::sys::default_sigpipe();
     }
@@ -41,10 +43,23 @@ pub fn run(args: Vec<String>) -> i32 {
         // ExaBGP 4's `exabgp cli`/`exabgpcli`, ExaBGP 5's `exabgp run`
         "cli" => cli::run(&args[1..], true),
         "run" => cli::run(&args[1..], false),
-        "help" | "--help" | "-h" => {
-            println!("{}", usage());
-            0
-        }
+        "help" | "--help" | "-h" => match args.get(1) {
+            Some(command) => match help(command) {
+                Some(text) => {
+                    println!("{text}");
+                    0
+                }
+                None => {
+                    eprintln!("exabgp-rs: unknown command '{command}'\n{}", usage());
+                    1
+                }
+            },
+            None => {
+                println!("{}", usage());
+                0
+            }
+        },
+        "completion" => completion::run(&args[1..]),
         "validate" => validate::run(&args[1..]),
         "configuration" if args.get(1).map(String::as_str) == Some("validate") => {
             validate::run(&args[2..])
@@ -63,6 +78,63 @@ pub fn run(args: Vec<String>) -> i32 {
     }
 }
 
+/// The commands `help` lists, with what each does (also the man page's and the shell
+/// completions' list).
+pub(crate) const COMMANDS: &[(&str, &str)] = &[
+    ("server", "run the BGP daemon on ExaBGP configuration files"),
+    (
+        "example",
+        "two neighbours peering over loopback in one process, announcing routes",
+    ),
+    ("validate", "check configuration files"),
+    (
+        "decode",
+        "print a BGP message given in hexadecimal as ExaBGP's JSON",
+    ),
+    (
+        "encode",
+        "print the UPDATE of a route (configuration or API text) in hexadecimal",
+    ),
+    ("cli", "send a command to the running daemon (also: run)"),
+    ("env", "print the environment settings"),
+    (
+        "healthcheck",
+        "announce service IPs as long as a check command succeeds (a process helper)",
+    ),
+    (
+        "completion",
+        "print the shell completion script for bash, zsh or fish",
+    ),
+    ("version", "print the version"),
+    ("help", "this text, or a command's: help COMMAND"),
+];
+
+/// The help text of `command` (what `exabgp-rs COMMAND --help` prints).
+pub(crate) fn help(command: &str) -> Option<String> {
+    Some(match command {
+        "server" => server::usage().to_string(),
+        "example" => server::EXAMPLE_USAGE.to_string(),
+        "validate" => validate::USAGE.to_string(),
+        "decode" => decode::USAGE.to_string(),
+        "encode" => encode::USAGE.to_string(),
+        "cli" | "run" => cli::usage().to_string(),
+        "env" => env::USAGE.to_string(),
+        "healthcheck" => healthcheck::options::help(),
+        "completion" => completion::USAGE.to_string(),
+        "version" => "usage: exabgp-rs version\n\nPrints the version.".to_string(),
+        "help" => usage(),
+        _ => return None,
+    })
+}
+
 fn usage() -> String {
-    "usage: exabgp-rs <command> [options]\n\ncommands:\n  server     run the BGP daemon: server [-d] [--record FILE] CONFIG...\n  example    two neighbours peering over loopback in one process, announcing routes\n  version    print the version\n  cli        send a command to the running daemon: cli [--pipe] COMMAND... (also: run)\n  decode     print a BGP message as ExaBGP's JSON: decode [-f \"afi safi\"] [--open|--update|--nlri] HEX\n  validate   check configuration files\n  env        print the environment settings\n  healthcheck  announce service IPs as long as a check command succeeds (a process helper)\n  help       this text".to_string()
+    let mut text = String::from("usage: exabgp-rs <command> [options]\n\ncommands:\n");
+    for (name, summary) in COMMANDS {
+        text.push_str(&format!("  {name:<12} {summary}\n"));
+    }
+    text.push_str(
+        "\nexabgp-rs CONFIGURATION... is exabgp-rs server CONFIGURATION..., as exabgp CONFIGURATION.\n\
+         exabgp-rs COMMAND --help tells more about COMMAND.",
+    );
+    text
 }

@@ -160,7 +160,19 @@ struct Options {
     record: Option<PathBuf>,
 }
 
-fn usage() -> &'static str {
+pub(crate) const EXAMPLE_USAGE: &str = "\
+usage: exabgp-rs example [-d|--debug] [--port PORT] [--seconds SECONDS]
+
+Runs the daemon on a built-in configuration (printed first): two neighbours of one process
+peer over loopback (127.0.0.1 and 127.0.0.2), each announces three routes, and every UPDATE
+received is logged as ExaBGP's JSON; it stops by itself.
+
+options:
+  -d, --debug      log everything
+  --port PORT      the port the passive neighbour listens on (default 17900)
+  --seconds N      stop after N seconds (default 5)";
+
+pub(crate) fn usage() -> &'static str {
     "usage: exabgp-rs server [-d|--debug] [--record FILE] CONFIGURATION...\n\
      \n\
      Runs the BGP daemon with the given ExaBGP configuration file(s).\n\
@@ -385,6 +397,10 @@ pub fn example(args: &[String]) -> i32 {
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let value = match arg.as_str() {
+            "-h" | "--help" => {
+                println!("{EXAMPLE_USAGE}");
+                return 0;
+            }
             "-d" | "--debug" => {
                 debug = true;
                 continue;
@@ -396,9 +412,7 @@ pub fn example(args: &[String]) -> i32 {
             ("--port", Some(value)) if (1..=65535).contains(&value) => port = value as u16,
             ("--seconds", Some(value)) => seconds = value,
             _ => {
-                eprintln!(
-                    "usage: exabgp-rs example [-d|--debug] [--port PORT] [--seconds SECONDS]"
-                );
+                eprintln!("{EXAMPLE_USAGE}");
                 return 1;
             }
         }

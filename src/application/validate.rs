@@ -10,8 +10,18 @@ use crate::configuration::Configuration;
 use crate::environment::Environment;
 use std::path::Path;
 
-const USAGE: &str =
-    "usage: exabgp-rs validate [-n|--neighbor] [-r|--route] [-v|--verbose] CONFIG...";
+pub(crate) const USAGE: &str = "\
+usage: exabgp-rs validate [-n|--neighbor] [-r|--route] [-v|--verbose] CONFIG...
+
+Checks ExaBGP configuration files (and the exabgp_* environment); an error is reported as
+file:line:column and the reason. Exit 0 when every file is valid. Also spelled
+`exabgp-rs configuration validate`.
+
+options:
+  -n, --neighbor   print each neighbour's parsed configuration
+  -r, --route      print each route, then encode and decode its UPDATE
+  -v, --verbose    say what is checked
+  -p, --pdb        accepted for ExaBGP compatibility";
 
 /// Runs the command with its arguments (after `validate`); returns the exit code.
 pub fn run(args: &[String]) -> i32 {
