@@ -27,9 +27,18 @@ if [ -z "$qa" ]; then
 fi
 [ -n "$qa" ] && [ -d "$qa/qa" ] || { echo "no ExaBGP qa data: set EXABGP_QA_DIR" >&2; exit 1; }
 
-command -v cargo-afl >/dev/null || nice -n 19 cargo install --locked cargo-afl
+# cargo-afl of the afl crate's version (fuzz/Cargo.lock): its runtime is built per version
+command -v cargo-afl >/dev/null || nice -n 19 cargo install --locked cargo-afl --version 0.18.2
 cd "$here"
-nice -n 19 cargo afl build --release
+build_log=$(mktemp)
+build() { nice -n 19 cargo afl build --release 2>&1 | tee "$build_log"; return "${PIPESTATUS[0]}"; }
+if ! build; then
+    # a fresh cargo-afl has no AFL++ runtime for this rustc yet: build it once (about a minute)
+    grep -q "was not built" "$build_log" || exit 1
+    nice -n 19 cargo afl config --build
+    build
+fi
+rm -f "$build_log"
 bin="$here/target/release"
 out="$here/out"
 rm -rf "$out/corpus"
@@ -51,10 +60,23 @@ run() {
         grep -E '^(run_time|execs_done|execs_per_sec|corpus_count|bitmap_cvg|edges_found|total_edges|saved_crashes|saved_hangs) ' "$stats"
     else
         tail -20 "$out/$name.log"
+        return 1
     fi
+    # a crash fails the run, its input printed so that it can be replayed from a CI log
+    local crash found=0
+    for crash in "$out/$name/default/crashes/"id:*; do
+        [ -f "$crash" ] || continue
+        found=1
+        echo "crash: $crash"
+        od -An -tx1 -v "$crash" | tr -d ' \n'
+        echo
+    done
+    return "$found"
 }
+status=0
 if [ "$target" = all ]; then
-    for name in message configuration api_command; do run "$name"; done
+    for name in message configuration api_command; do run "$name" || status=1; done
 else
-    run "$target"
+    run "$target" || status=1
 fi
+exit "$status"
