@@ -15,39 +15,16 @@ use exabgp_rs::bgp::message::update::{RoutedNlri, Update};
 use exabgp_rs::bgp::message::{self, Message, MessageType, HEADER_LEN};
 use exabgp_rs::bgp::neighbor::Neighbor;
 use exabgp_rs::configuration::Configuration;
-use exabgp_rs::protocol::family::{Afi, Family, Safi};
+use exabgp_rs::protocol::family::{Afi, Family};
 use exabgp_rs::reactor::api::command::{self, Action, Command};
 use exabgp_rs::reactor::api::response::text;
 use exabgp_rs::rib::Change;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 
-/// Every family exabgp-rs knows; bit N of the message target's family mask selects `FAMILIES[N]`.
-pub const FAMILIES: [(Afi, Safi); 23] = [
-    (Afi::IPV4, Safi::UNICAST),
-    (Afi::IPV4, Safi::MULTICAST),
-    (Afi::IPV4, Safi::NLRI_MPLS),
-    (Afi::IPV4, Safi::MUP),
-    (Afi::IPV4, Safi::MPLS_VPN),
-    (Afi::IPV4, Safi::MCAST_VPN),
-    (Afi::IPV4, Safi::FLOW_IP),
-    (Afi::IPV4, Safi::FLOW_VPN),
-    (Afi::IPV4, Safi::RTC),
-    (Afi::IPV6, Safi::UNICAST),
-    (Afi::IPV6, Safi::MULTICAST),
-    (Afi::IPV6, Safi::NLRI_MPLS),
-    (Afi::IPV6, Safi::MUP),
-    (Afi::IPV6, Safi::MPLS_VPN),
-    (Afi::IPV6, Safi::MCAST_VPN),
-    (Afi::IPV6, Safi::FLOW_IP),
-    (Afi::IPV6, Safi::FLOW_VPN),
-    (Afi::L2VPN, Safi::VPLS),
-    (Afi::L2VPN, Safi::EVPN),
-    (Afi::BGPLS, Safi::BGPLS),
-    (Afi::BGPLS, Safi::BGPLS_VPN),
-    (Afi::IPV4, Safi::SR_POLICY),
-    (Afi::IPV6, Safi::SR_POLICY),
-];
+/// Every family exabgp-rs knows (decode's, in ExaBGP's order); bit N of the message target's
+/// family mask selects `FAMILIES[N]`.
+pub use exabgp_rs::application::decode::ALL_FAMILIES as FAMILIES;
 
 /// Bits of the message target's first byte: the negotiated session the messages are read in.
 pub mod flag {

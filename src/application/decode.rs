@@ -27,7 +27,7 @@ enum Kind {
 
 /// The families of ExaBGP's `Family.all_families()`, in its order: what decode negotiates
 /// when no `-f` is given.
-const ALL_FAMILIES: [(Afi, Safi); 23] = [
+pub const ALL_FAMILIES: [(Afi, Safi); 23] = [
     (Afi::IPV4, Safi::UNICAST),
     (Afi::IPV4, Safi::MULTICAST),
     (Afi::IPV4, Safi::NLRI_MPLS),
