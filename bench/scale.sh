@@ -143,15 +143,15 @@ counts() { cat "$dir/count" 2>/dev/null || echo "0 0 0"; }
 # waits until the helper has counted UP sessions up and SEEN prefixes; prints the time taken
 wait_for() {
     local want_up=$1 want_seen=$2 start=$3 up_at='' deadline
-    deadline=$(awk -v s="$start" -v t="$TIMEOUT" 'BEGIN { print s + t }')
+    deadline=$(awk -v s="$start" -v t="$TIMEOUT" 'BEGIN { printf "%.3f", s + t }')
     while :; do
         read -r up down seen < <(counts)
         [ -z "$up_at" ] && [ "$up" -ge "$want_up" ] && up_at=$(now)
         [ -n "$up_at" ] && [ "$seen" -ge "$want_seen" ] && break
-        kill -0 "$receiver_pid" 2>/dev/null || { echo "the receiver ended: $(tail -5 "$dir/receiver.log")" >&2; exit 1; }
+        kill -0 "$receiver_pid" 2>/dev/null || { echo "the receiver ended: $(tail -n 5 "$dir/receiver.log")" >&2; exit 1; }
         if awk -v n="$(now)" -v d="$deadline" 'BEGIN { exit !(n > d) }'; then
             echo "timeout: $up of $want_up sessions up, $seen of $want_seen prefixes, $down downs" >&2
-            tail -5 "$dir/receiver.log" "$dir/sender.log" >&2
+            tail -n 5 "$dir/receiver.log" "$dir/sender.log" >&2
             exit 1
         fi
         sleep 0.2
@@ -184,7 +184,7 @@ for ((round = 0; round <= FLAPS; round++)); do
         wait "$sender_pid" 2>/dev/null || true
         sender_pid=''
         # every session of the receiver must see its connection close before the next round
-        deadline=$(awk -v s="$(now)" -v t="$TIMEOUT" 'BEGIN { print s + t }')
+        deadline=$(awk -v s="$(now)" -v t="$TIMEOUT" 'BEGIN { printf "%.3f", s + t }')
         until read -r _ downs _ < <(counts) && [ "$downs" -ge $((PEERS * (round + 1))) ]; do
             kill -0 "$receiver_pid" 2>/dev/null || { echo "the receiver ended" >&2; exit 1; }
             if awk -v n="$(now)" -v d="$deadline" 'BEGIN { exit !(n > d) }'; then

@@ -59,7 +59,7 @@ run() {
     if [ -f "$stats" ]; then
         grep -E '^(run_time|execs_done|execs_per_sec|corpus_count|bitmap_cvg|edges_found|total_edges|saved_crashes|saved_hangs) ' "$stats"
     else
-        tail -20 "$out/$name.log"
+        tail -n 20 "$out/$name.log"
         return 1
     fi
     # a crash fails the run, its input printed so that it can be replayed from a CI log
