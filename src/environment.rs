@@ -96,6 +96,34 @@ pub struct Reactor {
     pub speed: f64,
 }
 
+/// `[exabgp.metrics]` (exabgp-rs only): the Prometheus endpoint.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Metrics {
+    pub enable: bool,
+    pub address: IpAddr,
+    pub port: u16,
+}
+
+/// `[exabgp.mrt]` (exabgp-rs only): the RFC 6396 dump of the sessions' messages.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Mrt {
+    pub enable: bool,
+    pub file: String,
+    pub sent: bool,
+    /// Seconds before the next file starts, 0 never.
+    pub rotate: u64,
+    /// Bytes before the next file starts, 0 no limit.
+    pub size: u64,
+}
+
+/// `[exabgp.bmp]` (exabgp-rs only): the RFC 7854 collector.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Bmp {
+    pub enable: bool,
+    pub address: IpAddr,
+    pub port: u16,
+}
+
 #[derive(Clone, PartialEq, Debug)]
 pub struct Debug {
     pub pdb: bool,
@@ -122,6 +150,9 @@ pub struct Environment {
     pub cache: Cache,
     pub api: Api,
     pub reactor: Reactor,
+    pub metrics: Metrics,
+    pub mrt: Mrt,
+    pub bmp: Bmp,
     pub debug: Debug,
     /// `exabgp_version`: the version string the software-version capability announces
     /// (`ExaBGP/<version>`); `None`: our own.
@@ -192,6 +223,23 @@ impl Default for Environment {
                 socketname: "exabgp".into(),
             },
             reactor: Reactor { speed: 1.0 },
+            metrics: Metrics {
+                enable: false,
+                address: IpAddr::from([127, 0, 0, 1]),
+                port: 9180,
+            },
+            mrt: Mrt {
+                enable: false,
+                file: "exabgp.mrt".into(),
+                sent: false,
+                rotate: 0,
+                size: 0,
+            },
+            bmp: Bmp {
+                enable: false,
+                address: IpAddr::from([127, 0, 0, 1]),
+                port: 5000,
+            },
             debug: Debug {
                 pdb: false,
                 memory: false,
@@ -256,6 +304,17 @@ pub const OPTIONS: &[(&str, &str, &str)] = &[
     ("api", "pipename", "name to be used for the exabgp pipe"),
     ("api", "socketname", "name to be used for the exabgp Unix socket"),
     ("reactor", "speed", "reactor loop time, use only if you understand the code."),
+    ("metrics", "enable", "serve Prometheus metrics over HTTP (exabgp-rs only)"),
+    ("metrics", "address", "IP the metrics endpoint listens on"),
+    ("metrics", "port", "port the metrics endpoint listens on (GET /metrics)"),
+    ("mrt", "enable", "dump the messages of every session to an MRT file, RFC 6396 (exabgp-rs only)"),
+    ("mrt", "file", "the MRT file (appended to)"),
+    ("mrt", "sent", "dump the messages we send too"),
+    ("mrt", "rotate", "seconds before the MRT file is moved aside and a new one starts (0 never)"),
+    ("mrt", "size", "bytes before the MRT file is moved aside and a new one starts (0 no limit)"),
+    ("bmp", "enable", "send BMP, RFC 7854, to a collector (exabgp-rs only)"),
+    ("bmp", "address", "IP of the BMP collector"),
+    ("bmp", "port", "port of the BMP collector"),
     ("debug", "pdb", "enable python debugger on errors"),
     ("debug", "memory", "command line option --memory"),
     ("debug", "configuration", "undocumented option: raise when parsing configuration errors"),
@@ -450,6 +509,11 @@ impl Environment {
         };
         let b = boolean(value);
         let string = value.to_string();
+        let ip = |value: &str| {
+            value
+                .parse::<IpAddr>()
+                .map_err(|_| bad(format!("ip {value} is invalid")))
+        };
         match (section, option) {
             ("profile", "enable") => self.profile.enable = b,
             ("profile", "file") => self.profile.file = string,
@@ -527,6 +591,17 @@ impl Environment {
             ("api", "pipename") => self.api.pipename = string,
             ("api", "socketname") => self.api.socketname = string,
             ("reactor", "speed") => self.reactor.speed = number(value).map_err(bad)?,
+            ("metrics", "enable") => self.metrics.enable = b,
+            ("metrics", "address") => self.metrics.address = ip(value)?,
+            ("metrics", "port") => self.metrics.port = number(value).map_err(bad)?,
+            ("mrt", "enable") => self.mrt.enable = b,
+            ("mrt", "file") => self.mrt.file = string,
+            ("mrt", "sent") => self.mrt.sent = b,
+            ("mrt", "rotate") => self.mrt.rotate = number(value).map_err(bad)?,
+            ("mrt", "size") => self.mrt.size = number(value).map_err(bad)?,
+            ("bmp", "enable") => self.bmp.enable = b,
+            ("bmp", "address") => self.bmp.address = ip(value)?,
+            ("bmp", "port") => self.bmp.port = number(value).map_err(bad)?,
             ("debug", "pdb") => self.debug.pdb = b,
             ("debug", "memory") => self.debug.memory = b,
             ("debug", "configuration") => self.debug.configuration = b,
@@ -595,6 +670,17 @@ impl Environment {
             ("api", "pipename") => text(&self.api.pipename),
             ("api", "socketname") => text(&self.api.socketname),
             ("reactor", "speed") => Some((format!("{:?}", self.reactor.speed), false)),
+            ("metrics", "enable") => flag(self.metrics.enable),
+            ("metrics", "address") => text(&self.metrics.address.to_string()),
+            ("metrics", "port") => Some((self.metrics.port.to_string(), false)),
+            ("mrt", "enable") => flag(self.mrt.enable),
+            ("mrt", "file") => text(&self.mrt.file),
+            ("mrt", "sent") => flag(self.mrt.sent),
+            ("mrt", "rotate") => Some((self.mrt.rotate.to_string(), false)),
+            ("mrt", "size") => Some((self.mrt.size.to_string(), false)),
+            ("bmp", "enable") => flag(self.bmp.enable),
+            ("bmp", "address") => text(&self.bmp.address.to_string()),
+            ("bmp", "port") => Some((self.bmp.port.to_string(), false)),
             ("debug", "pdb") => flag(self.debug.pdb),
             ("debug", "memory") => flag(self.debug.memory),
             ("debug", "configuration") => flag(self.debug.configuration),
@@ -743,6 +829,32 @@ mod tests {
         assert!(env
             .read_vars(&vars(&[("exabgp_log_level", "LOUD")]))
             .is_err());
+        let error = env
+            .read_vars(&vars(&[("exabgp.bmp.address", "collector")]))
+            .unwrap_err();
+        assert!(error.to_string().contains("bmp.address"), "{error}");
+        assert!(env
+            .read_vars(&vars(&[("exabgp_metrics_port", "70000")]))
+            .is_err());
+    }
+
+    #[test]
+    fn monitoring_sections_read_and_write_back() {
+        let mut env = Environment::default();
+        env.read_file(
+            "[exabgp.metrics]\nenable = true\nport = 9999\n\
+             [exabgp.mrt]\nenable = true\nfile = '/var/lib/exabgp/updates.mrt'\nrotate = 3600\n\
+             [exabgp.bmp]\nenable = true\naddress = ::1\n",
+        )
+        .unwrap();
+        assert!(env.metrics.enable && env.mrt.enable && env.bmp.enable);
+        assert_eq!(env.metrics.port, 9999);
+        assert_eq!(env.mrt.file, "/var/lib/exabgp/updates.mrt");
+        assert_eq!(env.mrt.rotate, 3600);
+        assert_eq!(env.bmp.address, "::1".parse::<IpAddr>().unwrap());
+        let mut again = Environment::default();
+        again.read_file(&env.ini(true).join("\n")).unwrap();
+        assert_eq!(again, env);
     }
 
     #[test]

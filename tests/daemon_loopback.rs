@@ -692,3 +692,181 @@ fn malformed_capability_is_refused_with_an_open_error() {
     );
     daemon.signal("TERM");
 }
+
+/// One HTTP GET on 127.0.0.1:`port`: the status line and the body.
+fn scrape(port: u16, path: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("metrics listen");
+    stream.set_read_timeout(Some(BOUND)).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").expect("a whole response");
+    (head.lines().next().unwrap().to_string(), body.to_string())
+}
+
+/// The value of the sample `series` (name and labels) in a Prometheus exposition.
+fn sample(body: &str, series: &str) -> Option<f64> {
+    body.lines()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+/// A BMP collector on 127.0.0.1: the port, and what its first connection sent once it closed.
+fn bmp_collector() -> (u16, std::sync::mpsc::Receiver<Vec<u8>>) {
+    use std::io::Read;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut data = Vec::new();
+        let _ = stream.read_to_end(&mut data);
+        let _ = sender.send(data);
+    });
+    (port, receiver)
+}
+
+/// BMP messages (RFC 7854 §4.1: version 3, 4-octet length of the whole message, type): each
+/// type and whole message.
+fn bmp_messages(mut data: &[u8]) -> Vec<(u8, &[u8])> {
+    let mut messages = Vec::new();
+    while data.len() >= 6 {
+        let length = u32::from_be_bytes(data[1..5].try_into().unwrap()) as usize;
+        assert_eq!(data[0], 3, "BMP version");
+        assert!(length >= 6 && length <= data.len(), "BMP framing");
+        messages.push((data[5], &data[..length]));
+        data = &data[length..];
+    }
+    assert!(data.is_empty(), "a partial BMP message at the end");
+    messages
+}
+
+#[test]
+fn monitoring_mrt_read_by_bgpdump_bmp_to_a_collector_and_prometheus_metrics() {
+    let bgpdump = std::path::Path::new("/usr/bin/bgpdump");
+    if !bgpdump.exists() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "bgpdump is missing (apt-get install bgpdump)"
+        );
+        eprintln!("skipped: bgpdump is not installed");
+        return;
+    }
+    let port = free_port();
+    let metrics = free_port();
+    let (collector, messages) = bmp_collector();
+    let mrt = std::env::temp_dir().join(format!("exabgp-rs-{}-monitor.mrt", std::process::id()));
+    let _ = std::fs::remove_file(&mrt);
+    let mut passive = Daemon::start(
+        "monitor-passive",
+        &neighbor(
+            "127.0.0.2",
+            "127.0.0.1",
+            65001,
+            65002,
+            "10.0.0.1",
+            "  passive;\n",
+        ),
+        &[
+            ("exabgp_tcp_bind", "127.0.0.1".to_string()),
+            ("exabgp_tcp_port", port.to_string()),
+            ("exabgp_metrics_enable", "true".to_string()),
+            ("exabgp_metrics_port", metrics.to_string()),
+            ("exabgp_mrt_enable", "true".to_string()),
+            ("exabgp_mrt_file", mrt.display().to_string()),
+            ("exabgp_bmp_enable", "true".to_string()),
+            ("exabgp_bmp_port", collector.to_string()),
+        ],
+    );
+    passive.wait_for(&format!("listening for BGP session(s) on 127.0.0.1:{port}"));
+    let mut active = start_active(
+        "monitor-active",
+        "127.0.0.1",
+        "127.0.0.2",
+        "  static {\n    route 10.1.0.0/24 next-hop self;\n    route 10.2.0.0/24 next-hop self;\n  }\n",
+        port,
+    );
+    passive.wait_for("session up");
+    active.wait_for("session up");
+    passive.wait_for("\"nlri\": \"10.2.0.0/24\"");
+
+    // the routes are counted once the UPDATEs went through the API
+    let labels = "peer=\"127.0.0.2\",local=\"127.0.0.1\",peer_as=\"65002\",local_as=\"65001\"";
+    let announced = format!("exabgp_routes_announced_received_total{{{labels}}}");
+    let start = Instant::now();
+    let body = loop {
+        let (status, body) = scrape(metrics, "/metrics");
+        assert_eq!(status, "HTTP/1.1 200 OK");
+        if sample(&body, &announced) == Some(2.0) || start.elapsed() > BOUND {
+            break body;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(sample(&body, &announced), Some(2.0), "{body}");
+    assert_eq!(
+        sample(&body, &format!("exabgp_peer_state{{{labels}}}")),
+        Some(6.0),
+        "{body}"
+    );
+    assert_eq!(
+        sample(
+            &body,
+            &format!("exabgp_messages_received_total{{{labels},type=\"open\"}}")
+        ),
+        Some(1.0),
+        "{body}"
+    );
+    assert!(scrape(metrics, "/other").0.starts_with("HTTP/1.1 404"));
+
+    passive.signal("TERM");
+    assert_eq!(passive.wait_exit(), 0, "{}", passive.log());
+
+    let feed = messages
+        .recv_timeout(BOUND)
+        .expect("the collector saw the feed end");
+    let messages = bmp_messages(&feed);
+    let kinds: Vec<u8> = messages.iter().map(|(kind, _)| *kind).collect();
+    assert_eq!(kinds.first(), Some(&4), "Initiation first: {kinds:?}");
+    assert_eq!(kinds.last(), Some(&5), "Termination last: {kinds:?}");
+    let up = kinds.iter().position(|&k| k == 3).expect("a Peer Up");
+    let down = kinds.iter().position(|&k| k == 2).expect("a Peer Down");
+    let updates: Vec<&[u8]> = messages
+        .iter()
+        .filter(|(kind, _)| *kind == 0)
+        .map(|(_, message)| *message)
+        .collect();
+    assert!(!updates.is_empty(), "Route Monitoring messages: {kinds:?}");
+    assert!(kinds
+        .iter()
+        .enumerate()
+        .all(|(at, &k)| k != 0 || (up < at && at < down)));
+    for message in updates {
+        // per-peer header (after type, flags, distinguisher): the peer's address (IPv4 in the
+        // last 4 of 16 octets) and AS
+        assert_eq!(&message[6 + 22..6 + 26], &[127, 0, 0, 2]);
+        assert_eq!(&message[6 + 26..6 + 30], &65002u32.to_be_bytes());
+        assert_eq!(message[6 + 42 + 18], 2, "the BGP message is an UPDATE");
+    }
+
+    // a real MRT reader reads what we wrote
+    let output = Command::new(bgpdump).arg("-m").arg(&mrt).output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for prefix in ["10.1.0.0/24", "10.2.0.0/24"] {
+        assert!(
+            text.lines().any(|line| line.contains("|A|127.0.0.2|65002|")
+                && line.contains(&format!("|{prefix}|"))),
+            "{prefix} not announced in:\n{text}"
+        );
+    }
+    assert!(
+        text.lines()
+            .any(|line| line.contains("|STATE|127.0.0.2|65002|") && line.ends_with("|6")),
+        "no change to Established in:\n{text}"
+    );
+    let _ = std::fs::remove_file(&mrt);
+}

@@ -225,18 +225,6 @@ pub(crate) fn negotiated(neighbor: &Neighbor) -> Negotiated {
     Negotiated::agree(neighbor, &sent, &received)
 }
 
-fn host_name() -> String {
-    ["/proc/sys/kernel/hostname", "/etc/hostname"]
-        .iter()
-        .find_map(|path| {
-            std::fs::read_to_string(path)
-                .ok()
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-        })
-        .unwrap_or_else(|| "localhost".to_string())
-}
-
 /// The API version from `exabgp_api_version` / `exabgp.api.version` (ExaBGP's default is 6).
 fn api_version() -> ApiVersion {
     let value =
@@ -255,7 +243,7 @@ fn header(neighbor: &Neighbor, api: ApiVersion, counter: u64) -> Header {
     Header {
         api,
         time,
-        host: host_name(),
+        host: crate::reactor::sys::host_name(),
         pid: std::process::id(),
         ppid: std::os::unix::process::parent_id(),
         counter: Some(counter),

@@ -9,6 +9,7 @@ use crate::configuration::{Configuration, PeerConfig};
 use crate::reactor::api::dispatch::Api;
 use crate::reactor::bridge::Recorder;
 use crate::reactor::daemon::Daemon;
+use crate::reactor::monitor::Monitor;
 use crate::reactor::peer::{self, Settings as PeerSettings};
 use crate::reactor::r#loop::{Configured, Reactor, Settings};
 use crate::rib::change::Tags;
@@ -257,7 +258,22 @@ pub fn run(args: &[String]) -> i32 {
     if let Some(cli) = environment.cli.clone() {
         api = api.with_cli(cli);
     }
+    if environment.monitor.metrics.is_some() {
+        api = api.with_sent_routes();
+    }
     let api = Rc::new(api);
+    let monitor = if environment.monitor.any() {
+        match Monitor::new(&environment.monitor, api.clone()) {
+            Ok(monitor) => Some(Rc::new(monitor)),
+            Err(error) => {
+                eprintln!("exabgp-rs: {error}");
+                log::error!(target: "reactor", "{error}");
+                return 1;
+            }
+        }
+    } else {
+        None
+    };
     let helpers = api.clone();
     let load = Box::new(move || {
         let path = &paths[next.get() % paths.len()];
@@ -301,6 +317,7 @@ pub fn run(args: &[String]) -> i32 {
     });
     Reactor::new(settings, load, factory)
         .with_api(api)
+        .with_monitor(monitor)
         .with_reconfigure(reconfigure)
         .run()
 }
@@ -523,6 +540,8 @@ struct Environment {
     api_version: u8,
     /// `api.cli`, `api.pipename`, `api.socketname`: the CLI endpoints, when served.
     cli: Option<crate::reactor::api::control::Settings>,
+    /// `[exabgp.metrics]`, `[exabgp.mrt]`, `[exabgp.bmp]`.
+    monitor: crate::reactor::monitor::Settings,
 }
 
 impl Environment {
@@ -559,6 +578,7 @@ impl Environment {
                 .api
                 .cli
                 .then(|| crate::reactor::api::control::Settings::new(&environment.api)),
+            monitor: crate::reactor::monitor::Settings::from_environment(environment),
         }
     }
 }

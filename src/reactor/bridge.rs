@@ -127,6 +127,8 @@ pub struct Bridge {
     record: Option<Recorder>,
     /// The API helpers' side: told of events and sent messages.
     api: Option<Rc<dyn crate::reactor::api::Hook>>,
+    /// The monitoring outputs' view of this peer (metrics, MRT, BMP), when any is on.
+    monitor: Option<crate::reactor::monitor::Peer>,
 }
 
 impl Bridge {
@@ -159,6 +161,7 @@ impl Bridge {
             pending: VecDeque::from([Event::Start]),
             record,
             api: None,
+            monitor: None,
         };
         (bridge, PeerHandle { sender })
     }
@@ -166,6 +169,15 @@ impl Bridge {
     /// Reports this peer's events and sent messages to the API helpers.
     pub fn with_api(mut self, api: Option<Rc<dyn crate::reactor::api::Hook>>) -> Bridge {
         self.api = api;
+        self
+    }
+
+    /// Reports this peer's session to the monitoring outputs.
+    pub fn with_monitor(
+        mut self,
+        monitor: Option<&Rc<crate::reactor::monitor::Monitor>>,
+    ) -> Bridge {
+        self.monitor = monitor.map(|monitor| monitor.peer(&self.neighbor));
         self
     }
 
@@ -204,6 +216,9 @@ impl Bridge {
                 }
                 GeneratorState::Complete(outcome) => {
                     self.close("peer stopped").await;
+                    if let Some(monitor) = &mut self.monitor {
+                        monitor.stopped(&self.neighbor);
+                    }
                     if let Some(connection) = self.incoming.take() {
                         connection.close();
                     }
@@ -240,6 +255,9 @@ impl Bridge {
                 if let Some(api) = &self.api {
                     api.fsm(&self.neighbor, to);
                 }
+                if let Some(monitor) = &mut self.monitor {
+                    monitor.transition(&self.neighbor, from, to);
+                }
             }
             Effect::Connect => {
                 self.connecting = None;
@@ -254,6 +272,9 @@ impl Bridge {
             Effect::Send { message, priority } => {
                 if let Some(api) = &self.api {
                     api.sent(&self.neighbor, &message);
+                }
+                if let Some(monitor) = &mut self.monitor {
+                    monitor.sent(&self.neighbor, &message);
                 }
                 // UPDATEs keep their order whatever their priority: an urgent UPDATE (one handed
                 // over with `Command::Send`) must not overtake the routes queued before it.
@@ -307,6 +328,9 @@ impl Bridge {
     fn deliver(&mut self, event: ApiEvent) {
         if let Some(api) = &self.api {
             api.event(&self.neighbor, &event);
+        }
+        if let Some(monitor) = &mut self.monitor {
+            monitor.event(&self.neighbor, &event);
         }
         match event {
             ApiEvent::Connected { local, peer } => {

@@ -155,6 +155,7 @@ pub struct Reactor<C: Configured> {
     done: (async_channel::Sender<Key>, async_channel::Receiver<Key>),
     /// The API helpers, when the configuration has any.
     api: Option<Rc<dyn ApiHook>>,
+    monitor: Option<Rc<crate::reactor::monitor::Monitor>>,
     /// How a kept peer gets a reload's route changes; without it any change restarts the peer.
     reconfigure: Option<Reconfigure<C>>,
 }
@@ -181,6 +182,7 @@ impl<C: Configured> Reactor<C> {
             listener: Listener::new(),
             done: async_channel::unbounded(),
             api: None,
+            monitor: None,
             reconfigure: None,
         }
     }
@@ -192,6 +194,16 @@ impl<C: Configured> Reactor<C> {
     }
 
     /// Runs the API helpers: their commands reach the peers, the peers' events reach them.
+    /// Shares the monitoring outputs with every peer's bridge.
+    pub fn with_monitor(
+        mut self,
+        monitor: Option<Rc<crate::reactor::monitor::Monitor>>,
+    ) -> Reactor<C> {
+        self.monitor = monitor;
+        self
+    }
+
+    /// The API helpers: told of every peer's events, their commands carried out.
     pub fn with_api(mut self, api: Rc<dyn ApiHook>) -> Reactor<C> {
         self.api = Some(api);
         self
@@ -277,6 +289,9 @@ impl<C: Configured> Reactor<C> {
         }
         if let Some(api) = &self.api {
             api.start(executor);
+        }
+        if let Some(monitor) = &self.monitor {
+            monitor.start(executor);
         }
         self.apply(configs, executor);
         log::info!(target: "reactor", "loaded new configuration successfully");
@@ -419,7 +434,9 @@ impl<C: Configured> Reactor<C> {
             port,
             self.settings.record.clone(),
         );
-        bridge = bridge.with_api(self.api.clone());
+        bridge = bridge
+            .with_api(self.api.clone())
+            .with_monitor(self.monitor.as_ref());
         let coroutine = (self.factory)(&config);
         let guard = DoneGuard {
             key: key.clone(),
@@ -623,6 +640,9 @@ impl<C: Configured> Reactor<C> {
         }
         if let Some(api) = &self.api {
             api.stop().await;
+        }
+        if let Some(monitor) = &self.monitor {
+            monitor.stop().await;
         }
         self.settings.daemon.removepid();
     }

@@ -8,6 +8,7 @@ pub mod delay;
 pub mod interrupt;
 pub mod listener;
 pub mod r#loop;
+pub mod monitor;
 pub mod network;
 pub mod peer;
 pub mod protocol;

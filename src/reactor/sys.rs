@@ -205,3 +205,16 @@ pub(crate) fn kill_process_group(group: u32) {
     // SAFETY: killpg takes plain integers; a group that is already gone only yields ESRCH.
     unsafe { libc::killpg(group, libc::SIGKILL) };
 }
+
+/// The machine's name, as ExaBGP's `socket.gethostname()` (the JSON `"host"`, BMP's sysName).
+pub(crate) fn host_name() -> String {
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .find_map(|path| {
+            std::fs::read_to_string(path)
+                .ok()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        })
+        .unwrap_or_else(|| "localhost".to_string())
+}

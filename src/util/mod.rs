@@ -2,3 +2,4 @@
 
 pub(crate) mod hash;
 pub mod hex;
+pub(crate) mod time;

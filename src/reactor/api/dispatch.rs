@@ -48,6 +48,8 @@ pub struct Api {
     started: std::time::Instant,
     /// The helpers were quiet: hand the pending requests over without waiting again.
     draining: std::cell::Cell<bool>,
+    /// Count the routes of the UPDATEs sent (decoding them): the metrics endpoint is on.
+    count_sent: std::cell::Cell<bool>,
     inner: RefCell<Inner>,
     reports: RefCell<Option<async_channel::Receiver<Report>>>,
     /// `exabgp.api.cli`: the pipes and socket to serve, and once started, the endpoints.
@@ -55,18 +57,6 @@ pub struct Api {
     control: RefCell<Option<super::control::Control>>,
     /// Which helpers are behind: the peers feeding them pause (see `api::backlog`).
     flow: Rc<super::backlog::Flow>,
-}
-
-fn host_name() -> String {
-    ["/proc/sys/kernel/hostname", "/etc/hostname"]
-        .iter()
-        .find_map(|path| {
-            std::fs::read_to_string(path)
-                .ok()
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-        })
-        .unwrap_or_else(|| "localhost".to_string())
 }
 
 /// A random UUID from the kernel; the pid and start time when it is not available.
@@ -95,11 +85,12 @@ impl Api {
             } else {
                 ApiVersion::V6
             },
-            host: host_name(),
+            host: crate::reactor::sys::host_name(),
             pid: std::cell::Cell::new(std::process::id()),
             uuid: daemon_uuid(),
             started: std::time::Instant::now(),
             draining: std::cell::Cell::new(false),
+            count_sent: std::cell::Cell::new(false),
             inner: RefCell::new(Inner {
                 processes: None,
                 state: State::default(),
@@ -114,6 +105,13 @@ impl Api {
     /// Serves the CLI (`exabgp.api.cli`): its clients' commands run as a helper's, on every peer.
     pub fn with_cli(mut self, settings: super::control::Settings) -> Api {
         self.cli = Some(settings);
+        self
+    }
+
+    /// Counts the routes of the UPDATEs peers are sent, for the metrics endpoint (a decode of
+    /// each, so only when asked).
+    pub fn with_sent_routes(self) -> Api {
+        self.count_sent.set(true);
         self
     }
 
@@ -260,6 +258,50 @@ fn configured_routes(config: &PeerConfig) -> Vec<ConfiguredRoute> {
 const BATCH_QUIET: std::time::Duration = std::time::Duration::from_millis(10);
 /// The longest commands wait for a quiet moment.
 const BATCH_MAX: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// What a metrics scrape reads: the registry's counters and the helpers' queues.
+impl crate::reactor::monitor::metrics::Source for Api {
+    fn peers(&self) -> Vec<crate::reactor::monitor::metrics::PeerMetrics> {
+        let inner = self.inner.borrow();
+        inner
+            .state
+            .registry
+            .running()
+            .map(|peer| {
+                let neighbor = &peer.config.neighbor;
+                crate::reactor::monitor::metrics::PeerMetrics {
+                    peer: neighbor.peer_address,
+                    local: neighbor.local_address,
+                    peer_as: neighbor.peer_as,
+                    local_as: neighbor.local_as,
+                    state: peer.stats.state,
+                    messages: peer.stats.messages,
+                    announced_received: peer.stats.prefixes,
+                    withdrawn_received: peer.stats.withdraws,
+                    announced_sent: peer.stats.announced_sent,
+                }
+            })
+            .collect()
+    }
+
+    fn helpers(&self) -> Vec<crate::reactor::monitor::metrics::HelperMetrics> {
+        let inner = self.inner.borrow();
+        let Some(processes) = &inner.processes else {
+            return Vec::new();
+        };
+        processes
+            .queues()
+            .into_iter()
+            .map(
+                |(name, lines, bytes)| crate::reactor::monitor::metrics::HelperMetrics {
+                    name,
+                    lines,
+                    bytes,
+                },
+            )
+            .collect()
+    }
+}
 
 impl Hook for Api {
     fn start(&self, executor: &Rc<LocalExecutor<'static>>) {
@@ -501,6 +543,14 @@ impl Hook for Api {
             return;
         };
         peer.stats.count(kind, true);
+        if self.count_sent.get() && kind == MessageType::UPDATE.0 {
+            if let Some(negotiated) = &peer.negotiated {
+                // decoded again only for the metrics, which asked for it
+                if let Ok(update) = Update::decode(message.slice(19..), negotiated) {
+                    peer.stats.announced_sent += update.announces.len() as u64;
+                }
+            }
+        }
         // the OPENs are told once the session is agreed (ApiEvent::Negotiated)
         if kind == MessageType::OPEN.0
             || !super::fanout::wants(&peer.config.api, "send", MessageType(kind))

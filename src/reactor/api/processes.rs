@@ -182,6 +182,14 @@ impl Processes {
         self.flow.behind(process)
     }
 
+    /// Each running helper's queue: lines and bytes not yet written to its stdin.
+    pub fn queues(&self) -> Vec<(String, usize, usize)> {
+        self.helpers
+            .iter()
+            .map(|(name, helper)| (name.clone(), helper.queue.len(), helper.backlog.queued()))
+            .collect()
+    }
+
     /// Names of the running helpers.
     pub fn running(&self) -> impl Iterator<Item = &str> {
         self.helpers.keys().map(String::as_str)

@@ -141,6 +141,8 @@ pub(crate) struct Stats {
     pub(crate) messages: [(u64, u64); 5],
     pub(crate) prefixes: u64,
     pub(crate) withdraws: u64,
+    /// Routes announced to the peer, counted only while the metrics endpoint is on.
+    pub(crate) announced_sent: u64,
 }
 
 impl Stats {
@@ -152,6 +154,7 @@ impl Stats {
             messages: [(0, 0); 5],
             prefixes: 0,
             withdraws: 0,
+            announced_sent: 0,
         }
     }
 
