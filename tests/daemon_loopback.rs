@@ -741,15 +741,85 @@ fn bmp_messages(mut data: &[u8]) -> Vec<(u8, &[u8])> {
     messages
 }
 
+/// A capture file (pcap, raw IPv4) of `stream` as one TCP connection's data from port 40000 to
+/// `port` on 127.0.0.1, for a packet dissector to read back.
+fn pcap_of_stream(stream: &[u8], port: u16) -> Vec<u8> {
+    let mut out = Vec::new();
+    // magic, version 2.4, zone, accuracy, snap length, LINKTYPE_RAW
+    out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&4u16.to_le_bytes());
+    for word in [0u32, 0, 65_535, 101] {
+        out.extend_from_slice(&word.to_le_bytes());
+    }
+    let mut sequence = 1u32;
+    for (n, chunk) in stream.chunks(1_000).enumerate() {
+        let mut packet = Vec::with_capacity(40 + chunk.len());
+        let total = (40 + chunk.len()) as u16;
+        packet.extend_from_slice(&[0x45, 0]);
+        packet.extend_from_slice(&total.to_be_bytes());
+        packet.extend_from_slice(&(n as u16).to_be_bytes());
+        packet.extend_from_slice(&[0x40, 0, 64, 6, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1]);
+        let checksum = !packet
+            .chunks(2)
+            .map(|pair| u32::from(u16::from_be_bytes([pair[0], pair[1]])))
+            .fold(0u32, |sum, word| {
+                let sum = sum + word;
+                (sum & 0xffff) + (sum >> 16)
+            }) as u16;
+        packet[10..12].copy_from_slice(&checksum.to_be_bytes());
+        packet.extend_from_slice(&40_000u16.to_be_bytes());
+        packet.extend_from_slice(&port.to_be_bytes());
+        packet.extend_from_slice(&sequence.to_be_bytes());
+        // ack 0, data offset 5 words, PSH|ACK, window, checksum (not checked), urgent
+        packet.extend_from_slice(&[0, 0, 0, 0, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
+        packet.extend_from_slice(chunk);
+        sequence = sequence.wrapping_add(chunk.len() as u32);
+        for word in [n as u32, 0, packet.len() as u32, packet.len() as u32] {
+            out.extend_from_slice(&word.to_le_bytes());
+        }
+        out.extend_from_slice(&packet);
+    }
+    out
+}
+
+/// What tshark reads of a BMP stream: every value of each field, in order.
+fn tshark_bmp(stream: &[u8], fields: &[&str]) -> Vec<Vec<String>> {
+    let pcap = std::env::temp_dir().join(format!("exabgp-rs-{}-bmp.pcap", std::process::id()));
+    std::fs::write(&pcap, pcap_of_stream(stream, 5000)).unwrap();
+    let mut command = Command::new("tshark");
+    command.args(["-n", "-r"]).arg(&pcap);
+    command.args(["-d", "tcp.port==5000,bmp", "-T", "fields"]);
+    command.args(["-E", "occurrence=a", "-E", "aggregator=;"]);
+    for field in fields {
+        command.args(["-e", field]);
+    }
+    let output = command.output().expect("tshark runs");
+    let _ = std::fs::remove_file(&pcap);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut values = vec![Vec::new(); fields.len()];
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        for (column, text) in line.split('\t').enumerate() {
+            values[column].extend(text.split(';').filter(|v| !v.is_empty()).map(String::from));
+        }
+    }
+    values
+}
+
 #[test]
 fn monitoring_mrt_read_by_bgpdump_bmp_to_a_collector_and_prometheus_metrics() {
     let bgpdump = std::path::Path::new("/usr/bin/bgpdump");
-    if !bgpdump.exists() {
+    let tshark = std::path::Path::new("/usr/bin/tshark");
+    if !bgpdump.exists() || !tshark.exists() {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
-            "bgpdump is missing (apt-get install bgpdump)"
+            "bgpdump or tshark is missing (apt-get install bgpdump tshark)"
         );
-        eprintln!("skipped: bgpdump is not installed");
+        eprintln!("skipped: bgpdump or tshark is not installed");
         return;
     }
     let port = free_port();
@@ -847,6 +917,34 @@ fn monitoring_mrt_read_by_bgpdump_bmp_to_a_collector_and_prometheus_metrics() {
         assert_eq!(&message[6 + 26..6 + 30], &65002u32.to_be_bytes());
         assert_eq!(message[6 + 42 + 18], 2, "the BGP message is an UPDATE");
     }
+
+    // Wireshark's BMP dissector reads the same messages, the peer and the routes
+    let read = tshark_bmp(
+        &feed,
+        &[
+            "bmp.type",
+            "bmp.peer.ip.addr",
+            "bmp.peer.asn",
+            "bgp.nlri_prefix",
+            "_ws.malformed",
+        ],
+    );
+    let types: Vec<String> = kinds.iter().map(u8::to_string).collect();
+    assert_eq!(read[0], types, "message types as tshark reads them");
+    assert!(read[1].iter().all(|ip| ip == "127.0.0.2"), "{:?}", read[1]);
+    assert!(read[2].iter().all(|asn| asn == "65002"), "{:?}", read[2]);
+    for prefix in ["10.1.0.0", "10.2.0.0"] {
+        assert!(
+            read[3].iter().any(|p| p == prefix),
+            "{prefix} in {:?}",
+            read[3]
+        );
+    }
+    assert!(
+        read[4].is_empty(),
+        "tshark found malformed messages: {:?}",
+        read[4]
+    );
 
     // a real MRT reader reads what we wrote
     let output = Command::new(bgpdump).arg("-m").arg(&mrt).output().unwrap();
