@@ -6,12 +6,10 @@
 
 use exabgp_rs::application::server::adj_rib_out;
 use exabgp_rs::bgp::fsm::State;
-use exabgp_rs::bgp::message::open::capability::negotiated::Negotiated;
 use exabgp_rs::bgp::message::open::capability::Capabilities;
 use exabgp_rs::bgp::message::open::Open;
-use exabgp_rs::bgp::message::update::Update;
 use exabgp_rs::bgp::message::{frame, MAX_EXTENDED_LEN};
-use exabgp_rs::configuration::{Configuration, PeerConfig};
+use exabgp_rs::configuration::Configuration;
 use exabgp_rs::reactor::peer::event::{ApiEvent, Effect, Event};
 use exabgp_rs::reactor::peer::stepper::{MemoryRib, Pair, Stepper};
 use exabgp_rs::reactor::peer::Settings;
@@ -114,25 +112,19 @@ fn step_one_peer() {
 }
 
 /// The routes that reached `side`, as ExaBGP's text form of their NLRI.
-fn received_routes(pair: &Pair, side: usize, config: &PeerConfig) -> Vec<String> {
-    let mut negotiated = None;
+fn received_routes(pair: &Pair, side: usize) -> Vec<String> {
     let mut routes = Vec::new();
     for (_, from, effect) in &pair.trace {
         if *from != side {
             continue;
         }
-        match effect {
-            Effect::Deliver(ApiEvent::Negotiated { sent, received }) => {
-                let sent = Open::decode(sent).expect("our OPEN");
-                let received = Open::decode(received).expect("their OPEN");
-                negotiated = Some(Negotiated::agree(&config.neighbor, &sent, &received));
-            }
-            Effect::Deliver(ApiEvent::Received { kind: 2, body }) => {
-                let negotiated = negotiated.as_ref().expect("an UPDATE after the OPENs");
-                let update = Update::decode(body.clone(), negotiated).expect("a valid UPDATE");
-                routes.extend(update.announces.iter().map(|route| route.nlri.to_string()));
-            }
-            _ => {}
+        // the coroutine hands each UPDATE along as it decoded it
+        if let Effect::Deliver(ApiEvent::Received {
+            kind: 2, update, ..
+        }) = effect
+        {
+            let update = update.get().expect("an accepted UPDATE comes decoded");
+            routes.extend(update.announces.iter().map(|route| route.nlri.to_string()));
         }
     }
     routes
@@ -169,7 +161,7 @@ fn two_peers_on_a_virtual_clock() {
     assert_eq!(pair.state(0), State::Established);
     assert_eq!(pair.state(1), State::Established);
 
-    let routes = received_routes(&pair, 1, passive);
+    let routes = received_routes(&pair, 1);
     println!("side 1 received: {routes:?}");
     assert_eq!(routes, ["192.0.2.0/24", "198.51.100.0/24"]);
 

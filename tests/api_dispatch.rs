@@ -104,6 +104,7 @@ fn received_updates_go_to_subscribed_helpers_as_text() {
             &ApiEvent::Negotiated {
                 sent: open.to_vec().into(),
                 received: open.to_vec().into(),
+                negotiated: Default::default(),
             },
         );
         // 10.0.0.0/24, ORIGIN IGP, empty AS_PATH, NEXT_HOP 1.2.3.4, LOCAL_PREF 100
@@ -116,6 +117,7 @@ fn received_updates_go_to_subscribed_helpers_as_text() {
             &ApiEvent::Received {
                 kind: 2,
                 body: body.to_vec().into(),
+                update: Default::default(),
             },
         );
         assert!(matches!(api.next().await, Request::Shutdown));
@@ -488,6 +490,7 @@ fn received_update_json_carries_the_negotiated_session() {
                 &ApiEvent::Negotiated {
                     sent: open.to_vec().into(),
                     received: open.to_vec().into(),
+                    negotiated: Default::default(),
                 },
             );
             // 10.0.0.0/24, ORIGIN IGP, empty AS_PATH, NEXT_HOP 1.2.3.4
@@ -499,6 +502,7 @@ fn received_update_json_carries_the_negotiated_session() {
                 &ApiEvent::Received {
                     kind: 2,
                     body: body.to_vec().into(),
+                    update: Default::default(),
                 },
             );
             assert!(matches!(api.next().await, Request::Shutdown));

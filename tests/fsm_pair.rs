@@ -33,7 +33,7 @@ fn received(pair: &Pair, side: usize) -> Vec<(u8, Bytes)> {
     pair.trace
         .iter()
         .filter_map(|(_, s, effect)| match effect {
-            Effect::Deliver(ApiEvent::Received { kind, body }) if *s == side => {
+            Effect::Deliver(ApiEvent::Received { kind, body, .. }) if *s == side => {
                 Some((*kind, body.clone()))
             }
             _ => None,

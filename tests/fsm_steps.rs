@@ -571,7 +571,8 @@ fn route_refresh_resends_the_family() {
     assert_eq!(sent(&effects), vec![(2, Priority::Bulk)]);
     assert!(effects.contains(&Effect::Deliver(ApiEvent::Received {
         kind: 5,
-        body: Bytes::from_static(&[0, 1, 0, 1])
+        body: Bytes::from_static(&[0, 1, 0, 1]),
+        update: Default::default(),
     })));
 }
 
@@ -588,10 +589,17 @@ fn received_updates_go_to_the_api_and_restart_the_hold_timer() {
             },
             Effect::Deliver(ApiEvent::Received {
                 kind: 2,
-                body: update_bytes().slice(19..)
+                body: update_bytes().slice(19..),
+                update: Default::default(),
             }),
         ]
     );
+    // the UPDATE comes as the coroutine decoded it: nothing downstream decodes it again
+    let Effect::Deliver(ApiEvent::Received { update, body, .. }) = &effects[1] else {
+        unreachable!()
+    };
+    let update = update.get().expect("an accepted UPDATE comes decoded");
+    assert!(!update.announces.is_empty(), "{body:?}");
 }
 
 #[test]

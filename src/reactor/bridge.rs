@@ -10,9 +10,6 @@
 //! or framed: TCP pushes back on the peer. Keepalives still go out, and the Hold timer does not
 //! fire for what we chose not to read: expiring with input waiting, it is armed again.
 
-use crate::bgp::message::open::capability::negotiated::Negotiated;
-use crate::bgp::message::open::Open;
-use crate::bgp::message::update::Update;
 use crate::bgp::message::{frame, MessageType, MAX_LEN};
 use crate::bgp::neighbor::Neighbor;
 use crate::bgp::timer::Timer;
@@ -121,8 +118,6 @@ pub struct Bridge {
     timer: async_io::Timer,
     /// Which of a read and a bulk write is polled first in the next race (they alternate).
     reads_first: bool,
-    /// The current session's capabilities, to decode what is received for the log.
-    negotiated: Option<Negotiated>,
     pending: VecDeque<Event>,
     record: Option<Recorder>,
     /// The API helpers' side: told of events and sent messages.
@@ -156,7 +151,6 @@ impl Bridge {
             hold: Duration::ZERO,
             timer: async_io::Timer::never(),
             reads_first: true,
-            negotiated: None,
             // genawaiter drops the first resume value: the coroutine waits for Start first.
             pending: VecDeque::from([Event::Start]),
             record,
@@ -340,28 +334,17 @@ impl Bridge {
             ApiEvent::Down(reason) => {
                 log::warn!(target: "reactor", "{} session down: {reason}", self.name)
             }
-            ApiEvent::Negotiated { sent, received } => {
-                self.negotiated = match (Open::decode(&sent), Open::decode(&received)) {
-                    (Ok(sent), Ok(received)) => {
-                        Negotiated::new(&self.neighbor, &sent, &received).ok()
-                    }
-                    _ => None,
-                };
+            ApiEvent::Negotiated { .. } => {
                 log::debug!(target: "reactor", "{} negotiated", self.name)
             }
-            ApiEvent::Received { kind, body } => {
+            ApiEvent::Received { kind, body, update } => {
                 let kind = MessageType(kind);
-                let update = match (&self.negotiated, kind) {
-                    // decoding only to log it: not when the line would be dropped
-                    (Some(negotiated), MessageType::UPDATE) if log::log_enabled!(target: "reactor", log::Level::Info) => {
-                        Update::decode(body.clone(), negotiated).ok()
-                    }
-                    _ => None,
-                };
-                match update {
-                    Some(update) => {
+                match update.get() {
+                    // the JSON is only written when the line is kept
+                    Some(update) if log::log_enabled!(target: "reactor", log::Level::Info) => {
                         log::info!(target: "reactor", "{} << {}", self.name, update.to_json())
                     }
+                    Some(_) => {}
                     None if kind == MessageType::KEEPALIVE => {
                         log::debug!(target: "reactor", "{} << keepalive", self.name)
                     }
@@ -409,7 +392,6 @@ impl Bridge {
         self.urgent.clear();
         self.buffer.clear();
         self.max_size = MAX_LEN;
-        self.negotiated = None;
     }
 
     /// The next event for a waiting coroutine.

@@ -425,13 +425,21 @@ impl Hook for Api {
                     peer.established = true;
                 }
             }
-            ApiEvent::Negotiated { sent, received } => {
+            ApiEvent::Negotiated {
+                sent,
+                received,
+                negotiated,
+            } => {
                 if let Some(peer) = inner.state.registry.get_mut(neighbor) {
-                    peer.negotiated = match (Open::decode(sent), Open::decode(received)) {
-                        (Ok(sent), Ok(received)) => {
-                            Some(Negotiated::agree(neighbor, &sent, &received))
-                        }
-                        _ => None,
+                    // as the session agreed it, or (a replayed event) agreed again
+                    peer.negotiated = match negotiated.get() {
+                        Some(negotiated) => Some(negotiated.clone()),
+                        None => match (Open::decode(sent), Open::decode(received)) {
+                            (Ok(sent), Ok(received)) => {
+                                Some(Negotiated::agree(neighbor, &sent, &received))
+                            }
+                            _ => None,
+                        },
                     };
                     peer.received_open = Open::decode(received).ok();
                 }
@@ -441,27 +449,31 @@ impl Hook for Api {
         let ip = neighbor.peer_address;
         let version = self.version;
         match event {
-            ApiEvent::Received { kind, body } => {
+            ApiEvent::Received { kind, body, update } => {
                 let Some(peer) = inner.state.registry.get_mut(neighbor) else {
                     return;
                 };
-                // decoded once, for the counters, the adj-rib-in and every helper
-                let update = match (*kind, peer.negotiated.as_ref()) {
-                    (kind, Some(negotiated)) if kind == MessageType::UPDATE.0 => {
-                        Update::decode(body.clone(), negotiated).ok()
+                // the session's decode, for the counters, the adj-rib-in and every helper (a
+                // replayed event has none: decoded here)
+                let decoded;
+                let update = match (update.get(), *kind, peer.negotiated.as_ref()) {
+                    (Some(update), _, _) => Some(update),
+                    (None, kind, Some(negotiated)) if kind == MessageType::UPDATE.0 => {
+                        decoded = Update::decode(body.clone(), negotiated).ok();
+                        decoded.as_ref()
                     }
                     _ => None,
                 };
-                peer.count_received(*kind, update.as_ref());
+                peer.count_received(*kind, update);
                 if *kind == MessageType::OPEN.0 {
                     return;
                 }
                 let raw = crate::bgp::message::message(MessageType(*kind), body);
                 if let Some((fanout, peer)) = inner.fanout(version, neighbor) {
-                    fanout.message(peer, &stamp, "receive", &raw, update.as_ref());
+                    fanout.message(peer, &stamp, "receive", &raw, update);
                 }
             }
-            ApiEvent::Negotiated { sent, received } => {
+            ApiEvent::Negotiated { sent, received, .. } => {
                 let Some((fanout, peer)) = inner.fanout(version, neighbor) else {
                     return;
                 };

@@ -7,8 +7,6 @@ pub mod metrics;
 pub mod mrt;
 
 use crate::bgp::fsm::State;
-use crate::bgp::message::open::capability::negotiated::Negotiated;
-use crate::bgp::message::open::Open;
 use crate::bgp::message::MessageType;
 use crate::bgp::neighbor::Neighbor;
 use crate::reactor::peer::event::ApiEvent;
@@ -248,13 +246,13 @@ impl Peer {
                 self.remote = Some(*peer);
                 self.notification = None;
             }
-            ApiEvent::Negotiated { sent, received } => {
-                self.as4 = match (Open::decode(sent), Open::decode(received)) {
-                    (Ok(sent), Ok(received)) => Negotiated::new(neighbor, &sent, &received)
-                        .ok()
-                        .map(|negotiated| negotiated.asn4),
-                    _ => None,
-                };
+            ApiEvent::Negotiated {
+                sent,
+                received,
+                negotiated,
+            } => {
+                // the bridge's events come from a live session: agreed by the coroutine
+                self.as4 = negotiated.get().map(|negotiated| negotiated.asn4);
                 self.opens = Some((
                     crate::bgp::message::message(MessageType::OPEN, sent),
                     crate::bgp::message::message(MessageType::OPEN, received),
@@ -281,7 +279,7 @@ impl Peer {
                 bmp.session(self.id, Some(message));
             }
             ApiEvent::Down(_) => self.down(neighbor, false),
-            ApiEvent::Received { kind, body } => {
+            ApiEvent::Received { kind, body, .. } => {
                 let needed = self.monitor.mrt.borrow().is_some()
                     || (self.up && self.monitor.bmp.is_some() && *kind == MessageType::UPDATE.0)
                     || *kind == MessageType::NOTIFICATION.0;

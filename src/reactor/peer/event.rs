@@ -13,12 +13,15 @@
 //! JSON lines and replayed through a `Stepper`.
 
 use crate::bgp::fsm::State;
+use crate::bgp::message::open::capability::negotiated::Negotiated;
+use crate::bgp::message::update::Update;
 use crate::bgp::message::{Frame, MessageType};
 use crate::bgp::timer::Timer;
 use crate::protocol::family::Family;
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What the coroutine hands to its driver.
@@ -160,19 +163,61 @@ pub enum ApiEvent {
     Up,
     /// The session went down (only after it reached CONNECT or beyond, as ExaBGP).
     Down(String),
-    /// The OPEN bodies (header removed) both sides sent: enough to rebuild `Negotiated`.
+    /// The OPEN bodies (header removed) both sides sent: enough to rebuild `Negotiated`, which
+    /// the coroutine hands along as it agreed it.
     Negotiated {
         #[serde(with = "hex")]
         sent: Bytes,
         #[serde(with = "hex")]
         received: Bytes,
+        #[serde(skip)]
+        negotiated: Decoded<Negotiated>,
     },
-    /// A message received and accepted (decoded without a session-resetting error).
+    /// A message received and accepted (decoded without a session-resetting error); an UPDATE
+    /// comes with the value the coroutine decoded, so that nothing decodes it again.
     Received {
         kind: u8,
         #[serde(with = "hex")]
         body: Bytes,
+        #[serde(skip)]
+        update: Decoded<Update>,
     },
+}
+
+/// A value decoded from the bytes beside it, shared so that it is decoded once. It is not part
+/// of the event's identity: any two are equal, and a recording keeps only the bytes (a replayed
+/// event has none, and its user decodes the bytes).
+#[derive(Clone)]
+pub struct Decoded<T>(pub Option<Arc<T>>);
+
+impl<T> Decoded<T> {
+    pub fn new(value: T) -> Decoded<T> {
+        Decoded(Some(Arc::new(value)))
+    }
+
+    pub fn get(&self) -> Option<&T> {
+        self.0.as_deref()
+    }
+}
+
+impl<T> Default for Decoded<T> {
+    fn default() -> Decoded<T> {
+        Decoded(None)
+    }
+}
+
+impl<T> PartialEq for Decoded<T> {
+    fn eq(&self, _: &Decoded<T>) -> bool {
+        true
+    }
+}
+
+impl<T> Eq for Decoded<T> {}
+
+impl<T> std::fmt::Debug for Decoded<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Decoded" } else { "None" })
+    }
 }
 
 /// Why the coroutine completed.

@@ -17,13 +17,14 @@ use crate::bgp::message::open::capability::negotiated::{Negotiated, Refresh};
 use crate::bgp::message::open::capability::Capabilities;
 use crate::bgp::message::open::Open;
 use crate::bgp::message::refresh::RouteRefresh;
+use crate::bgp::message::update::Update;
 use crate::bgp::message::{self, Frame, Message, MessageType, Notification};
 use crate::bgp::neighbor::Neighbor;
 use crate::bgp::timer::{Delay, Timer, CONNECT_RETRY, LARGE_HOLD};
 use crate::protocol::family::Family;
 use crate::reactor::protocol;
 use bytes::Bytes;
-use event::{ApiEvent, Command, Effect, Event, Outcome, Priority, Resume, Yield};
+use event::{ApiEvent, Command, Decoded, Effect, Event, Outcome, Priority, Resume, Yield};
 use keepalive::KeepAlive;
 use std::collections::{BTreeSet, VecDeque};
 use std::future::Future;
@@ -469,6 +470,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
         self.effect(Effect::Deliver(ApiEvent::Negotiated {
             sent: sent_body,
             received: received_body,
+            negotiated: Decoded::new(self.negotiated.clone()),
         }))
         .await;
         self.transition(State::OpenConfirm).await;
@@ -739,8 +741,13 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
 
     /// A received message for the API (ExaBGP's `processes.message(..., 'receive', ...)`).
     async fn deliver(&mut self, frame: Frame) {
+        self.deliver_decoded(frame, Decoded::default()).await
+    }
+
+    /// The same, with the UPDATE decoded from it.
+    async fn deliver_decoded(&mut self, frame: Frame, update: Decoded<Update>) {
         let (kind, body) = (frame.kind.0, frame.body);
-        self.effect(Effect::Deliver(ApiEvent::Received { kind, body }))
+        self.effect(Effect::Deliver(ApiEvent::Received { kind, body, update }))
             .await;
     }
 
@@ -823,13 +830,20 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
             kind if !protocol::known(kind) => return Err(unknown(kind)),
             _ => {
                 let message = Message::decode(&frame, &self.negotiated).map_err(End::Notify)?;
-                if let Message::RouteRefresh {
-                    family,
-                    subtype: RouteRefresh::REQUEST,
-                } = message
-                {
-                    let enhanced = self.negotiated.refresh == Refresh::Enhanced;
-                    self.rib.resend(Some(family), enhanced);
+                match message {
+                    Message::RouteRefresh {
+                        family,
+                        subtype: RouteRefresh::REQUEST,
+                    } => {
+                        let enhanced = self.negotiated.refresh == Refresh::Enhanced;
+                        self.rib.resend(Some(family), enhanced);
+                    }
+                    Message::Update(update) => {
+                        self.hold().await;
+                        self.deliver_decoded(frame, Decoded::new(update)).await;
+                        return Ok(());
+                    }
+                    _ => {}
                 }
             }
         }
