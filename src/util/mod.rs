@@ -2,4 +2,5 @@
 
 pub(crate) mod hash;
 pub mod hex;
+pub(crate) mod json;
 pub(crate) mod time;

@@ -78,31 +78,6 @@ impl Message {
     }
 }
 
-/// Writes `text` as a JSON string the way Python's `json.dumps` does (ASCII only, `\uXXXX`
-/// escapes), since ExaBGP's JSON is built with it.
-pub(crate) fn json_string(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
-        }
-    }
-    out.push('"');
-}
-
 /// The 16 bytes of 0xFF that start every message (RFC 4271 §4.1).
 pub const MARKER: [u8; 16] = [0xff; 16];
 /// Marker, length and type.
@@ -269,13 +244,6 @@ mod tests {
             message(MessageType::KEEPALIVE, &[])[..]
         );
         assert_eq!(Message::KeepAlive.encode().unwrap()[16..], [0, 19, 4]);
-    }
-
-    #[test]
-    fn json_strings_as_python_writes_them() {
-        let mut out = String::new();
-        json_string(&mut out, "a\"\\\n\t\u{1}é😀");
-        assert_eq!(out, "\"a\\\"\\\\\\n\\t\\u0001\\u00e9\\ud83d\\ude00\"");
     }
 
     #[test]

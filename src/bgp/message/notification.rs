@@ -179,7 +179,7 @@ impl Notification {
             self.subcode,
             hexstring(&data)
         ));
-        crate::bgp::message::json_string(out, &String::from_utf8_lossy(&data));
+        crate::util::json::string(out, &String::from_utf8_lossy(&data));
         out.push_str(" } ");
     }
 }

@@ -4,7 +4,7 @@
 //! `Message::decode` keeps type 6 as `Message::Unknown`; a session that negotiated the
 //! operational capability decodes the body with `Operational::decode`.
 
-use crate::bgp::message::{json_string, message, MessageType, Notification};
+use crate::bgp::message::{message, MessageType, Notification};
 use crate::protocol::family::{Afi, Family, Safi};
 use crate::util::hex::hexstring;
 use bytes::Bytes;
@@ -238,7 +238,7 @@ impl Operational {
             } => {
                 family(out, f);
                 out.push_str(", \"advisory\": ");
-                json_string(out, &String::from_utf8_lossy(advisory));
+                crate::util::json::string(out, &String::from_utf8_lossy(advisory));
             }
             Operational::Query { family: f, .. } => family(out, f),
             Operational::Counter {

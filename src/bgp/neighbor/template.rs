@@ -97,10 +97,6 @@ fn tri(value: TriState) -> i8 {
     }
 }
 
-fn json_string(out: &mut String, text: &str) {
-    crate::bgp::message::json_string(out, text);
-}
-
 /// One line of ExaBGP's extensive table: a label then three right-aligned columns.
 fn row(label: &str, a: &str, b: &str, c: &str) -> String {
     format!("    {label:<20} {a:>15} {b:>15} {c:>15}")
@@ -260,9 +256,9 @@ impl CliData {
             if i > 0 {
                 out.push_str(", ");
             }
-            json_string(out, key);
+            crate::util::json::string(out, key);
             out.push_str(": ");
-            json_string(out, value);
+            crate::util::json::string(out, value);
         }
     }
 
@@ -275,14 +271,14 @@ impl CliData {
             if up { "up" } else { "down" },
             if up { self.duration } else { self.down }
         );
-        json_string(out, self.state);
+        crate::util::json::string(out, self.state);
         let map = |out: &mut String, entries: Vec<(String, String)>| {
             out.push('{');
             for (i, (key, value)) in entries.iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                json_string(out, key);
+                crate::util::json::string(out, key);
                 out.push_str(": ");
                 out.push_str(value);
             }
@@ -331,15 +327,15 @@ impl CliData {
             );
             out.push_str(", \"address\": ");
             if local {
-                json_string(out, &self.local_address);
+                crate::util::json::string(out, &self.local_address);
                 let _ = write!(out, ", \"as\": {}, \"id\": ", self.local_as);
-                json_string(out, &self.local_id);
+                crate::util::json::string(out, &self.local_id);
                 let _ = write!(out, ", \"hold\": {}}}", self.local_hold);
             } else {
-                json_string(out, &self.peer_address);
+                crate::util::json::string(out, &self.peer_address);
                 let _ = write!(out, ", \"as\": {}, \"id\": ", self.peer_as);
                 match &self.peer_id {
-                    Some(id) => json_string(out, id),
+                    Some(id) => crate::util::json::string(out, id),
                     None => out.push_str("null"),
                 }
                 match self.peer_hold {

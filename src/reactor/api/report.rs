@@ -114,9 +114,9 @@ pub(crate) fn status(peers: &Registry, daemon: &Daemon, json: bool) -> Vec<Strin
             if i > 0 {
                 peers.push_str(", ");
             }
-            crate::bgp::message::json_string(&mut peers, name);
+            crate::util::json::string(&mut peers, name);
             peers.push_str(": ");
-            crate::bgp::message::json_string(&mut peers, state);
+            crate::util::json::string(&mut peers, state);
         }
         vec![format!(
             "{{\"version\": \"{version}\", \"uuid\": \"{}\", \"pid\": {pid}, \"uptime\": {uptime}, \"peers\": {{{peers}}}}}",

@@ -49,9 +49,9 @@ pub fn text(neighbor: &Neighbor, route: &Route, extensive_view: bool) -> String 
 /// entries follow the routes, as ExaBGP adds them.
 pub fn json(neighbor: &Neighbor, route: &Route, extensive: Option<&CliData>) -> String {
     let mut out = String::from("{");
-    crate::bgp::message::json_string(&mut out, &neighbor.peer_address.to_string());
+    crate::util::json::string(&mut out, &neighbor.peer_address.to_string());
     out.push_str(": {\"routes\": [{\"family\": ");
-    crate::bgp::message::json_string(&mut out, &route.nlri.family().to_string());
+    crate::util::json::string(&mut out, &route.nlri.family().to_string());
     let prefix = match &route.nlri {
         Nlri::Inet(inet) => Some(inet.cidr.to_string()),
         Nlri::Label(label) => Some(label.cidr.to_string()),
@@ -61,11 +61,11 @@ pub fn json(neighbor: &Neighbor, route: &Route, extensive: Option<&CliData>) -> 
     match prefix {
         Some(prefix) => {
             out.push_str(", \"prefix\": ");
-            crate::bgp::message::json_string(&mut out, &prefix);
+            crate::util::json::string(&mut out, &prefix);
         }
         None => {
             out.push_str(", \"nlri\": ");
-            crate::bgp::message::json_string(&mut out, &route.nlri.to_string());
+            crate::util::json::string(&mut out, &route.nlri.to_string());
         }
     }
     out.push_str("}]");

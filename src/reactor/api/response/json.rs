@@ -5,7 +5,6 @@
 //! KEEPALIVE, ROUTE-REFRESH, state changes and negotiation are here; the UPDATE encoder builds its
 //! own body and wraps it with `message`.
 
-use crate::bgp::message::json_string;
 use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::open::Open;
 use crate::bgp::message::operational::Operational;
@@ -89,7 +88,7 @@ pub fn message(
     out.push_str("\", \"time\": ");
     float(&mut out, header.time);
     out.push_str(", \"host\" : ");
-    json_string(&mut out, &header.host);
+    crate::util::json::string(&mut out, &header.host);
     let _ = write!(
         out,
         ", \"pid\" : {}, \"ppid\" : {}, ",
@@ -118,9 +117,9 @@ pub fn message(
 /// ExaBGP's `_neighbor`, spacing included.
 fn neighbor(out: &mut String, peer: &Peer, direction: Option<&str>, content: &str) {
     out.push_str("\"neighbor\": { \"address\": { \"local\": ");
-    json_string(out, &peer.local_address);
+    crate::util::json::string(out, &peer.local_address);
     out.push_str(", \"peer\": ");
-    json_string(out, &peer.peer_address);
+    crate::util::json::string(out, &peer.peer_address);
     let _ = write!(
         out,
         " }}, \"asn\": {{ \"local\": {}, \"peer\": {} }}",
@@ -249,14 +248,14 @@ pub fn connected(header: &Header) -> String {
 /// `"state": "down"` with the reason.
 pub fn down(header: &Header, reason: &str) -> String {
     let mut content = String::from("\"state\": \"down\", \"reason\": ");
-    json_string(&mut content, reason);
+    crate::util::json::string(&mut content, reason);
     message(header, "state", b"", b"", &content)
 }
 
 /// The FSM entered `state` (ExaBGP's upper-case state name, e.g. `ESTABLISHED`).
 pub fn fsm(header: &Header, state: &str) -> String {
     let mut content = String::from("\"state\": ");
-    json_string(&mut content, state);
+    crate::util::json::string(&mut content, state);
     message(header, "fsm", b"", b"", &content)
 }
 
@@ -316,7 +315,7 @@ fn string_list<'a>(out: &mut String, items: impl Iterator<Item = &'a str>) {
         if i > 0 {
             out.push_str(", ");
         }
-        json_string(out, item);
+        crate::util::json::string(out, item);
     }
     out.push(']');
 }

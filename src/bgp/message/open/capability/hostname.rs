@@ -2,7 +2,7 @@
 //! draft-walton-bgp-hostname-capability).
 
 use super::malformed;
-use crate::bgp::message::{json_string, Notification};
+use crate::bgp::message::Notification;
 use std::fmt;
 
 /// Host name and domain name.
@@ -79,9 +79,9 @@ impl HostName {
 
     pub fn json(&self, out: &mut String) {
         out.push_str("{ \"host-name\": ");
-        json_string(out, &self.host_name);
+        crate::util::json::string(out, &self.host_name);
         out.push_str(", \"domain-name\": ");
-        json_string(out, &self.domain_name);
+        crate::util::json::string(out, &self.domain_name);
         out.push_str(" }");
     }
 }

@@ -2,7 +2,7 @@
 //! draft-abraitis-bgp-version-capability).
 
 use super::malformed;
-use crate::bgp::message::{json_string, Notification};
+use crate::bgp::message::Notification;
 use std::fmt;
 
 /// The speaker's software version string, `ExaBGP/<version>` when we send it.
@@ -58,7 +58,7 @@ impl Software {
 
     pub fn json(&self, out: &mut String) {
         out.push_str("{ \"software\": ");
-        json_string(out, &self.0);
+        crate::util::json::string(out, &self.0);
         out.push_str(" }");
     }
 }

@@ -1,8 +1,8 @@
 //! Ports `exabgp/bgp/message/update/attribute/clusterlist.py`: CLUSTER_LIST (RFC 4456 §8, RFC 7606 §7.10).
 
 use super::Malformed;
+use crate::util::json;
 use bytes::{BufMut, BytesMut};
-use std::fmt::Write;
 use std::net::Ipv4Addr;
 
 /// CLUSTER_LIST: the cluster ids the route went through, in wire order.
@@ -31,11 +31,9 @@ impl ClusterList {
     /// `[ "1.1.1.1", "2.2.2.2" ]`
     pub fn json(&self, out: &mut String) {
         out.push_str("[ ");
-        for (n, id) in self.0.iter().enumerate() {
-            if n > 0 {
-                out.push_str(", ");
-            }
-            let _ = write!(out, "\"{id}\"");
+        let mut items = json::Members::new(out);
+        for id in &self.0 {
+            items.quoted(id);
         }
         out.push_str(" ]");
     }

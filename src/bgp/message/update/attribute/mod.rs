@@ -41,6 +41,7 @@ pub use sr::PrefixSid;
 pub use tunnel_encap::TunnelEncap;
 
 use crate::bgp::message::open::capability::negotiated::Negotiated;
+use crate::util::json;
 use bytes::{BufMut, BytesMut};
 use std::fmt::Write;
 
@@ -325,47 +326,47 @@ impl Attribute {
     pub fn json(&self, out: &mut String) -> bool {
         match self {
             Attribute::Origin(v) => {
-                let _ = write!(out, "\"origin\": \"{}\"", v.name());
+                json::text(out, "origin", v.name());
             }
             Attribute::AsPath(v) => {
                 if v.is_empty() {
                     return false;
                 }
-                out.push_str("\"as-path\": ");
+                json::key(out, "as-path");
                 v.json(out);
             }
             Attribute::NextHop(v) => {
-                let _ = write!(out, "\"next-hop\": \"{}\"", v.0);
+                json::text(out, "next-hop", v.0);
             }
             Attribute::Med(v) => {
-                let _ = write!(out, "\"med\": {}", v.0);
+                json::field(out, "med", v.0);
             }
             Attribute::LocalPreference(v) => {
-                let _ = write!(out, "\"local-preference\": {}", v.0);
+                json::field(out, "local-preference", v.0);
             }
             Attribute::AtomicAggregate(_) => out.push_str("\"atomic-aggregate\": true"),
             Attribute::Aggregator(v) | Attribute::As4Aggregator(v) => {
-                let _ = write!(out, "\"aggregator\": \"{}\"", v.text());
+                json::text(out, "aggregator", v.text());
             }
             Attribute::Communities(v) => {
                 if v.0.is_empty() {
                     return false;
                 }
-                out.push_str("\"community\": ");
+                json::key(out, "community");
                 v.json(out);
             }
             Attribute::OriginatorId(v) => {
-                let _ = write!(out, "\"originator-id\": \"{}\"", v.0);
+                json::text(out, "originator-id", v.0);
             }
             Attribute::ClusterList(v) => {
-                out.push_str("\"cluster-list\": ");
+                json::key(out, "cluster-list");
                 v.json(out);
             }
             Attribute::ExtendedCommunities(v) => {
                 if v.0.is_empty() {
                     return false;
                 }
-                out.push_str("\"extended-community\": ");
+                json::key(out, "extended-community");
                 v.json(out);
             }
             Attribute::As4Path(v) => {
@@ -376,38 +377,38 @@ impl Attribute {
                     Code::AS4_PATH,
                     self.flag()
                 );
-                crate::bgp::message::json_string(out, &v.text());
+                json::string(out, &v.text());
             }
             Attribute::Aigp(v) => {
-                let _ = write!(out, "\"aigp\": \"{}\"", v.text());
+                json::text(out, "aigp", v.text());
             }
             Attribute::Ipv6ExtendedCommunities(v) => {
                 if v.0.is_empty() {
                     return false;
                 }
-                out.push_str("\"extended-community-ipv6\": ");
+                json::key(out, "extended-community-ipv6");
                 v.json(out);
             }
             Attribute::LargeCommunities(v) => {
                 if v.0.is_empty() {
                     return false;
                 }
-                out.push_str("\"large-community\": ");
+                json::key(out, "large-community");
                 v.json(out);
             }
             Attribute::Pmsi(v) => {
-                let _ = write!(out, "\"pmsi\": \"{v}\"");
+                json::text(out, "pmsi", v);
             }
             Attribute::PrefixSid(v) => {
-                out.push_str("\"bgp-prefix-sid\": ");
+                json::key(out, "bgp-prefix-sid");
                 v.json(out);
             }
             Attribute::TunnelEncap(v) => {
-                out.push_str("\"tunnel-encap\": ");
+                json::key(out, "tunnel-encap");
                 v.json(out);
             }
             Attribute::LinkState(v) => {
-                out.push_str("\"bgp-ls\": ");
+                json::key(out, "bgp-ls");
                 v.json(out);
             }
             Attribute::Generic(v) => {

@@ -6,6 +6,7 @@ use super::cidr::Cidr;
 use super::qualifier::RouteDistinguisher;
 use crate::bgp::message::Notification;
 use crate::protocol::family::{Afi, Family, Safi};
+use crate::util::json;
 use bytes::{BufMut, Bytes, BytesMut};
 use std::fmt::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -539,12 +540,11 @@ impl Flow {
             if elements.is_empty() {
                 continue;
             }
-            let _ = write!(out, "\"{}\": [ ", name(self.family.afi, component.id));
-            for (i, element) in elements.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                let _ = write!(out, "\"{element}\"");
+            json::key(out, name(self.family.afi, component.id));
+            out.push_str("[ ");
+            let mut items = json::Members::new(out);
+            for element in &elements {
+                items.quoted(element);
             }
             out.push_str(" ], ");
         }
@@ -553,11 +553,13 @@ impl Flow {
             out.push_str(", ");
         }
         if let Some(nexthop) = nexthop {
-            out.push_str("\"next-hop\": \"");
+            json::key(out, "next-hop");
+            out.push('"');
             super::cidr::write_ip(out, nexthop);
             out.push_str("\", ");
         }
-        out.push_str("\"string\": \"");
+        json::key(out, "string");
+        out.push('"');
         self.text(out);
         out.push_str("\" }");
     }

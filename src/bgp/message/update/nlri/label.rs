@@ -4,6 +4,7 @@ use super::cidr::Cidr;
 use super::qualifier::{Labels, PathInfo, RouteDistinguisher};
 use crate::bgp::message::Notification;
 use crate::protocol::family::{Afi, Family};
+use crate::util::json;
 use bytes::{BufMut, Bytes, BytesMut};
 
 /// A prefix with its label stack.
@@ -111,19 +112,15 @@ pub(crate) fn json(
     out.push_str("{ \"nlri\": \"");
     cidr.write(out);
     out.push('"');
-    let mut tail = String::new();
-    if path_info.json(&mut tail) {
-        out.push_str(", ");
-        out.push_str(&tail);
+    let mut members = json::Members::after(out);
+    if path_info != PathInfo::Disabled {
+        path_info.json(members.next());
     }
-    tail.clear();
-    if labels.json(&mut tail) {
-        out.push_str(", ");
-        out.push_str(&tail);
+    if !labels.0.is_empty() {
+        labels.json(members.next());
     }
     if let Some(rd) = rd {
-        out.push_str(", ");
-        rd.json(out);
+        rd.json(members.next());
     }
     out.push_str(" }");
 }

@@ -80,7 +80,7 @@ pub(crate) fn render(code: u16, value: &[u8]) -> Option<Result<Render, Malformed
         1098 => match std::str::from_utf8(value) {
             Ok(name) => {
                 let mut json = String::new();
-                crate::bgp::message::json_string(&mut json, name);
+                crate::util::json::string(&mut json, name);
                 one("link-name", json)
             }
             Err(_) => Err(Malformed(5)),

@@ -8,6 +8,7 @@ pub mod prefix;
 
 use super::Malformed;
 use crate::bgp::message::update::nlri::cidr::write_ip;
+use crate::util::json;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// What one TLV renders to.
@@ -64,14 +65,25 @@ impl LinkState {
                 },
             }
         }
-        let mut parts: Vec<String> = merged
-            .into_iter()
-            .map(|(key, list)| format!("\"{key}\": [{}]", list.join(", ")))
-            .collect();
-        parts.extend(members.into_iter().map(|(k, v)| format!("\"{k}\": {v}")));
+        let mut json = String::from("{ ");
+        let mut parts = json::Members::new(&mut json);
+        for (key, list) in merged {
+            let out = parts.next();
+            json::key(out, &key);
+            out.push('[');
+            let mut items = json::Members::new(out);
+            for item in list {
+                items.item(item);
+            }
+            out.push(']');
+        }
+        for (key, value) in members {
+            parts.field(key, value);
+        }
+        json.push_str(" }");
         Ok(LinkState {
             raw: data.to_vec(),
-            json: format!("{{ {} }}", parts.join(", ")),
+            json,
         })
     }
 
@@ -144,18 +156,22 @@ pub(crate) fn sid_list(mut data: &[u8], v: bool, l: bool) -> (Vec<String>, Vec<S
 /// ExaBGP's `FlagLS`: the first byte's bits named from the most significant, reserved ones
 /// (`RSV`) always 0.
 pub(crate) fn flags(byte: u8, names: &[&str]) -> String {
-    let mut parts: Vec<String> = Vec::new();
+    let mut out = String::from("{");
+    let mut parts = json::Members::new(&mut out);
+    // a name given twice (the reserved bits) is written once, where it first comes
     for (i, name) in names.iter().enumerate() {
+        if names[..i].contains(name) {
+            continue;
+        }
         let bit = if *name == "RSV" {
             0
         } else {
             (byte >> (7 - i)) & 1
         };
-        if !parts.iter().any(|p| p.starts_with(&format!("\"{name}\""))) {
-            parts.push(format!("\"{name}\": {bit}"));
-        }
+        parts.field(name, bit);
     }
-    format!("{{{}}}", parts.join(", "))
+    out.push('}');
+    out
 }
 
 #[cfg(test)]

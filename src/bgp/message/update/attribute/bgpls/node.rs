@@ -18,7 +18,7 @@ pub(crate) fn render(code: u16, value: &[u8]) -> Option<Result<Render, Malformed
         1026 => match std::str::from_utf8(value) {
             Ok(name) => {
                 let mut json = String::new();
-                crate::bgp::message::json_string(&mut json, name);
+                crate::util::json::string(&mut json, name);
                 one("node-name", json)
             }
             Err(_) => Err(Malformed(5)),

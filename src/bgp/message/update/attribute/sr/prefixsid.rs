@@ -5,6 +5,7 @@ use super::srv6::sidinformation::SubSubTlv;
 use super::srv6::{l3service::SubTlv, tlvs, Service, SidInformation, SidStructure};
 use super::{labelindex, srgb};
 use crate::bgp::message::update::attribute::Malformed;
+use crate::util::json;
 use bytes::{BufMut, BytesMut};
 use std::fmt::Write;
 use std::net::Ipv6Addr;
@@ -63,35 +64,37 @@ impl PrefixSid {
     /// Python's `json.dumps`).
     pub fn json(&self, out: &mut String) {
         out.push_str("{ ");
-        for (n, tlv) in self.0.iter().enumerate() {
-            if n > 0 {
-                out.push_str(", ");
-            }
+        let mut members = json::Members::new(out);
+        for tlv in &self.0 {
+            let out = members.next();
             match tlv {
                 SrTlv::LabelIndex(index) => {
-                    let _ = write!(out, "\"sr-label-index\": {index}");
+                    json::field(out, "sr-label-index", index);
                 }
                 SrTlv::Srgb(srgbs) => {
-                    out.push_str("\"sr-srgbs\": [");
-                    for (n, (base, range)) in srgbs.iter().enumerate() {
-                        if n > 0 {
-                            out.push_str(", ");
-                        }
-                        let _ = write!(out, "[{base}, {range}]");
+                    json::key(out, "sr-srgbs");
+                    out.push('[');
+                    let mut items = json::Members::new(out);
+                    for (base, range) in srgbs {
+                        items.item(format_args!("[{base}, {range}]"));
                     }
                     out.push(']');
                 }
                 SrTlv::L3Service(service) => {
-                    out.push_str("\"l3-service\": ");
+                    json::key(out, "l3-service");
                     service.json(out);
                 }
                 SrTlv::L2Service(service) => {
-                    out.push_str("\"l2-service\": ");
+                    json::key(out, "l2-service");
                     service.json(out);
                 }
                 SrTlv::Unknown(code, value) => {
                     let hex: String = crate::util::hex::upper(value);
-                    let _ = write!(out, "\"attribute-not-implemented-{code}\": \"0x{hex}\"");
+                    json::text(
+                        out,
+                        &format!("attribute-not-implemented-{code}"),
+                        format_args!("0x{hex}"),
+                    );
                 }
             }
         }

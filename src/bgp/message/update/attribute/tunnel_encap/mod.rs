@@ -4,6 +4,7 @@
 pub mod sr_policy;
 
 use super::Malformed;
+use crate::util::json;
 use bytes::{BufMut, BytesMut};
 use std::fmt::Write;
 
@@ -74,14 +75,12 @@ impl TunnelEncap {
     /// `{"sr-policy": {...}}`, unknown tunnels as `"tunnel-type-N": "0x..."`.
     pub fn json(&self, out: &mut String) {
         out.push('{');
-        for (i, tunnel) in self.tunnels.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
+        let mut members = json::Members::new(out);
+        for tunnel in &self.tunnels {
             match tunnel {
-                Tunnel::SrPolicy(policy) => policy.json(out),
+                Tunnel::SrPolicy(policy) => policy.json(members.next()),
                 Tunnel::Generic { kind, value } => {
-                    let _ = write!(out, "\"tunnel-type-{kind}\": \"{}\"", hex(value));
+                    members.text(&format!("tunnel-type-{kind}"), hex(value));
                 }
             }
         }

@@ -3,6 +3,7 @@
 use super::nlri::invalid_network;
 use crate::bgp::message::update::nlri::qualifier::{Esi, EthernetTag, Labels, RouteDistinguisher};
 use crate::bgp::message::Notification;
+use crate::util::json::Members;
 use bytes::{BufMut, BytesMut};
 use std::fmt::Write;
 
@@ -43,15 +44,12 @@ impl EthernetAd {
         self.labels.encode(out);
     }
 
-    pub fn json(&self, members: &mut Vec<String>) {
-        let mut rd = String::new();
-        self.rd.json(&mut rd);
-        members.push(rd);
-        members.push(format!("\"esi\": \"{}\"", self.esi));
-        members.push(format!("\"ethernet-tag\": {}", self.etag.0));
-        let mut labels = String::new();
-        if self.labels.json(&mut labels) {
-            members.push(labels);
+    pub(crate) fn json(&self, members: &mut Members) {
+        self.rd.json(members.next());
+        members.text("esi", self.esi);
+        members.field("ethernet-tag", self.etag.0);
+        if !self.labels.0.is_empty() {
+            self.labels.json(members.next());
         }
     }
 

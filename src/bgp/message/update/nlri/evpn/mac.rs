@@ -6,6 +6,7 @@ use crate::bgp::message::update::nlri::qualifier::{
     Esi, EthernetTag, Labels, MacAddress, RouteDistinguisher,
 };
 use crate::bgp::message::Notification;
+use crate::util::json::Members;
 use bytes::{BufMut, BytesMut};
 use std::fmt::Write;
 use std::net::IpAddr;
@@ -78,19 +79,17 @@ impl Mac {
         Labels(self.labels.0.iter().take(1).copied().collect())
     }
 
-    pub fn json(&self, members: &mut Vec<String>) {
-        let mut rd = String::new();
-        self.rd.json(&mut rd);
-        members.push(rd);
-        members.push(format!("\"esi\": \"{}\"", self.esi));
-        members.push(format!("\"ethernet-tag\": {}", self.etag.0));
-        members.push(format!("\"mac\": \"{}\"", self.mac));
-        let mut labels = String::new();
-        if self.label1().json(&mut labels) {
-            members.push(labels);
+    pub(crate) fn json(&self, members: &mut Members) {
+        self.rd.json(members.next());
+        members.text("esi", self.esi);
+        members.field("ethernet-tag", self.etag.0);
+        members.text("mac", self.mac);
+        let label = self.label1();
+        if !label.0.is_empty() {
+            label.json(members.next());
         }
         if let Some(address) = self.ip {
-            members.push(format!("\"ip\": \"{address}\""));
+            members.text("ip", address);
         }
     }
 

@@ -4,6 +4,7 @@ use super::nlri::invalid_network;
 use super::{ip, ip_bits, ip_octets};
 use crate::bgp::message::update::nlri::qualifier::{EthernetTag, RouteDistinguisher};
 use crate::bgp::message::Notification;
+use crate::util::json::Members;
 use bytes::{BufMut, BytesMut};
 use std::fmt::Write;
 use std::net::IpAddr;
@@ -36,12 +37,10 @@ impl Multicast {
         out.put_slice(&ip_octets(&self.ip));
     }
 
-    pub fn json(&self, members: &mut Vec<String>) {
-        let mut rd = String::new();
-        self.rd.json(&mut rd);
-        members.push(rd);
-        members.push(format!("\"ethernet-tag\": {}", self.etag.0));
-        members.push(format!("\"ip\": \"{}\"", self.ip));
+    pub(crate) fn json(&self, members: &mut Members) {
+        self.rd.json(members.next());
+        members.field("ethernet-tag", self.etag.0);
+        members.text("ip", self.ip);
     }
 
     pub fn text(&self, out: &mut String) {

@@ -7,6 +7,7 @@ use super::prefix::Prefix;
 use super::segment::Segment;
 use crate::bgp::message::update::nlri::qualifier::PathInfo;
 use crate::bgp::message::Notification;
+use crate::util::json::Members;
 use bytes::{BufMut, Bytes, BytesMut};
 use std::fmt::Write;
 
@@ -124,7 +125,7 @@ impl Evpn {
             "\"parsed\": true, \"raw\": \"{raw}\", \"name\": \"{}\"",
             self.route.names().0
         );
-        let mut members: Vec<String> = Vec::new();
+        let mut members = Members::after(out);
         match &self.route {
             EvpnRoute::EthernetAd(r) => r.json(&mut members),
             EvpnRoute::Mac(r) => r.json(&mut members),
@@ -132,10 +133,6 @@ impl Evpn {
             EvpnRoute::Segment(r) => r.json(&mut members),
             EvpnRoute::Prefix(r) => r.json(&mut members),
             EvpnRoute::Generic(..) => {}
-        }
-        for member in members {
-            out.push_str(", ");
-            out.push_str(&member);
         }
         out.push_str(" }");
     }

@@ -4,6 +4,7 @@ use super::nlri::invalid_network;
 use super::{ip, ip_octets};
 use crate::bgp::message::update::nlri::qualifier::{Esi, EthernetTag, Labels, RouteDistinguisher};
 use crate::bgp::message::Notification;
+use crate::util::json::Members;
 use bytes::{BufMut, BytesMut};
 use std::fmt::Write;
 use std::net::IpAddr;
@@ -52,19 +53,16 @@ impl Prefix {
         self.label.encode(out);
     }
 
-    pub fn json(&self, members: &mut Vec<String>) {
-        let mut rd = String::new();
-        self.rd.json(&mut rd);
-        members.push(rd);
-        members.push(format!("\"esi\": \"{}\"", self.esi));
-        members.push(format!("\"ethernet-tag\": {}", self.etag.0));
-        let mut labels = String::new();
-        if self.label.json(&mut labels) {
-            members.push(labels);
+    pub(crate) fn json(&self, members: &mut Members) {
+        self.rd.json(members.next());
+        members.text("esi", self.esi);
+        members.field("ethernet-tag", self.etag.0);
+        if !self.label.0.is_empty() {
+            self.label.json(members.next());
         }
-        members.push(format!("\"ip\": \"{}\"", self.ip));
-        members.push(format!("\"iplen\": {}", self.iplen));
-        members.push(format!("\"gateway\": \"{}\"", self.gateway));
+        members.text("ip", self.ip);
+        members.field("iplen", self.iplen);
+        members.text("gateway", self.gateway);
     }
 
     pub fn text(&self, out: &mut String) {

@@ -4,8 +4,8 @@ use super::{Dsd, Isd, T1st, T2st};
 use crate::bgp::message::update::nlri::qualifier::PathInfo;
 use crate::bgp::message::Notification;
 use crate::protocol::family::{Afi, Family, Safi};
+use crate::util::json;
 use bytes::{BufMut, Bytes, BytesMut};
-use std::fmt::Write;
 
 /// One MUP route of the 3GPP 5G architecture (type 1), or one kept as received.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -137,10 +137,13 @@ impl Mup {
             MupRoute::T1st(r) => r.json(out),
             MupRoute::T2st(r) => r.json(out),
             MupRoute::Generic { arch, code, .. } => {
-                let _ = write!(out, "\"arch\": {arch}, \"code\": {code}");
+                let mut members = json::Members::new(out);
+                members.field("arch", arch);
+                members.field("code", code);
             }
         }
-        let _ = write!(out, ", \"raw\": \"{}\" }}", self.raw());
+        json::Members::after(out).text("raw", self.raw());
+        out.push_str(" }");
     }
 
     /// ExaBGP's text: `mup:isd:RD:PREFIX/LEN`, `mup:t2st:RD:LEN:ENDPOINT:TEID:`, ...

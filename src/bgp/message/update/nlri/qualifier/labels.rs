@@ -1,5 +1,6 @@
 //! Ports `exabgp/bgp/message/update/nlri/qualifier/labels.py`: an MPLS label stack in NLRI (RFC 8277 §2).
 
+use crate::util::json;
 use bytes::{BufMut, BytesMut};
 use std::fmt::Write;
 
@@ -52,11 +53,11 @@ impl Labels {
         if self.0.is_empty() {
             return false;
         }
-        out.push_str("\"label\": [ ");
-        for (n, raw) in self.0.iter().enumerate() {
-            if n > 0 {
-                out.push_str(", ");
-            }
+        json::key(out, "label");
+        out.push_str("[ ");
+        let mut items = json::Members::new(out);
+        for raw in &self.0 {
+            let out = items.next();
             let _ = write!(out, "[{}", raw >> 4);
             if *raw != 0 {
                 let _ = write!(out, ", {raw}");

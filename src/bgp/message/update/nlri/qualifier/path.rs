@@ -1,5 +1,6 @@
 //! Ports `exabgp/bgp/message/update/nlri/qualifier/path.py`: the ADD-PATH path identifier (RFC 7911 §3).
 
+use crate::util::json;
 use bytes::{BufMut, BytesMut};
 use std::fmt::Write;
 
@@ -55,8 +56,7 @@ impl PathInfo {
         match self {
             PathInfo::Disabled => false,
             PathInfo::Id(id) => {
-                let [a, b, c, d] = id.to_be_bytes();
-                let _ = write!(out, "\"path-information\": \"{a}.{b}.{c}.{d}\"");
+                json::text(out, "path-information", std::net::Ipv4Addr::from(id));
                 true
             }
         }

@@ -1,7 +1,8 @@
 //! Ports `exabgp/bgp/message/update/nlri/qualifier/rd.py`: the route distinguisher (RFC 4364 §4.2).
 
+use crate::util::json;
 use bytes::{BufMut, BytesMut};
-use std::fmt::{self, Write};
+use std::fmt;
 use std::net::Ipv4Addr;
 
 /// An 8-byte route distinguisher: a 2-byte type then the value, kept as received.
@@ -52,7 +53,7 @@ impl RouteDistinguisher {
 
     /// ExaBGP's JSON member: `"rd": "65000:1"`.
     pub fn json(&self, out: &mut String) {
-        let _ = write!(out, "\"rd\": \"{self}\"");
+        json::text(out, "rd", self);
     }
 }
 

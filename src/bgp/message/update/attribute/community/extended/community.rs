@@ -4,8 +4,9 @@ use super::super::{hex_digits, write_decimal, CommunityError};
 use super::{
     chso, encapsulation, flowspec_scope, l2info, mac_mobility, mup, origin, rt, rt_record, traffic,
 };
+use crate::util::json;
 use bytes::{BufMut, BytesMut};
-use std::fmt::{self, Write};
+use std::fmt;
 use std::net::Ipv4Addr;
 
 /// One extended community: type, sub-type and six bytes of value, as on the wire.
@@ -144,7 +145,7 @@ impl ExtendedCommunity {
         out.push_str("{ \"value\": ");
         write_decimal(&self.0, out);
         // the descriptions are ASCII without quotes or backslashes: no escaping needed
-        let _ = write!(out, ", \"string\": \"{self}\"");
+        json::Members::after(out).text("string", self);
         if flowspec_scope::InterfaceSet::from_community(self).is_some() {
             out.push_str(if self.transitive() {
                 ", \"transitive\": true"
@@ -346,7 +347,8 @@ impl Ipv6ExtendedCommunity {
     pub fn json(&self, out: &mut String) {
         out.push_str("{ \"value\": ");
         write_decimal(&self.0, out);
-        let _ = write!(out, ", \"string\": \"{self}\" }}");
+        json::Members::after(out).text("string", self);
+        out.push_str(" }");
     }
 }
 

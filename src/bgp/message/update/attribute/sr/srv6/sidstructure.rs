@@ -1,5 +1,6 @@
 //! Ports `exabgp/bgp/message/update/attribute/sr/srv6/sidstructure.py`: the SID Structure Sub-Sub-TLV (RFC 9252 §3.2.1).
 
+use crate::util::json;
 use bytes::{BufMut, BytesMut};
 use std::fmt::Write;
 
@@ -31,12 +32,11 @@ impl SidStructure {
             "transposition-length",
             "transposition-offset",
         ];
-        out.push_str("\"structure\": {");
-        for (n, (name, value)) in names.iter().zip(self.0).enumerate() {
-            if n > 0 {
-                out.push_str(", ");
-            }
-            let _ = write!(out, "\"{name}\": {value}");
+        json::key(out, "structure");
+        out.push('{');
+        let mut members = json::Members::new(out);
+        for (name, value) in names.iter().zip(self.0) {
+            members.field(name, value);
         }
         out.push('}');
     }

@@ -6,6 +6,7 @@ pub mod segment_list;
 
 use super::{hex, subtlvs, write_subtlv};
 use crate::bgp::message::update::attribute::Malformed;
+use crate::util::json;
 use bytes::{BufMut, BytesMut};
 use std::fmt::Write;
 use std::net::Ipv6Addr;
@@ -171,7 +172,7 @@ impl SubTlv {
     fn json(&self, out: &mut String) {
         match self {
             SubTlv::Preference { preference, .. } => {
-                let _ = write!(out, "\"preference\": {preference}");
+                json::field(out, "preference", preference);
             }
             SubTlv::BindingSid { label: None, .. } => out.push_str("\"binding-sid\": null"),
             SubTlv::BindingSid {
@@ -183,14 +184,14 @@ impl SubTlv {
                 );
             }
             SubTlv::Priority(priority) => {
-                let _ = write!(out, "\"priority\": {priority}");
+                json::field(out, "priority", priority);
             }
             SubTlv::Srv6BindingSid {
                 sid,
                 behavior: None,
                 ..
             } => {
-                let _ = write!(out, "\"srv6-binding-sid\": \"{}\"", ip(*sid));
+                json::text(out, "srv6-binding-sid", ip(*sid));
             }
             SubTlv::Srv6BindingSid {
                 sid,
@@ -211,15 +212,15 @@ impl SubTlv {
             }
             SubTlv::SegmentList(list) => list.json(out),
             SubTlv::PolicyName { name, .. } => {
-                out.push_str("\"policy-name\": ");
-                crate::bgp::message::json_string(out, name);
+                json::key(out, "policy-name");
+                json::string(out, name);
             }
             SubTlv::CandidatePathName { name, .. } => {
-                out.push_str("\"candidate-path-name\": ");
-                crate::bgp::message::json_string(out, name);
+                json::key(out, "candidate-path-name");
+                json::string(out, name);
             }
             SubTlv::Generic { kind, value } => {
-                let _ = write!(out, "\"unknown-subtlv-{kind}\": \"{}\"", hex(value));
+                json::text(out, &format!("unknown-subtlv-{kind}"), hex(value));
             }
         }
     }
@@ -281,34 +282,28 @@ impl SrPolicyTunnel {
     /// `"sr-policy": {...}`: the sub-TLVs in order, then every segment list in
     /// `"segment-lists"`, as ExaBGP.
     pub fn json(&self, out: &mut String) {
-        out.push_str("\"sr-policy\": {");
-        let mut first = true;
+        json::key(out, "sr-policy");
+        out.push('{');
+        let mut members = json::Members::new(out);
         for subtlv in self
             .subtlvs
             .iter()
             .filter(|s| !matches!(s, SubTlv::SegmentList(_)))
         {
-            if !first {
-                out.push_str(", ");
-            }
-            first = false;
-            subtlv.json(out);
+            subtlv.json(members.next());
         }
-        let lists: Vec<&SubTlv> = self
+        let mut lists = self
             .subtlvs
             .iter()
             .filter(|s| matches!(s, SubTlv::SegmentList(_)))
-            .collect();
-        if !lists.is_empty() {
-            if !first {
-                out.push_str(", ");
-            }
-            out.push_str("\"segment-lists\": [");
-            for (i, list) in lists.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                list.json(out);
+            .peekable();
+        if lists.peek().is_some() {
+            let out = members.next();
+            json::key(out, "segment-lists");
+            out.push('[');
+            let mut items = json::Members::new(out);
+            for list in lists {
+                list.json(items.next());
             }
             out.push(']');
         }

@@ -1,0 +1,123 @@
+//! exabgp-rs only: the layout of ExaBGP's JSON (its `"key": value` members joined by `", "`,
+//! strings escaped as Python's `json.dumps` does), written straight into one `String`, so that
+//! every encoder spells it the same way and none allocates a string per member.
+
+use std::fmt::{Display, Write};
+
+/// Writes `text` as a JSON string the way Python's `json.dumps` does (ASCII only, `\uXXXX`
+/// escapes), since ExaBGP's JSON is built with it.
+pub(crate) fn string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            ' '..='~' => out.push(c),
+            _ => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+        }
+    }
+    out.push('"');
+}
+
+/// `"key": ` — the value is written next by the caller.
+pub(crate) fn key(out: &mut String, key: &str) {
+    out.push('"');
+    out.push_str(key);
+    out.push_str("\": ");
+}
+
+/// `"key": value`, the value written as it displays (a number, `true`, `null`, a nested value).
+pub(crate) fn field(out: &mut String, name: &str, value: impl Display) {
+    key(out, name);
+    let _ = write!(out, "{value}");
+}
+
+/// `"key": "value"`, for values whose text needs no escaping (addresses, numbers, names from a
+/// fixed table); free text goes through [`string`].
+pub(crate) fn text(out: &mut String, name: &str, value: impl Display) {
+    key(out, name);
+    let _ = write!(out, "\"{value}\"");
+}
+
+/// The members of an object (or the items of a list) being written: each after the first is
+/// preceded by `", "`.
+pub(crate) struct Members<'a> {
+    out: &'a mut String,
+    first: bool,
+}
+
+impl<'a> Members<'a> {
+    /// Members written at the end of `out` (inside braces the caller wrote, or none).
+    pub(crate) fn new(out: &'a mut String) -> Members<'a> {
+        Members { out, first: true }
+    }
+
+    /// Members after those already written at the end of `out`.
+    pub(crate) fn after(out: &'a mut String) -> Members<'a> {
+        Members { out, first: false }
+    }
+
+    /// Where the next member goes, the separator written.
+    pub(crate) fn next(&mut self) -> &mut String {
+        if !self.first {
+            self.out.push_str(", ");
+        }
+        self.first = false;
+        self.out
+    }
+
+    pub(crate) fn field(&mut self, name: &str, value: impl Display) {
+        field(self.next(), name, value);
+    }
+
+    pub(crate) fn text(&mut self, name: &str, value: impl Display) {
+        text(self.next(), name, value);
+    }
+
+    /// A list item written as it displays.
+    pub(crate) fn item(&mut self, value: impl Display) {
+        let _ = write!(self.next(), "{value}");
+    }
+
+    /// A list item `"value"` (needing no escape, as [`text`]).
+    pub(crate) fn quoted(&mut self, value: impl Display) {
+        let _ = write!(self.next(), "\"{value}\"");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_as_python_writes_them() {
+        let mut out = String::new();
+        string(&mut out, "a\"b\\c\nd\u{e9}\u{1f600}");
+        assert_eq!(out, r#""a\"b\\c\nd\u00e9\ud83d\ude00""#);
+    }
+
+    #[test]
+    fn members_are_joined_as_exabgp_joins_them() {
+        let mut out = String::from("{ ");
+        let mut members = Members::new(&mut out);
+        members.text("rd", "1:1");
+        members.field("ethernet-tag", 100);
+        key(members.next(), "label");
+        out.push_str("[ 1 ]");
+        out.push_str(" }");
+        assert_eq!(
+            out,
+            r#"{ "rd": "1:1", "ethernet-tag": 100, "label": [ 1 ] }"#
+        );
+    }
+}
