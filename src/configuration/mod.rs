@@ -10,6 +10,7 @@
 pub mod announce;
 pub mod capability;
 pub mod core;
+pub(crate) mod encoder;
 pub mod flow;
 pub mod l2vpn;
 pub mod neighbor;

@@ -4,7 +4,7 @@
 use super::core::parser::{Node, Section};
 use super::core::{Error, Location, Result};
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Encoder {
@@ -107,6 +107,27 @@ pub fn parse(section: &Section, folder: &Path, programs: Programs) -> Result<Pro
     Ok(process)
 }
 
+/// Python's `os.path.abspath`, which ExaBGP gives the candidates: absolute (from the working
+/// directory), `.` and `..` taken out lexically (`./run/x` beside the file is `DIR/run/x`).
+fn abspath(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Finds `program` as ExaBGP does (`process/parser.py`): an absolute path as is; otherwise
 /// beside the configuration file, under `/etc/exabgp`, then (a bare name) in `$PATH`, the first
 /// that exists; the result must be an executable regular file. ExaBGP keeps the last match of
@@ -120,7 +141,11 @@ fn locate(program: &str, folder: &Path) -> std::result::Result<PathBuf, String> 
                 options.extend(std::env::split_paths(&path).map(|p| p.join(program)));
             }
         }
-        if let Some(found) = options.into_iter().find(|p| p.exists()) {
+        if let Some(found) = options
+            .into_iter()
+            .map(|p| abspath(&p))
+            .find(|p| p.exists())
+        {
             chosen = found;
         }
     }
