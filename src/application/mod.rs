@@ -7,6 +7,7 @@ pub mod encode;
 pub mod env;
 pub mod export;
 pub mod healthcheck;
+pub mod schema;
 pub mod server;
 pub mod shortcuts;
 pub mod validate;
@@ -29,6 +30,7 @@ pub fn run(args: Vec<String>) -> i32 {
             | "-h"
             | "validate"
             | "export"
+            | "schema"
             | "configuration"
             | "env"
             | "completion"
@@ -67,6 +69,7 @@ pub fn run(args: Vec<String>) -> i32 {
             validate::run(&args[2..])
         }
         "export" => export::run(&args[1..]),
+        "schema" => schema::run(&args[1..]),
         "configuration" if args.get(1).map(String::as_str) == Some("export") => {
             export::run(&args[2..])
         }
@@ -126,6 +129,7 @@ pub(crate) fn help(command: &str) -> Option<String> {
         "example" => server::EXAMPLE_USAGE.to_string(),
         "validate" => validate::USAGE.to_string(),
         "export" => export::USAGE.to_string(),
+        "schema" => schema::USAGE.to_string(),
         "decode" => decode::USAGE.to_string(),
         "encode" => encode::USAGE.to_string(),
         "cli" | "run" => cli::usage().to_string(),

@@ -41,6 +41,8 @@ impl Json {
 pub(crate) enum Layout {
     /// One value per line, nested values indented by this many spaces.
     Indent(usize),
+    /// `separators=(',', ':')`: one line, no space.
+    Compact,
 }
 
 /// Python's `json.dumps(value, indent=..., sort_keys=...)` with its default `ensure_ascii`.
@@ -51,13 +53,17 @@ pub(crate) fn dumps(value: &Json, layout: Layout, sort_keys: bool) -> String {
 }
 
 fn newline(out: &mut String, layout: Layout, depth: usize) {
-    let Layout::Indent(width) = layout;
-    out.push('\n');
-    out.extend(std::iter::repeat(' ').take(width * depth));
+    if let Layout::Indent(width) = layout {
+        out.push('\n');
+        out.extend(std::iter::repeat(' ').take(width * depth));
+    }
 }
 
 fn write_value(out: &mut String, value: &Json, layout: Layout, sort_keys: bool, depth: usize) {
-    let (comma, colon) = (",", ": ");
+    let (comma, colon) = match layout {
+        Layout::Indent(_) => (",", ": "),
+        Layout::Compact => (",", ":"),
+    };
     match value {
         Json::Null => out.push_str("null"),
         Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),

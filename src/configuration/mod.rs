@@ -16,6 +16,7 @@ pub mod l2vpn;
 pub mod neighbor;
 pub mod operational;
 pub mod process;
+pub(crate) mod schema;
 pub mod r#static;
 pub mod tcpao;
 

@@ -3,6 +3,8 @@
 
 use super::core::parser::{Node, Section};
 use super::core::{Error, Location, Result};
+use super::schema::{expected, Keyword, Kind};
+use std::borrow::Cow;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Component, Path, PathBuf};
 
@@ -11,6 +13,21 @@ pub enum Encoder {
     Text,
     Json,
 }
+
+/// The statements of a `process` section, as the parser dispatches them.
+pub(crate) const KEYWORDS: &[Keyword] = &[
+    Keyword::new("run", Kind::Text, "The program to run, then its arguments"),
+    Keyword::new(
+        "encoder",
+        Kind::Choice(Cow::Borrowed(&["text", "json"])),
+        "How messages are written to the program (default: text)",
+    ),
+    Keyword::new(
+        "respawn",
+        Kind::Boolean { bare: true },
+        "Restart the program when it exits (default: true)",
+    ),
+];
 
 /// Whether a `process` program must exist when the configuration is read.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -53,8 +70,9 @@ pub fn parse(section: &Section, folder: &Path, programs: Programs) -> Result<Pro
                 return Err(Error::new(
                     inner.location(),
                     format!(
-                        "unknown section '{}' in process: expected run, encoder or respawn",
-                        inner.keyword()
+                        "unknown section '{}' in process: expected {}",
+                        inner.keyword(),
+                        expected(KEYWORDS.iter().map(|k| k.name))
                     ),
                 ))
             }
@@ -92,7 +110,8 @@ pub fn parse(section: &Section, folder: &Path, programs: Programs) -> Result<Pro
                 return Err(Error::new(
                     statement.location(),
                     format!(
-                        "unknown statement '{other}' in process: expected run, encoder or respawn"
+                        "unknown statement '{other}' in process: expected {}",
+                        expected(KEYWORDS.iter().map(|k| k.name))
                     ),
                 ))
             }
