@@ -100,6 +100,7 @@ pub(crate) const COMMANDS: &[(&str, &str)] = &[
         "export",
         "print a configuration as JSON, parsed as the daemon reads it",
     ),
+    ("schema", "print the configuration grammar as JSON Schema"),
     (
         "decode",
         "print a BGP message given in hexadecimal as ExaBGP's JSON",
