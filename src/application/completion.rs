@@ -65,6 +65,13 @@ fn values(command: &str) -> Option<Vec<&'static str>> {
         "completion" => Some(vec!["bash", "zsh", "fish"]),
         "help" => Some(COMMANDS.iter().map(|(name, _)| *name).collect()),
         "version" => Some(Vec::new()),
+        // no file to complete: the action, a section, the one option
+        "schema" => Some(
+            std::iter::once("export")
+                .chain(crate::configuration::schema::SECTIONS.iter().copied())
+                .chain(["--compact"])
+                .collect(),
+        ),
         _ => None,
     }
 }
@@ -247,6 +254,7 @@ mod tests {
             ("decode", "-c"),
             ("encode", "--no-header"),
             ("validate", "--route"),
+            ("export", "--indent"),
             ("env", "--defaults"),
             ("cli", "--batch"),
             ("healthcheck", "--ip"),

@@ -5,7 +5,9 @@ pub mod completion;
 pub mod decode;
 pub mod encode;
 pub mod env;
+pub mod export;
 pub mod healthcheck;
+pub mod schema;
 pub mod server;
 pub mod shortcuts;
 pub mod validate;
@@ -27,6 +29,8 @@ pub fn run(args: Vec<String>) -> i32 {
             | "--help"
             | "-h"
             | "validate"
+            | "export"
+            | "schema"
             | "configuration"
             | "env"
             | "completion"
@@ -64,6 +68,11 @@ pub fn run(args: Vec<String>) -> i32 {
         "configuration" if args.get(1).map(String::as_str) == Some("validate") => {
             validate::run(&args[2..])
         }
+        "export" => export::run(&args[1..]),
+        "schema" => schema::run(&args[1..]),
+        "configuration" if args.get(1).map(String::as_str) == Some("export") => {
+            export::run(&args[2..])
+        }
         "env" => env::run(&args[1..]),
         "healthcheck" => healthcheck::run(&args[1..]),
         "server" => server::run(&args[1..]),
@@ -87,6 +96,11 @@ pub(crate) const COMMANDS: &[(&str, &str)] = &[
         "two neighbours peering over loopback in one process, announcing routes",
     ),
     ("validate", "check configuration files"),
+    (
+        "export",
+        "print a configuration as JSON, parsed as the daemon reads it",
+    ),
+    ("schema", "print the configuration grammar as JSON Schema"),
     (
         "decode",
         "print a BGP message given in hexadecimal as ExaBGP's JSON",
@@ -115,6 +129,8 @@ pub(crate) fn help(command: &str) -> Option<String> {
         "server" => server::usage().to_string(),
         "example" => server::EXAMPLE_USAGE.to_string(),
         "validate" => validate::USAGE.to_string(),
+        "export" => export::USAGE.to_string(),
+        "schema" => schema::USAGE.to_string(),
         "decode" => decode::USAGE.to_string(),
         "encode" => encode::USAGE.to_string(),
         "cli" | "run" => cli::usage().to_string(),

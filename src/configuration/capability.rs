@@ -2,7 +2,79 @@
 
 use super::core::parser::{Node, Section};
 use super::core::{Error, Result};
+use super::schema::{expected, Keyword, Kind};
 use crate::bgp::neighbor::NeighborCapability;
+use std::borrow::Cow;
+
+/// The statements of a `capability { }` section, as the parser dispatches them.
+pub(crate) const KEYWORDS: &[Keyword] = &[
+    Keyword::new(
+        "asn4",
+        Kind::Boolean { bare: true },
+        "Four-octet AS numbers (RFC 6793)",
+    ),
+    Keyword::new(
+        "add-path",
+        Kind::Choice(Cow::Borrowed(&[
+            "send",
+            "receive",
+            "send/receive",
+            "disable",
+            "disabled",
+        ])),
+        "ADD-PATH (RFC 7911) for the add-path families",
+    ),
+    Keyword::new(
+        "aigp",
+        Kind::Boolean { bare: true },
+        "Accumulated IGP metric attribute (RFC 7311)",
+    ),
+    Keyword::new(
+        "extended-message",
+        Kind::Boolean { bare: true },
+        "Messages up to 65535 bytes (RFC 8654)",
+    ),
+    Keyword::new(
+        "graceful-restart",
+        Kind::Integer { min: 0, max: 4095 },
+        "Graceful restart (RFC 4724): the restart time, or a boolean (bare: the hold time)",
+    ),
+    Keyword::new(
+        "link-local-nexthop",
+        Kind::Boolean { bare: true },
+        "Link-local next-hop capability",
+    ),
+    Keyword::new(
+        "link-local-prefer",
+        Kind::Boolean { bare: true },
+        "Prefer the link-local next-hop",
+    ),
+    Keyword::new(
+        "multi-session",
+        Kind::Boolean { bare: true },
+        "One session per family",
+    ),
+    Keyword::new(
+        "nexthop",
+        Kind::Boolean { bare: true },
+        "Extended next-hop (RFC 8950) for the nexthop families",
+    ),
+    Keyword::new(
+        "operational",
+        Kind::Boolean { bare: true },
+        "Operational messages",
+    ),
+    Keyword::new(
+        "route-refresh",
+        Kind::Boolean { bare: true },
+        "Route refresh (RFC 2918, RFC 7313)",
+    ),
+    Keyword::new(
+        "software-version",
+        Kind::Boolean { bare: true },
+        "Send the software version",
+    ),
+];
 
 /// What the section set; `None` where it said nothing, so that defaults that depend on other
 /// settings (graceful-restart time, extended next-hop) are resolved by the neighbour.
@@ -43,20 +115,24 @@ pub fn parse(
             "link-local-prefer" => capability.link_local_prefer = words.boolean(true)?,
             "nexthop" => settings.nexthop = Some(words.boolean(true)?),
             "add-path" => {
-                capability.add_path = words.parse("send, receive, send/receive or disable", |s| {
-                    match s.to_ascii_lowercase().as_str() {
-                        "disable" | "disabled" => Some(0),
-                        "receive" => Some(1),
-                        "send" => Some(2),
-                        "send/receive" => Some(3),
-                        _ => None,
-                    }
-                })?
+                capability.add_path =
+                    words.parse("send, receive, send/receive or disable", |s| {
+                        match s.to_ascii_lowercase().as_str() {
+                            "disable" | "disabled" => Some(0),
+                            "receive" => Some(1),
+                            "send" => Some(2),
+                            "send/receive" => Some(3),
+                            _ => None,
+                        }
+                    })?
             }
             "graceful-restart" => {
                 settings.graceful_restart = Some(if words.is_empty() {
                     Some(0)
-                } else if let Some(enabled) = words.peek().and_then(|t| super::core::parser::parse_boolean(&t.text)) {
+                } else if let Some(enabled) = words
+                    .peek()
+                    .and_then(|t| super::core::parser::parse_boolean(&t.text))
+                {
                     words.next("")?;
                     enabled.then_some(0)
                 } else {
@@ -71,8 +147,8 @@ pub fn parse(
                 return Err(Error::new(
                     statement.location(),
                     format!(
-                        "unknown capability '{other}': expected asn4, add-path, aigp, extended-message, graceful-restart, \
-                         link-local-nexthop, link-local-prefer, multi-session, nexthop, operational, route-refresh or software-version"
+                        "unknown capability '{other}': expected {}",
+                        expected(KEYWORDS.iter().map(|k| k.name))
                     ),
                 ))
             }

@@ -10,11 +10,13 @@
 pub mod announce;
 pub mod capability;
 pub mod core;
+pub(crate) mod encoder;
 pub mod flow;
 pub mod l2vpn;
 pub mod neighbor;
 pub mod operational;
 pub mod process;
+pub(crate) mod schema;
 pub mod r#static;
 pub mod tcpao;
 

@@ -140,7 +140,7 @@ fn processes_and_api() {
     assert_eq!(
         process.run,
         vec![
-            folder.join("./run/helper").display().to_string(),
+            folder.join("run/helper").display().to_string(),
             "--flag".into()
         ]
     );

@@ -9,8 +9,10 @@ pub use parser::build;
 use super::core::parser::{parse_asn, parse_number, Node, Section, Statement, Words};
 use super::core::{Error, Location, Result};
 use super::r#static::route::{self, Field, Value};
+use super::schema::{expected, Container, Keyword, Kind};
 use crate::bgp::message::update::attribute::community::extended::ExtendedCommunities;
 use crate::protocol::family::{Afi, Family, Safi};
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 /// A flow rule.
@@ -48,6 +50,106 @@ const NAMED: &[&str] = &[
     "fragment",
 ];
 const IPV6_ONLY: &[&str] = &["next-header", "traffic-class", "flow-label"];
+
+/// The prefixes a `match { }` takes.
+const PREFIXES: &[&str] = &[
+    "source",
+    "destination",
+    "source-ipv4",
+    "destination-ipv4",
+    "source-ipv6",
+    "destination-ipv6",
+];
+
+/// The statements of a `then { }`, as `action_value` reads them.
+pub(crate) const ACTIONS: &[Keyword] = &[
+    Keyword::new("accept", Kind::Flag, "Let the traffic through"),
+    Keyword::new("discard", Kind::Flag, "Drop the traffic (rate-limit 0)"),
+    Keyword::new("rate-limit", Kind::Number, "Bytes per second, or N packets"),
+    Keyword::new(
+        "redirect",
+        Kind::Text,
+        "To a VRF (route target) or a next-hop address",
+    ),
+    Keyword::new("redirect-to-nexthop", Kind::Flag, "To the route's next-hop"),
+    Keyword::new("redirect-to-nexthop-ietf", Kind::Ip, "To this address"),
+    Keyword::new("copy", Kind::Ip, "A copy to this address"),
+    Keyword::new("mark", Kind::Integer { min: 0, max: 63 }, "Set this DSCP"),
+    Keyword::new(
+        "action",
+        Kind::Choice(Cow::Borrowed(&["sample", "terminal", "sample-terminal"])),
+        "Traffic action",
+    ),
+    Keyword::new(
+        "community",
+        Kind::List("community"),
+        "COMMUNITIES of the rule",
+    ),
+    Keyword::new(
+        "large-community",
+        Kind::List("large-community"),
+        "LARGE_COMMUNITY of the rule",
+    ),
+    Keyword::new(
+        "extended-community",
+        Kind::List("extended-community"),
+        "EXTENDED COMMUNITIES of the rule",
+    ),
+];
+
+/// The statements of a `scope { }`.
+pub(crate) const SCOPES: &[Keyword] = &[Keyword::new(
+    "interface-set",
+    Kind::List("interface-set"),
+    "Interface sets: transitive|non-transitive:input|output|input-output:ASN:GROUP",
+)];
+
+/// The `match { }` components: prefixes, then numeric and named values (`>80&<100`, `tcp`).
+fn matches() -> Vec<Keyword> {
+    let prefixes = PREFIXES.iter().map(|name| {
+        Keyword::new(
+            name,
+            Kind::IpPrefix,
+            "Prefix (and /offset for IPv6) to match",
+        )
+    });
+    let values = NUMERIC
+        .iter()
+        .chain(NAMED)
+        .map(|name| Keyword::new(name, Kind::Text, "Values to match: [ >N&<N =N name ]"));
+    prefixes.chain(values).collect()
+}
+
+/// The `flow { }` section's schema.
+pub(crate) fn schema() -> Container {
+    let route = Container::new("flow route NAME { match { } then { } scope { } }")
+        .leaves(&[
+            Keyword::new("rd", Kind::Rd, "Route distinguisher (flow-vpn)"),
+            Keyword::new(
+                "route-distinguisher",
+                Kind::Rd,
+                "Route distinguisher (flow-vpn)",
+            ),
+            Keyword::new(
+                "next-hop",
+                Kind::NextHop,
+                "Next-hop, for redirect-to-nexthop",
+            ),
+        ])
+        .section(
+            "match",
+            Container::new("What traffic the rule matches").leaves(&matches()),
+        )
+        .section(
+            "then",
+            Container::new("What is done with the traffic").leaves(ACTIONS),
+        )
+        .section(
+            "scope",
+            Container::new("Where the rule applies").leaves(SCOPES),
+        );
+    Container::new("FlowSpec rules (RFC 8955)").section("route", route)
+}
 
 pub fn parse(section: &Section, flows: &mut Vec<FlowRoute>) -> Result<()> {
     section.args().finish()?;
@@ -254,9 +356,8 @@ fn unknown_match(keyword: &str, at: Location) -> Error {
     Error::new(
         at,
         format!(
-            "unknown flow match '{keyword}': expected source, destination, port, source-port, destination-port, \
-             protocol, next-header, packet-length, fragment, icmp-type, icmp-code, tcp-flags, dscp, \
-             traffic-class or flow-label"
+            "unknown flow match '{keyword}': expected {}",
+            expected(matches().iter().map(|k| k.name))
         ),
     )
 }
@@ -309,8 +410,8 @@ fn action(statement: &Statement) -> Result<Field> {
         Error::new(
             statement.location(),
             format!(
-                "unknown flow action '{keyword}': expected accept, discard, rate-limit, redirect, redirect-to-nexthop, \
-                 redirect-to-nexthop-ietf, copy, mark, action, community, large-community or extended-community"
+                "unknown flow action '{keyword}': expected {}",
+                expected(ACTIONS.iter().map(|k| k.name))
             ),
         )
     })?;
@@ -325,12 +426,13 @@ fn action(statement: &Statement) -> Result<Field> {
 /// `interface-set [ transitive|non-transitive:input|output|input-output:ASN:GROUP ]`
 /// (draft-ietf-idr-flowspec-interfaceset).
 fn scope(statement: &Statement) -> Result<Field> {
-    if statement.keyword() != "interface-set" {
+    if !SCOPES.iter().any(|k| k.name == statement.keyword()) {
         return Err(Error::new(
             statement.location(),
             format!(
-                "unknown flow scope '{}': expected interface-set",
-                statement.keyword()
+                "unknown flow scope '{}': expected {}",
+                statement.keyword(),
+                expected(SCOPES.iter().map(|k| k.name))
             ),
         ));
     }
@@ -508,4 +610,40 @@ pub fn announce(
         flow.family.safi = Safi::FLOW_VPN;
     }
     Ok(flow)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `read` given `keyword` as a statement without value (the parser's own cursor).
+    fn probe<T>(keyword: &str, read: impl FnOnce(&mut Words<'_>) -> T) -> T {
+        let mut tokens = Vec::new();
+        crate::configuration::core::format::tokenize(keyword, |token| {
+            tokens.push(token);
+            Ok(())
+        })
+        .unwrap();
+        read(&mut Words::new(&tokens, Location::default()))
+    }
+
+    /// The tables are what the parser reads: each keyword is taken (as a flag) or asks for
+    /// its value, none is refused as unknown.
+    #[test]
+    fn the_tables_are_what_the_parser_reads() {
+        for keyword in ACTIONS {
+            let value = probe(keyword.name, |words| action_value(keyword.name, words));
+            assert!(!matches!(value, Ok(None)), "{}", keyword.name);
+        }
+        for keyword in matches() {
+            let value = probe(keyword.name, |words| {
+                component_value(keyword.name, Location::default(), words, &mut None)
+            });
+            assert!(!matches!(value, Ok(None)), "{}", keyword.name);
+        }
+        assert!(matches!(
+            probe("bogus", |words| action_value("bogus", words)),
+            Ok(None)
+        ));
+    }
 }

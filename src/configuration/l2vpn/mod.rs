@@ -5,6 +5,7 @@ use super::core::parser::{Node, Section, Words};
 use super::core::{Error, Location, Result};
 use super::r#static::route::{self, Field, Route, RouteKind, Value};
 use super::r#static::Sink;
+use super::schema::{Container, Keyword, Kind};
 use crate::bgp::message::update::nlri::{Nlri, PathInfo, RouteDistinguisher, Vpls};
 use crate::protocol::family::{Family, Safi};
 
@@ -116,6 +117,25 @@ pub const NLRI_KEYWORDS: &[&str] = &[
     "rd",
     "route-distinguisher",
 ];
+
+/// The `l2vpn { }` section's schema: the keywords of a `vpls` (its NLRI's, then the route
+/// attributes), as ExaBGP lists them, and the `vpls` block taking them.
+pub(crate) fn schema() -> Container {
+    let nlri: Vec<Keyword> = NLRI_KEYWORDS
+        .iter()
+        .map(|name| match *name {
+            "rd" | "route-distinguisher" => Keyword::new(name, Kind::Rd, "Route distinguisher"),
+            _ => Keyword::new(name, Kind::Number, "VPLS NLRI field (RFC 4761)"),
+        })
+        .collect();
+    let vpls = Container::new("vpls [NAME] { keyword value; ... } or vpls keyword value ...;")
+        .leaves(&nlri)
+        .leaves(route::KEYWORDS);
+    Container::new("VPLS routes (RFC 4761)")
+        .leaves(&nlri)
+        .leaves(route::KEYWORDS)
+        .section("vpls", vpls)
+}
 
 /// The VPLS NLRI of a checked route (ExaBGP's `VPLS.from_settings`).
 pub fn nlri(route: &Route) -> Result<Nlri> {

@@ -3,6 +3,7 @@
 
 use crate::configuration::core::parser::{Node, Section, Statement, Words};
 use crate::configuration::core::{Error, Result};
+use crate::configuration::schema::{Container, Keyword, Kind};
 use crate::protocol::family::{Afi, Family, Safi};
 
 /// The families a `family { }` section may name, with ExaBGP's spellings (`labeled-unicast` is
@@ -46,6 +47,26 @@ pub fn all() -> Vec<Family> {
     families.sort();
     families.dedup();
     families
+}
+
+/// The `family { }` section's schema: per AFI the subsequent families `KNOWN` has for it.
+pub(crate) fn schema() -> Container {
+    let mut container = Container::new("Families announced in the OPEN: AFI SAFI;");
+    let mut afis: Vec<&'static str> = KNOWN.iter().map(|k| k.0).collect();
+    afis.dedup();
+    for afi in afis {
+        let safis: Vec<&'static str> = KNOWN.iter().filter(|k| k.0 == afi).map(|k| k.1).collect();
+        container = container.leaves(&[Keyword::new(
+            afi,
+            Kind::Choice(safis.into()),
+            "A subsequent family of this address family",
+        )]);
+    }
+    container.leaves(&[Keyword::new(
+        "all",
+        Kind::Flag,
+        "Every family exabgp-rs knows",
+    )])
 }
 
 fn afi_names() -> String {

@@ -9,12 +9,157 @@ use super::core::parser::{parse_asn, parse_prefix, Node, Section, Statement, Wor
 use super::core::{Error, Location, Result};
 use super::r#static::parser::{Prepared, Table};
 use super::r#static::Sink;
+use super::schema::{expected, Container, Keyword, Kind};
 use super::PeerConfig;
 use crate::bgp::message::update::nlri::flow::OffsetLayout;
 use crate::bgp::neighbor::Neighbor;
 use crate::protocol::family::{Afi, Family};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
+
+/// The statements of a neighbour (or template) section, as the parser dispatches them.
+pub(crate) const KEYWORDS: &[Keyword] = &[
+    Keyword::new(
+        "description",
+        Kind::Text,
+        "Free text describing the neighbour",
+    ),
+    Keyword::new(
+        "router-id",
+        Kind::Ip,
+        "BGP identifier (default: the IPv4 local address)",
+    ),
+    Keyword::new(
+        "local-address",
+        Kind::Ip,
+        "Local address of the session, or auto",
+    ),
+    Keyword::new(
+        "local-link-local",
+        Kind::Ip,
+        "IPv6 link-local address sent as next-hop (fe80::/10)",
+    ),
+    Keyword::new("local-as", Kind::Asn, "Local AS number, or auto"),
+    Keyword::new("peer-as", Kind::Asn, "Peer AS number, or auto"),
+    Keyword::new(
+        "hold-time",
+        Kind::Integer { min: 0, max: 65535 },
+        "Hold time in seconds: 0, or 3 and more",
+    ),
+    Keyword::new(
+        "rate-limit",
+        Kind::Number,
+        "Messages per second sent at most, or disable",
+    ),
+    Keyword::new(
+        "passive",
+        Kind::Boolean { bare: true },
+        "Wait for the peer to connect",
+    ),
+    Keyword::new(
+        "listen",
+        Kind::Integer { min: 1, max: 65535 },
+        "TCP port to listen on (bare: 179)",
+    ),
+    Keyword::new(
+        "connect",
+        Kind::Integer { min: 1, max: 65535 },
+        "TCP port to connect to (bare: 179)",
+    ),
+    Keyword::new(
+        "source-interface",
+        Kind::Text,
+        "Interface outgoing connections are bound to",
+    ),
+    Keyword::new(
+        "outgoing-ttl",
+        Kind::Integer { min: 0, max: 255 },
+        "TTL of the packets sent, or disable",
+    ),
+    Keyword::new(
+        "incoming-ttl",
+        Kind::Integer { min: 0, max: 255 },
+        "Lowest TTL accepted (GTSM), or disable",
+    ),
+    Keyword::new(
+        "md5-password",
+        Kind::Text,
+        "TCP MD5 signature password (RFC 2385)",
+    ),
+    Keyword::new(
+        "md5-base64",
+        Kind::Boolean { bare: true },
+        "The MD5 password is base64, or auto",
+    ),
+    Keyword::new("md5-ip", Kind::Ip, "Local address the MD5 key is bound to"),
+    Keyword::new(
+        "group-updates",
+        Kind::Boolean { bare: true },
+        "Pack routes sharing attributes in one UPDATE",
+    ),
+    Keyword::new(
+        "auto-flush",
+        Kind::Boolean { bare: true },
+        "Send API routes without waiting for flush",
+    ),
+    Keyword::new(
+        "adj-rib-in",
+        Kind::Boolean { bare: true },
+        "Keep the routes received",
+    ),
+    Keyword::new(
+        "adj-rib-out",
+        Kind::Boolean { bare: true },
+        "Keep the routes sent, to resend them",
+    ),
+    Keyword::new(
+        "manual-eor",
+        Kind::Boolean { bare: true },
+        "Send End-of-RIB only when the API asks",
+    ),
+    Keyword::new("host-name", Kind::Text, "Host name of the FQDN capability"),
+    Keyword::new(
+        "domain-name",
+        Kind::Text,
+        "Domain name of the FQDN capability",
+    ),
+    Keyword::new(
+        "flow-ipv6-offset",
+        Kind::Choice(Cow::Borrowed(&["whole-prefix", "rfc8956"])),
+        "Wire layout of IPv6 FlowSpec prefixes with an offset",
+    ),
+    Keyword::new(
+        "inherit",
+        Kind::List("template-name"),
+        "Templates whose settings apply first",
+    ),
+];
+
+/// The sections of a neighbour section, as the parser dispatches them.
+pub(crate) const SECTIONS: &[(&str, &str)] = &[
+    ("family", "Families announced in the OPEN"),
+    ("capability", "Capabilities announced in the OPEN"),
+    ("add-path", "ADD-PATH families and path limits"),
+    ("nexthop", "Extended next-hop families (RFC 8950)"),
+    ("tcp-ao", "TCP authentication option (RFC 5925)"),
+    ("api", "What the processes are sent"),
+    ("static", "Routes to announce"),
+    ("announce", "Routes to announce, by family"),
+    ("l2vpn", "VPLS routes to announce"),
+    ("flow", "FlowSpec rules to announce"),
+    ("operational", "Operational messages to send"),
+];
+
+/// A neighbour section's schema: its statements, then its sections (named only: each has its
+/// own top-level schema, as ExaBGP's).
+pub(crate) fn schema(description: &'static str) -> Container {
+    let mut container = Container::new(description).leaves(KEYWORDS);
+    for (name, about) in SECTIONS {
+        container = container.section(name, Container::new(about));
+    }
+    container.require(&["local-as", "peer-as"])
+}
 
 /// How deep templates may inherit from templates, to stop loops.
 const MAX_INHERIT_DEPTH: usize = 16;
@@ -108,20 +253,32 @@ impl Builder {
             }
             "router-id" => neighbor.router_id = Some(words.ipv4()?),
             "local-address" => {
-                neighbor.local_address = if words.accept("auto") { None } else { Some(words.ip()?) };
+                neighbor.local_address = if words.accept("auto") {
+                    None
+                } else {
+                    Some(words.ip()?)
+                };
             }
             "local-link-local" => {
                 let at = words.location();
                 let ip = words.ip()?;
-                let link_local = matches!(ip, IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80);
+                let link_local =
+                    matches!(ip, IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80);
                 if !link_local {
-                    return Err(Error::new(at, "local-link-local must be an IPv6 link-local address (fe80::/10)"));
+                    return Err(Error::new(
+                        at,
+                        "local-link-local must be an IPv6 link-local address (fe80::/10)",
+                    ));
                 }
                 neighbor.local_link_local = Some(ip);
             }
             "local-as" | "peer-as" => {
                 // `auto`: learnt from the peer's OPEN; kept as 0
-                let asn = if words.accept("auto") { 0 } else { words.parse("an AS number or 'auto'", parse_asn)? };
+                let asn = if words.accept("auto") {
+                    0
+                } else {
+                    words.parse("an AS number or 'auto'", parse_asn)?
+                };
                 if statement.keyword() == "local-as" {
                     neighbor.local_as = asn;
                     self.local_as = true;
@@ -135,22 +292,48 @@ impl Builder {
                 let hold: u16 = words.number("a hold time in seconds (0 or 3-65535)")?;
                 // RFC 4271 §4.2: zero or at least three seconds
                 if hold != 0 && hold < 3 {
-                    return Err(Error::new(at, "the hold time must be zero or at least three seconds (RFC 4271 §4.2)"));
+                    return Err(Error::new(
+                        at,
+                        "the hold time must be zero or at least three seconds (RFC 4271 §4.2)",
+                    ));
                 }
                 neighbor.hold_time = hold;
             }
             "rate-limit" => {
-                neighbor.rate_limit =
-                    if words.accept("disable") { 0 } else { words.number("a number of messages per second or 'disable'")? };
+                neighbor.rate_limit = if words.accept("disable") {
+                    0
+                } else {
+                    words.number("a number of messages per second or 'disable'")?
+                };
             }
             "passive" => neighbor.passive = words.boolean(true)?,
             // a bare `listen;` or `connect;` is BGP's port, as ExaBGP's schema default
-            "listen" => neighbor.listen = if words.is_empty() { 179 } else { words.number("a TCP port (1-65535)")? },
-            "connect" => neighbor.connect = if words.is_empty() { 179 } else { words.number("a TCP port (1-65535)")? },
-            "source-interface" => neighbor.source_interface = Some(words.next("an interface name")?.to_string()),
+            "listen" => {
+                neighbor.listen = if words.is_empty() {
+                    179
+                } else {
+                    words.number("a TCP port (1-65535)")?
+                }
+            }
+            "connect" => {
+                neighbor.connect = if words.is_empty() {
+                    179
+                } else {
+                    words.number("a TCP port (1-65535)")?
+                }
+            }
+            "source-interface" => {
+                neighbor.source_interface = Some(words.next("an interface name")?.to_string())
+            }
             "outgoing-ttl" | "incoming-ttl" => {
-                let disabled = ["false", "disable", "disabled"].iter().any(|w| words.accept(w));
-                let ttl = if disabled { None } else { Some(words.number::<u8>("a TTL (0-255), disable, disabled or false")?) };
+                let disabled = ["false", "disable", "disabled"]
+                    .iter()
+                    .any(|w| words.accept(w));
+                let ttl = if disabled {
+                    None
+                } else {
+                    Some(words.number::<u8>("a TTL (0-255), disable, disabled or false")?)
+                };
                 if statement.keyword() == "outgoing-ttl" {
                     neighbor.outgoing_ttl = ttl;
                 } else {
@@ -160,7 +343,11 @@ impl Builder {
             "md5-password" => neighbor.md5_password = Some(words.next("a password")?.to_string()),
             "md5-base64" => {
                 // `auto`: decide from the password's form; kept as false, the reactor checks
-                neighbor.md5_base64 = if words.accept("auto") { false } else { words.boolean(true)? };
+                neighbor.md5_base64 = if words.accept("auto") {
+                    false
+                } else {
+                    words.boolean(true)?
+                };
             }
             "md5-ip" => neighbor.md5_ip = Some(words.ip()?),
             "group-updates" => neighbor.group_updates = words.boolean(true)?,
@@ -182,10 +369,8 @@ impl Builder {
                 return Err(Error::new(
                     statement.location(),
                     format!(
-                        "unknown neighbor statement '{other}': expected description, router-id, local-address, \
-                         local-link-local, local-as, peer-as, hold-time, rate-limit, passive, listen, connect, \
-                         source-interface, outgoing-ttl, incoming-ttl, md5-password, md5-base64, md5-ip, group-updates, \
-                         auto-flush, adj-rib-in, adj-rib-out, manual-eor, host-name, domain-name, flow-ipv6-offset or inherit"
+                        "unknown neighbor statement '{other}': expected {}",
+                        expected(KEYWORDS.iter().map(|k| k.name))
                     ),
                 ))
             }
@@ -201,7 +386,11 @@ impl Builder {
         };
         match section.keyword() {
             "family" => family::parse_family(section, &mut self.families),
-            "capability" => super::capability::parse(section, &mut self.peer.neighbor.capability, &mut self.settings),
+            "capability" => super::capability::parse(
+                section,
+                &mut self.peer.neighbor.capability,
+                &mut self.settings,
+            ),
             "add-path" => {
                 self.addpath_section = true;
                 family::parse_addpath(section, &mut self.addpath)
@@ -223,8 +412,8 @@ impl Builder {
             other => Err(Error::new(
                 section.location(),
                 format!(
-                    "unknown neighbor section '{other}': expected family, capability, add-path, nexthop, tcp-ao, api, \
-                     static, announce, l2vpn, flow or operational"
+                    "unknown neighbor section '{other}': expected {}",
+                    expected(SECTIONS.iter().map(|s| s.0))
                 ),
             )),
         }

@@ -3,9 +3,25 @@
 
 use super::core::parser::{Node, Section};
 use super::core::{Error, Location, Result};
+use super::schema::{Container, Keyword, Kind};
 use crate::protocol::family::{Afi, Family, Safi};
 
 const MESSAGES: &[&str] = &["asm", "adm", "rpcq", "rpcp", "apcq", "apcp", "lpcq", "lpcp"];
+
+/// The `operational { }` section's schema: one statement per message of `MESSAGES`.
+pub(crate) fn schema() -> Container {
+    let messages: Vec<Keyword> = MESSAGES
+        .iter()
+        .map(|name| {
+            Keyword::new(
+                name,
+                Kind::Text,
+                "afi AFI safi SAFI then the message's fields (draft-ietf-idr-operational-message)",
+            )
+        })
+        .collect();
+    Container::new("Operational messages sent once the session is up").leaves(&messages)
+}
 
 /// One operational message to send once the session is up.
 #[derive(Clone, PartialEq, Eq, Debug)]

@@ -3,14 +3,31 @@
 
 use super::core::parser::{Node, Section};
 use super::core::{Error, Location, Result};
+use super::schema::{expected, Keyword, Kind};
+use std::borrow::Cow;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Encoder {
     Text,
     Json,
 }
+
+/// The statements of a `process` section, as the parser dispatches them.
+pub(crate) const KEYWORDS: &[Keyword] = &[
+    Keyword::new("run", Kind::Text, "The program to run, then its arguments"),
+    Keyword::new(
+        "encoder",
+        Kind::Choice(Cow::Borrowed(&["text", "json"])),
+        "How messages are written to the program (default: text)",
+    ),
+    Keyword::new(
+        "respawn",
+        Kind::Boolean { bare: true },
+        "Restart the program when it exits (default: true)",
+    ),
+];
 
 /// Whether a `process` program must exist when the configuration is read.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -53,8 +70,9 @@ pub fn parse(section: &Section, folder: &Path, programs: Programs) -> Result<Pro
                 return Err(Error::new(
                     inner.location(),
                     format!(
-                        "unknown section '{}' in process: expected run, encoder or respawn",
-                        inner.keyword()
+                        "unknown section '{}' in process: expected {}",
+                        inner.keyword(),
+                        expected(KEYWORDS.iter().map(|k| k.name))
                     ),
                 ))
             }
@@ -92,7 +110,8 @@ pub fn parse(section: &Section, folder: &Path, programs: Programs) -> Result<Pro
                 return Err(Error::new(
                     statement.location(),
                     format!(
-                        "unknown statement '{other}' in process: expected run, encoder or respawn"
+                        "unknown statement '{other}' in process: expected {}",
+                        expected(KEYWORDS.iter().map(|k| k.name))
                     ),
                 ))
             }
@@ -105,6 +124,27 @@ pub fn parse(section: &Section, folder: &Path, programs: Programs) -> Result<Pro
         ));
     }
     Ok(process)
+}
+
+/// Python's `os.path.abspath`, which ExaBGP gives the candidates: absolute (from the working
+/// directory), `.` and `..` taken out lexically (`./run/x` beside the file is `DIR/run/x`).
+fn abspath(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Finds `program` as ExaBGP does (`process/parser.py`): an absolute path as is; otherwise
@@ -120,7 +160,11 @@ fn locate(program: &str, folder: &Path) -> std::result::Result<PathBuf, String> 
                 options.extend(std::env::split_paths(&path).map(|p| p.join(program)));
             }
         }
-        if let Some(found) = options.into_iter().find(|p| p.exists()) {
+        if let Some(found) = options
+            .into_iter()
+            .map(|p| abspath(&p))
+            .find(|p| p.exists())
+        {
             chosen = found;
         }
     }

@@ -7,7 +7,9 @@ use crate::bgp::message::update::attribute::community::large::LargeCommunity;
 use crate::configuration::core::format::Token;
 use crate::configuration::core::parser::{parse_asn, parse_number, parse_prefix, Words};
 use crate::configuration::core::{Error, Location, Result};
+use crate::configuration::schema::{Keyword, Kind};
 use crate::protocol::family::Family;
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 /// What kind of NLRI a route describes.
@@ -105,6 +107,108 @@ pub fn is_rd(text: &str) -> bool {
         None => false,
     }
 }
+
+/// The keywords `attribute` reads: what a route of any family may carry.
+pub(crate) const KEYWORDS: &[Keyword] = &[
+    Keyword::new("next-hop", Kind::NextHop, "Next-hop address, or self"),
+    Keyword::new(
+        "origin",
+        Kind::Choice(Cow::Borrowed(&["igp", "egp", "incomplete"])),
+        "ORIGIN attribute",
+    ),
+    Keyword::new(
+        "med",
+        Kind::Integer {
+            min: 0,
+            max: 4294967295,
+        },
+        "MULTI_EXIT_DISC attribute",
+    ),
+    Keyword::new(
+        "local-preference",
+        Kind::Integer {
+            min: 0,
+            max: 4294967295,
+        },
+        "LOCAL_PREF attribute",
+    ),
+    Keyword::new("aigp", Kind::Number, "AIGP attribute (RFC 7311)"),
+    Keyword::new(
+        "as-path",
+        Kind::List("as-path"),
+        "AS_PATH attribute: [ ASN ... ], ( ) for a set",
+    ),
+    Keyword::new(
+        "community",
+        Kind::List("community"),
+        "COMMUNITIES (RFC 1997)",
+    ),
+    Keyword::new(
+        "large-community",
+        Kind::List("large-community"),
+        "LARGE_COMMUNITY (RFC 8092)",
+    ),
+    Keyword::new(
+        "extended-community",
+        Kind::List("extended-community"),
+        "EXTENDED COMMUNITIES (RFC 4360)",
+    ),
+    Keyword::new(
+        "originator-id",
+        Kind::Ip,
+        "ORIGINATOR_ID attribute (RFC 4456)",
+    ),
+    Keyword::new(
+        "cluster-list",
+        Kind::List("ip-address"),
+        "CLUSTER_LIST attribute (RFC 4456)",
+    ),
+    Keyword::new(
+        "aggregator",
+        Kind::Format("aggregator"),
+        "AGGREGATOR attribute: ( ASN:IP )",
+    ),
+    Keyword::new("atomic-aggregate", Kind::Flag, "ATOMIC_AGGREGATE attribute"),
+    Keyword::new(
+        "withdraw",
+        Kind::Flag,
+        "Configured but not announced until the API asks",
+    ),
+    Keyword::new(
+        "path-information",
+        Kind::Text,
+        "ADD-PATH path identifier (number or IPv4 form)",
+    ),
+    Keyword::new("label", Kind::List("label"), "MPLS label stack"),
+    Keyword::new("rd", Kind::Rd, "Route distinguisher"),
+    Keyword::new("route-distinguisher", Kind::Rd, "Route distinguisher"),
+    Keyword::new(
+        "attribute",
+        Kind::Text,
+        "Any attribute: [ 0xCODE 0xFLAGS 0xDATA ]",
+    ),
+    Keyword::new(
+        "bgp-prefix-sid",
+        Kind::Text,
+        "BGP Prefix-SID attribute (RFC 8669)",
+    ),
+    Keyword::new(
+        "bgp-prefix-sid-srv6",
+        Kind::Text,
+        "BGP Prefix-SID SRv6 services (RFC 9252)",
+    ),
+    Keyword::new(
+        "split",
+        Kind::Pattern(r"^/\d+$"),
+        "Announce the prefix as prefixes of this length",
+    ),
+    Keyword::new(
+        "watchdog",
+        Kind::Text,
+        "API watchdog group announcing or withdrawing the route",
+    ),
+    Keyword::new("name", Kind::Text, "A label for the processes, not sent"),
+];
 
 /// Reads the value of attribute or route keyword `keyword` (just consumed) from `words`;
 /// `None` when `keyword` is not one.
@@ -351,6 +455,28 @@ fn ip_safi(prefix: IpAddr) -> crate::protocol::family::Safi {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `read` given `keyword` as a statement without value (the parser's own cursor).
+    fn probe<T>(keyword: &str, read: impl FnOnce(&mut Words<'_>) -> T) -> T {
+        let mut tokens = Vec::new();
+        crate::configuration::core::format::tokenize(keyword, |token| {
+            tokens.push(token);
+            Ok(())
+        })
+        .unwrap();
+        read(&mut Words::new(&tokens, Location::default()))
+    }
+
+    /// Every keyword of the table is one `attribute` reads: with no value it either takes the
+    /// flag or asks for the value, never says it is not a keyword.
+    #[test]
+    fn the_table_is_what_attribute_reads() {
+        for keyword in KEYWORDS {
+            let value = probe(keyword.name, |words| attribute(keyword.name, words));
+            assert!(!matches!(value, Ok(None)), "{}", keyword.name);
+        }
+        assert_eq!(probe("bogus", |words| attribute("bogus", words)), Ok(None));
+    }
 
     #[test]
     fn route_distinguishers() {
