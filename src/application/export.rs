@@ -1,9 +1,10 @@
 //! Ports `exabgp/application/export.py`: `exabgp-rs export [-o FILE] [-i INDENT] CONFIGURATION`
 //! (also spelled `configuration export`, ExaBGP's name) prints the parsed configuration as JSON.
 
-use crate::configuration::encoder::{dumps, to_dict, Layout};
+use crate::configuration::encoder::to_dict;
 use crate::configuration::Configuration;
 use crate::environment::Environment;
+use crate::util::json::{dumps, Layout};
 use std::path::Path;
 
 pub(crate) const USAGE: &str = "\

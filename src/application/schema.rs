@@ -1,8 +1,8 @@
 //! Ports `exabgp/application/schema.py`: `exabgp-rs schema [export] [SECTION] [--compact]`
 //! prints the configuration grammar exabgp-rs parses as JSON Schema (draft-07).
 
-use crate::configuration::encoder::{dumps, Json, Layout};
 use crate::configuration::schema::{root, section, SECTIONS};
+use crate::util::json::{dumps, Json, Layout};
 
 pub(crate) const USAGE: &str = "\
 usage: exabgp-rs schema [export] [SECTION] [--compact]

@@ -2,7 +2,7 @@
 //! configuration grammar as JSON Schema (draft-07), built from the keyword tables the parser
 //! itself dispatches on and lists in its errors, so the two can not drift apart.
 
-use super::encoder::Json;
+use crate::util::json::Json;
 use std::borrow::Cow;
 
 /// What a keyword takes, with the JSON Schema ExaBGP's validators give such a value.

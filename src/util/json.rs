@@ -1,6 +1,7 @@
-//! exabgp-rs only: the layout of ExaBGP's JSON (its `"key": value` members joined by `", "`,
-//! strings escaped as Python's `json.dumps` does), written straight into one `String`, so that
-//! every encoder spells it the same way and none allocates a string per member.
+//! Ports the JSON side of `exabgp/reactor/api/response/json.py` and `configuration/encoder.py`:
+//! the layout of ExaBGP's message JSON (its `"key": value` members joined by `", "`, strings
+//! escaped as Python's `json.dumps` does), written straight into one `String` so that every
+//! encoder spells it the same way, and `json.dumps` of a whole document for `export`/`schema`.
 
 use std::fmt::{Display, Write};
 
@@ -92,6 +93,102 @@ impl<'a> Members<'a> {
     /// A list item `"value"` (needing no escape, as [`text`]).
     pub(crate) fn quoted(&mut self, value: impl Display) {
         let _ = write!(self.next(), "\"{value}\"");
+    }
+}
+
+// Python's `json.dumps` of a whole document (what `export` and `schema` print), beside the
+// message layout above.
+
+/// A JSON value; objects keep their keys in insertion order (the schema is printed so).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub(crate) enum Json {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Str(String),
+    List(Vec<Json>),
+    Object(Vec<(String, Json)>),
+}
+
+impl Json {
+    pub(crate) fn str(text: impl Into<String>) -> Json {
+        Json::Str(text.into())
+    }
+
+    pub(crate) fn object<'k>(pairs: impl IntoIterator<Item = (&'k str, Json)>) -> Json {
+        Json::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    }
+}
+
+/// How `dumps` lays the text out, as `json.dumps`'s `indent` and `separators`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Layout {
+    /// One value per line, nested values indented by this many spaces.
+    Indent(usize),
+    /// `separators=(',', ':')`: one line, no space.
+    Compact,
+}
+
+/// Python's `json.dumps(value, indent=..., sort_keys=...)` with its default `ensure_ascii`.
+pub(crate) fn dumps(value: &Json, layout: Layout, sort_keys: bool) -> String {
+    let mut out = String::new();
+    write_value(&mut out, value, layout, sort_keys, 0);
+    out
+}
+
+fn newline(out: &mut String, layout: Layout, depth: usize) {
+    if let Layout::Indent(width) = layout {
+        out.push('\n');
+        out.extend(std::iter::repeat(' ').take(width * depth));
+    }
+}
+
+fn write_value(out: &mut String, value: &Json, layout: Layout, sort_keys: bool, depth: usize) {
+    let (comma, colon) = match layout {
+        Layout::Indent(_) => (",", ": "),
+        Layout::Compact => (",", ":"),
+    };
+    match value {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Json::Str(s) => string(out, s),
+        // Python writes empty containers as `[]` and `{}` whatever the indent
+        Json::List(items) if items.is_empty() => out.push_str("[]"),
+        Json::Object(pairs) if pairs.is_empty() => out.push_str("{}"),
+        Json::List(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(comma);
+                }
+                newline(out, layout, depth + 1);
+                write_value(out, item, layout, sort_keys, depth + 1);
+            }
+            newline(out, layout, depth);
+            out.push(']');
+        }
+        Json::Object(pairs) => {
+            let mut pairs: Vec<&(String, Json)> = pairs.iter().collect();
+            if sort_keys {
+                // Python compares str by code point, as Rust's str order does
+                pairs.sort_by(|a, b| a.0.cmp(&b.0));
+            }
+            out.push('{');
+            for (index, (key, item)) in pairs.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(comma);
+                }
+                newline(out, layout, depth + 1);
+                string(out, key);
+                out.push_str(colon);
+                write_value(out, item, layout, sort_keys, depth + 1);
+            }
+            newline(out, layout, depth);
+            out.push('}');
+        }
     }
 }
 
