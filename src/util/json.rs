@@ -127,6 +127,8 @@ pub(crate) enum Layout {
     Indent(usize),
     /// `separators=(',', ':')`: one line, no space.
     Compact,
+    /// `json.dumps`'s default: one line, `", "` and `": "`.
+    Line,
 }
 
 /// Python's `json.dumps(value, indent=..., sort_keys=...)` with its default `ensure_ascii`.
@@ -147,6 +149,7 @@ fn write_value(out: &mut String, value: &Json, layout: Layout, sort_keys: bool, 
     let (comma, colon) = match layout {
         Layout::Indent(_) => (",", ": "),
         Layout::Compact => (",", ":"),
+        Layout::Line => (", ", ": "),
     };
     match value {
         Json::Null => out.push_str("null"),

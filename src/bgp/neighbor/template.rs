@@ -11,6 +11,7 @@
 use super::Neighbor;
 use crate::bgp::message::update::nlri::OffsetLayout;
 use crate::protocol::family::Family;
+use crate::util::json::{dumps, Json, Layout};
 use std::fmt::Write;
 
 /// A value ExaBGP may not know yet: `None` until the peer's OPEN says.
@@ -262,140 +263,134 @@ impl CliData {
         }
     }
 
-    /// One neighbour of `show neighbor` in JSON (ExaBGP's `NeighborTemplate.as_dict`).
+    /// One neighbour of `show neighbor` in JSON (ExaBGP's `NeighborTemplate.as_dict`, written
+    /// by `json.dumps`).
     pub fn json(&self, out: &mut String) {
         let up = self.up;
-        let _ = write!(
-            out,
-            "{{\"state\": \"{}\", \"duration\": {}, \"fsm\": ",
-            if up { "up" } else { "down" },
-            if up { self.duration } else { self.down }
-        );
-        crate::util::json::string(out, self.state);
-        let map = |out: &mut String, entries: Vec<(String, String)>| {
-            out.push('{');
-            for (i, (key, value)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                crate::util::json::string(out, key);
-                out.push_str(": ");
-                out.push_str(value);
-            }
-            out.push('}');
-        };
+        let text = |s: &str| Json::str(s);
+        let number = |n: u64| Json::Int(i64::try_from(n).unwrap_or(i64::MAX));
+        let object = |pairs: Vec<(String, Json)>| Json::Object(pairs);
+        let mut sides = Vec::new();
         for side in ["local", "peer"] {
             let local = side == "local";
-            let _ = write!(out, ", \"{side}\": {{\"capabilities\": ");
-            map(
-                out,
-                self.capabilities
-                    .iter()
-                    .map(|(name, l, p)| {
-                        (
-                            name.to_string(),
-                            tri(if local { *l } else { *p }).to_string(),
-                        )
-                    })
-                    .collect(),
-            );
-            out.push_str(", \"families\": ");
-            map(
-                out,
-                self.families
-                    .iter()
-                    .map(|(family, common, _, _)| {
-                        let value = if local {
-                            "true".to_string()
-                        } else {
-                            tri(*common).to_string()
-                        };
-                        (family.to_string(), value)
-                    })
-                    .collect(),
-            );
-            out.push_str(", \"add-path\": ");
-            map(
-                out,
-                self.families
-                    .iter()
-                    .map(|(family, _, send, receive)| {
-                        let value = if local { *send } else { *receive };
-                        (family.to_string(), tri(value).to_string())
-                    })
-                    .collect(),
-            );
-            out.push_str(", \"address\": ");
-            if local {
-                crate::util::json::string(out, &self.local_address);
-                let _ = write!(out, ", \"as\": {}, \"id\": ", self.local_as);
-                crate::util::json::string(out, &self.local_id);
-                let _ = write!(out, ", \"hold\": {}}}", self.local_hold);
-            } else {
-                crate::util::json::string(out, &self.peer_address);
-                let _ = write!(out, ", \"as\": {}, \"id\": ", self.peer_as);
-                match &self.peer_id {
-                    Some(id) => crate::util::json::string(out, id),
-                    None => out.push_str("null"),
-                }
-                match self.peer_hold {
-                    Some(hold) => {
-                        let _ = write!(out, ", \"hold\": {hold}}}");
-                    }
-                    None => out.push_str(", \"hold\": null}"),
-                }
-            }
-        }
-        out.push_str(", \"messages\": {\"sent\": ");
-        map(
-            out,
-            self.messages
+            let capabilities = self
+                .capabilities
                 .iter()
-                .map(|(name, sent, _)| (name.to_string(), sent.to_string()))
-                .collect(),
-        );
-        out.push_str(", \"received\": ");
-        map(
-            out,
-            self.messages
+                .map(|(name, l, p)| {
+                    let value = tri(if local { *l } else { *p });
+                    (name.to_string(), Json::Int(value.into()))
+                })
+                .collect();
+            let families = self
+                .families
                 .iter()
-                .map(|(name, _, received)| (name.to_string(), received.to_string()))
-                .collect(),
-        );
-        out.push_str("}, \"capabilities\": [");
-        let common: Vec<String> = self
-            .capabilities
-            .iter()
-            .filter(|(_, l, p)| *l == Some(true) && *p == Some(true))
-            .map(|(name, _, _)| format!("\"{name}\""))
-            .collect();
-        out.push_str(&common.join(", "));
-        out.push_str("], \"families\": [");
-        let families: Vec<String> = self
-            .families
-            .iter()
-            .filter(|(_, common, _, _)| *common == Some(true))
-            .map(|(family, _, _, _)| format!("\"{family}\""))
-            .collect();
-        out.push_str(&families.join(", "));
-        out.push_str("], \"add-path\": ");
-        map(
-            out,
-            self.families
+                .map(|(family, common, _, _)| {
+                    let value = if local {
+                        Json::Bool(true)
+                    } else {
+                        Json::Int(tri(*common).into())
+                    };
+                    (family.to_string(), value)
+                })
+                .collect();
+            let add_path = self
+                .families
                 .iter()
                 .map(|(family, _, send, receive)| {
-                    (
-                        family.to_string(),
-                        format!("\"{}\"", addpath(*send, *receive)),
-                    )
+                    let value = tri(if local { *send } else { *receive });
+                    (family.to_string(), Json::Int(value.into()))
                 })
-                .collect(),
-        );
-        let _ = write!(
-            out,
-            ", \"prefixes\": {{\"received\": {}, \"withdrawn\": {}}}}}",
-            self.received, self.withdrawn
-        );
+                .collect();
+            let (address, asn, id, hold) = if local {
+                (
+                    text(&self.local_address),
+                    number(self.local_as.into()),
+                    text(&self.local_id),
+                    number(self.local_hold.into()),
+                )
+            } else {
+                (
+                    text(&self.peer_address),
+                    number(self.peer_as.into()),
+                    self.peer_id.as_deref().map_or(Json::Null, text),
+                    self.peer_hold.map_or(Json::Null, |h| number(h.into())),
+                )
+            };
+            sides.push((
+                side.to_string(),
+                Json::object([
+                    ("capabilities", object(capabilities)),
+                    ("families", object(families)),
+                    ("add-path", object(add_path)),
+                    ("address", address),
+                    ("as", asn),
+                    ("id", id),
+                    ("hold", hold),
+                ]),
+            ));
+        }
+        let messages = |sent: bool| {
+            object(
+                self.messages
+                    .iter()
+                    .map(|(name, s, r)| (name.to_string(), number(if sent { *s } else { *r })))
+                    .collect(),
+            )
+        };
+        let mut document = vec![
+            ("state".to_string(), text(if up { "up" } else { "down" })),
+            (
+                "duration".to_string(),
+                number(if up { self.duration } else { self.down }),
+            ),
+            ("fsm".to_string(), text(self.state)),
+        ];
+        document.extend(sides);
+        document.extend([
+            (
+                "messages".to_string(),
+                Json::object([("sent", messages(true)), ("received", messages(false))]),
+            ),
+            (
+                "capabilities".to_string(),
+                Json::List(
+                    self.capabilities
+                        .iter()
+                        .filter(|(_, l, p)| *l == Some(true) && *p == Some(true))
+                        .map(|(name, _, _)| text(name))
+                        .collect(),
+                ),
+            ),
+            (
+                "families".to_string(),
+                Json::List(
+                    self.families
+                        .iter()
+                        .filter(|(_, common, _, _)| *common == Some(true))
+                        .map(|(family, _, _, _)| text(&family.to_string()))
+                        .collect(),
+                ),
+            ),
+            (
+                "add-path".to_string(),
+                object(
+                    self.families
+                        .iter()
+                        .map(|(family, _, send, receive)| {
+                            (family.to_string(), text(addpath(*send, *receive)))
+                        })
+                        .collect(),
+                ),
+            ),
+            (
+                "prefixes".to_string(),
+                Json::object([
+                    ("received", number(self.received)),
+                    ("withdrawn", number(self.withdrawn)),
+                ]),
+            ),
+        ]);
+        out.push_str(&dumps(&Json::Object(document), Layout::Line, false));
     }
 }
 
