@@ -7,6 +7,7 @@ pub mod nlri;
 use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::{Notification, HEADER_LEN};
 use crate::protocol::family::Family;
+use crate::util::json;
 use attribute::collection::Attributes;
 use attribute::{Attribute, Code};
 use bytes::Bytes;
@@ -184,26 +185,21 @@ impl Update {
             return;
         }
         out.push_str("{ \"update\": { ");
-        let mut wrote = false;
+        let mut parts = json::Members::new(out);
         if !self.attributes.is_empty() {
+            let out = parts.next();
             out.push_str("\"attribute\": { ");
             self.attributes.json(!self.withdraws.is_empty(), out);
             out.push_str(" }");
-            wrote = true;
         }
         if !self.announces.is_empty() {
-            if wrote {
-                out.push_str(", ");
-            }
+            let out = parts.next();
             out.push_str("\"announce\": { ");
             self.announce_json(v4, out);
             out.push_str(" }");
-            wrote = true;
         }
         if !self.withdraws.is_empty() {
-            if wrote {
-                out.push_str(", ");
-            }
+            let out = parts.next();
             out.push_str("\"withdraw\": { ");
             self.withdraw_json(out);
             out.push_str(" }");
@@ -218,21 +214,20 @@ impl Update {
                 families.push(route.nlri.family());
             }
         }
-        for (f, family) in families.iter().enumerate() {
-            if f > 0 {
-                out.push_str(", ");
-            }
-            let _ = std::fmt::Write::write_fmt(out, format_args!("\"{family}\": {{ "));
+        let mut by_family = json::Members::new(out);
+        for family in &families {
+            let out = by_family.next();
+            json::key(out, &family.name());
+            out.push_str("{ ");
             let mut nexthops: Vec<Option<IpAddr>> = Vec::new();
             for route in self.announces.iter().filter(|r| r.nlri.family() == *family) {
                 if !nexthops.contains(&route.nexthop) {
                     nexthops.push(route.nexthop);
                 }
             }
-            for (n, nexthop) in nexthops.iter().enumerate() {
-                if n > 0 {
-                    out.push_str(", ");
-                }
+            let mut by_nexthop = json::Members::new(out);
+            for nexthop in &nexthops {
+                let out = by_nexthop.next();
                 match nexthop {
                     Some(ip) => {
                         out.push('"');
@@ -245,14 +240,12 @@ impl Update {
                     .announces
                     .iter()
                     .filter(|r| r.nlri.family() == *family && r.nexthop == *nexthop);
-                for (i, route) in routes.enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
+                let mut items = json::Members::new(out);
+                for route in routes {
                     if v4 {
-                        route.nlri.json_v4(route.nexthop, out);
+                        route.nlri.json_v4(route.nexthop, items.next());
                     } else {
-                        route.nlri.json(out);
+                        route.nlri.json(items.next());
                     }
                 }
                 out.push_str(" ]");
@@ -268,21 +261,14 @@ impl Update {
                 families.push(nlri.family());
             }
         }
-        for (f, family) in families.iter().enumerate() {
-            if f > 0 {
-                out.push_str(", ");
-            }
-            let _ = std::fmt::Write::write_fmt(out, format_args!("\"{family}\": [ "));
-            for (i, nlri) in self
-                .withdraws
-                .iter()
-                .filter(|n| n.family() == *family)
-                .enumerate()
-            {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                nlri.json(out);
+        let mut by_family = json::Members::new(out);
+        for family in &families {
+            let out = by_family.next();
+            json::key(out, &family.name());
+            out.push_str("[ ");
+            let mut items = json::Members::new(out);
+            for nlri in self.withdraws.iter().filter(|n| n.family() == *family) {
+                nlri.json(items.next());
             }
             out.push_str(" ]");
         }
