@@ -7,6 +7,7 @@
 use crate::bgp::message::{message, MessageType, Notification};
 use crate::protocol::family::{Afi, Family, Safi};
 use crate::util::hex::hexstring;
+use crate::util::json;
 use bytes::Bytes;
 use std::net::Ipv4Addr;
 
@@ -220,15 +221,12 @@ impl Operational {
 
     /// ExaBGP's JSON body: the value of the `"operational"` key.
     pub fn json(&self, out: &mut String) {
-        out.push_str("{ \"name\": \"");
-        out.push_str(self.name());
-        out.push('"');
-        let family = |out: &mut String, family: &Family| {
-            out.push_str(&format!(
-                ", \"afi\": \"{}\", \"safi\": \"{}\"",
-                family.afi.name(),
-                family.safi.name()
-            ));
+        out.push_str("{ ");
+        let mut members = json::Members::new(out);
+        members.text("name", self.name());
+        let family = |members: &mut json::Members, family: &Family| {
+            members.text("afi", family.afi.name());
+            members.text("safi", family.safi.name());
         };
         match self {
             Operational::Advisory {
@@ -236,11 +234,12 @@ impl Operational {
                 advisory,
                 ..
             } => {
-                family(out, f);
-                out.push_str(", \"advisory\": ");
-                crate::util::json::string(out, &String::from_utf8_lossy(advisory));
+                family(&mut members, f);
+                let out = members.next();
+                json::key(out, "advisory");
+                json::string(out, &String::from_utf8_lossy(advisory));
             }
-            Operational::Query { family: f, .. } => family(out, f),
+            Operational::Query { family: f, .. } => family(&mut members, f),
             Operational::Counter {
                 family: f,
                 router_id,
@@ -248,16 +247,14 @@ impl Operational {
                 counter,
                 ..
             } => {
-                family(out, f);
-                out.push_str(&format!(
-                    ", \"router-id\": \"{router_id}\", \"sequence\": {sequence}, \"counter\": {counter}"
-                ));
+                family(&mut members, f);
+                members.text("router-id", router_id);
+                members.field("sequence", sequence);
+                members.field("counter", counter);
             }
             Operational::Unknown { what, data } => {
-                out.push_str(&format!(
-                    ", \"type\": \"operational-type-{what}\", \"data\": \"{}\"",
-                    hexstring(data)
-                ));
+                members.text("type", format_args!("operational-type-{what}"));
+                members.text("data", hexstring(data));
             }
         }
         out.push_str(" }");
