@@ -61,6 +61,9 @@ pub struct OutgoingRib<N = Nlri, A = Attributes> {
     cache: Cache<N, A>,
     families: Vec<Family>,
     interned: HashSet<Arc<A>>,
+    /// Routes drained since unused attribute sets were last swept: a sweep waits for as many
+    /// as there are sets, so its cost is spread over the routes (linear, not per batch).
+    drained: usize,
     seq: u64,
     /// The latest announce of each route.
     announces: HashMap<Keyed<N>, Pending<A>>,
@@ -124,6 +127,7 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
             cache: Cache::new(adj_rib_out),
             families: families.into_iter().collect(),
             interned: HashSet::default(),
+            drained: 0,
             seq: 0,
             announces: HashMap::default(),
             superseded: HashMap::default(),
@@ -529,6 +533,14 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         let announces = std::mem::take(&mut self.announces);
         let mut superseded = std::mem::take(&mut self.superseded);
         let mut out = Vec::new();
+        // attribute sets no route refers to any more (the last drain's UPDATEs are gone by now);
+        // sweeping all of them at every small drain made a helper's steady flow of routes
+        // quadratic in the table's sets
+        if self.drained >= self.interned.len() {
+            self.interned.retain(|a| Arc::strong_count(a) > 1);
+            self.drained = 0;
+        }
+        self.drained += withdraws.len() + announces.len();
 
         for family in &refresh_families {
             out.push(RibUpdate::RouteRefresh {
@@ -593,8 +605,6 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
             round.retain(|(nlri, _)| admitted.admit(nlri));
             self.announce(round, grouped, &mut out);
         }
-        // attribute sets no route refers to any more
-        self.interned.retain(|a| Arc::strong_count(a) > 1);
         out
     }
 
@@ -976,6 +986,31 @@ mod tests {
             summary(&rib.updates(false)),
             vec![(vec![1], vec![]), (vec![3], vec![])]
         );
+    }
+
+    #[test]
+    fn unused_attribute_sets_are_released_once_as_many_routes_were_drained() {
+        let mut rib = new_rib();
+        for n in 0..100 {
+            rib.add_to_rib(route(V4, n, n), false);
+        }
+        rib.updates(false);
+        assert_eq!(
+            rib.interned.len(),
+            100,
+            "each set is held by its sent route"
+        );
+        // one small drain does not sweep the whole set of sets
+        rib.del_from_rib(route(V4, 0, 0));
+        rib.updates(false);
+        assert_eq!(rib.interned.len(), 100);
+        for n in 1..100 {
+            rib.del_from_rib(route(V4, n, n));
+        }
+        rib.updates(false);
+        // as many routes drained as there are sets: the next drain sweeps them
+        rib.updates(false);
+        assert_eq!(rib.interned.len(), 0);
     }
 
     #[test]
