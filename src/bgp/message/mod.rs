@@ -4,6 +4,7 @@ pub mod keepalive;
 pub mod notification;
 pub mod open;
 pub mod operational;
+pub(crate) mod reader;
 pub mod refresh;
 pub mod update;
 
