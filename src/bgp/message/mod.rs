@@ -4,6 +4,7 @@ pub mod keepalive;
 pub mod notification;
 pub mod open;
 pub mod operational;
+pub(crate) mod reader;
 pub mod refresh;
 pub mod update;
 
@@ -11,6 +12,7 @@ use bytes::{Buf, BufMut, Bytes, BytesMut};
 pub use notification::Notification;
 use open::capability::negotiated::Negotiated;
 use open::Open;
+use reader::Reader;
 use update::Update;
 
 /// A decoded message.
@@ -126,26 +128,27 @@ pub struct Frame {
 /// Errors are the NOTIFICATION RFC 4271 §6.1 asks for: a bad marker is
 /// (1, 1) Connection Not Synchronized, a bad length (1, 2) Bad Message Length with the length as data.
 pub fn frame(buffer: &mut BytesMut, max_len: usize) -> Result<Option<Frame>, Notification> {
-    if buffer.len() < HEADER_LEN {
+    let mut r = Reader::new(buffer);
+    let (Some(marker), Some(declared), Some(kind)) = (r.take(MARKER.len()), r.u16(), r.u8()) else {
         return Ok(None);
-    }
-    if buffer[..16] != MARKER {
+    };
+    if marker != MARKER {
         return Err(Notification::new(1, 1, Bytes::new()));
     }
-    let len = u16::from_be_bytes([buffer[16], buffer[17]]) as usize;
+    let len = usize::from(declared);
     if !(HEADER_LEN..=max_len).contains(&len) {
         return Err(Notification::new(
             1,
             2,
-            Bytes::copy_from_slice(&buffer[16..18]),
+            Bytes::copy_from_slice(&declared.to_be_bytes()),
         ));
     }
     if buffer.len() < len {
         return Ok(None);
     }
     let mut whole = buffer.split_to(len);
-    let kind = MessageType(whole[18]);
     whole.advance(HEADER_LEN);
+    let kind = MessageType(kind);
     Ok(Some(Frame {
         kind,
         body: whole.freeze(),

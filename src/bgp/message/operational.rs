@@ -4,6 +4,7 @@
 //! `Message::decode` keeps type 6 as `Message::Unknown`; a session that negotiated the
 //! operational capability decodes the body with `Operational::decode`.
 
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::{message, MessageType, Notification};
 use crate::protocol::family::{Afi, Family, Safi};
 use crate::util::hex::hexstring;
@@ -93,7 +94,8 @@ impl Operational {
 
     /// Decodes a body (header removed). Errors are ExaBGP's (5, 0).
     pub fn decode(body: &[u8]) -> Result<Operational, Notification> {
-        let [w1, w2, l1, l2, rest @ ..] = body else {
+        let mut r = Reader::new(body);
+        let (Some(what), Some(length)) = (r.u16(), r.u16()) else {
             return Err(Notification::text(
                 5,
                 0,
@@ -103,37 +105,39 @@ impl Operational {
                 ),
             ));
         };
-        let what = u16::from_be_bytes([*w1, *w2]);
-        let length = usize::from(u16::from_be_bytes([*l1, *l2]));
-        let Some(data) = rest.get(..length) else {
+        let length = usize::from(length);
+        let Some(data) = r.take(length) else {
             return Err(Notification::text(
                 5,
                 0,
                 &format!(
                     "operational message announces {length} bytes of payload but only {} follow",
-                    rest.len()
+                    r.remaining()
                 ),
             ));
         };
-        let family = |d: &[u8]| Family::new(Afi(u16::from_be_bytes([d[0], d[1]])), Safi(d[2]));
+        let mut d = Reader::new(data);
+        let family = |afi, safi| Family::new(Afi(afi), Safi(safi));
         match what {
             1 | 2 => {
-                if data.len() < 3 {
+                let (Some(afi), Some(safi)) = (d.u16(), d.u8()) else {
                     return Err(short(
                         what,
                         7,
                         "an afi, a safi and its advisory",
                         body.len(),
                     ));
-                }
+                };
                 Ok(Operational::Advisory {
                     what,
-                    family: family(data),
-                    advisory: Bytes::copy_from_slice(&data[3..]),
+                    family: family(afi, safi),
+                    advisory: Bytes::copy_from_slice(d.rest()),
                 })
             }
             3 | 5 | 7 => {
-                let Some(&[a, b, c, r1, r2, r3, r4, s1, s2, s3, s4]) = data.get(..11) else {
+                let (Some(afi), Some(safi), Some(router_id), Some(sequence)) =
+                    (d.u16(), d.u8(), d.array::<4>(), d.u32())
+                else {
                     return Err(short(
                         what,
                         15,
@@ -143,14 +147,14 @@ impl Operational {
                 };
                 Ok(Operational::Query {
                     what,
-                    family: family(&[a, b, c]),
-                    router_id: Ipv4Addr::new(r1, r2, r3, r4),
-                    sequence: u32::from_be_bytes([s1, s2, s3, s4]),
+                    family: family(afi, safi),
+                    router_id: Ipv4Addr::from(router_id),
+                    sequence,
                 })
             }
             4 | 6 | 8 => {
-                let Some(&[a, b, c, r1, r2, r3, r4, s1, s2, s3, s4, c1, c2, c3, c4]) =
-                    data.get(..15)
+                let (Some(afi), Some(safi), Some(router_id), Some(sequence), Some(counter)) =
+                    (d.u16(), d.u8(), d.array::<4>(), d.u32(), d.u32())
                 else {
                     return Err(short(
                         what,
@@ -161,10 +165,10 @@ impl Operational {
                 };
                 Ok(Operational::Counter {
                     what,
-                    family: family(&[a, b, c]),
-                    router_id: Ipv4Addr::new(r1, r2, r3, r4),
-                    sequence: u32::from_be_bytes([s1, s2, s3, s4]),
-                    counter: u32::from_be_bytes([c1, c2, c3, c4]),
+                    family: family(afi, safi),
+                    router_id: Ipv4Addr::from(router_id),
+                    sequence,
+                    counter,
                 })
             }
             _ => Ok(Operational::Unknown {

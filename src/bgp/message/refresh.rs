@@ -1,6 +1,7 @@
 //! Ports `exabgp/bgp/message/refresh.py`: ROUTE-REFRESH (RFC 2918 §3) with the enhanced route refresh
 //! subtypes (RFC 7313 §3: 0 request, 1 BoRR, 2 EoRR).
 
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::{message, MessageType, Notification};
 use crate::protocol::family::{Afi, Family, Safi};
 use bytes::Bytes;
@@ -20,17 +21,18 @@ impl RouteRefresh {
     /// A body that is not 4 bytes is (7, 1) Invalid Message Length (RFC 7313 §5). Other subtypes
     /// are returned as they are, for the session to ignore (RFC 7313 §5; ExaBGP sends (7, 2)).
     pub fn decode(body: &[u8]) -> Result<RouteRefresh, Notification> {
-        let [a, b, subtype, safi] = *body else {
-            return Err(Notification::new(
+        let mut r = Reader::new(body);
+        match (r.u16(), r.u8(), r.u8()) {
+            (Some(afi), Some(subtype), Some(safi)) if r.is_empty() => Ok(RouteRefresh {
+                family: Family::new(Afi(afi), Safi(safi)),
+                subtype,
+            }),
+            _ => Err(Notification::new(
                 7,
                 1,
                 Bytes::from_static(b"invalid route-refresh message"),
-            ));
-        };
-        Ok(RouteRefresh {
-            family: Family::new(Afi(u16::from_be_bytes([a, b])), Safi(safi)),
-            subtype,
-        })
+            )),
+        }
     }
 
     /// The whole message, header included.

@@ -3,6 +3,7 @@
 
 pub mod capability;
 
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::{message, MessageType, Notification, HEADER_LEN};
 use bytes::Bytes;
 use capability::Capabilities;
@@ -43,22 +44,24 @@ impl Open {
     /// shorter than 10 bytes is (1, 2) with the message length as data, another version (2, 1)
     /// with the version we support as data (ExaBGP puts a text there).
     pub fn decode(body: &[u8]) -> Result<Open, Notification> {
-        let Some((fixed, parameters)) = body.split_first_chunk::<9>() else {
-            return Err(bad_length(body.len()));
-        };
         if body.len() < MINIMUM_BODY_SIZE {
             return Err(bad_length(body.len()));
         }
-        let [version, a1, a2, h1, h2, r1, r2, r3, r4] = *fixed;
+        let mut r = Reader::new(body);
+        let (Some(version), Some(asn), Some(hold_time), Some(router_id)) =
+            (r.u8(), r.u16(), r.u16(), r.array::<4>())
+        else {
+            return Err(bad_length(body.len()));
+        };
         if version != VERSION {
             return Err(Notification::new(2, 1, Bytes::from_static(&[0, VERSION])));
         }
         Ok(Open {
             version,
-            asn: u16::from_be_bytes([a1, a2]),
-            hold_time: u16::from_be_bytes([h1, h2]),
-            router_id: Ipv4Addr::new(r1, r2, r3, r4),
-            capabilities: Capabilities::decode(parameters)?,
+            asn,
+            hold_time,
+            router_id: Ipv4Addr::from(router_id),
+            capabilities: Capabilities::decode(r.rest())?,
         })
     }
 

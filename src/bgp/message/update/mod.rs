@@ -5,6 +5,7 @@ pub mod eor;
 pub mod nlri;
 
 use crate::bgp::message::open::capability::negotiated::Negotiated;
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::{Notification, HEADER_LEN};
 use crate::protocol::family::Family;
 use crate::util::json;
@@ -353,17 +354,15 @@ fn split(body: &[u8]) -> Result<Sections<'_>, Notification> {
             Bytes::copy_from_slice(&len.to_be_bytes()),
         ));
     }
+    let mut r = Reader::new(body);
+    let mut section = || {
+        let len = r.u16()?;
+        r.take(usize::from(len))
+    };
     let malformed = || Notification::new(3, 1, Bytes::new());
-    let withdrawn_len = u16::from_be_bytes([body[0], body[1]]) as usize;
-    let withdrawn = body.get(2..2 + withdrawn_len).ok_or_else(malformed)?;
-    let at = 2 + withdrawn_len;
-    let len = body.get(at..at + 2).ok_or_else(malformed)?;
-    let attributes_len = u16::from_be_bytes([len[0], len[1]]) as usize;
-    let attributes = body
-        .get(at + 2..at + 2 + attributes_len)
-        .ok_or_else(malformed)?;
-    let announced = &body[at + 2 + attributes_len..];
-    Ok((withdrawn, attributes, announced))
+    let withdrawn = section().ok_or_else(malformed)?;
+    let attributes = section().ok_or_else(malformed)?;
+    Ok((withdrawn, attributes, r.rest()))
 }
 
 /// Building UPDATE messages from an `Update`.

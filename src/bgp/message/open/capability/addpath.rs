@@ -1,8 +1,9 @@
 //! Ports `exabgp/bgp/message/open/capability/addpath.py`: ADD-PATH capability (RFC 7911 §4).
 
-use super::{afi_at, family, malformed, slash};
+use super::{family, malformed, slash};
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::Notification;
-use crate::protocol::family::Family;
+use crate::protocol::family::{Afi, Family};
 use std::fmt;
 
 /// ExaBGP's name of a Send/Receive value, one the RFC does not define included.
@@ -47,11 +48,12 @@ impl AddPath {
                 data.len() % 4
             )));
         }
-        for chunk in data.chunks_exact(4) {
-            let f = family(afi_at(chunk, 0), chunk[2]);
+        let mut r = Reader::new(data);
+        while let (Some(afi), Some(safi), Some(value)) = (r.u16(), r.u8(), r.u8()) {
+            let f = family(Afi(afi), safi);
             match self.0.iter_mut().find(|(g, _)| *g == f) {
-                Some(entry) => entry.1 = chunk[3],
-                None => self.0.push((f, chunk[3])),
+                Some(entry) => entry.1 = value,
+                None => self.0.push((f, value)),
             }
         }
         Ok(())

@@ -8,6 +8,7 @@ use super::{
     refresh::EnhancedRouteRefresh, refresh::RouteRefresh, software::Software, Capability,
     CapabilityCode,
 };
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::Notification;
 use crate::bgp::neighbor::Neighbor;
 use crate::protocol::family::{Afi, Family, Safi};
@@ -197,19 +198,21 @@ impl Capabilities {
     /// ExaBGP sends (2, 0), or (2, 5) for the deprecated authentication parameter).
     pub fn decode(data: &[u8]) -> Result<Capabilities, Notification> {
         let mut capabilities = Capabilities::default();
-        let Some(&option_len) = data.first() else {
+        let mut r = Reader::new(data);
+        let Some(option_len) = r.u8() else {
             return Ok(capabilities);
         };
         let (params, extended) =
-            if option_len == EXTENDED_LENGTH && data.get(1) == Some(&EXTENDED_LENGTH) {
-                let Some(&[a, b]) = data.get(2..4) else {
+            if option_len == EXTENDED_LENGTH && r.rest().first() == Some(&EXTENDED_LENGTH) {
+                // RFC 9072 §2: the marker byte, then a two-byte length
+                let (Some(_), Some(len)) = (r.u8(), r.u16()) else {
                     return Err(malformed(format!(
                         "OPEN extended parameters too short: need 4 bytes, got {}",
                         data.len()
                     )));
                 };
-                let len = usize::from(u16::from_be_bytes([a, b]));
-                let Some(params) = data.get(4..4 + len) else {
+                let len = usize::from(len);
+                let Some(params) = r.take(len) else {
                     return Err(malformed(format!(
                         "OPEN extended parameters truncated: need {} bytes, got {}",
                         len + 4,
@@ -219,7 +222,7 @@ impl Capabilities {
                 (params, true)
             } else {
                 let len = usize::from(option_len);
-                let Some(params) = data.get(1..1 + len) else {
+                let Some(params) = r.take(len) else {
                     return Err(malformed(format!(
                         "OPEN parameters truncated: need {} bytes, got {}",
                         len + 1,
@@ -315,38 +318,38 @@ impl fmt::Display for Capabilities {
 
 /// One-byte type, one-byte length TLV.
 fn split_tlv<'a>(name: &str, data: &'a [u8]) -> Result<(u8, &'a [u8], &'a [u8]), Notification> {
-    let [kind, len, rest @ ..] = data else {
+    let mut r = Reader::new(data);
+    let (Some(kind), Some(len)) = (r.u8(), r.u8()) else {
         return Err(malformed(format!(
             "Bad length for OPEN {name} (<2) {}",
             hex(data)
         )));
     };
-    let len = usize::from(*len);
-    if rest.len() < len {
+    let Some(value) = r.take(usize::from(len)) else {
         return Err(malformed(format!(
             "Bad length for OPEN {name} (buffer underrun) {}",
             hex(data)
         )));
-    }
-    Ok((*kind, &rest[..len], &rest[len..]))
+    };
+    Ok((kind, value, r.rest()))
 }
 
 /// One-byte type, two-byte length parameter (RFC 9072 §2).
 fn split_extended(data: &[u8]) -> Result<(u8, &[u8], &[u8]), Notification> {
-    let [kind, a, b, rest @ ..] = data else {
+    let mut r = Reader::new(data);
+    let (Some(kind), Some(len)) = (r.u8(), r.u16()) else {
         return Err(malformed(format!(
             "Bad length for OPEN (extended) parameter (<3) {}",
             hex(data)
         )));
     };
-    let len = usize::from(u16::from_be_bytes([*a, *b]));
-    if rest.len() < len {
+    let Some(value) = r.take(usize::from(len)) else {
         return Err(malformed(format!(
             "Bad length for OPEN (extended) parameter (buffer underrun) {}",
             hex(data)
         )));
-    }
-    Ok((*kind, &rest[..len], &rest[len..]))
+    };
+    Ok((kind, value, r.rest()))
 }
 
 use crate::util::hex::hexstring_lower as hex;

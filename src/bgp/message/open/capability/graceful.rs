@@ -1,8 +1,9 @@
 //! Ports `exabgp/bgp/message/open/capability/graceful.py`: Graceful Restart capability (RFC 4724 §3).
 
-use super::{afi_at, family, malformed, slash};
+use super::{family, malformed, slash};
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::Notification;
-use crate::protocol::family::Family;
+use crate::protocol::family::{Afi, Family};
 use std::fmt;
 
 /// Restart flags, restart time and per-family forwarding flags.
@@ -35,26 +36,26 @@ impl Graceful {
 
     /// A second capability of this code replaces the first (ExaBGP clears then sets).
     pub fn decode(data: &[u8]) -> Result<Graceful, Notification> {
-        let [a, b, rest @ ..] = data else {
+        let mut r = Reader::new(data);
+        let Some(restart) = r.u16() else {
             return Err(malformed(format!(
                 "Graceful Restart capability too short: need 2 bytes minimum, got {}",
                 data.len()
             )));
         };
-        let restart = u16::from_be_bytes([*a, *b]);
-        if rest.len() % 4 != 0 {
+        if r.remaining() % 4 != 0 {
             return Err(malformed(format!(
                 "Graceful Restart capability truncated: need 4 bytes per family, got {}",
-                rest.len() % 4
+                r.remaining() % 4
             )));
         }
         let mut families: Vec<(Family, u8)> = Vec::new();
-        for chunk in rest.chunks_exact(4) {
-            let f = family(afi_at(chunk, 0), chunk[2]);
+        while let (Some(afi), Some(safi), Some(flags)) = (r.u16(), r.u8(), r.u8()) {
+            let f = family(Afi(afi), safi);
             // ExaBGP keeps one entry per family, the last flags winning at the first position
             match families.iter_mut().find(|(g, _)| *g == f) {
-                Some(entry) => entry.1 = chunk[3],
-                None => families.push((f, chunk[3])),
+                Some(entry) => entry.1 = flags,
+                None => families.push((f, flags)),
             }
         }
         Ok(Graceful::new(

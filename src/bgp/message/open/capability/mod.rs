@@ -295,11 +295,6 @@ pub(crate) fn fixed(name: &str, data: &[u8], length: usize) -> Result<(), Notifi
     )))
 }
 
-/// Reads an AFI (2 bytes) at `at`.
-pub(crate) fn afi_at(data: &[u8], at: usize) -> Afi {
-    Afi(u16::from_be_bytes([data[at], data[at + 1]]))
-}
-
 /// `"ipv4/unicast"`, as the OPEN JSON spells families.
 pub(crate) fn slash(family: Family) -> String {
     family.slash_name()

@@ -1,8 +1,9 @@
 //! Ports `exabgp/bgp/message/open/capability/mp.py`: Multiprotocol Extensions capability (RFC 4760 §8).
 
-use super::{afi_at, family, fixed, slash};
+use super::{family, fixed, slash};
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::Notification;
-use crate::protocol::family::Family;
+use crate::protocol::family::{Afi, Family};
 use std::fmt;
 
 /// The families announced, one capability TLV each on the wire.
@@ -20,9 +21,12 @@ impl MultiProtocol {
     pub fn merge(&mut self, data: &[u8]) -> Result<(), Notification> {
         // RFC 4760 §8: AFI, reserved byte, SAFI
         fixed("MultiProtocol", data, 4)?;
-        let f = family(afi_at(data, 0), data[3]);
-        if !self.0.contains(&f) {
-            self.0.push(f);
+        let mut r = Reader::new(data);
+        if let (Some(afi), Some(_reserved), Some(safi)) = (r.u16(), r.u8(), r.u8()) {
+            let f = family(Afi(afi), safi);
+            if !self.0.contains(&f) {
+                self.0.push(f);
+            }
         }
         Ok(())
     }

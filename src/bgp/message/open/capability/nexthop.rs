@@ -1,6 +1,7 @@
 //! Ports `exabgp/bgp/message/open/capability/nexthop.py`: Extended Next Hop Encoding capability (RFC 8950 §3).
 
-use super::{afi_at, family, malformed};
+use super::{family, malformed};
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::Notification;
 use crate::protocol::family::{Afi, Family};
 use std::fmt;
@@ -24,8 +25,12 @@ impl NextHop {
                 data.len() % 6
             )));
         }
-        for chunk in data.chunks_exact(6) {
-            let entry = (family(afi_at(chunk, 0), chunk[3]), afi_at(chunk, 4));
+        let mut r = Reader::new(data);
+        // the SAFI takes two bytes here; ExaBGP reads the low one
+        while let (Some(afi), Some(_), Some(safi), Some(nexthop)) =
+            (r.u16(), r.u8(), r.u8(), r.u16())
+        {
+            let entry = (family(Afi(afi), safi), Afi(nexthop));
             if !self.0.contains(&entry) {
                 self.0.push(entry);
             }

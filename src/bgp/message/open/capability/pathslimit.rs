@@ -1,9 +1,10 @@
 //! Ports `exabgp/bgp/message/open/capability/pathslimit.py`: ADD-PATH paths limit (code 76,
 //! draft-abraitis-idr-addpath-paths-limit).
 
-use super::{afi_at, family, malformed, slash};
+use super::{family, malformed, slash};
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::Notification;
-use crate::protocol::family::Family;
+use crate::protocol::family::{Afi, Family};
 use std::fmt;
 
 /// Family and the most paths the speaker accepts for it.
@@ -25,9 +26,9 @@ impl PathsLimit {
                 data.len() % 5
             )));
         }
-        for chunk in data.chunks_exact(5) {
-            let f = family(afi_at(chunk, 0), chunk[2]);
-            let limit = u16::from_be_bytes([chunk[3], chunk[4]]);
+        let mut r = Reader::new(data);
+        while let (Some(afi), Some(safi), Some(limit)) = (r.u16(), r.u8(), r.u16()) {
+            let f = family(Afi(afi), safi);
             if limit != 0 && !self.0.iter().any(|(g, _)| *g == f) {
                 self.0.push((f, limit));
             }

@@ -2,6 +2,7 @@
 
 use super::aspath::AS_TRANS;
 use super::Malformed;
+use crate::bgp::message::reader::Reader;
 use bytes::{BufMut, BytesMut};
 use std::net::Ipv4Addr;
 
@@ -16,14 +17,16 @@ impl Aggregator {
     /// RFC 7606 §7.7: length 6 (two-byte ASN) or 8 (four-byte ASN, `asn4`); anything else is
     /// malformed.
     pub fn decode(data: &[u8], asn4: bool) -> Result<Aggregator, Malformed> {
-        match (asn4, data) {
-            (true, &[a, b, c, d, e, f, g, h]) => Ok(Aggregator {
-                asn: u32::from_be_bytes([a, b, c, d]),
-                speaker: Ipv4Addr::new(e, f, g, h),
-            }),
-            (false, &[a, b, e, f, g, h]) => Ok(Aggregator {
-                asn: u16::from_be_bytes([a, b]) as u32,
-                speaker: Ipv4Addr::new(e, f, g, h),
+        let mut r = Reader::new(data);
+        let asn = if asn4 {
+            r.u32()
+        } else {
+            r.u16().map(u32::from)
+        };
+        match (asn, r.array::<4>()) {
+            (Some(asn), Some(speaker)) if r.is_empty() => Ok(Aggregator {
+                asn,
+                speaker: Ipv4Addr::from(speaker),
             }),
             _ => Err(Malformed(5)),
         }

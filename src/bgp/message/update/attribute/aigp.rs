@@ -1,6 +1,7 @@
 //! Ports `exabgp/bgp/message/update/attribute/aigp.py`: ACCUMULATED IGP METRIC (RFC 7311 §3, §4).
 
 use super::Malformed;
+use crate::bgp::message::reader::Reader;
 use bytes::{BufMut, BytesMut};
 
 /// AIGP: the accumulated IGP metric (the AIGP TLV, type 1).
@@ -15,27 +16,25 @@ impl Aigp {
     /// are skipped. A TLV that overruns the attribute or an AIGP TLV of the wrong length is
     /// malformed, as is an attribute with no AIGP TLV (ExaBGP's reading).
     pub fn decode(data: &[u8]) -> Result<Aigp, Malformed> {
-        let mut rest = data;
+        let mut r = Reader::new(data);
         let mut metric = None;
-        while !rest.is_empty() {
-            let [kind, hi, lo, ..] = *rest else {
+        while !r.is_empty() {
+            let (Some(kind), Some(len)) = (r.u8(), r.u16()) else {
                 return Err(Malformed(5));
             };
-            let len = u16::from_be_bytes([hi, lo]);
-            if len < 3 || rest.len() < len as usize {
-                return Err(Malformed(5));
-            }
+            // the TLV length counts its own three header bytes
+            let value = usize::from(len)
+                .checked_sub(3)
+                .and_then(|n| r.take(n))
+                .ok_or(Malformed(5))?;
             if kind == Aigp::TLV_TYPE {
                 if len != Aigp::TLV_LEN {
                     return Err(Malformed(5));
                 }
                 if metric.is_none() {
-                    let mut value = [0u8; 8];
-                    value.copy_from_slice(&rest[3..11]);
-                    metric = Some(u64::from_be_bytes(value));
+                    metric = Reader::new(value).u64();
                 }
             }
-            rest = &rest[len as usize..];
         }
         metric.map(Aigp).ok_or(Malformed(5))
     }

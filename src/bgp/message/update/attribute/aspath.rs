@@ -1,6 +1,7 @@
 //! Ports `exabgp/bgp/message/update/attribute/aspath.py`: AS_PATH and AS4_PATH (RFC 4271 §4.3 type 2, RFC 5065, RFC 6793 §4.2.3, RFC 7606 §7.2).
 
 use super::Malformed;
+use crate::bgp::message::reader::Reader;
 use bytes::{BufMut, BytesMut};
 use std::fmt::Write;
 
@@ -45,6 +46,22 @@ pub struct Segment {
     pub asns: Vec<u32>,
 }
 
+impl Segment {
+    /// One segment off the front; `None` for an unknown type, a zero count or an overrun.
+    fn decode(r: &mut Reader<'_>, asn4: bool) -> Option<Segment> {
+        let kind = SegmentType::from_u8(r.u8()?)?;
+        let count = usize::from(r.u8()?);
+        if count == 0 {
+            return None;
+        }
+        let mut asns = Vec::with_capacity(count);
+        for _ in 0..count {
+            asns.push(if asn4 { r.u32()? } else { u32::from(r.u16()?) });
+        }
+        Some(Segment { kind, asns })
+    }
+}
+
 /// AS_PATH (or AS4_PATH): segments in wire order, ASNs always held as four bytes.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
 pub struct AsPath {
@@ -79,30 +96,10 @@ impl AsPath {
     /// unknown segment type, a zero-length segment or a segment overrunning the attribute is
     /// malformed (RFC 4271 subcode 11, Malformed AS_PATH).
     pub fn decode(data: &[u8], asn4: bool) -> Result<AsPath, Malformed> {
-        let width = if asn4 { 4 } else { 2 };
         let mut segments = Vec::new();
-        let mut rest = data;
-        while !rest.is_empty() {
-            let [kind, count, ..] = *rest else {
-                return Err(Malformed(11));
-            };
-            let kind = SegmentType::from_u8(kind).ok_or(Malformed(11))?;
-            if count == 0 {
-                return Err(Malformed(11));
-            }
-            let end = 2 + count as usize * width;
-            let body = rest.get(2..end).ok_or(Malformed(11))?;
-            let asns = if asn4 {
-                body.chunks_exact(4)
-                    .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
-                    .collect()
-            } else {
-                body.chunks_exact(2)
-                    .map(|c| u16::from_be_bytes([c[0], c[1]]) as u32)
-                    .collect()
-            };
-            segments.push(Segment { kind, asns });
-            rest = &rest[end..];
+        let mut r = Reader::new(data);
+        while !r.is_empty() {
+            segments.push(Segment::decode(&mut r, asn4).ok_or(Malformed(11))?);
         }
         Ok(AsPath { segments })
     }

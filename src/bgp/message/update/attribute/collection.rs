@@ -5,6 +5,7 @@ use super::{
     write_header, Attribute, Code, ErrorAction, Flag, GenericAttribute, LocalPreference, Origin,
 };
 use crate::bgp::message::open::capability::negotiated::Negotiated;
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::Notification;
 use bytes::{Bytes, BytesMut};
 use std::net::Ipv4Addr;
@@ -311,16 +312,16 @@ impl FromIterator<Attribute> for Attributes {
 
 /// Splits one attribute off the front: flags, code, value and the bytes used.
 fn split_attribute(data: &[u8]) -> Option<(u8, u8, &[u8], usize)> {
-    let (&flag, rest) = data.split_first()?;
-    let (&code, rest) = rest.split_first()?;
-    let (len, header) = if flag & Flag::EXTENDED_LENGTH != 0 {
-        let len = rest.get(..2)?;
-        (u16::from_be_bytes([len[0], len[1]]) as usize, 4)
+    let mut r = Reader::new(data);
+    let flag = r.u8()?;
+    let code = r.u8()?;
+    let len = if flag & Flag::EXTENDED_LENGTH != 0 {
+        usize::from(r.u16()?)
     } else {
-        (*rest.first()? as usize, 3)
+        usize::from(r.u8()?)
     };
-    let value = data.get(header..header + len)?;
-    Some((flag, code, value, header + len))
+    let value = r.take(len)?;
+    Some((flag, code, value, data.len() - r.remaining()))
 }
 
 /// Writes a whole attribute from flags, code and value (used by MP_REACH / MP_UNREACH).

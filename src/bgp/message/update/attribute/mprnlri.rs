@@ -3,6 +3,7 @@
 use super::collection::write_attribute;
 use super::{Code, Flag};
 use crate::bgp::message::open::capability::negotiated::Negotiated;
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::update::nlri::{Nlri, RouteDistinguisher};
 use crate::bgp::message::update::RoutedNlri;
 use crate::bgp::message::Notification;
@@ -18,21 +19,22 @@ pub(crate) fn decode(
     negotiated: &Negotiated,
     announces: &mut Vec<RoutedNlri>,
 ) -> Result<Family, Notification> {
-    let [afi_hi, afi_lo, safi, nh_len, ref rest @ ..] = *data else {
+    let mut r = Reader::new(data);
+    let (Some(afi), Some(safi), Some(nh_len)) = (r.u16(), r.u8(), r.u8()) else {
         return Err(optional_attribute_error());
     };
-    let family = Family::new(Afi(u16::from_be_bytes([afi_hi, afi_lo])), Safi(safi));
+    let family = Family::new(Afi(afi), Safi(safi));
     check_family(family, negotiated)?;
-    let nh_len = nh_len as usize;
-    let mut nexthop = rest.get(..nh_len).ok_or_else(optional_attribute_error)?;
+    let mut nexthop = r
+        .take(usize::from(nh_len))
+        .ok_or_else(optional_attribute_error)?;
     // VPN next-hops are VPN addresses whose RD is zero (RFC 4364 §4.3.2, RFC 4659 §3.2.1)
     if family.safi == Safi::MPLS_VPN {
         nexthop = vpn_nexthop(nexthop)?;
     }
     // the reserved byte (RFC 4760 §3: "SHOULD be ignored upon receipt")
-    let mut nlri = rest
-        .get(nh_len + 1..)
-        .ok_or_else(optional_attribute_error)?;
+    r.u8().ok_or_else(optional_attribute_error)?;
+    let mut nlri = r.rest();
     // IPv4 routes have an IPv4 next-hop and IPv6 routes an IPv6 one (16 bytes, or 32 with
     // the link-local address), unless extended next-hop was negotiated (RFC 8950)
     let extended = !negotiated.nexthop.is_empty();

@@ -4,6 +4,7 @@ use super::collection::write_attribute;
 use super::mprnlri::{attribute_len, check_family};
 use super::{Code, Flag};
 use crate::bgp::message::open::capability::negotiated::Negotiated;
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::update::nlri::Nlri;
 use crate::bgp::message::Notification;
 use crate::protocol::family::{Afi, Family, Safi};
@@ -16,10 +17,12 @@ pub(crate) fn decode(
     negotiated: &Negotiated,
     withdraws: &mut Vec<Nlri>,
 ) -> Result<Family, Notification> {
-    let [afi_hi, afi_lo, safi, ref nlri @ ..] = *data else {
+    let mut r = Reader::new(data);
+    let (Some(afi), Some(safi)) = (r.u16(), r.u8()) else {
         return Err(Notification::new(3, 9, Bytes::new()));
     };
-    let family = Family::new(Afi(u16::from_be_bytes([afi_hi, afi_lo])), Safi(safi));
+    let family = Family::new(Afi(afi), Safi(safi));
+    let nlri = r.rest();
     if nlri.is_empty() {
         return Ok(family);
     }

@@ -1,6 +1,7 @@
 //! Ports `exabgp/bgp/message/update/attribute/pmsi.py`: the PMSI Tunnel attribute, code 22 (RFC 6514 §5, RFC 7432 §11).
 
 use super::Malformed;
+use crate::bgp::message::reader::Reader;
 use bytes::{BufMut, BytesMut};
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -20,14 +21,15 @@ impl Pmsi {
 
     /// RFC 6514 §5: at least flags, type and label. Shorter is treat-as-withdraw (ExaBGP).
     pub fn decode(data: &[u8]) -> Result<Pmsi, Malformed> {
-        let [flags, tunnel_type, a, b, c, ref tunnel @ ..] = *data else {
+        let mut r = Reader::new(data);
+        let (Some(flags), Some(tunnel_type), Some(raw_label)) = (r.u8(), r.u8(), r.u24()) else {
             return Err(Malformed(5));
         };
         Ok(Pmsi {
             flags,
             tunnel_type,
-            raw_label: u32::from_be_bytes([0, a, b, c]),
-            tunnel: tunnel.to_vec(),
+            raw_label,
+            tunnel: r.rest().to_vec(),
         })
     }
 

@@ -1,6 +1,7 @@
 //! Ports `exabgp/bgp/message/update/nlri/rtc.py`: Route Target membership NLRI, AFI 1 SAFI 132 (RFC 4684 §4).
 
 use super::qualifier::PathInfo;
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::update::attribute::community::extended::ExtendedCommunity;
 use crate::bgp::message::Notification;
 use bytes::{BufMut, Bytes, BytesMut};
@@ -54,11 +55,12 @@ impl Rtc {
             return Err(invalid_network());
         }
         let size = rtc.rt_bytes();
-        let body = data
-            .get(at + 1..at + 5 + size)
-            .ok_or_else(invalid_network)?;
-        rtc.origin = u32::from_be_bytes([body[0], body[1], body[2], body[3]]);
-        rtc.rt[..size].copy_from_slice(&body[4..]);
+        let mut r = Reader::new(data.get(at + 1..).unwrap_or_default());
+        let (Some(origin), Some(rt)) = (r.u32(), r.take(size)) else {
+            return Err(invalid_network());
+        };
+        rtc.origin = origin;
+        rtc.rt[..size].copy_from_slice(rt);
         rtc.rt[0] &= !0xC0;
         Ok((rtc, at + 5 + size))
     }

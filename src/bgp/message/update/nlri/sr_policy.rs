@@ -2,6 +2,7 @@
 //! SAFI 73): distinguisher, color and endpoint, after a length in bits.
 
 use super::cidr::write_ip;
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::Notification;
 use crate::protocol::family::{Afi, Family};
 use bytes::{BufMut, Bytes, BytesMut};
@@ -28,20 +29,23 @@ impl SrPolicy {
         if usize::from(bits) != size * 8 {
             return Err(invalid());
         }
-        let body = rest.get(..size).ok_or_else(invalid)?;
-        let word = |i: usize| u32::from_be_bytes([body[i], body[i + 1], body[i + 2], body[i + 3]]);
+        let mut r = Reader::new(rest);
+        let distinguisher = r.u32();
+        let color = r.u32();
         let endpoint = if v6 {
-            let mut raw = [0u8; 16];
-            raw.copy_from_slice(&body[8..24]);
-            IpAddr::V6(Ipv6Addr::from(raw))
+            r.array::<16>().map(|a| IpAddr::V6(Ipv6Addr::from(a)))
         } else {
-            IpAddr::V4(Ipv4Addr::new(body[8], body[9], body[10], body[11]))
+            r.array::<4>().map(|a| IpAddr::V4(Ipv4Addr::from(a)))
+        };
+        let (Some(distinguisher), Some(color), Some(endpoint)) = (distinguisher, color, endpoint)
+        else {
+            return Err(invalid());
         };
         Ok((
             SrPolicy {
                 family,
-                distinguisher: word(0),
-                color: word(4),
+                distinguisher,
+                color,
                 endpoint,
             },
             1 + size,

@@ -1,6 +1,7 @@
 //! Ports `exabgp/bgp/message/update/nlri/vpls.py`: the L2VPN VPLS NLRI, AFI 25 SAFI 65 (RFC 4761 §3.2.2).
 
 use super::qualifier::{PathInfo, RouteDistinguisher};
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::Notification;
 use bytes::{BufMut, Bytes, BytesMut};
 use std::fmt::Write;
@@ -28,22 +29,29 @@ impl Vpls {
     pub fn decode(data: &[u8], addpath: bool) -> Result<(Vpls, usize), Notification> {
         let invalid = || Notification::new(3, 10, Bytes::new());
         let (path_info, at) = PathInfo::decode(data, addpath).ok_or_else(invalid)?;
-        let [hi, lo, ref rest @ ..] = *data.get(at..).unwrap_or_default() else {
-            return Err(invalid());
-        };
-        let length = u16::from_be_bytes([hi, lo]) as usize;
-        if length < Self::PAYLOAD || rest.len() < length {
+        let mut r = Reader::new(data.get(at..).unwrap_or_default());
+        let length = usize::from(r.u16().ok_or_else(invalid)?);
+        if length < Self::PAYLOAD {
             return Err(invalid());
         }
-        let u16_at = |i: usize| u16::from_be_bytes([rest[i], rest[i + 1]]);
-        let rd = RouteDistinguisher::decode(rest).ok_or_else(invalid)?;
+        let mut body = Reader::new(r.take(length).ok_or_else(invalid)?);
+        let (Some(rd), Some(endpoint), Some(offset), Some(size), Some(base)) = (
+            body.take(RouteDistinguisher::LEN)
+                .and_then(RouteDistinguisher::decode),
+            body.u16(),
+            body.u16(),
+            body.u16(),
+            body.u24(),
+        ) else {
+            return Err(invalid());
+        };
         Ok((
             Vpls {
                 rd,
-                endpoint: u16_at(8),
-                offset: u16_at(10),
-                size: u16_at(12),
-                base: u32::from_be_bytes([0, rest[14], rest[15], rest[16]]) >> 4,
+                endpoint,
+                offset,
+                size,
+                base: base >> 4,
                 path_info,
             },
             at + 2 + length,

@@ -6,6 +6,7 @@
 //! §5.3.2, RFC 9085 §2.2, RFC 9514 §4, RFC 8571 §2).
 
 use super::{address, flags, float, hex, number, opaque, sid_list, sized, Malformed, Render};
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::update::nlri::cidr::write_ip;
 use std::net::Ipv6Addr;
 
@@ -137,27 +138,31 @@ pub(crate) fn render(code: u16, value: &[u8]) -> Option<Result<Render, Malformed
                 format!("{{\"flags\": {{\"O\": {}}}}}", v[1] & 0x40),
             )
         }),
-        1162 => match *value {
-            [first, algorithm, _, _, m0, m1, m2, m3, ..] => Ok(Render::Merge(
-                "srv6-locators".into(),
-                format!(
-                    "{{\"flags\": {}, \"algorithm\": {algorithm}, \"metric\": {}}}",
-                    flags(first, &["D", "RSV", "RSV", "RSV", "RSV", "RSV", "RSV", "RSV"]),
-                    u32::from_be_bytes([m0, m1, m2, m3])
+        1162 => {
+            let mut r = Reader::new(value);
+            match (r.u8(), r.u8(), r.u16(), r.u32()) {
+                (Some(first), Some(algorithm), Some(_reserved), Some(metric)) => Ok(Render::Merge(
+                    "srv6-locators".into(),
+                    format!(
+                        "{{\"flags\": {}, \"algorithm\": {algorithm}, \"metric\": {metric}}}",
+                        flags(first, &["D", "RSV", "RSV", "RSV", "RSV", "RSV", "RSV", "RSV"]),
+                    ),
+                )),
+                _ => Err(Malformed(5)),
+            }
+        }
+        1250 => {
+            let mut r = Reader::new(value);
+            match (r.u16(), r.u8(), r.u8()) {
+                (Some(behavior), Some(_flags), Some(algorithm)) => one(
+                    "srv6-endpoint-behavior",
+                    format!(
+                        "{{\"endpoint-behavior\": {behavior}, \"flags\": [], \"algorithm\": {algorithm}}}",
+                    ),
                 ),
-            )),
-            _ => Err(Malformed(5)),
-        },
-        1250 => match *value {
-            [b0, b1, _, algorithm, ..] => one(
-                "srv6-endpoint-behavior",
-                format!(
-                    "{{\"endpoint-behavior\": {}, \"flags\": [], \"algorithm\": {algorithm}}}",
-                    u16::from_be_bytes([b0, b1])
-                ),
-            ),
-            _ => Err(Malformed(5)),
-        },
+                _ => Err(Malformed(5)),
+            }
+        }
         1252 => sized(value, 4).and_then(|v| {
             one(
                 "srv6-sid-structure",
@@ -194,14 +199,14 @@ fn adjacency_sid(value: &[u8]) -> Result<Render, Malformed> {
 /// bytes: six for IS-IS, four for OSPF) comes before the SID; then sub-TLVs, of which the
 /// SID structure (1252) is decoded.
 fn srv6_endx(value: &[u8], neighbor: usize) -> Result<String, Malformed> {
-    let [b0, b1, first, algorithm, weight, _, ref rest @ ..] = *value else {
+    let mut r = Reader::new(value);
+    let (Some(behavior), Some(first), Some(algorithm), Some(weight), Some(_)) =
+        (r.u16(), r.u8(), r.u8(), r.u8(), r.u8())
+    else {
         return Err(Malformed(5));
     };
-    let neighbor_id = rest.get(..neighbor).ok_or(Malformed(5))?;
-    let sid: [u8; 16] = rest
-        .get(neighbor..neighbor + 16)
-        .and_then(|s| s.try_into().ok())
-        .ok_or(Malformed(5))?;
+    let neighbor_id = r.take(neighbor).ok_or(Malformed(5))?;
+    let sid: [u8; 16] = r.array().ok_or(Malformed(5))?;
     let mut out = format!("{{\"flags\": {}, ", flags(first, SRV6_FLAGS));
     match neighbor {
         6 => {
@@ -212,23 +217,19 @@ fn srv6_endx(value: &[u8], neighbor: usize) -> Result<String, Malformed> {
         _ => {}
     }
     out.push_str(&format!(
-        "\"behavior\": {}, \"algorithm\": {algorithm}, \"weight\": {weight}, \"sid\": \"",
-        u16::from_be_bytes([b0, b1])
+        "\"behavior\": {behavior}, \"algorithm\": {algorithm}, \"weight\": {weight}, \"sid\": \""
     ));
     write_ip(&mut out, Ipv6Addr::from(sid).into());
     out.push('"');
-    let mut data = &rest[neighbor + 16..];
-    while data.len() >= 4 {
-        let code = u16::from_be_bytes([data[0], data[1]]);
-        let length = usize::from(u16::from_be_bytes([data[2], data[3]]));
-        let sub = data.get(4..4 + length).ok_or(Malformed(5))?;
+    // fewer than four trailing bytes are ignored
+    while let (Some(code), Some(length)) = (r.u16(), r.u16()) {
+        let sub = r.take(usize::from(length)).ok_or(Malformed(5))?;
         match (code, sub) {
             (1252, [block, node, function, argument]) => out.push_str(&format!(
                 ", \"srv6-sid-structure\": {{\"loc_block_len\": {block}, \"loc_node_len\": {node}, \"func_len\": {function}, \"arg_len\": {argument}}}"
             )),
             _ => out.push_str(&format!(", \"unknown-subtlv-{code}\": \"{}\"", hex(sub))),
         }
-        data = &data[4 + length..];
     }
     out.push('}');
     Ok(out)

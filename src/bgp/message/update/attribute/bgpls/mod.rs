@@ -7,6 +7,7 @@ pub mod node;
 pub mod prefix;
 
 use super::Malformed;
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::update::nlri::cidr::write_ip;
 use crate::util::json;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -32,15 +33,12 @@ impl LinkState {
     pub fn decode(data: &[u8]) -> Result<LinkState, Malformed> {
         let mut merged: Vec<(String, Vec<String>)> = Vec::new();
         let mut members: Vec<(&'static str, String)> = Vec::new();
-        let mut rest = data;
-        while !rest.is_empty() {
-            let [t0, t1, l0, l1, ref after @ ..] = *rest else {
+        let mut r = Reader::new(data);
+        while !r.is_empty() {
+            let (Some(code), Some(length)) = (r.u16(), r.u16()) else {
                 return Err(Malformed(5));
             };
-            let code = u16::from_be_bytes([t0, t1]);
-            let length = usize::from(u16::from_be_bytes([l0, l1]));
-            let value = after.get(..length).ok_or(Malformed(5))?;
-            rest = &after[length..];
+            let value = r.take(usize::from(length)).ok_or(Malformed(5))?;
             let render = node::render(code, value)
                 .or_else(|| link::render(code, value))
                 .or_else(|| prefix::render(code, value))
@@ -138,17 +136,17 @@ pub(crate) fn float(value: &[u8]) -> Result<String, Malformed> {
 /// The SIDs of an SR adjacency or prefix SID TLV (RFC 9085 §2.2.1, §2.3.1): three-byte labels
 /// when the V and L flags are both set, four-byte indexes when neither is; any other mix is
 /// left undecoded, as hex, as ExaBGP does.
-pub(crate) fn sid_list(mut data: &[u8], v: bool, l: bool) -> (Vec<String>, Vec<String>) {
+pub(crate) fn sid_list(data: &[u8], v: bool, l: bool) -> (Vec<String>, Vec<String>) {
     let size = match (v, l) {
         (true, true) => 3,
         (false, false) => 4,
         _ if data.is_empty() => return (Vec::new(), Vec::new()),
         _ => return (Vec::new(), vec![format!("\"{}\"", hex(data))]),
     };
+    let mut r = Reader::new(data);
     let mut sids = Vec::new();
-    while let Some(sid) = data.get(..size) {
+    while let Some(sid) = r.take(size) {
         sids.push(number(sid).to_string());
-        data = &data[size..];
     }
     (sids, Vec::new())
 }

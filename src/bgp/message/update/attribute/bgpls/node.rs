@@ -3,6 +3,7 @@
 //! §5.3.1, RFC 9085 §2.1).
 
 use super::{address, flags, number, opaque, sized, Malformed, Render};
+use crate::bgp::message::reader::Reader;
 
 /// The rendering of node TLV `code`, `None` when it is not one.
 pub(crate) fn render(code: u16, value: &[u8]) -> Option<Result<Render, Malformed>> {
@@ -49,27 +50,24 @@ pub(crate) fn render(code: u16, value: &[u8]) -> Option<Result<Render, Malformed
 /// SR Capabilities (RFC 9085 §2.1.2): flags, then ranges of a three-byte size and an
 /// SID/Label sub-TLV (1161), shown as `[size, first]`.
 fn sr_capabilities(value: &[u8]) -> Result<Render, Malformed> {
-    let [first, _, ref rest @ ..] = *value else {
+    let mut r = Reader::new(value);
+    let (Some(first), Some(_reserved)) = (r.u8(), r.u8()) else {
         return Err(Malformed(5));
     };
     let mut ranges = Vec::new();
-    let mut data = rest;
-    while !data.is_empty() {
-        let [r0, r1, r2, t0, t1, l0, l1, ref after @ ..] = *data else {
+    while !r.is_empty() {
+        let (Some(size), Some(kind), Some(length)) = (r.u24(), r.u16(), r.u16()) else {
             return Err(Malformed(5));
         };
-        let length = usize::from(u16::from_be_bytes([l0, l1]));
-        if u16::from_be_bytes([t0, t1]) != 1161 {
+        if kind != 1161 {
             return Err(Malformed(5));
         }
-        let sid = after.get(..length).ok_or(Malformed(5))?;
-        let size = number(&[r0, r1, r2]);
+        let sid = r.take(usize::from(length)).ok_or(Malformed(5))?;
         match length {
             3 => ranges.push(format!("[{size}, {}]", number(sid) & 0xF_FFFF)),
             4 => ranges.push(format!("[{size}, {}]", number(sid))),
             _ => {}
         }
-        data = &after[length..];
     }
     Ok(Render::Members(vec![
         (

@@ -1,5 +1,6 @@
 //! Ports `exabgp/bgp/message/update/attribute/sr/labelindex.py`: the Label-Index TLV (RFC 8669 §3.1).
 
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::update::attribute::Malformed;
 use bytes::{BufMut, BytesMut};
 
@@ -9,8 +10,9 @@ const LENGTH: usize = 7;
 
 /// The label index of a value of the TLV; RFC 8669 §3.1 fixes its length at 7.
 pub fn decode(value: &[u8]) -> Result<u32, Malformed> {
-    match *value {
-        [_, _, _, a, b, c, d] => Ok(u32::from_be_bytes([a, b, c, d])),
+    let mut r = Reader::new(value);
+    match (r.u8(), r.u16(), r.u32()) {
+        (Some(_reserved), Some(_flags), Some(index)) if r.is_empty() => Ok(index),
         _ => Err(Malformed(5)),
     }
 }

@@ -1,5 +1,6 @@
 //! Ports `exabgp/bgp/message/update/attribute/sr/srgb.py`: the Originator SRGB TLV (RFC 8669 §3.2).
 
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::update::attribute::Malformed;
 use bytes::{BufMut, BytesMut};
 
@@ -8,19 +9,16 @@ pub const TLV: u8 = 3;
 
 /// The (base, range) pairs of a value of the TLV.
 pub fn decode(value: &[u8]) -> Result<Vec<(u32, u32)>, Malformed> {
-    let ranges = value.get(2..).ok_or(Malformed(5))?;
-    if ranges.len() % 6 != 0 {
+    let mut r = Reader::new(value);
+    let _flags = r.u16().ok_or(Malformed(5))?;
+    if r.remaining() % 6 != 0 {
         return Err(Malformed(5));
     }
-    Ok(ranges
-        .chunks_exact(6)
-        .map(|c| {
-            (
-                u32::from_be_bytes([0, c[0], c[1], c[2]]),
-                u32::from_be_bytes([0, c[3], c[4], c[5]]),
-            )
-        })
-        .collect())
+    let mut ranges = Vec::with_capacity(r.remaining() / 6);
+    while let (Some(base), Some(range)) = (r.u24(), r.u24()) {
+        ranges.push((base, range));
+    }
+    Ok(ranges)
 }
 
 /// The whole TLV, flags zero; values are 24-bit (the configuration checks them).

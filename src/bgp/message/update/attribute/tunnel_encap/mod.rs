@@ -4,6 +4,7 @@
 pub mod sr_policy;
 
 use super::Malformed;
+use crate::bgp::message::reader::Reader;
 use crate::util::json;
 use bytes::{BufMut, BytesMut};
 use std::fmt::Write;
@@ -32,15 +33,14 @@ pub enum Tunnel {
 
 impl TunnelEncap {
     /// Decodes the attribute value; a TLV running past the end is Malformed (3, 1 as ExaBGP).
-    pub fn decode(mut data: &[u8]) -> Result<TunnelEncap, Malformed> {
+    pub fn decode(data: &[u8]) -> Result<TunnelEncap, Malformed> {
+        let mut r = Reader::new(data);
         let mut tunnels = Vec::new();
-        while !data.is_empty() {
-            let [t0, t1, l0, l1, ref rest @ ..] = *data else {
+        while !r.is_empty() {
+            let (Some(kind), Some(length)) = (r.u16(), r.u16()) else {
                 return Err(Malformed(1));
             };
-            let kind = u16::from_be_bytes([t0, t1]);
-            let length = usize::from(u16::from_be_bytes([l0, l1]));
-            let value = rest.get(..length).ok_or(Malformed(1))?;
+            let value = r.take(usize::from(length)).ok_or(Malformed(1))?;
             tunnels.push(match kind {
                 SR_POLICY => Tunnel::SrPolicy(SrPolicyTunnel::decode(value)?),
                 _ => Tunnel::Generic {
@@ -48,7 +48,6 @@ impl TunnelEncap {
                     value: value.to_vec(),
                 },
             });
-            data = &rest[length..];
         }
         Ok(TunnelEncap { tunnels })
     }
@@ -109,20 +108,17 @@ pub(crate) use crate::util::hex::hexstring as hex;
 
 /// Splits a run of sub-TLVs (RFC 9012 §2: types below 128 have a one-byte length, the others
 /// two) into (type, value) pairs.
-pub(crate) fn subtlvs(mut data: &[u8]) -> Result<Vec<(u8, &[u8])>, Malformed> {
+pub(crate) fn subtlvs(data: &[u8]) -> Result<Vec<(u8, &[u8])>, Malformed> {
+    let mut r = Reader::new(data);
     let mut out = Vec::new();
-    while let Some((&kind, rest)) = data.split_first() {
-        let (length, rest) = if kind < 128 {
-            let (&length, rest) = rest.split_first().ok_or(Malformed(1))?;
-            (usize::from(length), rest)
+    while let Some(kind) = r.u8() {
+        let length = if kind < 128 {
+            r.u8().map(usize::from)
         } else {
-            let [l0, l1, ref rest @ ..] = *rest else {
-                return Err(Malformed(1));
-            };
-            (usize::from(u16::from_be_bytes([l0, l1])), rest)
+            r.u16().map(usize::from)
         };
-        out.push((kind, rest.get(..length).ok_or(Malformed(1))?));
-        data = &rest[length..];
+        let value = length.and_then(|n| r.take(n)).ok_or(Malformed(1))?;
+        out.push((kind, value));
     }
     Ok(out)
 }

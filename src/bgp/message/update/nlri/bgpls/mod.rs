@@ -5,6 +5,7 @@
 pub mod tlvs;
 
 use super::qualifier::RouteDistinguisher;
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::Notification;
 use crate::protocol::family::{Family, Safi};
 use bytes::{BufMut, Bytes, BytesMut};
@@ -49,12 +50,12 @@ fn invalid() -> Notification {
 impl BgpLs {
     /// Decodes one NLRI at the front of `data`; a descriptor that does not parse is (3, 10).
     pub fn decode(family: Family, data: &[u8]) -> Result<(BgpLs, usize), Notification> {
-        let [t0, t1, l0, l1, ref rest @ ..] = *data else {
+        let mut r = Reader::new(data);
+        let (Some(code), Some(length)) = (r.u16(), r.u16()) else {
             return Err(invalid());
         };
-        let code = u16::from_be_bytes([t0, t1]);
-        let length = usize::from(u16::from_be_bytes([l0, l1]));
-        let mut payload = rest.get(..length).ok_or_else(invalid)?;
+        let length = usize::from(length);
+        let mut payload = r.take(length).ok_or_else(invalid)?;
         let raw = data[..4 + length].to_vec();
         let mut rd = None;
         let known = matches!(code, NODE..=PREFIX_V6 | SRV6_SID);
@@ -86,7 +87,7 @@ impl BgpLs {
 
     /// API version 4 adds the next-hop to node and prefix NLRI (ExaBGP's `v4_json`).
     pub fn json_v4(&self, nexthop: Option<std::net::IpAddr>, out: &mut String) {
-        let code = self.raw.get(..2).map(|c| u16::from_be_bytes([c[0], c[1]]));
+        let code = Reader::new(&self.raw).u16();
         match (nexthop, self.json.strip_suffix(" }")) {
             (Some(nexthop), Some(open)) if matches!(code, Some(NODE | PREFIX_V4 | PREFIX_V6)) => {
                 out.push_str(open);
@@ -98,10 +99,7 @@ impl BgpLs {
 
     /// ExaBGP's text: `bgp-ls:link:0x...` with the value after the type and length.
     pub fn text(&self, out: &mut String) {
-        let code = self
-            .raw
-            .get(..2)
-            .map_or(0, |c| u16::from_be_bytes([c[0], c[1]]));
+        let code = Reader::new(&self.raw).u16().unwrap_or(0);
         let name = match code {
             NODE => "node",
             LINK => "link",
@@ -118,12 +116,13 @@ impl BgpLs {
 /// The JSON of a node, link or prefix NLRI value (after any RD): protocol ID, identifier,
 /// then descriptor TLVs. `None` when it does not parse.
 fn describe(code: u16, payload: &[u8], rd: Option<RouteDistinguisher>) -> Option<String> {
-    let (&protocol, rest) = payload.split_first()?;
+    let mut r = Reader::new(payload);
+    let protocol = r.u8()?;
     if !PROTOCOLS.contains(&protocol) {
         return None;
     }
-    let identifier = u64::from_be_bytes(rest.get(..8)?.try_into().ok()?);
-    let descriptors = tlvs(&rest[8..])?;
+    let identifier = r.u64()?;
+    let descriptors = tlvs(r.rest())?;
     let name = match code {
         NODE => "bgpls-node",
         LINK => "bgpls-link",

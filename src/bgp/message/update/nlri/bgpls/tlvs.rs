@@ -2,6 +2,7 @@
 //! multitopology.py, ifaceaddr.py, neighaddr.py, ospfroute.py): the descriptor TLVs of BGP-LS
 //! NLRI (RFC 9552 §5.2).
 
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::update::nlri::cidr::write_ip;
 use std::fmt::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -14,15 +15,13 @@ const IGP_ROUTER: u16 = 515;
 
 /// Splits `data` into (type, value) TLVs with two-byte types and lengths; `None` when one
 /// runs past the end.
-pub(crate) fn tlvs(mut data: &[u8]) -> Option<Vec<(u16, &[u8])>> {
+pub(crate) fn tlvs(data: &[u8]) -> Option<Vec<(u16, &[u8])>> {
+    let mut r = Reader::new(data);
     let mut out = Vec::new();
-    while !data.is_empty() {
-        let [t0, t1, l0, l1, ref rest @ ..] = *data else {
-            return None;
-        };
-        let length = usize::from(u16::from_be_bytes([l0, l1]));
-        out.push((u16::from_be_bytes([t0, t1]), rest.get(..length)?));
-        data = &rest[length..];
+    while !r.is_empty() {
+        let kind = r.u16()?;
+        let length = r.u16()?;
+        out.push((kind, r.take(usize::from(length))?));
     }
     Some(out)
 }
@@ -45,8 +44,10 @@ pub(crate) fn ip_text(address: IpAddr) -> String {
     out
 }
 
+/// A value of exactly four bytes.
 pub(crate) fn word(data: &[u8]) -> Option<u32> {
-    Some(u32::from_be_bytes(data.try_into().ok()?))
+    let mut r = Reader::new(data);
+    r.u32().filter(|_| r.is_empty())
 }
 
 /// The node descriptors of a Local or Remote Node Descriptors TLV, each as ExaBGP's JSON
@@ -109,13 +110,13 @@ pub(crate) fn ip_reach(data: &[u8], v6: bool) -> Option<String> {
 
 /// A Multi-Topology ID TLV: the first 12-bit identifier (RFC 9552 §5.2.2.1).
 pub(crate) fn mtid(data: &[u8]) -> Option<u16> {
-    let [a, b, ..] = *data else { return None };
-    Some(u16::from_be_bytes([a, b]) & 0x0FFF)
+    Reader::new(data).u16().map(|id| id & 0x0FFF)
 }
 
 /// A Link Local/Remote Identifiers TLV (RFC 9552 §5.2.2).
 pub(crate) fn link_id(data: &[u8]) -> Option<String> {
-    let (local, remote) = (word(data.get(..4)?)?, word(data.get(4..8)?)?);
+    let mut r = Reader::new(data);
+    let (local, remote) = (r.u32()?, r.u32()?);
     let mut out = String::new();
     let _ = write!(
         out,

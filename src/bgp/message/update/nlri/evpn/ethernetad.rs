@@ -1,6 +1,7 @@
 //! Ports `exabgp/bgp/message/update/nlri/evpn/ethernetad.py`: Ethernet Auto-Discovery route, type 1 (RFC 7432 §7.1).
 
 use super::nlri::invalid_network;
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::update::nlri::qualifier::{Esi, EthernetTag, Labels, RouteDistinguisher};
 use crate::bgp::message::Notification;
 use crate::util::json::Members;
@@ -18,17 +19,20 @@ pub struct EthernetAd {
 
 impl EthernetAd {
     pub fn decode(payload: &[u8]) -> Result<EthernetAd, Notification> {
-        let rd = RouteDistinguisher::decode(payload).ok_or_else(invalid_network)?;
-        let esi = Esi::decode(&payload[8..]).ok_or_else(invalid_network)?;
-        let etag = EthernetTag::decode(&payload[18..]).ok_or_else(invalid_network)?;
-        let labels = &payload[22..];
-        if labels.len() % 3 != 0 {
+        let mut r = Reader::new(payload);
+        let rd = r
+            .take(RouteDistinguisher::LEN)
+            .and_then(RouteDistinguisher::decode)
+            .ok_or_else(invalid_network)?;
+        let esi = r
+            .take(Esi::LEN)
+            .and_then(Esi::decode)
+            .ok_or_else(invalid_network)?;
+        let etag = r.u32().map(EthernetTag).ok_or_else(invalid_network)?;
+        if r.remaining() % 3 != 0 {
             return Err(invalid_network());
         }
-        let labels = labels
-            .chunks_exact(3)
-            .map(|c| u32::from_be_bytes([0, c[0], c[1], c[2]]))
-            .collect();
+        let labels = std::iter::from_fn(|| r.u24()).collect();
         Ok(EthernetAd {
             rd,
             esi,

@@ -2,6 +2,7 @@
 
 use super::nlri::invalid_network;
 use super::{ip, ip_bits, ip_octets};
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::update::nlri::qualifier::{
     Esi, EthernetTag, Labels, MacAddress, RouteDistinguisher,
 };
@@ -49,12 +50,10 @@ impl Mac {
             maclen,
             mac: MacAddress::decode(&fixed[23..]).ok_or_else(invalid_network)?,
             ip,
-            labels: Labels(
-                labels
-                    .chunks_exact(3)
-                    .map(|c| u32::from_be_bytes([0, c[0], c[1], c[2]]))
-                    .collect(),
-            ),
+            labels: Labels({
+                let mut r = Reader::new(labels);
+                std::iter::from_fn(|| r.u24()).collect()
+            }),
         })
     }
 

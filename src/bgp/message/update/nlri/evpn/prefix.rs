@@ -2,6 +2,7 @@
 
 use super::nlri::invalid_network;
 use super::{ip, ip_octets};
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::update::nlri::qualifier::{Esi, EthernetTag, Labels, RouteDistinguisher};
 use crate::bgp::message::Notification;
 use crate::util::json::Members;
@@ -39,7 +40,9 @@ impl Prefix {
             iplen: payload[22],
             ip: ip(&payload[23..], bits).ok_or_else(invalid_network)?,
             gateway: ip(&payload[23 + size..], bits).ok_or_else(invalid_network)?,
-            label: Labels(vec![u32::from_be_bytes([0, label[0], label[1], label[2]])]),
+            label: Labels(vec![Reader::new(label)
+                .u24()
+                .ok_or_else(invalid_network)?]),
         })
     }
 

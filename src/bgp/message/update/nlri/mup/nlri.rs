@@ -1,6 +1,7 @@
 //! Ports `exabgp/bgp/message/update/nlri/mup/nlri.py`: the MUP NLRI header (architecture type, route type, length) and the routes ExaBGP does not parse (draft-mpmz-bess-mup-safi §3.1).
 
 use super::{Dsd, Isd, T1st, T2st};
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::update::nlri::qualifier::PathInfo;
 use crate::bgp::message::Notification;
 use crate::protocol::family::{Afi, Family, Safi};
@@ -75,11 +76,11 @@ impl Mup {
     /// Decodes `[path id] arch (1) type (2) length (1) payload`. Every fault is (3, 10).
     pub fn decode(afi: Afi, data: &[u8], addpath: bool) -> Result<(Mup, usize), Notification> {
         let (path_info, at) = PathInfo::decode(data, addpath).ok_or_else(invalid_network)?;
-        let [arch, hi, lo, length, ref rest @ ..] = *data.get(at..).unwrap_or_default() else {
+        let mut r = Reader::new(data.get(at..).unwrap_or_default());
+        let (Some(arch), Some(code), Some(length)) = (r.u8(), r.u16(), r.u8()) else {
             return Err(invalid_network());
         };
-        let code = u16::from_be_bytes([hi, lo]);
-        let payload = rest.get(..length as usize).ok_or_else(invalid_network)?;
+        let payload = r.take(usize::from(length)).ok_or_else(invalid_network)?;
         let route = match (arch, code) {
             (ARCH_3GPP_5G, 1) => {
                 MupRoute::Isd(Isd::decode(afi, payload).ok_or_else(invalid_network)?)

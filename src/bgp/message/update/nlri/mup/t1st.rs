@@ -2,6 +2,7 @@
 
 use super::super::evpn::{ip, ip_bits, ip_octets};
 use super::{prefix_bytes, prefix_ip};
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::update::nlri::qualifier::RouteDistinguisher;
 use crate::protocol::family::Afi;
 use bytes::{BufMut, BytesMut};
@@ -21,16 +22,17 @@ pub struct T1st {
 
 impl T1st {
     pub fn decode(afi: Afi, payload: &[u8]) -> Option<T1st> {
-        let rd = RouteDistinguisher::decode(payload)?;
-        let prefix_len = *payload.get(8)?;
-        let (prefix, used) = prefix_ip(afi, prefix_len, &payload[9..])?;
-        let rest = &payload[9 + used..];
-        let teid = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?);
-        let qfi = *rest.get(4)?;
-        let endpoint_bits = *rest.get(5)?;
-        let endpoint = ip(&rest[6..], endpoint_bits)?;
-        let rest = &rest[6 + endpoint_bits as usize / 8..];
-        let source = match rest {
+        let mut r = Reader::new(payload);
+        let rd = RouteDistinguisher::decode(r.take(RouteDistinguisher::LEN)?)?;
+        let prefix_len = r.u8()?;
+        let (prefix, used) = prefix_ip(afi, prefix_len, r.rest())?;
+        r.take(used)?;
+        let teid = r.u32()?;
+        let qfi = r.u8()?;
+        let endpoint_bits = r.u8()?;
+        let endpoint = ip(r.rest(), endpoint_bits)?;
+        r.take(usize::from(endpoint_bits) / 8)?;
+        let source = match r.rest() {
             [] => None,
             [bits, address @ ..] if address.len() == *bits as usize / 8 => {
                 Some(ip(address, *bits)?)

@@ -1,6 +1,7 @@
 //! Ports `exabgp/bgp/message/update/nlri/mvpn/sharedjoin.py` and `sourcejoin.py`: C-multicast routes, types 6 and 7 (RFC 6514 §4.6), which share one layout.
 
 use super::{length_ip, put_length_ip};
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::update::nlri::qualifier::RouteDistinguisher;
 use bytes::{BufMut, BytesMut};
 use std::net::IpAddr;
@@ -16,13 +17,15 @@ pub struct CMulticast {
 
 impl CMulticast {
     pub fn decode(payload: &[u8]) -> Option<CMulticast> {
-        let rd = RouteDistinguisher::decode(payload)?;
-        let asn: [u8; 4] = payload.get(8..12)?.try_into().ok()?;
-        let (source, used) = length_ip(&payload[12..])?;
-        let (group, used2) = length_ip(&payload[12 + used..])?;
-        (payload.len() == 12 + used + used2).then_some(CMulticast {
+        let mut r = Reader::new(payload);
+        let rd = RouteDistinguisher::decode(r.take(RouteDistinguisher::LEN)?)?;
+        let source_as = r.u32()?;
+        let (source, used) = length_ip(r.rest())?;
+        r.take(used)?;
+        let (group, used) = length_ip(r.rest())?;
+        (r.remaining() == used).then_some(CMulticast {
             rd,
-            source_as: u32::from_be_bytes(asn),
+            source_as,
             source,
             group,
         })

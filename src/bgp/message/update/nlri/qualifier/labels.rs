@@ -1,5 +1,6 @@
 //! Ports `exabgp/bgp/message/update/nlri/qualifier/labels.py`: an MPLS label stack in NLRI (RFC 8277 §2).
 
+use crate::bgp::message::reader::Reader;
 use crate::util::json;
 use bytes::{BufMut, BytesMut};
 use std::fmt::Write;
@@ -101,10 +102,10 @@ impl Labels {
     /// 0 (RFC 8277 §2.4 compatibility) or 0x800000 (a withdrawal) is the whole stack.
     /// Returns the stack and the bits left, or `None` when the stack never ends.
     pub fn decode(data: &[u8], mut bits: usize, rd_bits: usize) -> Option<(Labels, usize)> {
+        let mut r = Reader::new(data);
         let mut labels = Vec::new();
         while bits >= rd_bits + 24 {
-            let entry = data.get(labels.len() * 3..labels.len() * 3 + 3)?;
-            let raw = u32::from_be_bytes([0, entry[0], entry[1], entry[2]]);
+            let raw = r.u24()?;
             labels.push(raw);
             bits -= 24;
             if raw & 1 == 1 || (labels.len() == 1 && (raw == 0 || raw == Self::WITHDRAW)) {

@@ -1,5 +1,6 @@
 //! Ports `exabgp/bgp/message/update/nlri/qualifier/path.py`: the ADD-PATH path identifier (RFC 7911 §3).
 
+use crate::bgp::message::reader::Reader;
 use crate::util::json;
 use bytes::{BufMut, BytesMut};
 use std::fmt::Write;
@@ -25,11 +26,8 @@ impl PathInfo {
         if !addpath {
             return Some((PathInfo::Disabled, 0));
         }
-        let id = data.get(..PathInfo::LEN)?;
-        Some((
-            PathInfo::Id(u32::from_be_bytes([id[0], id[1], id[2], id[3]])),
-            PathInfo::LEN,
-        ))
+        let id = Reader::new(data).u32()?;
+        Some((PathInfo::Id(id), PathInfo::LEN))
     }
 
     /// Writes the identifier when ADD-PATH send is negotiated: four zero bytes when none was set.

@@ -2,6 +2,7 @@
 
 use super::super::{json_list, list_values, write_list, CommunityError};
 use super::Community;
+use crate::bgp::message::reader::Reader;
 use bytes::BytesMut;
 use std::fmt;
 
@@ -19,10 +20,11 @@ impl Communities {
                 got: data.len(),
             });
         }
-        let list = data
-            .chunks_exact(4)
-            .map(|c| Community(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
-            .collect();
+        let mut r = Reader::new(data);
+        let mut list = Vec::with_capacity(data.len() / 4);
+        while let Some(value) = r.u32() {
+            list.push(Community(value));
+        }
         Ok(Communities(list))
     }
 

@@ -1,6 +1,7 @@
 //! Ports `exabgp/bgp/message/update/attribute/community/large/community.py`: one large community (RFC 8092 §3).
 
 use super::super::{hex_digits, parse_number, CommunityError};
+use crate::bgp::message::reader::Reader;
 use bytes::{BufMut, BytesMut};
 use std::fmt::{self, Write};
 
@@ -23,14 +24,17 @@ impl LargeCommunity {
 
     /// Decodes exactly twelve bytes.
     pub fn decode(data: &[u8]) -> Result<LargeCommunity, CommunityError> {
-        let bytes: [u8; 12] = data.try_into().map_err(|_| CommunityError::Length {
-            what: "large community",
-            expected: 12,
-            got: data.len(),
-        })?;
-        let word =
-            |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
-        Ok(LargeCommunity::new(word(0), word(4), word(8)))
+        let mut r = Reader::new(data);
+        match (r.u32(), r.u32(), r.u32()) {
+            (Some(global_admin), Some(local_data1), Some(local_data2)) if r.is_empty() => {
+                Ok(LargeCommunity::new(global_admin, local_data1, local_data2))
+            }
+            _ => Err(CommunityError::Length {
+                what: "large community",
+                expected: 12,
+                got: data.len(),
+            }),
+        }
     }
 
     pub fn encode(&self, out: &mut BytesMut) {

@@ -8,17 +8,17 @@ pub use l3service::Service;
 pub use sidinformation::SidInformation;
 pub use sidstructure::SidStructure;
 
+use crate::bgp::message::reader::Reader;
+
 /// Splits `type (1) length (2) value` TLVs, as every level of the SRv6 service TLVs is
 /// built; `None` when one overruns the data.
-pub(crate) fn tlvs(mut data: &[u8]) -> Option<Vec<(u8, &[u8])>> {
+pub(crate) fn tlvs(data: &[u8]) -> Option<Vec<(u8, &[u8])>> {
+    let mut r = Reader::new(data);
     let mut out = Vec::new();
-    while !data.is_empty() {
-        let [code, hi, lo, ref rest @ ..] = *data else {
-            return None;
-        };
-        let len = u16::from_be_bytes([hi, lo]) as usize;
-        out.push((code, rest.get(..len)?));
-        data = &rest[len..];
+    while !r.is_empty() {
+        let code = r.u8()?;
+        let len = r.u16()?;
+        out.push((code, r.take(usize::from(len))?));
     }
     Some(out)
 }

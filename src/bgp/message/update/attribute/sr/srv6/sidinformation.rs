@@ -1,6 +1,7 @@
 //! Ports `exabgp/bgp/message/update/attribute/sr/srv6/sidinformation.py`: the SRv6 SID Information Sub-TLV (RFC 9252 §3.1).
 
 use super::{hex, tlvs, SidStructure};
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::update::attribute::Malformed;
 use bytes::{BufMut, BytesMut};
 use std::fmt::Write;
@@ -26,11 +27,13 @@ impl SidInformation {
 
     /// `reserved (1) SID (16) flags (1) behavior (2) reserved (1) sub-sub-TLVs`.
     pub fn decode(value: &[u8]) -> Result<SidInformation, Malformed> {
-        let fixed = value.get(..21).ok_or(Malformed(1))?;
-        let mut sid = [0u8; 16];
-        sid.copy_from_slice(&fixed[1..17]);
-        let behavior = u16::from_be_bytes([fixed[18], fixed[19]]);
-        let subsubtlvs = tlvs(&value[21..])
+        let mut r = Reader::new(value);
+        let (Some(_), Some(sid), Some(_), Some(behavior), Some(_)) =
+            (r.u8(), r.array::<16>(), r.u8(), r.u16(), r.u8())
+        else {
+            return Err(Malformed(1));
+        };
+        let subsubtlvs = tlvs(r.rest())
             .ok_or(Malformed(1))?
             .into_iter()
             .map(|(code, value)| match SidStructure::decode(value) {

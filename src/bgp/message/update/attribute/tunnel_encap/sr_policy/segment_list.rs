@@ -2,6 +2,7 @@
 //! Segment List sub-TLV (RFC 9830 §2.4.4), its weight and segments.
 
 use super::{hex, ip};
+use crate::bgp::message::reader::Reader;
 use crate::bgp::message::update::attribute::Malformed;
 use bytes::{BufMut, BytesMut};
 use std::fmt::Write;
@@ -26,15 +27,16 @@ pub struct EndpointBehavior {
 impl EndpointBehavior {
     /// The structure at the front of `data`, `None` when fewer than eight bytes are left.
     pub fn decode(data: &[u8]) -> Option<EndpointBehavior> {
-        let [b0, b1, _, _, lb, ln, fun, arg, ..] = *data else {
-            return None;
-        };
+        let mut r = Reader::new(data);
+        let behavior = r.u16()?;
+        let _reserved = r.u16()?;
+        let [lb_length, ln_length, fun_length, arg_length] = r.array()?;
         Some(EndpointBehavior {
-            behavior: u16::from_be_bytes([b0, b1]),
-            lb_length: lb,
-            ln_length: ln,
-            fun_length: fun,
-            arg_length: arg,
+            behavior,
+            lb_length,
+            ln_length,
+            fun_length,
+            arg_length,
         })
     }
 
@@ -180,61 +182,44 @@ impl Segment {
     }
 }
 
-/// The next `n` bytes of `rest`.
-fn take<'a>(rest: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
-    let head = rest.get(..n)?;
-    *rest = &rest[n..];
-    Some(head)
-}
-
 /// ExaBGP's JSON of segment types C to K (RFC 9830 §2.4.4.2.3 to .11): flags, algorithm or
 /// reserved, the type's addresses and interface IDs, then an optional SID (an MPLS label for
 /// C to H, an SRv6 SID for I to K) and, with flag B, an endpoint behavior. `None` when the
 /// value does not have one of the type's sizes.
 fn typed_json(kind: u8, value: &[u8]) -> Option<String> {
-    let (&flags, rest) = value.split_first()?;
-    let (&algorithm, mut rest) = rest.split_first()?;
+    let mut r = Reader::new(value);
+    let flags = r.u8()?;
+    let algorithm = r.u8()?;
     let mut parts: Vec<String> = Vec::new();
-    let v4 = |key: &str, bytes: &[u8]| {
-        let address = std::net::Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]);
-        format!("\"{key}\": \"{address}\"")
-    };
-    let v6 = |key: &str, bytes: &[u8]| -> Option<String> {
-        let raw: [u8; 16] = bytes.try_into().ok()?;
-        Some(format!("\"{key}\": \"{}\"", ip(Ipv6Addr::from(raw))))
-    };
-    let id = |key: &str, bytes: &[u8]| {
-        format!(
-            "\"{key}\": {}",
-            u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
-        )
-    };
+    let v4 = |key: &str, raw: [u8; 4]| format!("\"{key}\": \"{}\"", std::net::Ipv4Addr::from(raw));
+    let v6 = |key: &str, raw: [u8; 16]| format!("\"{key}\": \"{}\"", ip(Ipv6Addr::from(raw)));
+    let id = |key: &str, id: u32| format!("\"{key}\": {id}");
     let (letter, mpls) = match kind {
         3 => {
-            parts.push(v4("ipv4_node", take(&mut rest, 4)?));
+            parts.push(v4("ipv4_node", r.array()?));
             parts.push(format!("\"algorithm\": {algorithm}"));
             ("C", true)
         }
         4 => {
-            parts.push(v6("ipv6_node", take(&mut rest, 16)?)?);
+            parts.push(v6("ipv6_node", r.array()?));
             parts.push(format!("\"algorithm\": {algorithm}"));
             ("D", true)
         }
         5 => {
-            parts.push(id("local_if_id", take(&mut rest, 4)?));
-            parts.push(v4("ipv4_node", take(&mut rest, 4)?));
+            parts.push(id("local_if_id", r.u32()?));
+            parts.push(v4("ipv4_node", r.array()?));
             ("E", true)
         }
         6 => {
-            parts.push(v4("local_ipv4", take(&mut rest, 4)?));
-            parts.push(v4("remote_ipv4", take(&mut rest, 4)?));
+            parts.push(v4("local_ipv4", r.array()?));
+            parts.push(v4("remote_ipv4", r.array()?));
             ("F", true)
         }
         7 | 15 => {
-            parts.push(id("local_if_id", take(&mut rest, 4)?));
-            parts.push(v6("local_ipv6", take(&mut rest, 16)?)?);
-            parts.push(id("remote_if_id", take(&mut rest, 4)?));
-            parts.push(v6("remote_ipv6", take(&mut rest, 16)?)?);
+            parts.push(id("local_if_id", r.u32()?));
+            parts.push(v6("local_ipv6", r.array()?));
+            parts.push(id("remote_if_id", r.u32()?));
+            parts.push(v6("remote_ipv6", r.array()?));
             if kind == 7 {
                 ("G", true)
             } else {
@@ -243,8 +228,8 @@ fn typed_json(kind: u8, value: &[u8]) -> Option<String> {
             }
         }
         8 | 16 => {
-            parts.push(v6("local_ipv6", take(&mut rest, 16)?)?);
-            parts.push(v6("remote_ipv6", take(&mut rest, 16)?)?);
+            parts.push(v6("local_ipv6", r.array()?));
+            parts.push(v6("remote_ipv6", r.array()?));
             if kind == 8 {
                 ("H", true)
             } else {
@@ -253,16 +238,15 @@ fn typed_json(kind: u8, value: &[u8]) -> Option<String> {
             }
         }
         14 => {
-            parts.push(v6("ipv6_node", take(&mut rest, 16)?)?);
+            parts.push(v6("ipv6_node", r.array()?));
             parts.push(format!("\"algorithm\": {algorithm}"));
             ("I", false)
         }
         _ => return None,
     };
     if mpls {
-        match take(&mut rest, 4) {
-            Some(entry) if rest.is_empty() => {
-                let entry = u32::from_be_bytes([entry[0], entry[1], entry[2], entry[3]]);
+        match r.u32() {
+            Some(entry) if r.is_empty() => {
                 parts.push(format!("\"sid\": {}", entry >> 12));
                 if kind == 3 {
                     parts.push(format!(
@@ -273,20 +257,20 @@ fn typed_json(kind: u8, value: &[u8]) -> Option<String> {
                     ));
                 }
             }
-            None if rest.is_empty() => {}
+            None if r.is_empty() => {}
             _ => return None,
         }
     } else {
         let behavior = flags & SEGMENT_B != 0;
-        if rest.len() == 16 + if behavior { 8 } else { 0 } {
-            parts.push(v6("sid", take(&mut rest, 16)?)?);
+        if r.remaining() == 16 + if behavior { 8 } else { 0 } {
+            parts.push(v6("sid", r.array()?));
         }
         if behavior {
             let mut json = String::new();
-            EndpointBehavior::decode(take(&mut rest, 8)?)?.json(&mut json);
+            EndpointBehavior::decode(r.take(8)?)?.json(&mut json);
             parts.push(json);
         }
-        if !rest.is_empty() {
+        if !r.is_empty() {
             return None;
         }
     }
@@ -308,17 +292,18 @@ impl SegmentList {
             weight: None,
             segments: Vec::new(),
         };
-        let mut rest = data.get(1..).unwrap_or_default();
-        while let Some((&kind, after)) = rest.split_first() {
-            let (&length, after) = after.split_first().ok_or(Malformed(1))?;
-            let value = after.get(..usize::from(length)).ok_or(Malformed(1))?;
+        let mut r = Reader::new(data.get(1..).unwrap_or_default());
+        while let Some(kind) = r.u8() {
+            let value = r
+                .u8()
+                .and_then(|length| r.take(usize::from(length)))
+                .ok_or(Malformed(1))?;
             match (kind, value) {
                 (WEIGHT, [flags, _, w0, w1, w2, w3]) if list.weight.is_none() => {
                     list.weight = Some((*flags, u32::from_be_bytes([*w0, *w1, *w2, *w3])))
                 }
                 _ => list.segments.push(Segment::decode(kind, value)),
             }
-            rest = &after[value.len()..];
         }
         Ok(list)
     }
