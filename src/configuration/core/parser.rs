@@ -183,6 +183,19 @@ impl Tree {
     }
 }
 
+/// For the tests of keyword tables: `read` given `keyword` as a statement without value, on
+/// the parser's own cursor.
+#[cfg(test)]
+pub(crate) fn probe<T>(keyword: &str, read: impl FnOnce(&mut Words<'_>) -> T) -> T {
+    let mut tokens = Vec::new();
+    super::format::tokenize(keyword, |token| {
+        tokens.push(token);
+        Ok(())
+    })
+    .unwrap();
+    read(&mut Words::new(&tokens, Location::default()))
+}
+
 /// A cursor over the words of a statement, after its keyword.
 #[derive(Clone)]
 pub struct Words<'a> {

@@ -615,17 +615,7 @@ pub fn announce(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// `read` given `keyword` as a statement without value (the parser's own cursor).
-    fn probe<T>(keyword: &str, read: impl FnOnce(&mut Words<'_>) -> T) -> T {
-        let mut tokens = Vec::new();
-        crate::configuration::core::format::tokenize(keyword, |token| {
-            tokens.push(token);
-            Ok(())
-        })
-        .unwrap();
-        read(&mut Words::new(&tokens, Location::default()))
-    }
+    use crate::configuration::core::parser::probe;
 
     /// The tables are what the parser reads: each keyword is taken (as a flag) or asks for
     /// its value, none is refused as unknown.

@@ -455,17 +455,7 @@ fn ip_safi(prefix: IpAddr) -> crate::protocol::family::Safi {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// `read` given `keyword` as a statement without value (the parser's own cursor).
-    fn probe<T>(keyword: &str, read: impl FnOnce(&mut Words<'_>) -> T) -> T {
-        let mut tokens = Vec::new();
-        crate::configuration::core::format::tokenize(keyword, |token| {
-            tokens.push(token);
-            Ok(())
-        })
-        .unwrap();
-        read(&mut Words::new(&tokens, Location::default()))
-    }
+    use crate::configuration::core::parser::probe;
 
     /// Every keyword of the table is one `attribute` reads: with no value it either takes the
     /// flag or asks for the value, never says it is not a keyword.

@@ -152,33 +152,24 @@ pub(crate) fn render(peers: &[PeerMetrics], helpers: &[HelperMetrics]) -> String
             let _ = writeln!(out, "{name}{{{labels}}} {}", value(peer));
         }
     }
-    family(
-        &mut out,
-        "exabgp_helper_queue_lines",
-        "gauge",
-        "Lines waiting to be written to a helper.",
-    );
-    for helper in helpers {
-        let _ = writeln!(
-            out,
-            "exabgp_helper_queue_lines{{process=\"{}\"}} {}",
-            escape(&helper.name),
-            helper.lines
-        );
-    }
-    family(
-        &mut out,
-        "exabgp_helper_queue_bytes",
-        "gauge",
-        "Bytes waiting to be written to a helper.",
-    );
-    for helper in helpers {
-        let _ = writeln!(
-            out,
-            "exabgp_helper_queue_bytes{{process=\"{}\"}} {}",
-            escape(&helper.name),
-            helper.bytes
-        );
+    for (name, help, lines) in [
+        (
+            "exabgp_helper_queue_lines",
+            "Lines waiting to be written to a helper.",
+            true,
+        ),
+        (
+            "exabgp_helper_queue_bytes",
+            "Bytes waiting to be written to a helper.",
+            false,
+        ),
+    ] {
+        family(&mut out, name, "gauge", help);
+        for helper in helpers {
+            let value = if lines { helper.lines } else { helper.bytes };
+            let process = escape(&helper.name);
+            let _ = writeln!(out, "{name}{{process=\"{process}\"}} {value}");
+        }
     }
     out
 }
