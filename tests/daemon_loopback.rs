@@ -155,6 +155,23 @@ fn write_config(name: &str, text: &str) -> PathBuf {
 /// A passive daemon at `local` for the neighbour `peer` (AS 65001, router-id 10.0.0.1) with the
 /// `extra` statements, listening on `port`; returns once it listens.
 fn start_passive(name: &'static str, peer: &str, local: &str, extra: &str, port: u16) -> Daemon {
+    start_passive_with(name, peer, local, extra, port, Vec::new())
+}
+
+/// `start_passive` with more environment variables.
+fn start_passive_with(
+    name: &'static str,
+    peer: &str,
+    local: &str,
+    extra: &str,
+    port: u16,
+    env: Vec<(&str, String)>,
+) -> Daemon {
+    let mut variables = vec![
+        ("exabgp_tcp_bind", local.to_string()),
+        ("exabgp_tcp_port", port.to_string()),
+    ];
+    variables.extend(env);
     let mut daemon = Daemon::start(
         name,
         &neighbor(
@@ -165,10 +182,7 @@ fn start_passive(name: &'static str, peer: &str, local: &str, extra: &str, port:
             "10.0.0.1",
             &format!("  passive;\n{extra}"),
         ),
-        &[
-            ("exabgp_tcp_bind", local.to_string()),
-            ("exabgp_tcp_port", port.to_string()),
-        ],
+        &variables,
     );
     daemon.wait_for(&format!("listening for BGP session(s) on {local}:{port}"));
     daemon
@@ -349,22 +363,7 @@ fn both_active_and_listening_resolve_the_collision() {
 #[test]
 fn reload_removes_then_adds_a_peer_alarm_restarts_and_record_and_pid_files_work() {
     let port = free_port();
-    let mut passive = Daemon::start(
-        "reload-passive",
-        &neighbor(
-            "127.0.0.2",
-            "127.0.0.1",
-            65001,
-            65002,
-            "10.0.0.1",
-            "  passive;\n",
-        ),
-        &[
-            ("exabgp_tcp_bind", "127.0.0.1".into()),
-            ("exabgp_tcp_port", port.to_string()),
-        ],
-    );
-    passive.wait_for(&format!("listening for BGP session(s) on 127.0.0.1:{port}"));
+    let mut passive = start_passive("reload-passive", "127.0.0.2", "127.0.0.1", "", port);
 
     let configured = neighbor("127.0.0.1", "127.0.0.2", 65002, 65001, "10.0.0.2", "");
     let path = write_config("reload-active", &configured);
@@ -827,19 +826,13 @@ fn monitoring_mrt_read_by_bgpdump_bmp_to_a_collector_and_prometheus_metrics() {
     let (collector, messages) = bmp_collector();
     let mrt = std::env::temp_dir().join(format!("exabgp-rs-{}-monitor.mrt", std::process::id()));
     let _ = std::fs::remove_file(&mrt);
-    let mut passive = Daemon::start(
+    let mut passive = start_passive_with(
         "monitor-passive",
-        &neighbor(
-            "127.0.0.2",
-            "127.0.0.1",
-            65001,
-            65002,
-            "10.0.0.1",
-            "  passive;\n",
-        ),
-        &[
-            ("exabgp_tcp_bind", "127.0.0.1".to_string()),
-            ("exabgp_tcp_port", port.to_string()),
+        "127.0.0.2",
+        "127.0.0.1",
+        "",
+        port,
+        vec![
             ("exabgp_metrics_enable", "true".to_string()),
             ("exabgp_metrics_port", metrics.to_string()),
             ("exabgp_mrt_enable", "true".to_string()),
@@ -848,7 +841,6 @@ fn monitoring_mrt_read_by_bgpdump_bmp_to_a_collector_and_prometheus_metrics() {
             ("exabgp_bmp_port", collector.to_string()),
         ],
     );
-    passive.wait_for(&format!("listening for BGP session(s) on 127.0.0.1:{port}"));
     let mut active = start_active(
         "monitor-active",
         "127.0.0.1",

@@ -2,10 +2,8 @@
 //! (also spelled `configuration export`, ExaBGP's name) prints the parsed configuration as JSON.
 
 use crate::configuration::encoder::to_dict;
-use crate::configuration::Configuration;
 use crate::environment::Environment;
 use crate::util::json::{dumps, Layout};
-use std::path::Path;
 
 pub(crate) const USAGE: &str = "\
 usage: exabgp-rs export [-o|--output FILE] [-i|--indent INDENT] [-p|--pdb] CONFIGURATION
@@ -105,15 +103,7 @@ pub fn run(args: &[String]) -> i32 {
         eprintln!("error: {error}");
         return 1;
     }
-    let path = Path::new(&options.configuration);
-    if !path.is_file() {
-        eprintln!(
-            "error: {} is not an exabgp config file (file not found)",
-            options.configuration
-        );
-        return 1;
-    }
-    let configuration = match Configuration::load(path) {
+    let configuration = match super::validate::load(&options.configuration) {
         Ok(configuration) => configuration,
         Err(error) => {
             eprintln!("error: {error}");

@@ -24,6 +24,18 @@ options:
   -p, --pdb        accepted for ExaBGP compatibility";
 
 /// Runs the command with its arguments (after `validate`); returns the exit code.
+/// `file` read as a configuration: an error names it when it is not there (as ExaBGP), else
+/// the parser's `file:line:column: reason`. Shared by `validate` and `export`.
+pub(crate) fn load(file: &str) -> Result<Configuration, String> {
+    let path = Path::new(file);
+    if !path.is_file() {
+        return Err(format!(
+            "{file} is not an exabgp config file (file not found)"
+        ));
+    }
+    Configuration::load(path).map_err(|error| error.to_string())
+}
+
 pub fn run(args: &[String]) -> i32 {
     let (mut neighbors, mut routes, mut verbose) = (false, false, false);
     let mut files = Vec::new();
@@ -68,12 +80,7 @@ pub fn run(args: &[String]) -> i32 {
         return 1;
     }
     for file in &files {
-        let path = Path::new(file);
-        if !path.is_file() {
-            eprintln!("error: {file} is not an exabgp config file (file not found)");
-            return 1;
-        }
-        let configuration = match Configuration::load(path) {
+        let configuration = match load(file) {
             Ok(configuration) => configuration,
             Err(error) => {
                 eprintln!("error: {error}");
