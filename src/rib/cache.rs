@@ -1,22 +1,16 @@
 //! Ports `exabgp/rib/cache.py`: what the peer has been sent, per family, for deduplication
 //! and for resending on route refresh or reconnection.
 
+use super::path::Path;
 use super::route::{key, Keyed, RibNlri, Route};
 use crate::protocol::family::Family;
 use crate::util::hash::HashMap;
 use std::collections::hash_map::Entry;
-use std::net::IpAddr;
 use std::sync::Arc;
 
-/// One route the peer has: the NLRI is the map key, so it is stored once.
-///
-/// 32 bytes on 64-bit targets (next-hop 17 bytes, padding, one pointer), plus the key and
-/// the map's own overhead; the attributes are shared with every route that has the same.
-#[derive(Clone, Debug)]
-pub(crate) struct Sent<A> {
-    pub(crate) nexthop: Option<IpAddr>,
-    pub(crate) attributes: Arc<A>,
-}
+/// One route the peer has: the NLRI is the map key, so it is stored once, and its next-hop
+/// and attributes are one pointer to the path it shares with every route that has the same.
+pub(crate) type Sent<A> = Arc<Path<A>>;
 
 /// The adj-rib-out proper: the routes last sent to the peer, per family, one per route
 /// identity ([`RibNlri::same_route`], ExaBGP's `Route.index()`).
@@ -72,17 +66,28 @@ impl<N: RibNlri, A: Eq> Cache<N, A> {
     /// Whether the peer already has exactly this route (same NLRI, labels included, next-hop
     /// and attributes). ExaBGP compares the index alone, so a label change was not sent.
     pub fn in_cache(&self, route: &Route<N, A>) -> bool {
-        let Some((nlri, sent)) = self
+        self.sent(&route.nlri).is_some_and(|sent| {
+            sent.nexthop == route.nexthop
+                && (Arc::ptr_eq(&sent.attributes, &route.attributes)
+                    || sent.attributes == route.attributes)
+        })
+    }
+
+    /// `in_cache` of a route by its path (interned: the same path is the same pointer).
+    pub(crate) fn has(&self, nlri: &N, path: &Arc<Path<A>>) -> bool {
+        self.sent(nlri).is_some_and(|sent| {
+            Arc::ptr_eq(sent, path)
+                || (sent.nexthop == path.nexthop && sent.attributes == path.attributes)
+        })
+    }
+
+    /// The path the peer has for exactly `nlri` (labels included).
+    fn sent(&self, nlri: &N) -> Option<&Sent<A>> {
+        let (key_nlri, sent) = self
             .seen
-            .get(&route.family())
-            .and_then(|routes| routes.get_key_value(key(&route.nlri)))
-        else {
-            return false;
-        };
-        nlri.0 == route.nlri
-            && sent.nexthop == route.nexthop
-            && (Arc::ptr_eq(&sent.attributes, &route.attributes)
-                || sent.attributes == route.attributes)
+            .get(&nlri.family())
+            .and_then(|routes| routes.get_key_value(key(nlri)))?;
+        (key_nlri.0 == *nlri).then_some(sent)
     }
 
     /// Whether the peer has the route `nlri` names.
@@ -110,16 +115,13 @@ impl<N: RibNlri, A: Eq> Cache<N, A> {
         }
     }
 
-    /// Records that the peer was sent `nlri` with this next-hop and attributes; it replaces
-    /// the route of the same identity (whose labels may differ).
-    pub fn update_cache(&mut self, nlri: &N, nexthop: Option<IpAddr>, attributes: &Arc<A>) {
+    /// Records that the peer was sent `nlri` with this path; it replaces the route of the
+    /// same identity (whose labels may differ).
+    pub(crate) fn update_cache(&mut self, nlri: &N, path: &Arc<Path<A>>) {
         if !self.enabled {
             return;
         }
-        let sent = Sent {
-            nexthop,
-            attributes: Arc::clone(attributes),
-        };
+        let sent = Arc::clone(path);
         let routes = self.seen.entry(nlri.family()).or_default();
         match routes.entry(Keyed(nlri.clone())) {
             Entry::Vacant(vacant) => {

@@ -2,6 +2,7 @@
 //! when the neighbour's `adj-rib-in` is on (`show adj-rib in`).
 
 use super::cache::Cache;
+use super::path::Path;
 use super::Route;
 use crate::bgp::message::update::attribute::Attributes;
 use crate::bgp::message::update::nlri::Nlri;
@@ -32,11 +33,19 @@ impl IncomingRib {
         if !self.enabled() {
             return;
         }
-        // one attribute set for every route of the message
+        // one attribute set for every route of the message, one path per next-hop
         let attributes = Arc::new(update.attributes.clone());
+        let mut path: Option<Arc<Path<Attributes>>> = None;
         for routed in &update.announces {
-            self.cache
-                .update_cache(&routed.nlri, routed.nexthop, &attributes);
+            let shared = match path {
+                Some(p) if p.nexthop == routed.nexthop => p,
+                _ => Arc::new(Path {
+                    nexthop: routed.nexthop,
+                    attributes: Arc::clone(&attributes),
+                }),
+            };
+            self.cache.update_cache(&routed.nlri, &shared);
+            path = Some(shared);
         }
         for nlri in &update.withdraws {
             self.cache.update_cache_withdraw(nlri);

@@ -14,6 +14,7 @@ pub mod cache;
 pub mod change;
 pub mod incoming;
 pub mod outgoing;
+pub mod path;
 pub mod route;
 
 pub use cache::Cache;

@@ -123,6 +123,7 @@ fn build_with(
         }
     }
     let family = route.family;
+    attributes.shrink_to_fit();
     let attributes = Arc::new(attributes);
     let tags = Tags::new(watchdog, name);
     let change = |nlri: Nlri| Change {

@@ -153,11 +153,8 @@ impl Api {
         let registry = &mut inner.state.registry;
         let announced = registry
             .get(&config.neighbor)
-            .map(|previous| previous.announced.take())
+            .map(|previous| previous.announced.take().replay(&mut rib.rib))
             .unwrap_or_default();
-        for route in announced.routes() {
-            rib.rib.add_to_rib(route, false);
-        }
         let rib = Rc::new(RefCell::new(rib));
         registry.insert(Registered::new(config, rib.clone(), announced, self.now()));
         rib

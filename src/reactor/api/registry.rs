@@ -82,11 +82,11 @@ impl Registered {
         let mut announced = self.announced.borrow_mut();
         for change in changes {
             let watchdog = change.tags.and_then(|tags| tags.watchdog);
-            // one attribute set for the routes that share it, here as in the adj-rib-out
-            // (a million routes from a helper would hold a million)
-            let attributes = rib.rib.intern(change.attributes);
-            let route = Route::new(change.nlri, change.nexthop, attributes);
-            announced.insert(route.clone());
+            // one path for the routes that share it, here as in the adj-rib-out (a million
+            // routes from a helper would hold a million)
+            let path = rib.rib.path(change.nexthop, change.attributes);
+            announced.insert(change.nlri.clone(), Arc::clone(&path));
+            let route = Route::new(change.nlri, path.nexthop, Arc::clone(&path.attributes));
             rib.rib
                 .add_to_rib_watchdog(route, watchdog.as_deref(), change.withdraw);
         }

@@ -46,6 +46,12 @@ impl Attributes {
         }
     }
 
+    /// Gives back the room grown for attributes never inserted: a set kept for many routes
+    /// (a configuration's, a helper's) is built once and held for long.
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+
     pub fn get(&self, code: u8) -> Option<&Attribute> {
         self.0
             .binary_search_by_key(&code, |a| a.code())
