@@ -645,6 +645,23 @@ fn the_daemon_adj_rib_out_drives_the_session() {
     assert!(rib.borrow().pending());
 }
 
+/// A peer stopped for good (the daemon stopping) has no next session: its table is not queued
+/// again (at a million routes that held the table twice while the daemon exited).
+#[test]
+fn a_stopped_peer_does_not_queue_its_table_again() {
+    use exabgp_rs::reactor::peer::RibOut;
+    let rib = SharedRib::default();
+    rib.borrow_mut()
+        .announce(Family::IPV4_UNICAST, update_bytes());
+    let mut stepper = reach(State::OpenConfirm, rib.clone());
+    stepper.feed(keepalive());
+    assert!(!rib.borrow().pending(), "the table went out");
+    let effects = stepper.feed(Event::Stop { subcode: 2 });
+    assert!(closes(&effects));
+    assert_eq!(stepper.outcome(), Some(&Outcome::Stopped));
+    assert!(!rib.borrow().pending());
+}
+
 #[test]
 fn updates_after_the_rib_changes() {
     let rib = SharedRib::default();

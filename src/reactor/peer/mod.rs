@@ -329,7 +329,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
                     if self.connected {
                         self.send(notification.encode()).await;
                     }
-                    self.reset(&reason).await;
+                    self.reset(&reason, true).await;
                     true
                 }
                 End::Notified(notification) => {
@@ -337,11 +337,11 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
                         "notification received ({},{})",
                         notification.code, notification.subcode
                     );
-                    self.reset(&reason).await;
+                    self.reset(&reason, true).await;
                     true
                 }
                 End::Network(reason) => {
-                    self.reset(&reason).await;
+                    self.reset(&reason, true).await;
                     true
                 }
                 End::Interrupted => {
@@ -358,7 +358,7 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
                         let notification = protocol::notify(6, subcode, None);
                         self.send(notification.encode()).await;
                     }
-                    self.reset(&format!("cease ({subcode})")).await;
+                    self.reset(&format!("cease ({subcode})"), restart).await;
                     if restart {
                         self.delay.reset();
                     }
@@ -405,8 +405,10 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
         }
     }
 
-    /// ExaBGP's `_close` + `_reset`: close the connection, tell the API, back to IDLE.
-    async fn reset(&mut self, reason: &str) {
+    /// ExaBGP's `_close` + `_reset`: close the connection, tell the API, back to IDLE. The
+    /// adj-rib-out is queued again for the next session only if there is one (`requeue`): a
+    /// peer stopped for good (the daemon stopping) would hold its table twice for nothing.
+    async fn reset(&mut self, reason: &str, requeue: bool) {
         if self.connection {
             self.effect(Effect::Close(reason.to_string())).await;
         }
@@ -418,7 +420,9 @@ impl<R: RibOut, C: Yielder> Peer<R, C> {
             self.disarm(timer).await;
         }
         self.transition(State::Idle).await;
-        self.rib.reset();
+        if requeue {
+            self.rib.reset();
+        }
         self.reset_session();
     }
 
