@@ -16,8 +16,8 @@ use crate::rib::change::Tags;
 use crate::rib::outgoing::AdjRibOut;
 use crate::rib::Change;
 use crate::rib::Route;
+use crate::util::hash::HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::io::Write;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -104,7 +104,7 @@ struct Rest {
 impl Compact {
     fn new(changes: &[Change]) -> Compact {
         let mut rest: Vec<Rest> = Vec::new();
-        let mut index: HashMap<Rest, u32> = HashMap::new();
+        let mut index: HashMap<Rest, u32> = HashMap::default();
         let mut routes = Vec::with_capacity(changes.len());
         for change in changes {
             let same = |r: &Rest| {

@@ -41,8 +41,10 @@ pub enum RibUpdate<N = Nlri, A = Attributes> {
         family: Family,
         subtype: RefreshSubtype,
     },
+    /// Routes announced with one next-hop and attribute set, and routes withdrawn.
     Update {
-        announces: Vec<(N, Option<IpAddr>)>,
+        nexthop: Option<IpAddr>,
+        announces: Vec<N>,
         withdraws: Vec<N>,
         attributes: Arc<A>,
     },
@@ -541,7 +543,8 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         }
         for route in refresh_routes {
             out.push(RibUpdate::Update {
-                announces: vec![(route.nlri, route.nexthop)],
+                nexthop: route.nexthop,
+                announces: vec![route.nlri],
                 withdraws: Vec::new(),
                 attributes: route.attributes,
             });
@@ -567,6 +570,7 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         for (nlri, attributes) in by_family.into_iter().flatten() {
             self.cache.update_cache_withdraw(&nlri);
             out.push(RibUpdate::Update {
+                nexthop: None,
                 announces: Vec::new(),
                 withdraws: vec![nlri],
                 attributes,
@@ -617,7 +621,7 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
             family: Family,
             path: Arc<Path<A>>,
             size: usize,
-            announces: Vec<(N, Option<IpAddr>)>,
+            announces: Vec<N>,
         }
         let mut sets: HashMap<*const A, usize> = HashMap::default();
         let mut index: HashMap<(*const Path<A>, Family), u32> = HashMap::default();
@@ -674,14 +678,15 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
             }
             self.cache.update_cache(&nlri, &pending.path);
             let group = &mut groups[at as usize];
-            group.announces.push((nlri, group.path.nexthop));
+            group.announces.push(nlri);
         }
         // stable: within a set, groups stay in order of first appearance
         groups.sort_by_key(|group| group.set);
         for group in groups {
-            let attributes = &group.path.attributes;
+            let (nexthop, attributes) = (group.path.nexthop, &group.path.attributes);
             if grouped && groupable(group.family) {
                 out.push(RibUpdate::Update {
+                    nexthop,
                     announces: group.announces,
                     withdraws: Vec::new(),
                     attributes: Arc::clone(attributes),
@@ -690,6 +695,7 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
             }
             for announce in group.announces {
                 out.push(RibUpdate::Update {
+                    nexthop,
                     announces: vec![announce],
                     withdraws: Vec::new(),
                     attributes: Arc::clone(attributes),
@@ -751,6 +757,7 @@ impl RibUpdate<Nlri, Attributes> {
                 .encode()]
             }
             RibUpdate::Update {
+                nexthop,
                 announces,
                 withdraws,
                 attributes,
@@ -758,7 +765,7 @@ impl RibUpdate<Nlri, Attributes> {
                 let update = Update {
                     announces: announces
                         .into_iter()
-                        .map(|(nlri, nexthop)| RoutedNlri { nlri, nexthop })
+                        .map(|nlri| RoutedNlri { nlri, nexthop })
                         .collect(),
                     withdraws,
                     attributes: Attributes::clone(&attributes),
@@ -902,7 +909,7 @@ mod tests {
                     withdraws,
                     ..
                 } => Some((
-                    announces.iter().map(|(p, _)| p.1).collect(),
+                    announces.iter().map(|p| p.1).collect(),
                     withdraws.iter().map(|p| p.1).collect(),
                 )),
                 RibUpdate::RouteRefresh { .. } => None,
@@ -1033,6 +1040,49 @@ mod tests {
         // as many routes drained as there are sets: the next drain sweeps them
         rib.updates(false);
         assert_eq!(rib.paths.attribute_sets(), 0);
+    }
+
+    /// One UPDATE per attribute set, family and next-hop: sets in order of first appearance,
+    /// then (family, next-hop) in order of first appearance within each set.
+    #[test]
+    fn groups_split_by_family_and_next_hop_in_order_of_first_appearance() {
+        let other: Option<IpAddr> = "192.0.2.2".parse().ok();
+        let mut rib = new_rib();
+        let via = |family, prefix, attrs, nexthop| {
+            Route::new(P(family, prefix), nexthop, Arc::new(Attrs(attrs)))
+        };
+        rib.add_to_rib(via(V4, 1, 1, other), false);
+        rib.add_to_rib(via(V4, 2, 2, nh()), false);
+        rib.add_to_rib(via(V6, 3, 1, nh()), false);
+        rib.add_to_rib(via(V4, 4, 1, nh()), false);
+        rib.add_to_rib(via(V4, 5, 1, other), false);
+        rib.add_to_rib(via(V4, 6, 2, nh()), false);
+        let drained: Vec<(u32, Option<IpAddr>, Vec<u32>)> = rib
+            .updates(true)
+            .into_iter()
+            .filter_map(|u| match u {
+                RibUpdate::Update {
+                    nexthop,
+                    announces,
+                    attributes,
+                    ..
+                } => Some((
+                    attributes.0,
+                    nexthop,
+                    announces.iter().map(|p| p.1).collect(),
+                )),
+                RibUpdate::RouteRefresh { .. } => None,
+            })
+            .collect();
+        assert_eq!(
+            drained,
+            vec![
+                (1, other, vec![1, 5]),
+                (1, nh(), vec![3]),
+                (1, nh(), vec![4]),
+                (2, nh(), vec![2, 6]),
+            ]
+        );
     }
 
     #[test]
@@ -1233,7 +1283,7 @@ mod tests {
                     announces,
                     attributes,
                     ..
-                } => announces.iter().map(|(p, _)| (p.1, attributes.0)).collect(),
+                } => announces.iter().map(|p| (p.1, attributes.0)).collect(),
                 RibUpdate::RouteRefresh { .. } => Vec::new(),
             })
             .collect()
@@ -1376,11 +1426,11 @@ mod tests {
             let mut peer: HashMap<u32, u32> = HashMap::default();
             let apply = |rib: &mut OutgoingRib<P, Attrs>, peer: &mut HashMap<u32, u32>| -> Result<(), TestCaseError> {
                 for update in rib.updates(grouped) {
-                    if let RibUpdate::Update { announces, withdraws, attributes } = update {
+                    if let RibUpdate::Update { announces, withdraws, attributes, .. } = update {
                         for p in withdraws {
                             peer.remove(&p.1);
                         }
-                        for (p, _) in announces {
+                        for p in announces {
                             prop_assert_ne!(peer.get(&p.1), Some(&attributes.0), "redundant announce");
                             peer.insert(p.1, attributes.0);
                         }
@@ -1504,7 +1554,6 @@ mod wire {
                 RibUpdate::Update { announces, .. } => announces,
                 RibUpdate::RouteRefresh { .. } => Vec::new(),
             })
-            .map(|(nlri, _)| nlri)
             .collect();
         assert_eq!(
             announced,
