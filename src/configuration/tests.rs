@@ -153,6 +153,8 @@ fn processes_and_api() {
         api.targets(&configuration.processes),
         vec!["add-remove".to_string()]
     );
+    assert!(api.sends_to(&configuration.processes, "add-remove"));
+    assert!(!api.sends_to(&configuration.processes, "add"));
 
     let missing = Configuration::parse(
         "process p {\n  run ./run/absent;\n}\n",

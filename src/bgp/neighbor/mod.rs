@@ -125,6 +125,15 @@ pub struct PeerKey {
     families: Vec<Family>,
 }
 
+impl PeerKey {
+    /// Whether this is `neighbor`'s key, compared without building one.
+    pub fn names(&self, neighbor: &Neighbor) -> bool {
+        self.peer_address == neighbor.peer_address
+            && self.local_address == neighbor.local_address
+            && self.families == neighbor.families
+    }
+}
+
 impl std::fmt::Display for PeerKey {
     /// As ExaBGP names a peer in its logs.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -205,7 +205,7 @@ fn flow_route(section: &Section, name: String) -> Result<FlowRoute> {
                     let mut words = statement.args();
                     let value = route::attribute(statement.keyword(), &mut words)?.unwrap_or(Value::Flag);
                     words.finish()?;
-                    flow.fields.push(Field { keyword: statement.keyword().into(), value, location: statement.location() });
+                    flow.fields.push(Field { keyword: route::keyword(statement.keyword()), value, location: statement.location() });
                 }
                 section @ ("match" | "then" | "scope") => {
                     return Err(Error::new(
@@ -346,7 +346,7 @@ fn component(statement: &Statement, ipv6: &mut Option<bool>) -> Result<Field> {
         .ok_or_else(|| unknown_match(keyword, statement.location()))?;
     words.finish()?;
     Ok(Field {
-        keyword: keyword.to_string(),
+        keyword: route::keyword(keyword),
         value,
         location: statement.location(),
     })
@@ -417,7 +417,7 @@ fn action(statement: &Statement) -> Result<Field> {
     })?;
     words.finish()?;
     Ok(Field {
-        keyword: keyword.to_string(),
+        keyword: route::keyword(keyword),
         value,
         location: statement.location(),
     })
@@ -497,7 +497,7 @@ fn flow_extended(flow: &mut FlowRoute, words: &mut Words<'_>, at: Location) -> R
     let mut items = items.into_iter();
     while let Some(item) = items.next() {
         let field = |keyword: &str, value| Field {
-            keyword: keyword.to_string(),
+            keyword: route::keyword(keyword),
             value,
             location: item.location,
         };
@@ -570,7 +570,7 @@ pub fn announce(
         words.token("")?;
         let keyword = &*token.text;
         let field = |value| Field {
-            keyword: keyword.to_string(),
+            keyword: route::keyword(keyword),
             value,
             location: token.location,
         };

@@ -27,7 +27,7 @@ pub fn build(route: &FlowRoute, neighbor: &Neighbor) -> Result<Change> {
     }
     let mut nexthop = None;
     for field in &route.fields {
-        match (field.keyword.as_str(), &field.value) {
+        match (&*field.keyword, &field.value) {
             ("rd" | "route-distinguisher", Value::Word(text)) => {
                 nlri.rd = Some(
                     RouteDistinguisher::parse(text)
@@ -61,7 +61,7 @@ pub fn build(route: &FlowRoute, neighbor: &Neighbor) -> Result<Change> {
             FlowCommunity::Extended(c) => extended.add(c),
             FlowCommunity::Ipv6(c) => ipv6.add(c),
         };
-        match field.keyword.as_str() {
+        match &*field.keyword {
             "accept" => {}
             "discard" => add(FlowCommunity::Extended(traffic::discard())),
             "rate-limit" => {

@@ -35,7 +35,7 @@ pub fn parse(section: &Section, routes: &mut Sink<'_>) -> Result<()> {
                     };
                     words.finish()?;
                     route.fields.push(Field {
-                        keyword: keyword.to_string(),
+                        keyword: route::keyword(keyword),
                         value,
                         location: statement.location(),
                     });

@@ -150,6 +150,17 @@ impl Api {
         Ok(())
     }
 
+    /// Whether this api sends to `process` (`targets` contains it), without building the list:
+    /// asked for every command a helper sends.
+    pub fn sends_to(&self, processes: &[Process], process: &str) -> bool {
+        if !self.processes.is_empty() {
+            return self.processes.iter().any(|name| name == process);
+        }
+        processes.iter().any(|p| {
+            p.name == process && self.processes_match.iter().any(|m| regex_match(m, &p.name))
+        })
+    }
+
     /// The process names this api sends to.
     pub fn targets(&self, processes: &[Process]) -> Vec<String> {
         if !self.processes.is_empty() {

@@ -106,7 +106,7 @@ pub fn parse(section: &Section, routes: &mut Sink<'_>) -> Result<()> {
                         })?;
                     words.finish()?;
                     fields.push(Field {
-                        keyword: statement.keyword().to_string(),
+                        keyword: route::keyword(statement.keyword()),
                         value,
                         location: statement.location(),
                     });

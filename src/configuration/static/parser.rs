@@ -89,7 +89,7 @@ fn build_with(
     let (mut watchdog, mut name) = (None, None);
     for field in &route.fields {
         let at = field.location;
-        match (field.keyword.as_str(), &field.value) {
+        match (&*field.keyword, &field.value) {
             ("next-hop", Value::NextHopSelf) => nexthop = Some(next_hop_self(of, at)?),
             ("next-hop", Value::Ip(ip)) => {
                 nexthop = Some(match ip {
@@ -574,7 +574,7 @@ pub(crate) fn attribute(field: &Field) -> Result<Attribute> {
     };
     let items = words(&field.value);
     let strs = || items.iter().map(String::as_str);
-    Ok(match (field.keyword.as_str(), &field.value) {
+    Ok(match (&*field.keyword, &field.value) {
         ("origin", Value::Word(name)) => Attribute::Origin(
             Origin::from_name(name).ok_or_else(|| bad(format!("invalid origin '{name}'")))?,
         ),

@@ -41,7 +41,9 @@ pub enum Value {
 /// One keyword and its value.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Field {
-    pub keyword: String,
+    /// Borrowed for the usual keywords ([`keyword`]): a route read from a helper or a large
+    /// configuration allocates nothing for them.
+    pub keyword: Cow<'static, str>,
     pub value: Value,
     pub location: Location,
 }
@@ -375,6 +377,32 @@ pub fn attribute(keyword: &str, words: &mut Words<'_>) -> Result<Option<Value>> 
     Ok(Some(value))
 }
 
+/// `keyword` as a field holds it: the usual route keywords are not copied.
+pub fn keyword(keyword: &str) -> Cow<'static, str> {
+    const USUAL: [&str; 16] = [
+        "next-hop",
+        "med",
+        "origin",
+        "local-preference",
+        "as-path",
+        "community",
+        "large-community",
+        "extended-community",
+        "label",
+        "rd",
+        "path-information",
+        "watchdog",
+        "name",
+        "split",
+        "atomic-aggregate",
+        "aggregator",
+    ];
+    match USUAL.iter().find(|usual| **usual == keyword) {
+        Some(usual) => Cow::Borrowed(usual),
+        None => Cow::Owned(keyword.to_string()),
+    }
+}
+
 /// Reads `keyword value` pairs until the end of `words`; `extra` handles the family's own
 /// keywords first (returning `None` for unknown ones).
 pub fn fields(
@@ -398,7 +426,7 @@ pub fn fields(
             },
         };
         fields.push(Field {
-            keyword: keyword.to_string(),
+            keyword: self::keyword(keyword),
             value,
             location: token.location,
         });

@@ -45,7 +45,7 @@ pub fn parse(words: &mut Words<'_>, location: Location, afi: Option<Afi>) -> Res
     let mut fields = Vec::new();
     let field = |fields: &mut Vec<Field>, keyword: &str, at: Location, value: Value| {
         fields.push(Field {
-            keyword: keyword.to_string(),
+            keyword: route::keyword(keyword),
             value,
             location: at,
         });
@@ -222,7 +222,7 @@ pub fn build(route: &Route, neighbor: &Neighbor) -> Result<Change> {
             Value::Number(n) => *n,
             _ => 0,
         };
-        match (field.keyword.as_str(), &field.value) {
+        match (&*field.keyword, &field.value) {
             ("distinguisher", _) => nlri.distinguisher = number as u32,
             ("color", _) => nlri.color = number as u32,
             ("endpoint", Value::Ip(ip)) => nlri.endpoint = *ip,

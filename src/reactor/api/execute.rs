@@ -10,7 +10,7 @@ use super::report::{self, Daemon};
 use super::response::json::ApiVersion;
 use super::Request;
 use crate::bgp::message::operational::Operational;
-use crate::bgp::neighbor::{Neighbor, PeerKey};
+use crate::bgp::neighbor::PeerKey;
 use crate::configuration::flow::FlowRoute;
 use crate::configuration::{PeerConfig, Process};
 use crate::protocol::family::{Afi, Family, Safi};
@@ -308,8 +308,12 @@ impl State {
             Command::FlushAdjRibOut { selection } => {
                 let targets = targets(&self.registry, &self.configured, process, &selection);
                 // the peer knows whether enhanced route refresh frames the resend
-                let neighbors = targets_of(&targets);
-                self.notify(&neighbors, PeerCommand::Resend { family: None });
+                notify(
+                    &mut self.requests,
+                    &mut self.last_woken,
+                    &targets,
+                    PeerCommand::Resend { family: None },
+                );
                 true
             }
             Command::ClearAdjRib { rib, selection } => {
@@ -319,8 +323,12 @@ impl State {
                         peer.rib.borrow_mut().rib.withdraw(None);
                         peer.announced.borrow_mut().clear();
                     }
-                    let neighbors = targets_of(&targets);
-                    self.notify(&neighbors, PeerCommand::RibUpdated);
+                    notify(
+                        &mut self.requests,
+                        &mut self.last_woken,
+                        &targets,
+                        PeerCommand::RibUpdated,
+                    );
                 }
                 true
             }
@@ -332,8 +340,7 @@ impl State {
                 } else {
                     match peer_action(&targets, action) {
                         Ok(command) => {
-                            let neighbors = targets_of(&targets);
-                            self.notify(&neighbors, command);
+                            notify(&mut self.requests, &mut self.last_woken, &targets, command);
                             true
                         }
                         Err(error) => {
@@ -347,31 +354,42 @@ impl State {
         };
         Some(ok)
     }
+}
 
-    fn notify(&mut self, neighbors: &[Neighbor], command: PeerCommand) {
-        if command == PeerCommand::RibUpdated {
-            // a helper announcing routes one per line would queue a wake-up per route (a
-            // million for a full table): a wake of the same peers still last in the queue
-            // covers this change too, the adj-rib-out is already updated
-            let queued = matches!(
-                self.requests.back(),
-                Some(Request::Peers {
-                    command: PeerCommand::RibUpdated,
-                    ..
-                })
-            );
-            let keys: Vec<PeerKey> = neighbors.iter().map(Neighbor::key).collect();
-            if queued && self.last_woken == keys {
-                return;
-            }
-            self.last_woken = keys;
+/// Queues `command` for the peers of `targets`.
+fn notify(
+    requests: &mut VecDeque<Request>,
+    last_woken: &mut Vec<PeerKey>,
+    targets: &[&Registered],
+    command: PeerCommand,
+) {
+    if command == PeerCommand::RibUpdated {
+        // a helper announcing routes one per line would queue a wake-up per route (a
+        // million for a full table): a wake of the same peers still last in the queue
+        // covers this change too, the adj-rib-out is already updated
+        let queued = matches!(
+            requests.back(),
+            Some(Request::Peers {
+                command: PeerCommand::RibUpdated,
+                ..
+            })
+        );
+        // compared in place: keys built per command cost a million allocations a table
+        let same = last_woken.len() == targets.len()
+            && last_woken
+                .iter()
+                .zip(targets)
+                .all(|(key, peer)| key.names(&peer.config.neighbor));
+        if queued && same {
+            return;
         }
-        let keys: HashSet<PeerKey> = neighbors.iter().map(Neighbor::key).collect();
-        self.requests.push_back(Request::Peers {
-            select: Box::new(move |n| keys.contains(&n.key())),
-            command,
-        });
+        *last_woken = targets.iter().map(|p| p.config.neighbor.key()).collect();
     }
+    let keys: HashSet<PeerKey> = targets.iter().map(|p| p.config.neighbor.key()).collect();
+    requests.push_back(Request::Peers {
+        select: Box::new(move |n| keys.contains(&n.key())),
+        command,
+    });
 }
 
 /// `create neighbor IP KEY VALUE...` (ExaBGP's `peer create`): the neighbour is written as a
@@ -453,20 +471,9 @@ fn targets<'a>(
     let cli = process.starts_with(CLI_PREFIX);
     peers
         .iter()
-        .filter(|p| {
-            cli || p
-                .config
-                .api
-                .targets(configured)
-                .iter()
-                .any(|name| name == process)
-        })
+        .filter(|p| cli || p.config.api.sends_to(configured, process))
         .filter(|p| selection.matches(&p.config.neighbor))
         .collect()
-}
-
-fn targets_of(targets: &[&Registered]) -> Vec<Neighbor> {
-    targets.iter().map(|p| p.config.neighbor.clone()).collect()
 }
 
 /// Applies an action to the targets' adj-rib-out; returns the command the peers must run.

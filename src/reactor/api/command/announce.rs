@@ -97,17 +97,16 @@ pub(super) fn action(cursor: &mut Cursor<'_>) -> Result<Action, ParseError> {
         }
     };
     match what {
+        // read from the line's tokens as they are: a helper's million routes are not copied
         "route" => {
-            let statement = statement(rest, cursor);
-            let mut words = statement.args();
+            let mut words = Words::new(rest, cursor.end);
             let route =
-                crate::configuration::r#static::ip_route(&mut words, statement.location(), None)?;
+                crate::configuration::r#static::ip_route(&mut words, rest[0].location, None)?;
             Ok(routes(vec![route]))
         }
         "attribute" | "attributes" => {
-            let statement = statement(rest, cursor);
-            let mut words = statement.args();
-            Ok(routes(attributes(&mut words, statement.location())?))
+            let mut words = Words::new(rest, cursor.end);
+            Ok(routes(attributes(&mut words, rest[0].location)?))
         }
         "ipv4" | "ipv6" | "l2vpn" => {
             // the configuration's `announce { ipv4 { unicast ...; } }`, from the same tokens
@@ -300,7 +299,7 @@ fn attributes(
             message: format!("unknown attribute '{}'", token.text),
         })?;
         fields.push(Field {
-            keyword: token.text.to_string(),
+            keyword: route::keyword(&token.text),
             value,
             location: token.location,
         });

@@ -316,7 +316,7 @@ fn group(tokens: &[Token], line: &str) -> Result<Command, ParseError> {
                             message: format!("unknown attribute '{}'", token.text),
                         })?;
                 shared.push(crate::configuration::Field {
-                    keyword: token.text.to_string(),
+                    keyword: crate::configuration::r#static::route::keyword(&token.text),
                     value,
                     location: token.location,
                 });
@@ -943,7 +943,7 @@ mod tests {
     }
 
     fn keywords(fields: &[crate::configuration::Field]) -> Vec<&str> {
-        fields.iter().map(|f| f.keyword.as_str()).collect()
+        fields.iter().map(|f| &*f.keyword).collect()
     }
 
     #[test]
