@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Issue 10 benchmark: exabgp-rs against BIRD 2 (and ExaBGP 4.2 where installed) on loopback, the
-# four jobs of the issue in one run, then a table with the ratios.
+# four jobs of the issue (receive in two forms) in one run, then a table with the ratios.
 #
-#   receive  a BIRD sender exports N routes; the speaker under test hands every UPDATE as JSON
-#            to a helper (`receive { parsed; update; }`) counting the prefixes. BIRD under test
-#            just imports them into its RIB (it has no helpers). Established -> all seen.
+#   receive  examples/sender.rs (target/release/examples/sender, built first), listening where
+#            the other BIRD would, sends N routes pre-encoded; the speaker under test hands
+#            every UPDATE as JSON to a helper (`receive { parsed; update; }`) counting the
+#            prefixes. BIRD under test just imports them into its RIB (it has no helpers).
+#            The sender's Established time stamp -> all seen.
+#   receive-bird  the same with a BIRD exporting the routes instead of the sender, as issue 10
+#            first measured (BIRD's export, ~2.5 s for 1M, can be slower than the receiver).
+#            Established (the sending BIRD's) -> all seen. Only run when named in -j.
 #   inject   a helper prints N `announce route P next-hop 192.0.2.1 med M` lines; a BIRD
 #            receiver counts them. Start -> all in BIRD. (BIRD has no API: not run.)
 #   static   N routes in the speaker's configuration (BIRD: a `protocol static`) to a BIRD
@@ -20,8 +25,10 @@
 # usage: bench/compare.sh [-n ROUTES] [-c CAP] [-j JOBS] [SPEAKER...]
 #   SPEAKER: exabgp-rs (target/release, built first), bird, exabgp4 (Debian's /usr/sbin/exabgp).
 #            Default: all three.
-#   -j JOBS  a comma-separated subset of receive,inject,static,idle (default: all four).
+#   -j JOBS  a comma-separated list of receive,receive-bird,inject,static,idle (default:
+#            receive,inject,static,idle).
 #   EXABGP_RS=PATH runs that exabgp-rs binary instead of building target/release.
+#   SENDER=PATH runs that sender instead of building target/release/examples/sender.
 #   -c CAP   stop an ExaBGP 4 run CAP seconds (default 120) after its start and extrapolate
 #            (it injects ~5k routes/s: 1M would take minutes).
 set -euo pipefail
@@ -29,6 +36,7 @@ set -euo pipefail
 ROUTES=1000000
 CAP=120
 JOBS=receive,inject,static,idle
+ALL_JOBS=receive,receive-bird,inject,static,idle
 TIMEOUT=${BENCH_TIMEOUT:-600}
 STALL=${BENCH_STALL:-60}
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -52,11 +60,14 @@ inject_helper() {
 }
 
 # Counts `/24"` (each prefix once in the JSON of exabgp-rs and ExaBGP); writes the time it saw
-# the N-th to $2 and its running count to $2.count every second.
+# the N-th to $2, its running count to $2.count every second, and the time it started reading
+# to $2.ready (Python takes 0.05-0.3 s to start: the session can be up before).
 count_helper() {
     cat <<END
 #!/usr/bin/env python3
 import os, time
+with open('$2.ready', 'w') as out:
+    out.write('%.6f\n' % time.time())
 n, seen, tail, last = $1, 0, b'', 0.0
 while True:
     chunk = os.read(0, 1 << 20)
@@ -79,7 +90,7 @@ END
 # The speaker's ExaBGP configuration for a job; static routes for `static`.
 speaker_config() {
     local job=$1 port=$2 helper=$3
-    if [ "$job" = inject ] || [ "$job" = receive ]; then
+    if [ "$job" = inject ] || [ "$job" = receive ] || [ "$job" = receive-bird ]; then
         printf 'process bench {\n    run %s;\n    encoder json;\n}\n\n' "$helper"
     fi
     cat <<END
@@ -97,7 +108,7 @@ neighbor $BIRD_ADDRESS {
 END
     case $job in
     inject) printf '    api {\n        processes [ bench ];\n    }\n' ;;
-    receive) printf '    api {\n        processes [ bench ];\n        receive {\n            parsed;\n            update;\n        }\n    }\n' ;;
+    receive | receive-bird) printf '    api {\n        processes [ bench ];\n        receive {\n            parsed;\n            update;\n        }\n    }\n' ;;
     static)
         printf '    static {\n'
         awk -v n="$ROUTES" "$ROUTE_AWK"'
@@ -117,11 +128,11 @@ bird_static() {
 }
 
 # The BIRD on the other side of the session (passive), named `speaker` as common.sh expects:
-# it exports the routes for `receive`, imports everything otherwise.
+# it exports the routes for `receive-bird`, imports everything otherwise.
 peer_bird_config() {
     local job=$1 port=$2 filters='import all; export none;'
     printf 'router id %s;\nlog stderr { warning, error, fatal };\nprotocol device {}\n' $BIRD_ADDRESS
-    if [ "$job" = receive ]; then
+    if [ "$job" = receive-bird ]; then
         filters='import none; export all;'
         bird_static
     fi
@@ -138,13 +149,13 @@ protocol bgp speaker {
 END
 }
 
-# BIRD as the speaker under test: connects to the peer BIRD; imports all for `receive`,
-# exports its static routes for `static`.
+# BIRD as the speaker under test: connects to the peer BIRD (or the sender); imports all for
+# `receive` and `receive-bird`, exports its static routes for `static`.
 test_bird_config() {
     local job=$1 port=$2 filters='import none; export none;'
     printf 'router id %s;\nlog stderr { warning, error, fatal };\nprotocol device {}\n' $TEST_ADDRESS
     case $job in
-    receive) filters='import all; export none;' ;;
+    receive | receive-bird) filters='import all; export none;' ;;
     static)
         filters='import none; export all;'
         bird_static
@@ -170,7 +181,40 @@ start_test_bird() {
     time_pid=$!
 }
 
-# Waits for the counting helper's time stamp (receive). Sets count and reached; 2 when CAP
+# The sender on the other side for `receive` (examples/sender.rs), in BIRD's place: passive on
+# BIRD_ADDRESS:port, as the BIRD there would be, with the same AS and router id (its NEXT_HOP
+# is that address too, as BIRD's export had it). Waits until it listens. Sets sender_pid.
+start_sender() {
+    local dir=$1 port=$2
+    "$SENDER" --listen "$BIRD_ADDRESS:$port" --local-as $BIRD_AS --peer-as $SPEAKER_AS \
+        --router-id $BIRD_ADDRESS --routes "$ROUTES" --hold-time 240 2>"$dir/sender.log" &
+    sender_pid=$!
+    until grep -q '^listening ' "$dir/sender.log"; do
+        kill -0 "$sender_pid" 2>/dev/null || { echo "the sender did not start: $(cat "$dir/sender.log")" >&2; return 1; }
+        sleep 0.02
+    done
+}
+
+stop_sender() {
+    kill -TERM "$sender_pid" 2>/dev/null || true
+    wait "$sender_pid" 2>/dev/null || true
+}
+
+# As wait_established, from the sender's `established <epoch>` line: its own time stamp of the
+# moment it reads the speaker's KEEPALIVE, just before it starts writing the routes.
+wait_sender_established() {
+    local dir=$1 start=$2
+    while :; do
+        established=$(awk '$1 == "established" { print $2; exit }' "$dir/sender.log")
+        [ -n "$established" ] && return 0
+        kill -0 "$sender_pid" 2>/dev/null || { echo "the sender exited: $(tail -1 "$dir/sender.log")" >&2; return 1; }
+        kill -0 "$time_pid" 2>/dev/null || { echo "speaker exited" >&2; return 1; }
+        [ "$(elapsed "$start" "$(now)" | cut -d. -f1)" -ge "$TIMEOUT" ] && { echo "timed out" >&2; return 1; }
+        sleep 0.02
+    done
+}
+
+# Waits for the counting helper's time stamp (receive, receive-bird). Sets count and reached; 2 when CAP
 # passed, 1 on a stall or exit.
 wait_helper() {
     local dir=$1 start=$2 cap=$3 last=-1 moved
@@ -213,7 +257,7 @@ run_one() {
     *)
         command=$(speaker_command "$name")
         if [ -z "$command" ]; then
-            printf '%-8s %-10s skipped\n' "$job" "$name" >&2
+            printf '%-12s %-10s skipped\n' "$job" "$name" >&2
             return 0
         fi
         ;;
@@ -225,13 +269,21 @@ run_one() {
     [ "$name" = exabgp4 ] && cap=$CAP
     case $job in
     inject) inject_helper "$ROUTES" >"$helper" ;;
-    receive) count_helper "$ROUTES" "$dir/seen" >"$helper" ;;
+    receive | receive-bird) count_helper "$ROUTES" "$dir/seen" >"$helper" ;;
     esac
     [ -e "$helper" ] && chmod +x "$helper"
-    peer_bird_config "$job" "$port" >"$dir/bird.conf"
-    start_bird "$dir"
+    # on the other side of the session: the sender for `receive`, a BIRD otherwise
+    local up=wait_established
+    if [ "$job" = receive ]; then
+        start_sender "$dir" "$port"
+        up=wait_sender_established
+    else
+        peer_bird_config "$job" "$port" >"$dir/bird.conf"
+        start_bird "$dir"
+    fi
 
     local start established= outcome=0 status=ok load count=0 reached= wire= idle_rss=
+    local sent='' # the sender's summary line (receive)
     if [ "$name" = bird ]; then
         mkdir -p "$dir/test"
         test_bird_config "$job" "$port" >"$dir/test/bird.conf"
@@ -244,9 +296,9 @@ run_one() {
     else
         start_speaker "$dir" "$command" "$dir/exabgp.conf"
     fi
-    if wait_established "$dir" "$start"; then
+    if "$up" "$dir" "$start"; then
         case $job in
-        receive)
+        receive | receive-bird)
             if [ "$name" = bird ]; then
                 wait_routes "$dir/test" "$ROUTES" "$start" || outcome=$?
             else
@@ -277,11 +329,16 @@ run_one() {
     load=$(awk '{ print $1 }' /proc/loadavg)
     local rss cpu
     stop_speaker "$dir"
-    stop_bird
+    if [ "$job" = receive ]; then
+        stop_sender
+        sent=$(grep '^sent ' "$dir/sender.log" || true)
+    else
+        stop_bird
+    fi
     [ "$name" = bird ] && [ -s "$dir/test/bird.pid" ] && kill -TERM "$(cat "$dir/test/bird.pid")" 2>/dev/null || true
 
     local from=$start took rate per= all
-    [ "$job" = receive ] && from=$established
+    case $job in receive | receive-bird) from=$established ;; esac
     case $status in
     ok | capped)
         took=$(elapsed "$from" "$reached")
@@ -294,12 +351,21 @@ run_one() {
         [ -n "$wire" ] && [ "$count" -gt 0 ] && per=$(awk -v b="$wire" -v c="$count" 'BEGIN { printf "%.1f", b / c }')
         [ "$job" = idle ] && rss=$idle_rss
         RESULTS+=("$job|$name|$all|$status|$rate|${rss:-?}|${cpu:-?}|${per:--}|$load")
-        printf '%-8s %-10s %s: %s routes in %ss (all: %ss), %s routes/s, rss %s MiB, cpu %ss, wire %s B/prefix, load %s\n' \
+        printf '%-12s %-10s %s: %s routes in %ss (all: %ss), %s routes/s, rss %s MiB, cpu %ss, wire %s B/prefix, load %s\n' \
             "$job" "$name" "$status" "$count" "$took" "$all" "$rate" "${rss:-?}" "${cpu:-?}" "${per:--}" "$load" >&2
+        [ -n "$sent" ] && printf '%-12s %-10s (the sender: %s)\n' "$job" "$name" "$sent" >&2
+        if [ -s "$dir/seen.ready" ] && [ -n "$established" ]; then
+            local lag
+            lag=$(elapsed "$established" "$(cat "$dir/seen.ready")")
+            case $lag in
+            -*) ;;
+            *) printf '%-12s %-10s (its helper started reading %ss after Established)\n' "$job" "$name" "$lag" >&2 ;;
+            esac
+        fi
         rm -rf "$dir"
         ;;
     *)
-        printf '%-8s %-10s FAILED: %s (logs in %s)\n' "$job" "$name" "$status" "$dir" >&2
+        printf '%-12s %-10s FAILED: %s (logs in %s)\n' "$job" "$name" "$status" "$dir" >&2
         RESULTS+=("$job|$name|-|$status|-|${rss:-?}|${cpu:-?}|-|$load")
         ;;
     esac
@@ -307,7 +373,7 @@ run_one() {
 
 # The table: one row per job and speaker, then exabgp-rs's time and memory over the others'.
 report() {
-    printf '\n%-8s %-10s %10s %10s %10s %8s %9s %6s  %s\n' job speaker "time s" routes/s "rss MiB" "cpu s" "B/prefix" load note
+    printf '\n%-12s %-10s %10s %10s %10s %8s %9s %6s  %s\n' job speaker "time s" routes/s "rss MiB" "cpu s" "B/prefix" load note
     local row job name all status rate rss cpu per load
     for row in "${RESULTS[@]}"; do
         IFS='|' read -r job name all status rate rss cpu per load <<<"$row"
@@ -315,7 +381,7 @@ report() {
         [ "$status" = capped ] && note="capped at ${CAP}s, time extrapolated"
         [ "$status" != ok ] && [ "$status" != capped ] && note=$status
         [ "$job" = idle ] && all=- && rate=-
-        printf '%-8s %-10s %10s %10s %10s %8s %9s %6s  %s\n' "$job" "$name" "$all" "$rate" "$rss" "$cpu" "$per" "$load" "$note"
+        printf '%-12s %-10s %10s %10s %10s %8s %9s %6s  %s\n' "$job" "$name" "$all" "$rate" "$rss" "$cpu" "$per" "$load" "$note"
     done
     printf '\nratios (exabgp-rs / other: below 1 means exabgp-rs is faster or smaller)\n'
     for job in ${JOBS//,/ }; do
@@ -334,21 +400,39 @@ report() {
                 t = (y[1] + 0 > 0 && job != "idle") ? sprintf("%.2f", x[1] / y[1]) : "-"
                 m = (y[2] + 0 > 0) ? sprintf("%.2f", x[2] / y[2]) : "-"
                 c = (y[3] + 0 > 0 && job != "idle") ? sprintf("%.2f", x[3] / y[3]) : "-"
-                printf "%-8s vs %-10s time %6s  rss %6s  cpu %6s\n", job, name, t, m, c
+                printf "%-12s vs %-10s time %6s  rss %6s  cpu %6s\n", job, name, t, m, c
             }'
         done
     done
 }
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
     case $1 in
     -n) ROUTES=$2; shift 2 ;;
     -c) CAP=$2; shift 2 ;;
     -j) JOBS=$2; shift 2 ;;
+    -h | --help) usage; exit 0 ;;
+    -*) echo "unknown option $1" >&2; usage >&2; exit 2 ;;
     *) break ;;
     esac
 done
+for job in ${JOBS//,/ }; do
+    case ",$ALL_JOBS," in
+    *",$job,"*) ;;
+    *) echo "unknown job $job (jobs: $ALL_JOBS)" >&2; exit 2 ;;
+    esac
+done
 check_tools
+# the sender for `receive`: a given build, or target/release/examples/sender built now
+if [[ ",$JOBS," == *,receive,* ]]; then
+    if [ -z "${SENDER:-}" ]; then
+        SENDER="$ROOT/target/release/examples/sender"
+        (cd "$ROOT" && cargo build --release --quiet --example sender) >&2 || { echo "could not build the sender" >&2; exit 1; }
+    fi
+    [ -x "$SENDER" ] || { echo "no sender at $SENDER" >&2; exit 1; }
+fi
 command -v ss >/dev/null || { echo "missing ss (apt-get install iproute2)" >&2; exit 1; }
 printf 'bench/compare.sh: %s routes, %s, load %s\n' "$ROUTES" "$(date -u +%FT%TZ)" "$(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for job in ${JOBS//,/ }; do
