@@ -243,7 +243,7 @@ fn header(neighbor: &Neighbor, api: ApiVersion, counter: u64) -> Header {
     Header {
         api,
         time,
-        host: crate::reactor::sys::host_name(),
+        host: crate::reactor::sys::host_name().into(),
         pid: std::process::id(),
         ppid: std::os::unix::process::parent_id(),
         counter: Some(counter),

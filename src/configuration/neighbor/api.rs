@@ -153,24 +153,24 @@ impl Api {
     /// Whether this api sends to `process` (`targets` contains it), without building the list:
     /// asked for every command a helper sends.
     pub fn sends_to(&self, processes: &[Process], process: &str) -> bool {
-        if !self.processes.is_empty() {
-            return self.processes.iter().any(|name| name == process);
-        }
-        processes.iter().any(|p| {
-            p.name == process && self.processes_match.iter().any(|m| regex_match(m, &p.name))
-        })
+        self.target_names(processes).any(|name| name == process)
     }
 
     /// The process names this api sends to.
     pub fn targets(&self, processes: &[Process]) -> Vec<String> {
-        if !self.processes.is_empty() {
-            return self.processes.clone();
-        }
-        processes
+        self.target_names(processes).map(str::to_string).collect()
+    }
+
+    /// `targets`, borrowed: asked for every message a helper gets.
+    pub fn target_names<'a>(&'a self, processes: &'a [Process]) -> impl Iterator<Item = &'a str> {
+        let named = self.processes.iter().map(String::as_str);
+        let matched = processes
             .iter()
             .filter(|p| self.processes_match.iter().any(|m| regex_match(m, &p.name)))
-            .map(|p| p.name.clone())
-            .collect()
+            .map(|p| p.name.as_str());
+        // a list of names, else the processes the regexes match (never both: `check`)
+        let by_name = !self.processes.is_empty();
+        named.chain(matched.filter(move |_| !by_name))
     }
 }
 

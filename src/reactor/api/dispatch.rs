@@ -39,10 +39,14 @@ struct Inner {
 pub struct Api {
     settings: Settings,
     version: ApiVersion,
-    host: String,
+    host: std::rc::Rc<str>,
     /// This process's id, read when the reactor starts (after a daemonizing fork): one system
     /// call less per message.
     pid: std::cell::Cell<u32>,
+    /// The parent's id and the second it was read in: ExaBGP reads it for every message (a
+    /// system call each, 3% of receiving a table), here at most once a second, so a new
+    /// parent after the old one exited shows within a second.
+    ppid: std::cell::Cell<(u64, u32)>,
     /// The daemon's id for `ping` and `status` (ExaBGP's `daemon_uuid`).
     uuid: String,
     started: std::time::Instant,
@@ -85,8 +89,9 @@ impl Api {
             } else {
                 ApiVersion::V6
             },
-            host: crate::reactor::sys::host_name(),
+            host: crate::reactor::sys::host_name().into(),
             pid: std::cell::Cell::new(std::process::id()),
+            ppid: std::cell::Cell::new((u64::MAX, 0)),
             uuid: daemon_uuid(),
             started: std::time::Instant::now(),
             draining: std::cell::Cell::new(false),
@@ -176,14 +181,23 @@ impl Api {
 
     /// The envelope of the JSON messages sent now.
     fn stamp(&self) -> Header {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let ppid = match self.ppid.get() {
+            (second, ppid) if second == now.as_secs() => ppid,
+            _ => {
+                let ppid = std::os::unix::process::parent_id();
+                self.ppid.set((now.as_secs(), ppid));
+                ppid
+            }
+        };
         Header {
             api: self.version,
-            time: std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0.0, |d| d.as_secs_f64()),
+            time: now.as_secs_f64(),
             host: self.host.clone(),
             pid: self.pid.get(),
-            ppid: std::os::unix::process::parent_id(),
+            ppid,
             counter: None,
             peer: None,
             direction: None,
@@ -303,6 +317,7 @@ impl crate::reactor::monitor::metrics::Source for Api {
 impl Hook for Api {
     fn start(&self, executor: &Rc<LocalExecutor<'static>>) {
         self.pid.set(std::process::id());
+        self.ppid.set((u64::MAX, 0));
         let mut inner = self.inner.borrow_mut();
         let mut processes =
             Processes::new(self.settings, executor.clone()).with_flow(self.flow.clone());

@@ -79,15 +79,28 @@ impl Fanout<'_> {
         wanted: impl Fn(&Api) -> bool,
         make: &mut dyn FnMut(bool) -> Option<String>,
     ) {
-        let mut told = std::collections::BTreeSet::new();
+        // a few helpers at most: a list is cheaper than a set
+        let mut told: Vec<&str> = Vec::new();
         for section in sections(api).filter(|section| wanted(section)) {
-            for name in section.targets(self.configured) {
-                if !told.insert(name.clone()) {
-                    continue;
-                }
-                if let Some(text) = make(self.json(&name)) {
-                    self.helpers.write(&name, text.trim_end_matches('\n'));
-                }
+            self.deliver_section(section, &|name| told.contains(&name), make);
+            told.extend(section.target_names(self.configured));
+        }
+    }
+
+    /// `deliver` to the helpers of one section, once each, but those `told` already.
+    fn deliver_section(
+        &self,
+        section: &Api,
+        told: &dyn Fn(&str) -> bool,
+        make: &mut dyn FnMut(bool) -> Option<String>,
+    ) {
+        let names = || section.target_names(self.configured);
+        for (at, name) in names().enumerate() {
+            if told(name) || names().take(at).any(|earlier| earlier == name) {
+                continue;
+            }
+            if let Some(text) = make(self.json(name)) {
+                self.helpers.write(name, text.trim_end_matches('\n'));
             }
         }
     }
@@ -109,14 +122,14 @@ impl Fanout<'_> {
         let kind = MessageType(kind);
         let (header_bytes, body) = raw.split_at(19.min(raw.len()));
         let settings_of = |section: &Api| settings(section, direction);
-        let api = &peer.config.api;
-        if !wants(api, direction, kind) {
+        if !wants(&peer.config.api, direction, kind) {
             return;
         }
-        let api = api.clone();
-        let ip = peer.config.neighbor.peer_address;
         // ExaBGP's helpers see "receive" and "send" (`exabgp decode` says "in")
         let header = header(stamp, peer, Some(direction));
+        let peer: &Registered = peer;
+        let api = &peer.config.api;
+        let ip = peer.config.neighbor.peer_address;
         let negotiated = peer.negotiated.as_ref();
         let owned;
         let update = match decoded {
@@ -128,12 +141,8 @@ impl Fanout<'_> {
             }
             None => None,
         };
-        for section in sections(&api).filter(|section| subscribed(&settings_of(section), kind)) {
+        for section in sections(api).filter(|section| subscribed(&settings_of(section), kind)) {
             let settings = settings_of(section);
-            let alone = Api {
-                sections: Vec::new(),
-                ..section.clone()
-            };
             let parsed = settings.parsed || !(settings.packets || settings.consolidate);
             let (raw_header, raw_body): (&[u8], &[u8]) = if settings.consolidate && settings.packets
             {
@@ -142,7 +151,7 @@ impl Fanout<'_> {
                 (&[], &[])
             };
             if settings.packets && !settings.consolidate {
-                self.deliver(&alone, |_| true, &mut |json| {
+                self.deliver_section(section, &|_| false, &mut |json| {
                     Some(if json {
                         json::packets(&header, kind.0, header_bytes, body, negotiated)
                     } else {
@@ -151,7 +160,7 @@ impl Fanout<'_> {
                 });
             }
             if parsed || settings.consolidate {
-                self.deliver(&alone, |_| true, &mut |json| {
+                self.deliver_section(section, &|_| false, &mut |json| {
                     parsed_message(
                         json,
                         &header,

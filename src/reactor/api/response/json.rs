@@ -50,7 +50,8 @@ pub struct Header {
     pub api: ApiVersion,
     /// Seconds since the epoch.
     pub time: f64,
-    pub host: String,
+    /// Shared: every message carries it.
+    pub host: std::rc::Rc<str>,
     pub pid: u32,
     pub ppid: u32,
     /// The per-neighbour message counter (left out when there is no neighbour).
