@@ -135,8 +135,7 @@ pub fn message(data: &[u8]) {
                         tell_notification(&notification);
                     }
                     negotiated = Negotiated::agree(&neighbor, &sent, &open);
-                    let mut json = String::new();
-                    exabgp_rs::reactor::api::response::json::negotiated_kv(&mut json, &negotiated);
+                    let _ = exabgp_rs::reactor::api::response::json::negotiated_pair(&negotiated);
                 }
             }
             Message::Update(update) => tell_update(&update, &negotiated, true),

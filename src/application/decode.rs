@@ -336,11 +336,8 @@ fn display(
                 Update::decode(Bytes::copy_from_slice(body), &negotiated).map_err(invalid)?;
             Ok(json::update(
                 &header(&neighbor, api, counter),
-                &{
-                    let mut json = String::new();
-                    update.json_api(api == ApiVersion::V4, &mut json);
-                    json
-                },
+                |out| update.json_api(api == ApiVersion::V4, out),
+                256,
                 b"",
                 b"",
                 None,

@@ -453,6 +453,7 @@ impl Hook for Api {
                             _ => None,
                         },
                     };
+                    peer.negotiated_json = peer.negotiated.as_ref().map(json::negotiated_pair);
                     peer.received_open = Open::decode(received).ok();
                 }
             }

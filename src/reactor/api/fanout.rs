@@ -7,7 +7,6 @@ use super::execute::Helpers;
 use super::registry::Registered;
 use super::response::json::{self, ApiVersion, Header, Peer};
 use super::response::text;
-use crate::bgp::message::open::capability::negotiated::Negotiated;
 use crate::bgp::message::open::Open;
 use crate::bgp::message::operational::Operational;
 use crate::bgp::message::refresh::RouteRefresh;
@@ -131,6 +130,7 @@ impl Fanout<'_> {
         let api = &peer.config.api;
         let ip = peer.config.neighbor.peer_address;
         let negotiated = peer.negotiated.as_ref();
+        let negotiated_json = peer.negotiated_json.as_deref();
         let owned;
         let update = match decoded {
             Some(update) => Some(update),
@@ -153,7 +153,7 @@ impl Fanout<'_> {
             if settings.packets && !settings.consolidate {
                 self.deliver_section(section, &|_| false, &mut |json| {
                     Some(if json {
-                        json::packets(&header, kind.0, header_bytes, body, negotiated)
+                        json::packets(&header, kind.0, header_bytes, body, negotiated_json)
                     } else {
                         text::packets(ip, direction, kind.0, header_bytes, body)
                     })
@@ -170,7 +170,7 @@ impl Fanout<'_> {
                         body,
                         (raw_header, raw_body),
                         update,
-                        negotiated,
+                        negotiated_json,
                     )
                 });
             }
@@ -210,7 +210,7 @@ fn parsed_message(
     body: &[u8],
     (raw_header, raw_body): (&[u8], &[u8]),
     update: Option<&Update>,
-    negotiated: Option<&Negotiated>,
+    negotiated: Option<&str>,
 ) -> Option<String> {
     Some(match kind {
         MessageType::OPEN => {
@@ -228,10 +228,10 @@ fn parsed_message(
         MessageType::UPDATE => {
             let update = update?;
             if json {
-                let mut value = String::new();
-                update.json(&mut value);
                 // ExaBGP main's `update` appends the session's negotiated object
-                json::update(header, &value, raw_header, raw_body, negotiated)
+                let size = 64 * (update.announces.len() + update.withdraws.len()) + 256;
+                let value = |out: &mut String| update.json(out);
+                json::update(header, value, size, raw_header, raw_body, negotiated)
             } else {
                 text::update(ip, direction, update, raw_header, raw_body)
             }

@@ -29,6 +29,8 @@ pub(crate) struct Registered {
     /// peer on reload, as in ExaBGP where a reload only replaces the configured routes.
     pub(crate) announced: RefCell<Announced>,
     pub(crate) negotiated: Option<Negotiated>,
+    /// `negotiated` as every UPDATE's JSON appends it, written once per session.
+    pub(crate) negotiated_json: Option<String>,
     pub(crate) local: Option<SocketAddr>,
     /// The `counter` of the JSON messages about this peer.
     pub(crate) counter: u64,
@@ -65,6 +67,7 @@ impl Registered {
             rib,
             announced: RefCell::new(announced),
             negotiated: None,
+            negotiated_json: None,
             local: None,
             counter: 0,
             established: false,

@@ -83,7 +83,32 @@ pub fn message(
     raw_body: &[u8],
     content: &str,
 ) -> String {
-    let mut out = String::with_capacity(256 + content.len());
+    let body = Body {
+        size: content.len(),
+        empty: content.is_empty(),
+    };
+    envelope(header, kind, raw_header, raw_body, body, |out| {
+        out.push_str(content)
+    })
+}
+
+/// What [`envelope`] wraps: about how long, and whether empty (the spacing differs).
+struct Body {
+    size: usize,
+    empty: bool,
+}
+
+/// `message`, the content written by `content` straight into the message: an UPDATE's JSON
+/// is not built apart and copied in.
+fn envelope(
+    header: &Header,
+    kind: &str,
+    raw_header: &[u8],
+    raw_body: &[u8],
+    body: Body,
+    content: impl FnOnce(&mut String),
+) -> String {
+    let mut out = String::with_capacity(320 + body.size + 2 * (raw_header.len() + raw_body.len()));
     out.push_str("{ \"exabgp\": \"");
     out.push_str(header.api.json_version());
     out.push_str("\", \"time\": ");
@@ -108,15 +133,21 @@ pub fn message(
         let _ = write!(out, "\"body\": \"{}\", ", hexstring(raw_body));
     }
     match &header.peer {
-        Some(peer) => neighbor(&mut out, peer, header.direction, content),
-        None => out.push_str(content),
+        Some(peer) => neighbor(&mut out, peer, header.direction, body.empty, content),
+        None => content(&mut out),
     }
     out.push_str(" }");
     out
 }
 
 /// ExaBGP's `_neighbor`, spacing included.
-fn neighbor(out: &mut String, peer: &Peer, direction: Option<&str>, content: &str) {
+fn neighbor(
+    out: &mut String,
+    peer: &Peer,
+    direction: Option<&str>,
+    empty: bool,
+    content: impl FnOnce(&mut String),
+) {
     out.push_str("\"neighbor\": { \"address\": { \"local\": ");
     crate::util::json::string(out, &peer.local_address);
     out.push_str(", \"peer\": ");
@@ -133,8 +164,8 @@ fn neighbor(out: &mut String, peer: &Peer, direction: Option<&str>, content: &st
     if let Some(direction) = direction {
         let _ = write!(out, ", \"direction\": \"{direction}\"");
     }
-    out.push_str(if content.is_empty() { " " } else { ", " });
-    out.push_str(content);
+    out.push_str(if empty { " " } else { ", " });
+    content(out);
     out.push_str(" }");
 }
 
@@ -174,24 +205,28 @@ pub fn refresh(
     message(header, "refresh", raw_header, raw_body, &content)
 }
 
-/// An UPDATE sent or received. `message_value` is the value of the `"message"` key as the UPDATE
-/// encoder builds it (ExaBGP's `_update`): `{ "update": { "attribute": ..., "announce": ... } }`,
-/// or the End-of-RIB object. With `negotiated`, the session follows as ExaBGP's `update` does.
+/// An UPDATE sent or received. `message_value` writes the value of the `"message"` key as the
+/// UPDATE encoder builds it (ExaBGP's `_update`): `{ "update": { "attribute": ..., "announce":
+/// ... } }`, or the End-of-RIB object; `size` is about how long it is. With `negotiated` (its
+/// [`negotiated_pair`]), the session follows as ExaBGP's `update` does.
 pub fn update(
     header: &Header,
-    message_value: &str,
+    message_value: impl FnOnce(&mut String),
+    size: usize,
     raw_header: &[u8],
     raw_body: &[u8],
-    negotiated: Option<&Negotiated>,
+    negotiated: Option<&str>,
 ) -> String {
-    let mut content = String::with_capacity(16 + message_value.len());
-    content.push_str("\"message\": ");
-    content.push_str(message_value);
-    if let Some(negotiated) = negotiated {
-        content.push_str(", ");
-        negotiated_kv(&mut content, negotiated);
-    }
-    message(header, "update", raw_header, raw_body, &content)
+    let size = size + negotiated.map_or(0, str::len);
+    let body = Body { size, empty: false };
+    envelope(header, "update", raw_header, raw_body, body, |out| {
+        out.push_str("\"message\": ");
+        message_value(out);
+        if let Some(negotiated) = negotiated {
+            out.push_str(", ");
+            out.push_str(negotiated);
+        }
+    })
 }
 
 /// An OPERATIONAL message sent or received.
@@ -213,7 +248,7 @@ pub fn packets(
     category: u8,
     raw_header: &[u8],
     raw_body: &[u8],
-    negotiated: Option<&Negotiated>,
+    negotiated: Option<&str>,
 ) -> String {
     let mut content = format!(
         "\"message\": {{ \"category\": {category}, \"header\": \"{}\", \"body\": \"{}\" }} ",
@@ -222,7 +257,7 @@ pub fn packets(
     );
     if let Some(negotiated) = negotiated {
         content.push_str(", ");
-        negotiated_kv(&mut content, negotiated);
+        content.push_str(negotiated);
     }
     let kind = match category {
         1 => "open",
@@ -321,8 +356,16 @@ fn string_list<'a>(out: &mut String, items: impl Iterator<Item = &'a str>) {
     out.push(']');
 }
 
+/// The `"negotiated": { ... } ` pair that [`update`] and [`packets`] append: the same for a
+/// whole session, so its peer keeps it written.
+pub fn negotiated_pair(negotiated: &Negotiated) -> String {
+    let mut out = String::new();
+    negotiated_kv(&mut out, negotiated);
+    out
+}
+
 /// ExaBGP's `_negotiated`: the `"negotiated": { ... } ` pair.
-pub fn negotiated_kv(out: &mut String, n: &Negotiated) {
+fn negotiated_kv(out: &mut String, n: &Negotiated) {
     let _ = write!(
         out,
         "\"negotiated\": {{ \"message_size\": {}, \"hold_time\": {}, \"asn4\": {}, \"multisession\": {}, \"operational\": {}, \"refresh\": \"{}\", \"families\": ",
@@ -406,8 +449,13 @@ mod tests {
             up(&h),
             format!("{{ \"exabgp\": \"6.0.0\", \"time\": 1700000000.0, \"host\" : \"box\", \"pid\" : 10, \"ppid\" : 1, \"counter\": 3, \"type\": \"state\", {NEIGHBOR}, \"state\": \"up\" }} }}")
         );
-        assert!(update(&header(Some("in")), "{ \"update\": { } }", b"", b"", None)
+        let value = |out: &mut String| out.push_str("{ \"update\": { } }");
+        assert!(update(&header(Some("in")), value, 16, b"", b"", None)
             .ends_with("\"router-id\": \"1.2.3.4\" , \"direction\": \"in\", \"message\": { \"update\": { } } } }"));
+        // the session's object, written once, follows the message as written each time
+        let negotiated = negotiated_pair(&Negotiated::default());
+        let with_session = update(&header(Some("in")), value, 16, b"", b"", Some(&negotiated));
+        assert!(with_session.ends_with(&format!("{{ \"update\": {{ }} }}, {negotiated} }} }}")));
         let with_bytes = message(
             &header(Some("out")),
             "keepalive",
@@ -449,7 +497,13 @@ mod tests {
             fsm(&header(None), "ESTABLISHED"),
             signal(&header(None), 10),
             negotiated(&header(None), &Negotiated::default()),
-            packets(&h, 4, &[0xFF; 19], &[], Some(&Negotiated::default())),
+            packets(
+                &h,
+                4,
+                &[0xFF; 19],
+                &[],
+                Some(&negotiated_pair(&Negotiated::default())),
+            ),
             connected(&header(None)),
         ];
         for document in documents {
