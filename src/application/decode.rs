@@ -248,10 +248,8 @@ fn header(neighbor: &Neighbor, api: ApiVersion, counter: u64) -> Header {
         ppid: std::os::unix::process::parent_id(),
         counter: Some(counter),
         peer: Some(Peer {
-            local_address: neighbor
-                .local_address
-                .map_or_else(|| "None".into(), |a| a.to_string()),
-            peer_address: neighbor.peer_address.to_string(),
+            local_address: neighbor.local_address,
+            peer_address: neighbor.peer_address,
             local_as: neighbor.local_as,
             peer_as: neighbor.peer_as,
             router_id: neighbor.router_id,

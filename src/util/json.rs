@@ -43,6 +43,31 @@ pub(crate) fn field(out: &mut String, name: &str, value: impl Display) {
     let _ = write!(out, "{value}");
 }
 
+/// `value` in decimal, without `fmt`: message headers, AS numbers and MEDs are written for
+/// every message.
+pub(crate) fn number(out: &mut String, value: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = value;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for digit in &digits[at..] {
+        out.push(*digit as char);
+    }
+}
+
+/// `"key": value` for a number.
+pub(crate) fn number_field(out: &mut String, name: &str, value: u64) {
+    key(out, name);
+    number(out, value);
+}
+
 /// `"key": "value"`, for values whose text needs no escaping (addresses, numbers, names from a
 /// fixed table); free text goes through [`string`].
 pub(crate) fn text(out: &mut String, name: &str, value: impl Display) {
@@ -198,6 +223,15 @@ fn write_value(out: &mut String, value: &Json, layout: Layout, sort_keys: bool, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_as_decimal_text() {
+        for value in [0, 7, 10, 99, 100, 65535, 4294967295, u64::MAX] {
+            let mut out = String::from("x");
+            number(&mut out, value);
+            assert_eq!(out, format!("x{value}"));
+        }
+    }
 
     #[test]
     fn strings_as_python_writes_them() {

@@ -45,16 +45,12 @@ pub(crate) fn header(
 ) -> Header {
     peer.counter += 1;
     let neighbor = &peer.config.neighbor;
-    let local_address = peer
-        .local
-        .map(|s| s.ip())
-        .or(neighbor.local_address)
-        .map_or_else(|| "None".to_string(), |ip| ip.to_string());
+    let local_address = peer.local.map(|s| s.ip()).or(neighbor.local_address);
     Header {
         counter: Some(peer.counter),
         peer: Some(Peer {
             local_address,
-            peer_address: neighbor.peer_address.to_string(),
+            peer_address: neighbor.peer_address,
             local_as: neighbor.local_as,
             peer_as: neighbor.peer_as,
             router_id: neighbor.router_id,

@@ -36,8 +36,9 @@ impl ApiVersion {
 /// The neighbour as the JSON `"neighbor"` object shows it (ExaBGP's session settings).
 #[derive(Clone, PartialEq, Debug)]
 pub struct Peer {
-    pub local_address: String,
-    pub peer_address: String,
+    /// Written `"None"` when unknown, as ExaBGP.
+    pub local_address: Option<std::net::IpAddr>,
+    pub peer_address: std::net::IpAddr,
     pub local_as: u32,
     pub peer_as: u32,
     /// Our router id; the key is left out when unknown.
@@ -115,13 +116,15 @@ fn envelope(
     float(&mut out, header.time);
     out.push_str(", \"host\" : ");
     crate::util::json::string(&mut out, &header.host);
-    let _ = write!(
-        out,
-        ", \"pid\" : {}, \"ppid\" : {}, ",
-        header.pid, header.ppid
-    );
+    out.push_str(", \"pid\" : ");
+    crate::util::json::number(&mut out, header.pid.into());
+    out.push_str(", \"ppid\" : ");
+    crate::util::json::number(&mut out, header.ppid.into());
+    out.push_str(", ");
     if let (Some(counter), Some(_)) = (header.counter, &header.peer) {
-        let _ = write!(out, "\"counter\": {counter}, ");
+        out.push_str("\"counter\": ");
+        crate::util::json::number(&mut out, counter);
+        out.push_str(", ");
     }
     out.push_str("\"type\": \"");
     out.push_str(kind);
@@ -140,6 +143,16 @@ fn envelope(
     out
 }
 
+/// An address as a JSON string, `"None"` when unknown (written for every message: no `fmt`).
+fn address(out: &mut String, ip: Option<std::net::IpAddr>) {
+    out.push('"');
+    match ip {
+        Some(ip) => crate::bgp::message::update::nlri::cidr::write_ip(out, ip),
+        None => out.push_str("None"),
+    }
+    out.push('"');
+}
+
 /// ExaBGP's `_neighbor`, spacing included.
 fn neighbor(
     out: &mut String,
@@ -149,14 +162,14 @@ fn neighbor(
     content: impl FnOnce(&mut String),
 ) {
     out.push_str("\"neighbor\": { \"address\": { \"local\": ");
-    crate::util::json::string(out, &peer.local_address);
+    address(out, peer.local_address);
     out.push_str(", \"peer\": ");
-    crate::util::json::string(out, &peer.peer_address);
-    let _ = write!(
-        out,
-        " }}, \"asn\": {{ \"local\": {}, \"peer\": {} }}",
-        peer.local_as, peer.peer_as
-    );
+    address(out, Some(peer.peer_address));
+    out.push_str(" }, \"asn\": { \"local\": ");
+    crate::util::json::number(out, peer.local_as.into());
+    out.push_str(", \"peer\": ");
+    crate::util::json::number(out, peer.peer_as.into());
+    out.push_str(" }");
     if let Some(router_id) = peer.router_id {
         let _ = write!(out, ", \"router-id\": \"{router_id}\"");
     }
@@ -419,8 +432,8 @@ mod tests {
             ppid: 1,
             counter: Some(3),
             peer: Some(Peer {
-                local_address: "127.0.0.1".into(),
-                peer_address: "127.0.0.2".into(),
+                local_address: "127.0.0.1".parse().ok(),
+                peer_address: "127.0.0.2".parse().unwrap(),
                 local_as: 65533,
                 peer_as: 65534,
                 router_id: Some(Ipv4Addr::new(1, 2, 3, 4)),

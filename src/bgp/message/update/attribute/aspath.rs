@@ -194,7 +194,7 @@ impl AsPath {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                let _ = write!(out, "{asn}");
+                crate::util::json::number(out, (*asn).into());
             }
             out.push_str("]}");
         }

@@ -339,10 +339,10 @@ impl Attribute {
                 json::text(out, "next-hop", v.0);
             }
             Attribute::Med(v) => {
-                json::field(out, "med", v.0);
+                json::number_field(out, "med", v.0.into());
             }
             Attribute::LocalPreference(v) => {
-                json::field(out, "local-preference", v.0);
+                json::number_field(out, "local-preference", v.0.into());
             }
             Attribute::AtomicAggregate(_) => out.push_str("\"atomic-aggregate\": true"),
             Attribute::Aggregator(v) | Attribute::As4Aggregator(v) => {
