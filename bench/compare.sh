@@ -68,14 +68,21 @@ count_helper() {
 import os, time
 with open('$2.ready', 'w') as out:
     out.write('%.6f\n' % time.time())
-n, seen, tail, last = $1, 0, b'', 0.0
+n, seen, last = $1, 0, 0.0
+# one buffer read into again and again: a new 1 MiB object per read cost more page faults
+# than the speaker's own work (the last 3 bytes are kept: a match may straddle two reads,
+# and '/24"' cannot overlap itself, so none is counted twice)
+buf = bytearray(1 << 20)
+view = memoryview(buf)
+kept = 0
 while True:
-    chunk = os.read(0, 1 << 20)
-    if not chunk:
+    got = os.readv(0, [view[kept:]])
+    if not got:
         break
-    data = tail + chunk
-    seen += data.count(b'/24"') - tail.count(b'/24"')
-    tail = data[-3:]
+    end = kept + got
+    seen += buf.count(b'/24"', 0, end)
+    kept = min(3, end)
+    buf[:kept] = buf[end - kept:end]
     if seen >= n:
         with open('$2', 'w') as out:
             out.write('%.6f\n' % time.time())
