@@ -10,6 +10,7 @@ use super::Route;
 use crate::bgp::message::update::attribute::Attributes;
 use crate::bgp::message::update::nlri::Nlri;
 use crate::util::hash::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 /// The routes helpers announced and did not withdraw, replayed into a restarted peer's
@@ -28,9 +29,20 @@ impl Announced {
     pub fn insert(&mut self, nlri: Nlri, path: Arc<Path<Attributes>>) {
         let at = self.next;
         self.next += 1;
-        // remove first: an insert would keep the old key, and with it the old labels
-        self.routes.remove(key(&nlri));
-        self.routes.insert(Keyed(nlri), (at, path));
+        // one lookup (a helper's table is a million inserts); the clone is a copy for unicast
+        match self.routes.entry(Keyed(nlri.clone())) {
+            Entry::Vacant(vacant) => {
+                vacant.insert((at, path));
+            }
+            Entry::Occupied(mut occupied) if occupied.key().0 == nlri => {
+                occupied.insert((at, path));
+            }
+            // the map keeps its old key on insert, and with it the old labels: replace it
+            Entry::Occupied(occupied) => {
+                occupied.remove();
+                self.routes.insert(Keyed(nlri), (at, path));
+            }
+        }
     }
 
     pub fn remove(&mut self, nlri: &Nlri) {
