@@ -74,9 +74,14 @@ start_bird() {
     done
 }
 
+# Stops a background process of ours (TERM) and reaps it.
+stop_pid() {
+    kill -TERM "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
 stop_bird() {
-    kill -TERM "$bird_pid" 2>/dev/null || true
-    wait "$bird_pid" 2>/dev/null || true
+    stop_pid "$bird_pid"
 }
 
 # Polls BIRD's protocol `speaker` until the session is Established (true) or the speaker exits

@@ -203,8 +203,7 @@ start_sender() {
 }
 
 stop_sender() {
-    kill -TERM "$sender_pid" 2>/dev/null || true
-    wait "$sender_pid" 2>/dev/null || true
+    stop_pid "$sender_pid"
 }
 
 # As wait_established, from the sender's `established <epoch>` line: its own time stamp of the
