@@ -63,6 +63,22 @@ impl<N: RibNlri, A: Eq> Cache<N, A> {
             })
     }
 
+    /// The routes the peer has in `families`, by path.
+    pub(crate) fn cached_paths<'a>(
+        &'a self,
+        families: &'a [Family],
+    ) -> impl Iterator<Item = (&'a N, &'a Arc<Path<A>>)> + 'a {
+        families
+            .iter()
+            .filter_map(|family| self.seen.get(family))
+            .flat_map(|routes| routes.iter().map(|(nlri, sent)| (&nlri.0, sent)))
+    }
+
+    /// The path of the route `nlri` names (whatever its labels).
+    pub(crate) fn path_of(&self, nlri: &N) -> Option<&Arc<Path<A>>> {
+        self.seen.get(&nlri.family())?.get(key(nlri))
+    }
+
     /// Whether the peer already has exactly this route (same NLRI, labels included, next-hop
     /// and attributes). ExaBGP compares the index alone, so a label change was not sent.
     pub fn in_cache(&self, route: &Route<N, A>) -> bool {

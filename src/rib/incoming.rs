@@ -42,6 +42,7 @@ impl IncomingRib {
                 _ => Arc::new(Path {
                     nexthop: routed.nexthop,
                     attributes: Arc::clone(&attributes),
+                    api: false,
                 }),
             };
             self.cache.update_cache(&routed.nlri, &shared);

@@ -9,7 +9,6 @@
 //! The adj-rib-out is generic over the NLRI and attribute types ([`route::RibNlri`]), so it
 //! has no I/O and no tie to a codec.
 
-pub(crate) mod announced;
 pub mod cache;
 pub mod change;
 pub mod incoming;

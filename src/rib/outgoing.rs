@@ -157,9 +157,10 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         &self.cache
     }
 
-    /// The shared path of `nexthop` and `attributes`, as queued and sent routes hold it.
-    pub fn path(&mut self, nexthop: Option<IpAddr>, attributes: Arc<A>) -> Arc<Path<A>> {
-        self.paths.path(nexthop, attributes)
+    /// The shared path of `nexthop` and `attributes` (from a helper if `api`), as queued and
+    /// sent routes hold it.
+    pub fn path(&mut self, nexthop: Option<IpAddr>, attributes: Arc<A>, api: bool) -> Arc<Path<A>> {
+        self.paths.path(nexthop, attributes, api)
     }
 
     /// Makes room for `additional` more queued announces (a configuration's table), so that
@@ -200,8 +201,47 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
     /// attributes are equal: with other attributes both are sent, in order (qa conf-l2vpn and
     /// conf-flow-redirect configure one route twice and expect both UPDATEs).
     pub fn add_to_rib(&mut self, route: Route<N, A>, force: bool) {
-        let path = self.paths.path(route.nexthop, route.attributes);
+        let path = self.paths.path(route.nexthop, route.attributes, false);
         self.queue(route.nlri, path, force);
+    }
+
+    /// `add_to_rib` of a route by its path (one of [`OutgoingRib::path`]'s): how a helper's
+    /// routes are queued, marked as its.
+    pub fn add_path_to_rib(&mut self, nlri: N, path: Arc<Path<A>>, force: bool) {
+        self.queue(nlri, path, force);
+    }
+
+    /// The routes helpers announced that the peer has or is about to get, oldest queued
+    /// last: what a restarted peer is given again (ExaBGP's cached changes).
+    pub fn api_routes(&self) -> Vec<(N, Arc<Path<A>>)> {
+        let mut sent: Vec<(N, Arc<Path<A>>)> = self
+            .cache
+            .cached_paths(&self.families)
+            .filter(|(nlri, path)| {
+                path.api
+                    && !self.announces.contains_key(key(*nlri))
+                    && !self.withdraws.contains_key(key(*nlri))
+            })
+            .map(|(nlri, path)| (nlri.clone(), Arc::clone(path)))
+            .collect();
+        sent.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut queued: Vec<(u64, N, Arc<Path<A>>)> = self
+            .announces
+            .iter()
+            .filter(|(_, p)| p.path.api)
+            .map(|(nlri, p)| (p.seq, nlri.0.clone(), Arc::clone(&p.path)))
+            .collect();
+        queued.sort_by_key(|(seq, _, _)| *seq);
+        sent.extend(queued.into_iter().map(|(_, nlri, path)| (nlri, path)));
+        sent
+    }
+
+    /// Whether a helper's announce is the route `nlri` names, queued or sent.
+    pub fn announced_by_api(&self, nlri: &N) -> bool {
+        if let Some(pending) = self.announces.get(key(nlri)) {
+            return pending.path.api;
+        }
+        !self.withdraws.contains_key(key(nlri)) && self.cache.path_of(nlri).is_some_and(|p| p.api)
     }
 
     /// `add_to_rib` of a route by its path.
@@ -212,6 +252,10 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         }
         if !force && self.cache.enabled() && !self.cache.is_empty() && self.cache.has(&nlri, &path)
         {
+            if path.api {
+                // the same route, now a helper's: nothing to send, but it is kept as its
+                self.cache.update_cache(&nlri, &path);
+            }
             self.announces.remove(key(&nlri));
             if !self.superseded.is_empty() {
                 self.superseded.remove(key(&nlri));
@@ -272,7 +316,7 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         if !self.superseded.is_empty() {
             self.superseded.remove(key(&nlri));
         }
-        let path = self.paths.path(None, attributes.unwrap_or_default());
+        let path = self.paths.path(None, attributes.unwrap_or_default(), false);
         let seq = match self.withdraws.remove(key(&nlri)) {
             Some(p) => p.seq,
             None => self.next_seq(),
@@ -378,11 +422,8 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
     /// that are not in `new` are withdrawn.
     pub fn replace_restart(&mut self, previous: &[Route<N, A>], new: &[Route<N, A>]) {
         let kept: HashSet<&dyn RouteKey<N>> = new.iter().map(|r| key(&r.nlri)).collect();
-        let all = self.families.clone();
-        let mut sent: Vec<Route<N, A>> = self.cache.cached_routes(&all).collect();
-        sent.sort_by(|a, b| a.nlri.cmp(&b.nlri));
-        for route in sent {
-            self.add_to_rib(route, true);
+        for (nlri, path) in self.sent_paths() {
+            self.queue(nlri, path, true);
         }
         for route in previous.iter().filter(|r| !kept.contains(key(&r.nlri))) {
             self.del_from_rib(route.clone());
@@ -392,8 +433,8 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
     /// A configuration reload for a peer that keeps its session (ExaBGP's `replace_reload`):
     /// only the difference goes out. A route configured identically before and after is left
     /// alone (not even re-queued, so nothing is sent with `adj-rib-out false` either); a new or
-    /// changed one is announced; one no longer configured is withdrawn, unless `keep` says
-    /// something else (a helper) announced that NLRI since. Watchdog membership follows the
+    /// changed one is announced; one no longer configured is withdrawn, unless a helper
+    /// announced that NLRI since ([`OutgoingRib::announced_by_api`]). Watchdog membership follows the
     /// new configuration, and a route a watchdog holds back is not withdrawn again.
     ///
     /// ExaBGP compares NLRI only, so a route whose attributes changed is not re-announced
@@ -402,7 +443,6 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         &mut self,
         previous: &[ConfiguredRoute<N, A>],
         new: &[ConfiguredRoute<N, A>],
-        keep: impl Fn(&N) -> bool,
     ) {
         let before: HashMap<&dyn RouteKey<N>, &ConfiguredRoute<N, A>> =
             previous.iter().map(|c| (key(&c.route.nlri), c)).collect();
@@ -435,7 +475,7 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
             if after.contains(key(&old.route.nlri)) {
                 continue;
             }
-            if self.leave_watchdog(old) && !keep(&old.route.nlri) {
+            if self.leave_watchdog(old) && !self.announced_by_api(&old.route.nlri) {
                 self.del_from_rib(old.route.clone());
             }
         }
@@ -467,19 +507,26 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         // the new session starts from the latest announce of each route
         self.superseded.clear();
         let withdrawn = std::mem::take(&mut self.withdraws);
-        let all = self.families.clone();
-        let mut sent: Vec<Route<N, A>> = self
-            .cache
-            .cached_routes(&all)
-            .filter(|route| !withdrawn.contains_key(key(&route.nlri)))
-            .collect();
-        sent.sort_by(|a, b| a.nlri.cmp(&b.nlri));
+        let mut sent = self.sent_paths();
+        sent.retain(|(nlri, _)| !withdrawn.contains_key(key(nlri)));
         self.cache.clear_cache();
-        for route in sent {
-            if !self.announces.contains_key(key(&route.nlri)) {
-                self.add_to_rib(route, true);
+        for (nlri, path) in sent {
+            if !self.announces.contains_key(key(&nlri)) {
+                self.queue(nlri, path, true);
             }
         }
+    }
+
+    /// What the peer has, by path (so that a helper's routes stay marked as its), in NLRI
+    /// order: queued again for a new session.
+    fn sent_paths(&self) -> Vec<(N, Arc<Path<A>>)> {
+        let mut sent: Vec<(N, Arc<Path<A>>)> = self
+            .cache
+            .cached_paths(&self.families)
+            .map(|(nlri, path)| (nlri.clone(), Arc::clone(path)))
+            .collect();
+        sent.sort_by(|a, b| a.0.cmp(&b.0));
+        sent
     }
 
     /// Forgets everything: what was sent and what is queued.
@@ -1085,6 +1132,37 @@ mod tests {
         );
     }
 
+    /// What a restarted peer is given again: the helpers' routes the peer has or is about to
+    /// get, marked as theirs through a reconnect, not those withdrawn or configured.
+    #[test]
+    fn api_routes_are_the_helpers_routes_sent_or_queued() {
+        let mut rib = new_rib();
+        let helper = |rib: &mut OutgoingRib<P, Attrs>, prefix, attrs| {
+            let path = rib.path(nh(), Arc::new(Attrs(attrs)), true);
+            rib.add_path_to_rib(P(V4, prefix), path, false);
+        };
+        rib.add_to_rib(route(V4, 1, 1), false);
+        helper(&mut rib, 2, 1);
+        helper(&mut rib, 3, 1);
+        let _ = rib.updates(true);
+        helper(&mut rib, 4, 2);
+        rib.del_from_rib(route(V4, 3, 1));
+        let prefixes = |rib: &OutgoingRib<P, Attrs>| -> Vec<u32> {
+            rib.api_routes().iter().map(|(nlri, _)| nlri.1).collect()
+        };
+        assert_eq!(prefixes(&rib), vec![2, 4], "sent first, then queued");
+        assert!(rib.announced_by_api(&P(V4, 2)) && !rib.announced_by_api(&P(V4, 1)));
+        assert!(!rib.announced_by_api(&P(V4, 3)), "withdrawn");
+        // a configured route that a helper announces again, identical, becomes the helper's
+        helper(&mut rib, 1, 1);
+        assert!(rib.announced_by_api(&P(V4, 1)));
+        // all queued for the next session, 4 first (it was queued before the others)
+        rib.reconnect();
+        assert_eq!(prefixes(&rib), vec![4, 1, 2]);
+        let _ = rib.updates(true);
+        assert_eq!(prefixes(&rib), vec![1, 2, 4]);
+    }
+
     #[test]
     fn drain_order_refresh_withdraws_announces() {
         let mut rib = new_rib();
@@ -1202,7 +1280,7 @@ mod tests {
             }
             let _ = rib.updates(true);
 
-            rib.replace_reload(&previous, &previous, |_| false);
+            rib.replace_reload(&previous, &previous);
             assert!(!rib.pending(), "identical configuration: nothing to send");
 
             // 1 unchanged, 2 gone, 3 new, 4 with other attributes
@@ -1211,7 +1289,7 @@ mod tests {
                 configured(route(V4, 3, 1)),
                 configured(route(V4, 4, 2)),
             ];
-            rib.replace_reload(&previous, &new, |_| false);
+            rib.replace_reload(&previous, &new);
             assert_eq!(
                 summary(&rib.updates(false)),
                 vec![(vec![], vec![2]), (vec![3], vec![]), (vec![4], vec![])],
@@ -1243,8 +1321,11 @@ mod tests {
         );
         // 1 gone but a helper announced it since; 2 and 3 gone (3 was held back, the peer
         // never had it); 5 now configured withdrawn
+        let from_helper = rib.path(nh(), Arc::new(Attrs(1)), true);
+        rib.add_path_to_rib(P(V4, 1), from_helper, false);
+        assert!(rib.announced_by_api(&P(V4, 1)) && !rib.announced_by_api(&P(V4, 2)));
         let new = vec![dog(route(V4, 5, 1), true)];
-        rib.replace_reload(&previous, &new, |p| p.1 == 1);
+        rib.replace_reload(&previous, &new);
         assert_eq!(
             summary(&rib.updates(false)),
             vec![(vec![], vec![5]), (vec![], vec![2])]

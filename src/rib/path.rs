@@ -1,6 +1,6 @@
 //! What routes announced together share: a next-hop and an attribute set (ExaBGP keeps both on
 //! each `Route` of `rib/route.py`; here one copy is interned per adj-rib-out, RFC 4271 §9.2's
-//! "routes with the same path attributes" made literal).
+//! "routes with the same path attributes" made literal), and whether a helper announced them.
 //!
 //! A queued or sent route then costs one pointer for both, instead of a 17-byte next-hop padded
 //! to 24 plus a pointer: at a million routes that is about 50 MB less per map holding them.
@@ -15,13 +15,18 @@ use std::sync::Arc;
 pub struct Path<A> {
     pub nexthop: Option<IpAddr>,
     pub attributes: Arc<A>,
+    /// A helper announced the routes (not the configuration): they outlive a restart of the
+    /// peer on reload, as ExaBGP's cache keeps them. Fits in the next-hop's padding.
+    pub api: bool,
 }
 
 /// Equal and hashed by the attribute set's address: the sets are interned first, so equal
 /// sets are the same allocation, and content is never hashed twice.
 impl<A> PartialEq for Path<A> {
     fn eq(&self, other: &Path<A>) -> bool {
-        self.nexthop == other.nexthop && Arc::ptr_eq(&self.attributes, &other.attributes)
+        self.nexthop == other.nexthop
+            && self.api == other.api
+            && Arc::ptr_eq(&self.attributes, &other.attributes)
     }
 }
 
@@ -30,6 +35,7 @@ impl<A> Eq for Path<A> {}
 impl<A> Hash for Path<A> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.nexthop.hash(state);
+        self.api.hash(state);
         Arc::as_ptr(&self.attributes).hash(state);
     }
 }
@@ -69,10 +75,18 @@ impl<A: Eq + Hash> Paths<A> {
         attributes
     }
 
-    /// The shared path of `nexthop` and `attributes`.
-    pub(crate) fn path(&mut self, nexthop: Option<IpAddr>, attributes: Arc<A>) -> Arc<Path<A>> {
+    /// The shared path of `nexthop` and `attributes`, from a helper if `api`.
+    pub(crate) fn path(
+        &mut self,
+        nexthop: Option<IpAddr>,
+        attributes: Arc<A>,
+        api: bool,
+    ) -> Arc<Path<A>> {
         if let Some(last) = &self.last {
-            if last.nexthop == nexthop && Arc::ptr_eq(&last.attributes, &attributes) {
+            if last.nexthop == nexthop
+                && last.api == api
+                && Arc::ptr_eq(&last.attributes, &attributes)
+            {
                 return Arc::clone(last);
             }
         }
@@ -80,6 +94,7 @@ impl<A: Eq + Hash> Paths<A> {
         let path = Path {
             nexthop,
             attributes,
+            api,
         };
         let path = match self.paths.get(&path) {
             Some(existing) => Arc::clone(existing),
@@ -122,17 +137,17 @@ mod tests {
     fn equal_attributes_and_next_hops_share_one_path() {
         let mut paths: Paths<u32> = Paths::default();
         let nexthop = Some("192.0.2.1".parse().unwrap());
-        let a = paths.path(nexthop, Arc::new(1));
-        let b = paths.path(nexthop, Arc::new(1));
+        let a = paths.path(nexthop, Arc::new(1), false);
+        let b = paths.path(nexthop, Arc::new(1), false);
         assert!(Arc::ptr_eq(&a, &b), "equal content, separate allocations");
-        let other = paths.path(Some("192.0.2.2".parse().unwrap()), Arc::new(1));
+        let other = paths.path(Some("192.0.2.2".parse().unwrap()), Arc::new(1), false);
         assert!(!Arc::ptr_eq(&a, &other));
         assert!(
             Arc::ptr_eq(&a.attributes, &other.attributes),
             "the set is shared across next-hops"
         );
-        let c = paths.path(nexthop, Arc::new(2));
-        let d = paths.path(nexthop, Arc::new(1));
+        let c = paths.path(nexthop, Arc::new(2), false);
+        let d = paths.path(nexthop, Arc::new(1), false);
         assert!(!Arc::ptr_eq(&a, &c));
         assert!(
             Arc::ptr_eq(&a, &d),
@@ -143,10 +158,10 @@ mod tests {
     #[test]
     fn sweep_forgets_only_what_nothing_holds() {
         let mut paths: Paths<u32> = Paths::default();
-        let kept = paths.path(None, Arc::new(1));
-        drop(paths.path(None, Arc::new(2)));
+        let kept = paths.path(None, Arc::new(1), false);
+        drop(paths.path(None, Arc::new(2), false));
         paths.sweep();
         assert_eq!(paths.attribute_sets(), 1);
-        assert!(Arc::ptr_eq(&kept, &paths.path(None, Arc::new(1))));
+        assert!(Arc::ptr_eq(&kept, &paths.path(None, Arc::new(1), false)));
     }
 }

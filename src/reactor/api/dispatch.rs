@@ -137,13 +137,9 @@ impl Api {
         };
         peer.config.neighbor = next.neighbor.clone();
         peer.config.api = next.api.clone();
-        let announced = peer.announced.borrow();
         let mut rib = peer.rib.borrow_mut();
-        rib.rib.replace_reload(
-            &configured_routes(previous),
-            &configured_routes(next),
-            |nlri| announced.contains(nlri),
-        );
+        rib.rib
+            .replace_reload(&configured_routes(previous), &configured_routes(next));
         rib.pending()
     }
 
@@ -156,12 +152,17 @@ impl Api {
     pub fn register(&self, config: &PeerConfig, mut rib: AdjRibOut) -> Rc<RefCell<AdjRibOut>> {
         let mut inner = self.inner.borrow_mut();
         let registry = &mut inner.state.registry;
-        let announced = registry
-            .get(&config.neighbor)
-            .map(|previous| previous.announced.take().replay(&mut rib.rib))
-            .unwrap_or_default();
+        // what helpers announced outlives the restart, as ExaBGP's cache keeps it
+        if let Some(previous) = registry.get(&config.neighbor) {
+            for (nlri, path) in previous.rib.borrow().rib.api_routes() {
+                let path = rib
+                    .rib
+                    .path(path.nexthop, Arc::clone(&path.attributes), true);
+                rib.rib.add_path_to_rib(nlri, path, false);
+            }
+        }
         let rib = Rc::new(RefCell::new(rib));
-        registry.insert(Registered::new(config, rib.clone(), announced, self.now()));
+        registry.insert(Registered::new(config, rib.clone(), self.now()));
         rib
     }
 

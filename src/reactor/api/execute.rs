@@ -320,8 +320,8 @@ impl State {
                 let targets = targets(&self.registry, &self.configured, process, &selection);
                 if rib == command::Rib::Out {
                     for peer in &targets {
+                        // helpers' routes included: nothing of them is left to replay
                         peer.rib.borrow_mut().rib.withdraw(None);
-                        peer.announced.borrow_mut().clear();
                     }
                     notify(
                         &mut self.requests,
@@ -589,7 +589,6 @@ announce operational ... | teardown CODE";
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rib::announced::Announced;
     use crate::rib::outgoing::AdjRibOut;
     use std::cell::RefCell;
     use std::rc::Rc;
@@ -654,12 +653,9 @@ neighbor 192.0.2.1 {
             configured: configuration.processes.clone(),
             ..State::default()
         };
-        state.registry.insert(Registered::new(
-            peer,
-            rib.clone(),
-            Announced::default(),
-            Duration::ZERO,
-        ));
+        state
+            .registry
+            .insert(Registered::new(peer, rib.clone(), Duration::ZERO));
         (state, rib)
     }
 

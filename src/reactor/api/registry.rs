@@ -10,7 +10,6 @@ use crate::bgp::message::open::Open;
 use crate::bgp::message::update::Update;
 use crate::bgp::neighbor::{Neighbor, PeerKey};
 use crate::configuration::PeerConfig;
-use crate::rib::announced::Announced;
 use crate::rib::outgoing::AdjRibOut;
 use crate::rib::{Change, IncomingRib, Route};
 use crate::util::hash::HashMap;
@@ -25,9 +24,6 @@ use std::time::Duration;
 pub(crate) struct Registered {
     pub(crate) config: PeerConfig,
     pub(crate) rib: Rc<RefCell<AdjRibOut>>,
-    /// The routes helpers announced (and did not withdraw): they outlive a restart of the
-    /// peer on reload, as in ExaBGP where a reload only replaces the configured routes.
-    pub(crate) announced: RefCell<Announced>,
     pub(crate) negotiated: Option<Negotiated>,
     /// `negotiated` as every UPDATE's JSON appends it, written once per session.
     pub(crate) negotiated_json: Option<String>,
@@ -47,11 +43,11 @@ pub(crate) struct Registered {
 }
 
 impl Registered {
-    /// A peer (re)started at `now` with `rib`, keeping what helpers announced to it before.
+    /// A peer (re)started at `now` with `rib` (which holds what helpers announced to it
+    /// before, see `Api::register`).
     pub(crate) fn new(
         config: &PeerConfig,
         rib: Rc<RefCell<AdjRibOut>>,
-        announced: Announced,
         now: Duration,
     ) -> Registered {
         Registered {
@@ -65,7 +61,6 @@ impl Registered {
                 operational: Vec::new(),
             },
             rib,
-            announced: RefCell::new(announced),
             negotiated: None,
             negotiated_json: None,
             local: None,
@@ -78,29 +73,30 @@ impl Registered {
         }
     }
 
-    /// Queues routes a helper announced in the adj-rib-out, and records them so that they
-    /// outlive a reload.
+    /// Queues routes a helper announced in the adj-rib-out, marked as a helper's so that
+    /// they outlive a restart of the peer on reload (ExaBGP keeps them in its cache).
     pub(crate) fn announce(&self, changes: Vec<Change>) {
         let mut rib = self.rib.borrow_mut();
-        let mut announced = self.announced.borrow_mut();
         for change in changes {
             let watchdog = change.tags.and_then(|tags| tags.watchdog);
-            // one path for the routes that share it, here as in the adj-rib-out (a million
-            // routes from a helper would hold a million)
-            let path = rib.rib.path(change.nexthop, change.attributes);
-            announced.insert(change.nlri.clone(), Arc::clone(&path));
-            let route = Route::new(change.nlri, path.nexthop, Arc::clone(&path.attributes));
-            rib.rib
-                .add_to_rib_watchdog(route, watchdog.as_deref(), change.withdraw);
+            if watchdog.is_some() {
+                // the watchdog holds them as configured routes
+                let route = Route::new(change.nlri, change.nexthop, change.attributes);
+                rib.rib
+                    .add_to_rib_watchdog(route, watchdog.as_deref(), change.withdraw);
+                continue;
+            }
+            // one path for the routes that share it (a million routes from a helper would
+            // otherwise hold a million)
+            let path = rib.rib.path(change.nexthop, change.attributes, true);
+            rib.rib.add_path_to_rib(change.nlri, path, false);
         }
     }
 
-    /// Queues the withdrawal of routes a helper withdrew, and forgets them.
+    /// Queues the withdrawal of routes a helper withdrew.
     pub(crate) fn withdraw(&self, changes: Vec<Change>) {
         let mut rib = self.rib.borrow_mut();
-        let mut announced = self.announced.borrow_mut();
         for change in changes {
-            announced.remove(&change.nlri);
             let attributes = announce::withdrawn_attributes(&change);
             rib.rib
                 .del_nlri_from_rib(change.nlri, Some(Arc::new(attributes)));
@@ -248,12 +244,7 @@ mod tests {
 
     fn peer(config: &PeerConfig) -> Registered {
         let rib = AdjRibOut::new(config.neighbor.families.clone(), true, true);
-        Registered::new(
-            config,
-            Rc::new(RefCell::new(rib)),
-            Announced::default(),
-            Duration::ZERO,
-        )
+        Registered::new(config, Rc::new(RefCell::new(rib)), Duration::ZERO)
     }
 
     /// Peers are told apart by addresses and families, found after others left, and a
