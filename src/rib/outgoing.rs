@@ -202,29 +202,17 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
     /// conf-flow-redirect configure one route twice and expect both UPDATEs).
     pub fn add_to_rib(&mut self, route: Route<N, A>, force: bool) {
         let path = self.paths.path(route.nexthop, route.attributes, false);
-        self.queue(route.nlri, path, force);
-    }
-
-    /// `add_to_rib` of a route by its path (one of [`OutgoingRib::path`]'s): how a helper's
-    /// routes are queued, marked as its.
-    pub fn add_path_to_rib(&mut self, nlri: N, path: Arc<Path<A>>, force: bool) {
-        self.queue(nlri, path, force);
+        self.add_path_to_rib(route.nlri, path, force);
     }
 
     /// The routes helpers announced that the peer has or is about to get, oldest queued
     /// last: what a restarted peer is given again (ExaBGP's cached changes).
     pub fn api_routes(&self) -> Vec<(N, Arc<Path<A>>)> {
-        let mut sent: Vec<(N, Arc<Path<A>>)> = self
-            .cache
-            .cached_paths(&self.families)
-            .filter(|(nlri, path)| {
-                path.api
-                    && !self.announces.contains_key(key(*nlri))
-                    && !self.withdraws.contains_key(key(*nlri))
-            })
-            .map(|(nlri, path)| (nlri.clone(), Arc::clone(path)))
-            .collect();
-        sent.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut sent = self.sent_paths(|nlri, path| {
+            path.api
+                && !self.announces.contains_key(key(nlri))
+                && !self.withdraws.contains_key(key(nlri))
+        });
         let mut queued: Vec<(u64, N, Arc<Path<A>>)> = self
             .announces
             .iter()
@@ -244,8 +232,9 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         !self.withdraws.contains_key(key(nlri)) && self.cache.path_of(nlri).is_some_and(|p| p.api)
     }
 
-    /// `add_to_rib` of a route by its path.
-    fn queue(&mut self, nlri: N, path: Arc<Path<A>>, force: bool) {
+    /// `add_to_rib` of a route by its path (one of [`OutgoingRib::path`]'s): how a helper's
+    /// routes are queued, marked as its.
+    pub fn add_path_to_rib(&mut self, nlri: N, path: Arc<Path<A>>, force: bool) {
         // each lookup hashes the NLRI: a configuration's table is loaded with none to spare
         if !self.withdraws.is_empty() {
             self.withdraws.remove(key(&nlri));
@@ -422,8 +411,8 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
     /// that are not in `new` are withdrawn.
     pub fn replace_restart(&mut self, previous: &[Route<N, A>], new: &[Route<N, A>]) {
         let kept: HashSet<&dyn RouteKey<N>> = new.iter().map(|r| key(&r.nlri)).collect();
-        for (nlri, path) in self.sent_paths() {
-            self.queue(nlri, path, true);
+        for (nlri, path) in self.sent_paths(|_, _| true) {
+            self.add_path_to_rib(nlri, path, true);
         }
         for route in previous.iter().filter(|r| !kept.contains(key(&r.nlri))) {
             self.del_from_rib(route.clone());
@@ -507,22 +496,22 @@ impl<N: RibNlri, A: Eq + Hash + Default> OutgoingRib<N, A> {
         // the new session starts from the latest announce of each route
         self.superseded.clear();
         let withdrawn = std::mem::take(&mut self.withdraws);
-        let mut sent = self.sent_paths();
-        sent.retain(|(nlri, _)| !withdrawn.contains_key(key(nlri)));
+        let sent = self.sent_paths(|nlri, _| !withdrawn.contains_key(key(nlri)));
         self.cache.clear_cache();
         for (nlri, path) in sent {
             if !self.announces.contains_key(key(&nlri)) {
-                self.queue(nlri, path, true);
+                self.add_path_to_rib(nlri, path, true);
             }
         }
     }
 
-    /// What the peer has, by path (so that a helper's routes stay marked as its), in NLRI
-    /// order: queued again for a new session.
-    fn sent_paths(&self) -> Vec<(N, Arc<Path<A>>)> {
+    /// What the peer has for which `wanted` holds, by path (so that a helper's routes stay
+    /// marked as its), in NLRI order: queued again for a new session.
+    fn sent_paths(&self, wanted: impl Fn(&N, &Path<A>) -> bool) -> Vec<(N, Arc<Path<A>>)> {
         let mut sent: Vec<(N, Arc<Path<A>>)> = self
             .cache
             .cached_paths(&self.families)
+            .filter(|(nlri, path)| wanted(nlri, path))
             .map(|(nlri, path)| (nlri.clone(), Arc::clone(path)))
             .collect();
         sent.sort_by(|a, b| a.0.cmp(&b.0));
