@@ -339,34 +339,19 @@ fn parse_open(body: &[u8]) -> Result<PeerOpen, (u8, String)> {
         return Err((1, format!("BGP version {}", body[0])));
     }
     let params_len = body[9] as usize;
-    let mut params = body
+    let params = body
         .get(10..10 + params_len)
         .ok_or((0, "OPEN parameters past its end".to_string()))?;
     let mut four_octet_as = None;
-    while !params.is_empty() {
-        let [kind, len, ..] = *params else {
-            return Err((0, "truncated OPEN parameter".into()));
-        };
-        let value = params
-            .get(2..2 + len as usize)
-            .ok_or((0, "OPEN parameter past its end".to_string()))?;
-        if kind == 2 {
-            let mut capabilities = value;
-            while !capabilities.is_empty() {
-                let [code, len, ..] = *capabilities else {
-                    return Err((0, "truncated capability".into()));
-                };
-                let value = capabilities
-                    .get(2..2 + len as usize)
-                    .ok_or((0, "capability past its end".to_string()))?;
-                if code == CAPABILITY_FOUR_OCTET_AS && len == 4 {
-                    four_octet_as =
-                        Some(u32::from_be_bytes([value[0], value[1], value[2], value[3]]));
-                }
-                capabilities = &capabilities[2 + len as usize..];
+    for (kind, value) in tlvs(params, "OPEN parameter")? {
+        if kind != 2 {
+            continue;
+        }
+        for (code, value) in tlvs(value, "capability")? {
+            if let (CAPABILITY_FOUR_OCTET_AS, &[a, b, c, d]) = (code, value) {
+                four_octet_as = Some(u32::from_be_bytes([a, b, c, d]));
             }
         }
-        params = &params[2 + len as usize..];
     }
     Ok(PeerOpen {
         two_octet_as: u16::from_be_bytes([body[1], body[2]]),
@@ -374,6 +359,26 @@ fn parse_open(body: &[u8]) -> Result<PeerOpen, (u8, String)> {
         router_id: Ipv4Addr::new(body[5], body[6], body[7], body[8]),
         four_octet_as,
     })
+}
+
+/// One OPEN parameter or capability: its type and value.
+type Tlv<'a> = (u8, &'a [u8]);
+
+/// The (type, value) items of one-byte type, one-byte length data (OPEN parameters and
+/// capabilities); `what` names them in the error.
+fn tlvs<'a>(mut data: &'a [u8], what: &str) -> Result<Vec<Tlv<'a>>, (u8, String)> {
+    let mut items = Vec::new();
+    while !data.is_empty() {
+        let [kind, len, ..] = *data else {
+            return Err((0, format!("truncated {what}")));
+        };
+        let value = data
+            .get(2..2 + len as usize)
+            .ok_or((0, format!("{what} past its end")))?;
+        items.push((kind, value));
+        data = &data[2 + len as usize..];
+    }
+    Ok(items)
 }
 
 /// A NOTIFICATION's body in words.
